@@ -1,0 +1,41 @@
+# tickd — everything a newcomer needs: `make run`, `make test`.
+# Only Node and npm are required; Bun comes from npm as a devDependency.
+
+BUN := node_modules/.bin/bun
+SOURCES := $(shell find src schema migrations -type f 2>/dev/null) package.json
+
+.PHONY: install build run test typecheck bench migrations schema clean
+
+install: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+dist/tickd: node_modules/.installed $(SOURCES)
+	$(BUN) run src/build.ts
+
+build: dist/tickd
+
+# Starts tickd on the bundled example with an embedded database beside it.
+run: build
+	./dist/tickd check --config examples/config/scheduler.ini || true
+	./dist/tickd next --config examples/config/scheduler.ini --count 3
+	./dist/tickd run --config examples/config/scheduler.ini
+
+test: build
+	$(BUN) test
+
+typecheck: install
+	node_modules/.bin/tsc --noEmit -p .
+
+bench: build
+	$(BUN) run bench/run.ts
+
+# Regenerate migrations from schema/db.ts (commit the result).
+migrations: install
+	node_modules/.bin/drizzle-kit generate
+	$(BUN) run src/store/embed-migrations.ts
+
+clean:
+	rm -rf dist

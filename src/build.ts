@@ -1,0 +1,37 @@
+/**
+ * Builds dist/tickd: one executable with everything embedded, including the
+ * migrations and the dashboard. Run with `bun run src/build.ts` (make build).
+ */
+import type { BunPlugin } from "bun";
+
+// @libsql's loader requires its native addon through a template string
+// (`@libsql/${target}`), which the bundler cannot follow. Rewriting that one
+// require to the literal package lets --compile embed the .node file.
+const libsqlNative: BunPlugin = {
+  name: "libsql-native",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]libsql[\\/]index\.js$/ }, async (args) => {
+      const text = await Bun.file(args.path).text();
+      const fixed = text.replace("require(`@libsql/${target}`)", 'require("@libsql/linux-x64-gnu/index.node")');
+      if (fixed === text) throw new Error(`libsql-native: the require to rewrite was not found in ${args.path}`);
+      return { contents: fixed, loader: "js" };
+    });
+  },
+};
+
+const pkg = await Bun.file(new URL("../package.json", import.meta.url)).json();
+
+const result = await Bun.build({
+  entrypoints: [new URL("./main.ts", import.meta.url).pathname],
+  compile: { outfile: new URL("../dist/tickd", import.meta.url).pathname },
+  minify: { syntax: true, whitespace: true },
+  sourcemap: "linked",
+  plugins: [libsqlNative],
+  define: { TICKD_VERSION: JSON.stringify(pkg.version) },
+});
+
+if (!result.success) {
+  for (const log of result.logs) console.error(log);
+  process.exit(1);
+}
+console.log(`built dist/tickd ${pkg.version}`);

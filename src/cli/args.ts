@@ -1,0 +1,147 @@
+/**
+ * Flag parsing shared by every command. Each instance setting (SPEC 2) has a
+ * flag and an environment variable TICKD_<NAME>; the flag wins.
+ */
+import path from "node:path";
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+  readonly code = "usage";
+}
+
+export interface FlagDef {
+  /** Long name without dashes, e.g. "config". */
+  readonly name: string;
+  /** One-letter alias, e.g. "P". */
+  readonly short?: string;
+  /** Takes no value. */
+  readonly boolean?: boolean;
+  /** May be given more than once; values are collected. */
+  readonly repeat?: boolean;
+  /** Read TICKD_<NAME> when the flag is absent (instance settings). */
+  readonly env?: boolean;
+  readonly value?: string;
+  readonly help: string;
+}
+
+export interface ParsedArgs {
+  readonly flags: Readonly<Record<string, string | boolean | string[] | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/** The instance settings every service command accepts (SPEC 2). */
+export const INSTANCE_FLAGS: readonly FlagDef[] = [
+  { name: "config", env: true, value: "PATH", help: "job file (default config/scheduler.ini)" },
+  { name: "root", env: true, value: "DIR", help: "where dotted callback paths resolve (default: the config folder's parent)" },
+  { name: "db", env: true, value: "URL", help: "libSQL database (default file: beside the config, scheduler.db)" },
+  { name: "timezone", env: true, value: "ZONE", help: "instance IANA zone (default: the system's)" },
+  { name: "log-format", env: true, value: "text|json", help: "log line format (default text)" },
+];
+
+export function envName(flag: string): string {
+  return `TICKD_${flag.toUpperCase().replaceAll("-", "_")}`;
+}
+
+export function parseArgs(argv: readonly string[], defs: readonly FlagDef[], env: Record<string, string | undefined> = process.env): ParsedArgs {
+  const byLong = new Map(defs.map((d) => [d.name, d]));
+  const byShort = new Map(defs.filter((d) => d.short).map((d) => [d.short!, d]));
+  const flags: Record<string, string | boolean | string[] | undefined> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    let def: FlagDef | undefined;
+    let inline: string | undefined;
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      inline = eq === -1 ? undefined : arg.slice(eq + 1);
+      def = byLong.get(name);
+      if (!def) throw new UsageError(`unknown flag --${name}`);
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      def = byShort.get(arg.slice(1));
+      if (!def) throw new UsageError(`unknown flag ${arg}`);
+    } else {
+      positionals.push(arg);
+      continue;
+    }
+    if (def.boolean) {
+      if (inline !== undefined) throw new UsageError(`--${def.name} takes no value`);
+      flags[def.name] = true;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(`--${def.name} needs a value${def.value ? ` (${def.value})` : ""}`);
+    if (def.repeat) {
+      const list = (flags[def.name] as string[] | undefined) ?? [];
+      list.push(value);
+      flags[def.name] = list;
+    } else {
+      flags[def.name] = value;
+    }
+  }
+  for (const def of defs) {
+    if (def.env && flags[def.name] === undefined) {
+      const fromEnv = env[envName(def.name)];
+      if (fromEnv !== undefined && fromEnv !== "") flags[def.name] = def.boolean ? /^(1|true|yes|on)$/i.test(fromEnv) : fromEnv;
+    }
+  }
+  return { flags, positionals };
+}
+
+export function stringFlag(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+export function boolFlag(args: ParsedArgs, name: string): boolean {
+  return args.flags[name] === true;
+}
+
+/** Instance settings resolved to absolute paths and defaults (SPEC 2). */
+export interface InstanceSettings {
+  readonly configPath: string;
+  readonly root: string;
+  readonly dbUrl: string;
+  readonly timezone: string;
+  readonly logFormat: "text" | "json";
+}
+
+export function systemTimezone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+export function instanceSettings(args: ParsedArgs, cwd = process.cwd()): InstanceSettings {
+  const configPath = path.resolve(cwd, stringFlag(args, "config") ?? "config/scheduler.ini");
+  const root = path.resolve(cwd, stringFlag(args, "root") ?? path.dirname(path.dirname(configPath)));
+  const db = stringFlag(args, "db");
+  const dbUrl = db ?? `file:${path.join(path.dirname(configPath), "scheduler.db")}`;
+  const timezone = stringFlag(args, "timezone") ?? systemTimezone();
+  if (!isValidZone(timezone)) throw new UsageError(`--timezone: "${timezone}" is not an IANA time zone (e.g. Europe/Berlin, UTC)`);
+  const logFormat = stringFlag(args, "log-format") ?? "text";
+  if (logFormat !== "text" && logFormat !== "json") throw new UsageError(`--log-format: expected text or json, got "${logFormat}"`);
+  return { configPath, root, dbUrl, timezone, logFormat };
+}
+
+export function isValidZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Render a command's flags for --help. */
+export function formatFlags(defs: readonly FlagDef[]): string {
+  const rows = defs.map((d) => {
+    const names = `${d.short ? `-${d.short}, ` : "    "}--${d.name}${d.value ? ` ${d.value}` : ""}`;
+    const env = d.env ? ` [${envName(d.name)}]` : "";
+    return [names, d.help + env] as const;
+  });
+  const width = Math.max(...rows.map(([n]) => n.length)) + 2;
+  return rows.map(([n, h]) => `  ${n.padEnd(width)}${h}`).join("\n");
+}

@@ -1,0 +1,82 @@
+/**
+ * Entry of the command line: picks the command, prints help and version.
+ * Each command lives in its own file and stays thin.
+ */
+import { VERSION } from "../version.ts";
+import { UsageError, formatFlags } from "./args.ts";
+import { EXIT, stdio, type Command, type Output } from "./command.ts";
+import { checkCommand } from "./check.ts";
+import { listCommand } from "./list.ts";
+import { nextCommand } from "./next.ts";
+import { runCommand } from "./run.ts";
+import { runJobCommand } from "./run-job.ts";
+import { historyCommand } from "./history.ts";
+import { migrateCommand } from "./migrate.ts";
+import { discoverCommand } from "./discover.ts";
+import { exportIniCommand } from "./export-ini.ts";
+import { exportSupervisordCommand } from "./export-supervisord.ts";
+import { exportSystemdCommand } from "./export-systemd.ts";
+
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  checkCommand,
+  listCommand,
+  nextCommand,
+  runJobCommand,
+  historyCommand,
+  migrateCommand,
+  discoverCommand,
+  exportIniCommand,
+  exportSupervisordCommand,
+  exportSystemdCommand,
+];
+
+export function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    `tickd ${VERSION} — a job scheduler that replaces cron`,
+    "",
+    "Usage: tickd <command> [flags]",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    "",
+    "Run `tickd <command> --help` for the flags of a command.",
+    "Every instance flag also reads TICKD_<NAME> from the environment (--config -> TICKD_CONFIG).",
+    "Exit codes: 0 success, 1 failure, 2 bad usage or invalid configuration.",
+  ].join("\n");
+}
+
+export function commandHelp(c: Command): string {
+  return [`Usage: tickd ${c.usage}`, "", c.summary, "", "Flags:", formatFlags([...c.flags, { name: "help", short: "h", boolean: true, help: "show this help" }])].join("\n");
+}
+
+export async function main(argv: readonly string[], io: Output = stdio): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    io.out(mainHelp());
+    return first === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (first === "--version" || first === "-V" || first === "version") {
+    io.out(`tickd ${VERSION}`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) {
+    io.err(`tickd: unknown command "${first}"\n\n${mainHelp()}`);
+    return EXIT.usage;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(commandHelp(command));
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`tickd ${command.name}: ${error.message}\n\n${commandHelp(command)}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The validated job specification: the only shape the schedule calculator and
+ * the engine accept. Raw INI sections become a JobSpec through `loadJobFile`
+ * (src/config/load.ts); nothing else can make one, which the brand enforces.
+ *
+ * Instants are epoch milliseconds (UTC) everywhere outside src/schedule/,
+ * where Temporal does the zoned arithmetic.
+ */
+
+declare const jobSpecBrand: unique symbol;
+
+/** Fixed units of `every`; plural forms in the file map onto these. */
+export type IntervalUnit = "second" | "minute" | "hour" | "day" | "week";
+
+export const WEEKDAYS = [
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A time of day as written in `at`; which parts are meaningful depends on the unit. */
+export interface AtTime {
+  readonly hour?: number;
+  readonly minute?: number;
+  readonly second: number;
+  /** The text as written, for messages and export. */
+  readonly text: string;
+}
+
+/** `every = [N] unit` with optional `at` (schedule 1.1 semantics, drift-free). */
+export interface EverySchedule {
+  readonly kind: "every";
+  /** Positive integer; always 1 for weekday units. */
+  readonly interval: number;
+  readonly unit: IntervalUnit | Weekday;
+  readonly at?: AtTime;
+}
+
+/** `cron = expr` (5 fields, or 6 with seconds), evaluated by croner. */
+export interface CronSchedule {
+  readonly kind: "cron";
+  readonly expression: string;
+}
+
+export type ScheduleRule = EverySchedule | CronSchedule;
+
+/** What the job runs. `call` is a dotted path resolved under --root. */
+export type JobTarget =
+  | { readonly kind: "call"; readonly callback: string }
+  | { readonly kind: "command"; readonly command: string }
+  | { readonly kind: "url"; readonly url: string; readonly method: string };
+
+export type OverlapPolicy = "skip" | "queue" | "allow";
+export type CatchupPolicy = "skip" | "once";
+export type KwargValue = string | number | boolean;
+
+/** Where a job came from: a line of a job file, or a discovered registration. */
+export interface JobOrigin {
+  readonly source: "ini" | "discovered";
+  /** Absolute path of the job file, or of the app's scheduler module. */
+  readonly file: string;
+  /** 1-based line of the section header; 0 for discovered jobs. */
+  readonly line: number;
+  /** Discovered jobs only: the app name given to schedule.register. */
+  readonly app?: string;
+}
+
+export interface JobSpec {
+  readonly [jobSpecBrand]: true;
+  /** Unique, case-sensitive; may contain spaces, dots and unicode. */
+  readonly label: string;
+  readonly target: JobTarget;
+  readonly schedule: ScheduleRule;
+  /** IANA zone for `at`, cron and day boundaries; undefined = the instance zone. */
+  readonly timezone?: string;
+  /** Default true. Inactive jobs are listed but never scheduled. */
+  readonly active: boolean;
+  /** Free text; "" when none was given and no doc comment could be read. */
+  readonly description: string;
+  /** Milliseconds; undefined = no timeout. */
+  readonly timeoutMs?: number;
+  /** Default "skip". */
+  readonly overlap: OverlapPolicy;
+  /** Default 0. */
+  readonly retries: number;
+  /** First retry delay in ms, doubling each attempt. Default 1000. */
+  readonly retryDelayMs: number;
+  /** Default "skip". */
+  readonly catchup: CatchupPolicy;
+  /** Upper bound of the random delay added to each run, ms. Default 0. */
+  readonly jitterMs: number;
+  /** Epoch ms after which the job is no longer scheduled. */
+  readonly until?: number;
+  /** Every other key of the section, coerced (SPEC 1). */
+  readonly kwargs: Readonly<Record<string, KwargValue>>;
+  readonly origin: JobOrigin;
+}
+
+/** Mint a JobSpec. Only the config loader and discovery may call this. */
+export function brandJobSpec(fields: Omit<JobSpec, typeof jobSpecBrand>): JobSpec {
+  return Object.freeze({ ...fields }) as JobSpec;
+}
+
+/** One problem found in a job file; the job it names is left out of the schedule. */
+export interface Diagnostic {
+  readonly file: string;
+  /** 1-based line of the offending key (or the section header). */
+  readonly line: number;
+  /** The job's label; undefined for file-level problems. */
+  readonly label?: string;
+  /** The key at fault, when there is one. */
+  readonly key?: string;
+  /** Stable machine-readable code, e.g. "bad-unit", "missing-callback". */
+  readonly code: string;
+  /** What is wrong and what to do, as one sentence. */
+  readonly message: string;
+}
+
+/** Format as `file:line [label] message`, the form every command prints. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = `${d.file}:${d.line}`;
+  return d.label === undefined ? `${where} ${d.message}` : `${where} [${d.label}] ${d.message}`;
+}
+
+/** The result of reading a job file: the jobs that passed, and every problem. */
+export interface JobFile {
+  readonly path: string;
+  readonly jobs: readonly JobSpec[];
+  readonly diagnostics: readonly Diagnostic[];
+}

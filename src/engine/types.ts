@@ -1,0 +1,68 @@
+import type { JobSpec } from "../config/types.ts";
+import type { Status } from "../sdk/index.ts";
+
+/** Why a run happened. */
+export type Trigger = "schedule" | "catchup" | "manual" | "retry";
+
+/** One run, as the engine reports it and the store records it (SPEC 5). */
+export interface RunRecord {
+  /** Unique per run: `${instance}:${label}:${scheduledFor}:${attempt}` style, made by the engine. */
+  readonly runId: string;
+  readonly label: string;
+  /** When the occurrence was due, epoch ms. */
+  readonly scheduledFor: number;
+  readonly startedAt: number;
+  /** Undefined while running. */
+  readonly endedAt?: number;
+  readonly status: Status;
+  readonly message: string;
+  /** Captured output, capped (OUTPUT_CAP_BYTES) with a visible truncation mark. */
+  readonly output: string;
+  /** Exception text (name: message and stack) for `error`; "" otherwise. */
+  readonly error: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly trigger: Trigger;
+  /** The instance name (host:pid or --instance), so several instances can share a store. */
+  readonly instance: string;
+}
+
+/**
+ * What the engine needs from persistence. src/store implements it on libSQL;
+ * the engine never imports Drizzle. Writes are queued and flushed in batches
+ * (one transaction per burst); `claim` resolves once the claim is durable.
+ */
+export interface EngineStore {
+  /**
+   * Claim occurrence (label, scheduledFor) for this instance. Resolves false
+   * when another instance (or an earlier life of this one that ran it) holds it.
+   * Claims are batched; the engine claims ahead of the due time.
+   */
+  claim(label: string, scheduledFor: number): Promise<boolean>;
+  /** Queue the "running" row of a run. */
+  started(run: RunRecord): void;
+  /** Queue the final state of a run (same runId as started, or a run that never started: skipped). */
+  finished(run: RunRecord): void;
+  /** The latest scheduled time recorded for this label, for `catchup`. */
+  lastScheduled(label: string): Promise<number | null>;
+  /** Resolve when every queued write is durable. */
+  flush(): Promise<void>;
+}
+
+/** Events the engine emits; the API turns them into subscriptions. */
+export type EngineEvent =
+  | { readonly type: "run.started"; readonly run: RunRecord }
+  | { readonly type: "run.finished"; readonly run: RunRecord }
+  | { readonly type: "job.changed"; readonly label: string; readonly change: JobChange };
+
+export type JobChange = "added" | "removed" | "updated" | "activated" | "deactivated";
+
+/** A job as the engine holds it, for listing. */
+export interface JobState {
+  readonly spec: JobSpec;
+  readonly active: boolean;
+  /** Next due instant, or null when not scheduled (inactive, ended). */
+  readonly nextRunAt: number | null;
+  /** Runs of this job currently going. */
+  readonly running: number;
+}
