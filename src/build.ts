@@ -23,7 +23,8 @@ const pkg = await Bun.file(new URL("../package.json", import.meta.url)).json();
 
 const result = await Bun.build({
   entrypoints: [new URL("./main.ts", import.meta.url).pathname],
-  compile: { outfile: new URL("../dist/tickd", import.meta.url).pathname },
+  // TICKD_OUTFILE lets parallel work build side by side (tests read TICKD_BIN).
+  compile: { outfile: process.env.TICKD_OUTFILE ?? new URL("../dist/tickd", import.meta.url).pathname },
   minify: { syntax: true, whitespace: true },
   sourcemap: "linked",
   plugins: [libsqlNative],
@@ -34,4 +35,4 @@ if (!result.success) {
   for (const log of result.logs) console.error(log);
   process.exit(1);
 }
-console.log(`built dist/tickd ${pkg.version}`);
+console.log(`built ${process.env.TICKD_OUTFILE ?? "dist/tickd"} ${pkg.version}`);
