@@ -66,3 +66,45 @@ export interface JobState {
   /** Runs of this job currently going. */
   readonly running: number;
 }
+
+/** What a reload changed (SIGHUP, reloadConfig). */
+export interface ReloadSummary {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly updated: readonly string[];
+  readonly unchanged: number;
+  /** Problems in the new file; the jobs they name keep their previous spec or are left out. */
+  readonly diagnostics: readonly import("../config/types.ts").Diagnostic[];
+}
+
+/**
+ * The running scheduler as the API and the CLI's `run` command see it.
+ * Every method acts on the live engine at once.
+ */
+export interface SchedulerControl {
+  /** Instance name recorded on every run (hostname:pid unless set). */
+  readonly instance: string;
+  /** IANA zone of the instance. */
+  readonly timezone: string;
+  readonly configPath: string;
+  /** Epoch ms the engine started. */
+  readonly startedAt: number;
+  jobs(): readonly JobState[];
+  job(label: string): JobState | undefined;
+  /** The next `count` due instants of a job from now (empty when inactive or ended). */
+  nextRuns(label: string, count: number): number[];
+  /** Throws a TickdError with code "not-found" for an unknown label. */
+  activate(label: string): Promise<JobState>;
+  deactivate(label: string): Promise<JobState>;
+  /** Run once now (trigger "manual"); resolves with the finished run. */
+  runNow(label: string): Promise<RunRecord>;
+  /** Re-read the job file and apply only the difference. */
+  reload(): Promise<ReloadSummary>;
+  /**
+   * Replace the set of discovered jobs (source "discovered"): add, update or
+   * remove them in the live schedule without touching job-file jobs.
+   */
+  setDiscoveredJobs(specs: readonly JobSpec[]): Promise<ReloadSummary>;
+  /** Subscribe to engine events; returns the unsubscribe function. */
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+}
