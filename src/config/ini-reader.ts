@@ -1,0 +1,139 @@
+/**
+ * A line-aware INI reader: text -> sections with the line number of every
+ * header and key. The `ini` package is not used because it nests dotted
+ * section names (`[a.b]` becomes a.b) and forgets line numbers, and a label
+ * like `[nightly backup v2.1 ☕]` must stay exactly as written.
+ *
+ * Rules, close to Python's configparser (the original's reader):
+ * - `[label]` opens a section; the label is everything between the first `[`
+ *   and the last `]`, trimmed. A `;` or `#` comment may follow the `]`.
+ * - `key = value` or `key: value`; the first `=` or `:` separates, so
+ *   `at = 23:30` and `at: 23:30` both work. Keys and values are trimmed.
+ * - Whole-line comments start with `;` or `#`. Inline comments are NOT
+ *   stripped, because values such as URLs (`https://x/#top`) and commands
+ *   (`echo a; echo b`) legitimately contain those characters.
+ * - Values are single-line: a continuation feature would make an indented
+ *   `key = value` line ambiguous, and indentation is common in hand-written files.
+ */
+import type { Diagnostic } from "./types.ts";
+
+export interface RawEntry {
+  /** The key as written (trimmed); matching of known keys is case-insensitive. */
+  readonly key: string;
+  readonly value: string;
+  readonly line: number;
+}
+
+export interface RawSection {
+  readonly label: string;
+  /** 1-based line of the `[label]` header. */
+  readonly line: number;
+  readonly entries: readonly RawEntry[];
+  /** Lines inside the section that were neither key/value nor comment. */
+  readonly problems: readonly Diagnostic[];
+}
+
+export interface RawIni {
+  readonly sections: readonly RawSection[];
+  /** Problems outside any section (keys before the first header, bad headers). */
+  readonly diagnostics: readonly Diagnostic[];
+  /** True when the text has content but not a single section header: not INI at all. */
+  readonly notIni: boolean;
+  /** The first line that made the text fail to look like INI, for the startup error. */
+  readonly firstBadLine?: number;
+}
+
+function isComment(trimmed: string): boolean {
+  return trimmed.startsWith(";") || trimmed.startsWith("#");
+}
+
+/** Index of the first `=` or `:`, whichever comes first; -1 if neither. */
+function separatorIndex(text: string): number {
+  const eq = text.indexOf("=");
+  const colon = text.indexOf(":");
+  if (eq === -1) return colon;
+  if (colon === -1) return eq;
+  return Math.min(eq, colon);
+}
+
+export function readIni(text: string, file: string): RawIni {
+  // A byte-order mark from Windows editors would otherwise end up in the first label.
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const lines = body.split(/\r\n|\r|\n/);
+  const sections: { label: string; line: number; entries: RawEntry[]; problems: Diagnostic[] }[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let current: (typeof sections)[number] | undefined;
+  // After a broken header, its keys belong to no job; skip them quietly (the header got the message).
+  let skipping = false;
+  let hasContent = false;
+  let firstBadLine: number | undefined;
+  let binary = false;
+
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.trim();
+    if (trimmed === "" || isComment(trimmed)) return;
+    hasContent = true;
+    if (raw.includes("\u0000")) binary = true;
+
+    if (trimmed.startsWith("[")) {
+      const close = trimmed.lastIndexOf("]");
+      const rest = close === -1 ? "" : trimmed.slice(close + 1).trim();
+      if (close === -1 || (rest !== "" && !isComment(rest))) {
+        firstBadLine ??= line;
+        diagnostics.push({
+          file,
+          line,
+          code: "bad-section-header",
+          message: `section header ${JSON.stringify(trimmed)} is not closed; write it as [label] on a line of its own`,
+        });
+        current = undefined;
+        skipping = true;
+        return;
+      }
+      const label = trimmed.slice(1, close).trim();
+      if (label === "") {
+        diagnostics.push({ file, line, code: "empty-label", message: "a section header needs a label; write [some label] with the job's name" });
+        current = undefined;
+        skipping = true;
+        return;
+      }
+      current = { label, line, entries: [], problems: [] };
+      sections.push(current);
+      skipping = false;
+      return;
+    }
+
+    const sep = separatorIndex(trimmed);
+    const key = sep === -1 ? "" : trimmed.slice(0, sep).trim();
+    if (sep === -1 || key === "") {
+      firstBadLine ??= line;
+      const problem: Diagnostic = {
+        file,
+        line,
+        ...(current ? { label: current.label } : {}),
+        code: "ini-syntax",
+        message: `${JSON.stringify(trimmed)} is not a setting; write key = value (or start the line with ; or # to make it a comment)`,
+      };
+      if (current) current.problems.push(problem);
+      else if (!skipping) diagnostics.push(problem);
+      return;
+    }
+    const value = trimmed.slice(sep + 1).trim();
+    if (current) {
+      current.entries.push({ key, value, line });
+    } else if (!skipping) {
+      firstBadLine ??= line;
+      diagnostics.push({
+        file,
+        line,
+        key,
+        code: "key-outside-section",
+        message: `${key}: this setting comes before any [label] header, so it belongs to no job; move it into a job's section`,
+      });
+    }
+  });
+
+  const notIni = binary || (hasContent && sections.length === 0 && firstBadLine !== undefined);
+  return { sections, diagnostics, notIni, ...(firstBadLine !== undefined ? { firstBadLine } : {}) };
+}
