@@ -1,0 +1,119 @@
+/**
+ * `export-systemd`: a unit for this tenant and a template unit `tickd@.service`
+ * whose instance name (`%i`) picks a tenant folder (SPEC 9).
+ *
+ * Type=simple: tickd does not speak sd_notify, and `simple` with Restart=on-failure
+ * is what an operator expects from a foreground daemon.
+ */
+import path from "node:path";
+import type { ServiceSpec } from "./service.ts";
+
+export interface SystemdFiles {
+  /** `NAME.service` */
+  readonly unitName: string;
+  readonly unit: string;
+  /** Always `tickd@.service`: one template serves every tenant. */
+  readonly templateName: string;
+  readonly template: string;
+}
+
+/** Quote one ExecStart word: `%` and `$` are systemd specifiers/variables and must be doubled. */
+export function systemdWord(word: string, keepSpecifiers = false): string {
+  let w = keepSpecifiers ? word : word.replaceAll("%", "%%");
+  w = w.replaceAll("$", "$$");
+  if (/^[^\s"'\\;]+$/.test(w)) return w;
+  return `"${w.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+/** The folders the service writes: the database beside the config (SPEC 2) and the root. */
+function writablePaths(configDir: string): string[] {
+  return [configDir];
+}
+
+function hardening(paths: readonly string[], underTmp: boolean): string[] {
+  return [
+    "# Hardening: the scheduler only needs to write its database folder.",
+    "NoNewPrivileges=yes",
+    ...(underTmp ? [] : ["PrivateTmp=yes"]),
+    "ProtectSystem=strict",
+    `ReadWritePaths=${paths.map((p) => systemdWord(p, true)).join(" ")}`,
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectControlGroups=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictRealtime=yes",
+    "LockPersonality=yes",
+  ];
+}
+
+function unitText(o: {
+  description: string;
+  exec: string;
+  workdir: string;
+  writable: string[];
+  underTmp: boolean;
+  stopWait: number;
+  extra?: string[];
+}): string {
+  return [
+    "[Unit]",
+    `Description=${o.description}`,
+    "Documentation=https://github.com/tickd/tickd#export-and-deployment",
+    "After=network-online.target",
+    "Wants=network-online.target",
+    "",
+    "[Service]",
+    "Type=simple",
+    ...(o.extra ?? []),
+    `ExecStart=${o.exec}`,
+    // SIGHUP re-reads the job file and applies the difference (SPEC 5).
+    "ExecReload=/bin/kill -HUP $MAINPID",
+    "KillSignal=SIGTERM",
+    // Only the main process gets TERM first, so jobs' child processes are not
+    // killed before tickd records them; the rest get SIGKILL after the timeout.
+    "KillMode=mixed",
+    `TimeoutStopSec=${o.stopWait}`,
+    "Restart=on-failure",
+    "RestartSec=5",
+    `WorkingDirectory=${systemdWord(o.workdir, true)}`,
+    ...hardening(o.writable, o.underTmp),
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "",
+  ].join("\n");
+}
+
+const isUnderTmp = (p: string) => p === "/tmp" || p.startsWith("/tmp/") || p.startsWith("/var/tmp/");
+
+export function exportSystemd(service: ServiceSpec): SystemdFiles {
+  const configDir = path.dirname(service.configPath);
+  const unit = unitText({
+    description: `tickd scheduler (${service.name})`,
+    exec: service.command.map((w) => systemdWord(w)).join(" "),
+    workdir: service.root,
+    writable: writablePaths(configDir),
+    underTmp: isUnderTmp(service.configPath),
+    stopWait: service.stopWaitSeconds,
+  });
+
+  // The template assumes the multi-tenant layout <tenants>/<name>/config/scheduler.ini
+  // (docs/deployment.md): %i replaces the tenant folder. Each tenant's port and
+  // other settings come from an optional <tenant>/config/tickd.env (TICKD_LISTEN=...).
+  const tenantRoot = service.root;
+  const tenantsDir = path.dirname(tenantRoot);
+  const configRel = path.relative(tenantRoot, service.configPath);
+  const tenantPath = (rel: string) => `${systemdWord(tenantsDir)}/%i${rel ? `/${systemdWord(rel)}` : ""}`;
+  const exe = service.command.slice(0, service.command.indexOf("run"));
+  const exec = [...exe.map((w) => systemdWord(w)), "run", "--config", tenantPath(configRel)].join(" ");
+  const template = unitText({
+    description: "tickd scheduler (tenant %i)",
+    exec,
+    workdir: `${tenantsDir}/%i`,
+    writable: [`${tenantsDir}/%i/${path.dirname(configRel)}`.replace(/\/\.$/, "")],
+    underTmp: isUnderTmp(tenantsDir),
+    stopWait: service.stopWaitSeconds,
+    extra: [`EnvironmentFile=-${tenantPath(path.join(path.dirname(configRel), "tickd.env"))}`],
+  });
+  return { unitName: `${service.name}.service`, unit, templateName: "tickd@.service", template };
+}
