@@ -14,6 +14,7 @@ export type ErrorCode =
   | "unauthenticated"
   | "conflict"
   | "store"
+  | "write-failed"
   | "internal";
 
 export class TickdError extends Error {
