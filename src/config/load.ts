@@ -36,6 +36,13 @@ export function keyLine(job: JobSpec, key: string): number {
   return keyLines.get(job)?.get(key) ?? job.origin.line;
 }
 
+/** Carry the key lines over to a copy of a job (e.g. one with its description filled in). */
+export function inheritKeyLines(from: JobSpec, to: JobSpec): JobSpec {
+  const lines = keyLines.get(from);
+  if (lines) keyLines.set(to, lines);
+  return to;
+}
+
 export function isValidZone(zone: string): boolean {
   if (zone.trim() === "") return false;
   try {

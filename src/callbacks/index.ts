@@ -1,0 +1,4 @@
+/** Resolving dotted callback paths to functions, and their doc comments. */
+export { resolveCallback, locateModule, candidateFiles, MODULE_EXTENSIONS, type ResolveOptions } from "./resolve.ts";
+export { readDocComment, docCommentIn } from "./doc-comment.ts";
+export { resolveJobCallbacks, withDocDescription, type ResolvedJobs } from "./jobs.ts";

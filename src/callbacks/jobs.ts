@@ -1,0 +1,61 @@
+/**
+ * Resolve the callback of every `call` job of a loaded job file. A job whose
+ * callback cannot be found, imported, or is not a function gets a diagnostic
+ * pointing at its `call` line and is left out; the others go on.
+ */
+import { brandJobSpec, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
+import { inheritKeyLines, keyLine } from "../config/load.ts";
+import { TickdError } from "../errors.ts";
+import type { Callback } from "../sdk/index.ts";
+import { readDocComment } from "./doc-comment.ts";
+import { locateModule, resolveCallback, type ResolveOptions } from "./resolve.ts";
+
+export interface ResolvedJobs {
+  /** The jobs that can run: command/url jobs, and call jobs whose callback resolved. Descriptions filled from doc comments. */
+  readonly jobs: readonly JobSpec[];
+  /** label -> callback, for every call job in `jobs`. */
+  readonly callbacks: Map<string, Callback>;
+  /** One per job left out, in file order. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** A job with an empty description takes its callback's doc comment (SPEC 1). */
+export async function withDocDescription(job: JobSpec, root: string): Promise<JobSpec> {
+  if (job.description !== "" || job.target.kind !== "call") return job;
+  try {
+    const { file, exportName } = await locateModule(job.target.callback, root);
+    const doc = await readDocComment(file, exportName);
+    if (doc === "") return job;
+    return inheritKeyLines(job, brandJobSpec({ ...job, description: doc }));
+  } catch {
+    return job;
+  }
+}
+
+export async function resolveJobCallbacks(jobFile: JobFile, root: string, options: ResolveOptions = {}): Promise<ResolvedJobs> {
+  const jobs: JobSpec[] = [];
+  const callbacks = new Map<string, Callback>();
+  const diagnostics: Diagnostic[] = [];
+  for (const job of jobFile.jobs) {
+    if (job.target.kind !== "call") {
+      jobs.push(job);
+      continue;
+    }
+    try {
+      const fn = await resolveCallback(job.target.callback, root, options);
+      callbacks.set(job.label, fn);
+      jobs.push(await withDocDescription(job, root));
+    } catch (error) {
+      if (!(error instanceof TickdError)) throw error;
+      diagnostics.push({
+        file: job.origin.file,
+        line: keyLine(job, "call"),
+        label: job.label,
+        key: "call",
+        code: error.code,
+        message: `call: ${error.message.replace(/^callback /, "")}`,
+      });
+    }
+  }
+  return { jobs, callbacks, diagnostics };
+}

@@ -1,0 +1,92 @@
+/**
+ * Dotted callback paths -> functions (SPEC 3). `myapp.scheduler.cleanup`
+ * resolves, under the root, the module `myapp/scheduler.ts` (or .js, .mjs, or
+ * `myapp/scheduler/index.ts|.js|.mjs`) and its export `cleanup`.
+ */
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { TickdError } from "../errors.ts";
+import { registerSdkModule, runtimeName } from "../runtime/index.ts";
+import type { Callback } from "../sdk/index.ts";
+
+export const MODULE_EXTENSIONS = [".ts", ".js", ".mjs"] as const;
+
+export interface ResolveOptions {
+  /**
+   * Import the module afresh (after the file changed, on reload). Only the
+   * module itself is re-evaluated; modules it imports stay cached, because
+   * runtimes key their module registry by URL and offer no recursive purge.
+   */
+  readonly fresh?: boolean;
+}
+
+/** The files a dotted path may live in, in the order they are tried. */
+export function candidateFiles(dotted: string, root: string): { exportName: string; files: string[] } {
+  const parts = dotted.split(".");
+  const exportName = parts.pop() ?? "";
+  const base = path.join(path.resolve(root), ...parts);
+  return {
+    exportName,
+    files: [...MODULE_EXTENSIONS.map((ext) => base + ext), ...MODULE_EXTENSIONS.map((ext) => path.join(base, `index${ext}`))],
+  };
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The module file a dotted path names, without importing it (list and next
+ * must never run job code). Throws `callback-not-found` naming every file tried.
+ */
+export async function locateModule(dotted: string, root: string): Promise<{ file: string; exportName: string }> {
+  const { exportName, files } = candidateFiles(dotted, root);
+  if (dotted.split(".").length < 2 || exportName === "") {
+    throw new TickdError("callback-not-found", `${JSON.stringify(dotted)} is not a dotted path; write module.function, e.g. myapp.scheduler.cleanup`);
+  }
+  for (const file of files) if (await isFile(file)) return { file, exportName };
+  const shown = files.map((f) => path.relative(path.resolve(root), f));
+  throw new TickdError(
+    "callback-not-found",
+    `callback ${dotted}: no module found under ${path.resolve(root)} (tried ${shown.join(", ")}); create the module or fix the dotted path (--root sets where paths resolve)`,
+  );
+}
+
+let reloadCounter = 0;
+
+function importSpecifier(file: string, fresh: boolean): string {
+  const query = fresh ? `?tickd-reload=${++reloadCounter}` : "";
+  // Bun re-evaluates a module imported by path with a new query string but not
+  // by file URL with one; Deno and Node need the URL form.
+  return runtimeName().startsWith("bun") ? file + query : pathToFileURL(file).href + query;
+}
+
+/** Import the module of `dotted` under `root` and return its exported function. */
+export async function resolveCallback(dotted: string, root: string, options: ResolveOptions = {}): Promise<Callback> {
+  const { file, exportName } = await locateModule(dotted, root);
+  // Job modules import { STATUS, Result, schedule } from "tickd"; serve it first.
+  registerSdkModule();
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(importSpecifier(file, options.fresh === true))) as Record<string, unknown>;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TickdError("callback-import-failed", `callback ${dotted}: importing ${file} failed: ${reason}; fix the module so it loads`, { cause: error });
+  }
+  const value = mod[exportName];
+  if (typeof value !== "function") {
+    const functions = Object.keys(mod).filter((k) => typeof mod[k] === "function");
+    const hint = functions.length > 0 ? `its exported functions are ${functions.join(", ")}` : "it exports no functions";
+    if (value === undefined) {
+      throw new TickdError("callback-not-found", `callback ${dotted}: ${path.basename(file)} has no export named ${exportName}; ${hint}`);
+    }
+    const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+    throw new TickdError("callback-not-function", `callback ${dotted}: ${exportName} in ${path.basename(file)} is ${kind}, not a function; export a function (kwargs, ctx) => Result`);
+  }
+  return value as Callback;
+}
