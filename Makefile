@@ -37,5 +37,9 @@ migrations: install
 	node_modules/.bin/drizzle-kit generate
 	$(BUN) run src/store/embed-migrations.ts
 
+# Regenerate schema/schema.graphql from the Pothos schema (commit the result).
+schema: install
+	$(BUN) run src/api/print-schema.ts
+
 clean:
 	rm -rf dist

@@ -1,0 +1,112 @@
+/**
+ * What the API needs from the rest of tickd, kept narrow so the run command's
+ * wiring is a handful of lines and tests can pass real parts. Nothing here is
+ * Bun-specific.
+ */
+import type { JobTarget, KwargValue } from "../config/types.ts";
+import type { JobState, ReloadSummary, RunRecord, SchedulerControl } from "../engine/types.ts";
+import type { Status } from "../sdk/index.ts";
+import type { Role } from "./auth.ts";
+import type { ApiPubSub } from "./pubsub.ts";
+
+/** Filters of the `activities` query, already validated and converted to epoch ms. */
+export interface ActivityFilter {
+  /** Exact job label. */
+  readonly label?: string;
+  /** Any of these statuses. */
+  readonly statuses?: readonly Status[];
+  /** Runs started at or after this instant. */
+  readonly since?: number;
+  /** Runs started before this instant. */
+  readonly until?: number;
+}
+
+/** One page of runs, newest first, each with an opaque cursor the store understands. */
+export interface ActivityPage {
+  readonly items: readonly { readonly run: RunRecord; readonly cursor: string }[];
+  readonly hasNextPage: boolean;
+}
+
+/** Read side of the activity table (src/store). */
+export interface ActivityReader {
+  /** Newest first (startedAt desc, then insertion order desc); `after` is a cursor from a previous page. */
+  list(filter: ActivityFilter, first: number, after?: string): Promise<ActivityPage>;
+  get(runId: string): Promise<RunRecord | null>;
+  /** The most recent finished-or-running run per label; labels without runs are absent. */
+  lastRuns(labels: readonly string[]): Promise<ReadonlyMap<string, RunRecord>>;
+  /** Number of recorded runs per status (all time, within retention). */
+  countsByStatus(): Promise<Partial<Record<Status, number>>>;
+  /** Per job and status, for /metrics. */
+  countsByJobAndStatus(): Promise<readonly { label: string; status: Status; count: number }[]>;
+}
+
+/**
+ * A job the engine no longer schedules but the store remembers: a discovered
+ * job whose registration vanished (SPEC 4), listed with `missing: true`.
+ */
+export interface StoredJob {
+  readonly label: string;
+  readonly app: string;
+  readonly file: string;
+  readonly target: JobTarget;
+  readonly every: string | null;
+  readonly at: string | null;
+  readonly cron: string | null;
+  readonly timezone: string | null;
+  readonly description: string;
+  readonly kwargs: Readonly<Record<string, KwargValue>>;
+  readonly active: boolean;
+}
+
+export interface DiscoverSummary {
+  readonly added: readonly string[];
+  readonly updated: readonly string[];
+  readonly missing: readonly string[];
+}
+
+export interface ExportResult {
+  readonly text: string;
+  /** Where the file was written; null for a preview. */
+  readonly path: string | null;
+}
+
+/** A schedule edit for a discovered job: the job-file keys, as text, validated like the job file. */
+export interface ScheduleEdit {
+  readonly every?: string | null;
+  readonly at?: string | null;
+  readonly cron?: string | null;
+  readonly timezone?: string | null;
+}
+
+export interface ApiDeps {
+  readonly scheduler: SchedulerControl;
+  readonly activities: ActivityReader;
+  /** tickd's version (src/version.ts) */
+  readonly version: string;
+  /** Discovered jobs marked missing in the store; default none. */
+  missingJobs?(): Promise<readonly StoredJob[]>;
+  /** Run discovery (src/discovery) and apply it to the store and the live schedule. */
+  discover(): Promise<DiscoverSummary>;
+  /** Write (or preview) the active jobs as a job file (src/export). */
+  exportIni(preview: boolean): Promise<ExportResult>;
+  /**
+   * Change a discovered job's schedule: validate like the job file, persist as
+   * an operator edit, apply live. Throws TickdError "config-invalid" with the
+   * validator's message, "not-found", or "forbidden" for job-file jobs.
+   */
+  updateSchedule(label: string, edit: ScheduleEdit): Promise<JobState>;
+  /** Persist an operator's activate/deactivate (the engine applies it live); optional. */
+  persistActive?(label: string, active: boolean): Promise<void>;
+  /** Re-read the job file (defaults to scheduler.reload). */
+  reload?(): Promise<ReloadSummary>;
+}
+
+/** Per-request context handed to every resolver. */
+export interface ApiContext {
+  readonly deps: ApiDeps;
+  /** The caller's role; null when unauthenticated (only /healthz and /metrics are then served). */
+  readonly role: Role | null;
+  readonly pubsub: ApiPubSub;
+  /** Batches lastRun lookups of one request into one store query. */
+  readonly lastRun: (label: string) => Promise<RunRecord | null>;
+}

@@ -1,0 +1,139 @@
+/**
+ * The shapes GraphQL types resolve from: live jobs from the engine and
+ * missing jobs from the store, brought to one form.
+ */
+import type { JobTarget, KwargValue, ScheduleRule } from "../config/types.ts";
+import type { JobState } from "../engine/types.ts";
+import type { StoredJob } from "./context.ts";
+
+export interface ScheduleModel {
+  readonly kind: "every" | "cron";
+  /** In words, e.g. "every 10 minutes at :30". */
+  readonly text: string;
+  /** `every` as a job file would say it ("10 minutes", "monday"); null for cron. */
+  readonly every: string | null;
+  readonly interval: number | null;
+  readonly unit: string | null;
+  readonly at: string | null;
+  readonly cron: string | null;
+  /** The zone the schedule computes in (the job's or the instance's). */
+  readonly timezone: string;
+}
+
+export interface JobModel {
+  readonly label: string;
+  readonly source: "ini" | "discovered";
+  readonly app: string | null;
+  readonly file: string;
+  readonly line: number;
+  readonly target: JobTarget;
+  readonly schedule: ScheduleModel;
+  /** The zone set on the job; null = the instance zone. */
+  readonly timezone: string | null;
+  readonly description: string;
+  readonly kwargs: Readonly<Record<string, KwargValue>>;
+  readonly active: boolean;
+  readonly missing: boolean;
+  readonly nextRunAt: number | null;
+  readonly running: number;
+  readonly timeoutMs: number | null;
+  readonly overlap: string;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly catchup: string;
+  readonly jitterMs: number;
+  readonly until: number | null;
+}
+
+function plural(n: number, unit: string): string {
+  return n === 1 ? unit : `${n} ${unit}s`;
+}
+
+/** `every` as written in a job file, from the parsed rule. */
+export function everyText(rule: ScheduleRule): string | null {
+  if (rule.kind !== "every") return null;
+  return rule.interval === 1 ? rule.unit : `${rule.interval} ${rule.unit}s`;
+}
+
+/** The schedule in words; matches Schedule.describe() in spirit without needing a compiled schedule. */
+export function describeRule(rule: ScheduleRule, zone: string, explicitZone: boolean): string {
+  const suffix = explicitZone ? ` (${zone})` : "";
+  if (rule.kind === "cron") return `cron ${rule.expression}${suffix}`;
+  const at = rule.at ? ` at ${rule.at.text}` : "";
+  return `every ${plural(rule.interval, rule.unit)}${at}${suffix}`;
+}
+
+export function jobFromState(state: JobState, instanceZone: string): JobModel {
+  const spec = state.spec;
+  const rule = spec.schedule;
+  const zone = spec.timezone ?? instanceZone;
+  return {
+    label: spec.label,
+    source: spec.origin.source,
+    app: spec.origin.app ?? null,
+    file: spec.origin.file,
+    line: spec.origin.line,
+    target: spec.target,
+    schedule: {
+      kind: rule.kind,
+      text: describeRule(rule, zone, spec.timezone !== undefined),
+      every: everyText(rule),
+      interval: rule.kind === "every" ? rule.interval : null,
+      unit: rule.kind === "every" ? rule.unit : null,
+      at: rule.kind === "every" ? (rule.at?.text ?? null) : null,
+      cron: rule.kind === "cron" ? rule.expression : null,
+      timezone: zone,
+    },
+    timezone: spec.timezone ?? null,
+    description: spec.description,
+    kwargs: spec.kwargs,
+    active: state.active,
+    missing: false,
+    nextRunAt: state.nextRunAt,
+    running: state.running,
+    timeoutMs: spec.timeoutMs ?? null,
+    overlap: spec.overlap,
+    retries: spec.retries,
+    retryDelayMs: spec.retryDelayMs,
+    catchup: spec.catchup,
+    jitterMs: spec.jitterMs,
+    until: spec.until ?? null,
+  };
+}
+
+export function jobFromStored(row: StoredJob, instanceZone: string): JobModel {
+  const zone = row.timezone ?? instanceZone;
+  const words = row.cron ? `cron ${row.cron}` : `every ${row.every ?? "?"}${row.at ? ` at ${row.at}` : ""}`;
+  return {
+    label: row.label,
+    source: "discovered",
+    app: row.app || null,
+    file: row.file,
+    line: 0,
+    target: row.target,
+    schedule: {
+      kind: row.cron ? "cron" : "every",
+      text: row.timezone ? `${words} (${row.timezone})` : words,
+      every: row.every,
+      interval: null,
+      unit: null,
+      at: row.at,
+      cron: row.cron,
+      timezone: zone,
+    },
+    timezone: row.timezone,
+    description: row.description,
+    kwargs: row.kwargs,
+    active: row.active,
+    missing: true,
+    nextRunAt: null,
+    running: 0,
+    timeoutMs: null,
+    overlap: "skip",
+    retries: 0,
+    retryDelayMs: 1000,
+    catchup: "skip",
+    jitterMs: 0,
+    until: null,
+  };
+}

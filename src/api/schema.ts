@@ -1,0 +1,14 @@
+/** The GraphQL schema: imports every type module, then builds (STYLE 8). */
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { builder } from "./builder.ts";
+import "./types/enums.ts";
+import "./types/job.ts";
+import "./types/activity.ts";
+import "./types/scheduler.ts";
+
+export const schema: GraphQLSchema = builder.toSchema();
+
+/** The SDL committed as schema/schema.graphql (sorted, so it diffs cleanly). */
+export function printSdl(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,302 @@
+/**
+ * Job: a recurring job as the engine schedules it (or a discovered job gone
+ * missing), with its queries, mutations and the jobChanged subscription.
+ * No field or argument lets a client set what code a job runs.
+ */
+import { resolveCursorConnection, type ResolveCursorConnectionArgs } from "@pothos/plugin-relay";
+import { filter, pipe } from "graphql-yoga";
+import type { JobChangedEvent } from "../pubsub.ts";
+import { builder } from "../builder.ts";
+import { apiError } from "../errors.ts";
+import { findJob, listJobs, requireJob } from "../jobs.ts";
+import { LIMITS } from "../limits.ts";
+import { jobFromState, type JobModel, type ScheduleModel } from "../models.ts";
+import { ActivityConnectionRef, resolveActivityConnection } from "./activity.ts";
+import { ActivityRef, JobRef } from "./refs.ts";
+
+export { JobRef };
+import { JobChangeEnum, JobKindEnum, JobSourceEnum, ScheduleKindEnum, StatusEnum } from "./enums.ts";
+import type { Status } from "../../sdk/index.ts";
+
+export const ScheduleRef = builder.objectRef<ScheduleModel>("Schedule").implement({
+  description: "When a job runs: in words, and as the job-file fields.",
+  fields: (t) => ({
+    text: t.exposeString("text", { description: 'In words, e.g. "every 10 minutes", "every monday at 10:00 (Europe/Berlin)".' }),
+    kind: t.expose("kind", { type: ScheduleKindEnum }),
+    every: t.exposeString("every", { nullable: true, description: '`every` as in the job file ("10 minutes", "monday"); null for cron.' }),
+    interval: t.exposeInt("interval", { nullable: true }),
+    unit: t.exposeString("unit", { nullable: true, description: "second, minute, hour, day, week or a weekday." }),
+    at: t.exposeString("at", { nullable: true }),
+    cron: t.exposeString("cron", { nullable: true }),
+    timezone: t.exposeString("timezone", { description: "The zone the schedule computes in (the job's, else the instance's)." }),
+  }),
+});
+
+interface KwargModel {
+  readonly key: string;
+  readonly value: unknown;
+}
+
+export const KwargRef = builder.objectRef<KwargModel>("Kwarg").implement({
+  description: "A keyword argument passed to the callback.",
+  fields: (t) => ({
+    key: t.exposeString("key"),
+    value: t.field({
+      type: "JSON",
+      nullable: true,
+      description: "String, number or boolean. Admins only (values may hold secrets); null for other roles.",
+      authScopes: { admin: true },
+      unauthorizedResolver: () => null,
+      resolve: (kw) => kw.value,
+    }),
+  }),
+});
+
+builder.node(JobRef, {
+  description: "A recurring job.",
+  id: { resolve: (job) => job.label },
+  loadOne: (label, ctx) => findJob(ctx, String(label)),
+  fields: (t) => ({
+    label: t.exposeString("label", { description: "Unique, case-sensitive; may contain spaces, dots, unicode." }),
+    source: t.expose("source", { type: JobSourceEnum }),
+    app: t.exposeString("app", { nullable: true, description: "Discovered jobs: the app that registered it." }),
+    file: t.exposeString("file", { description: "The job file, or the app's scheduler module." }),
+    line: t.exposeInt("line", { description: "Line of the section header in the job file; 0 for discovered jobs." }),
+    kind: t.field({ type: JobKindEnum, resolve: (job) => job.target.kind }),
+    callback: t.string({
+      nullable: true,
+      description: "The dotted path of a CALL job (read-only: no mutation sets it).",
+      resolve: (job) => (job.target.kind === "call" ? job.target.callback : null),
+    }),
+    command: t.string({
+      nullable: true,
+      description: "The shell command of a COMMAND job. Admins only; null for other roles.",
+      authScopes: { admin: true },
+      unauthorizedResolver: () => null,
+      resolve: (job) => (job.target.kind === "command" ? job.target.command : null),
+    }),
+    url: t.string({
+      nullable: true,
+      description: "The URL of a URL job (may carry credentials). Admins only; null for other roles.",
+      authScopes: { admin: true },
+      unauthorizedResolver: () => null,
+      resolve: (job) => (job.target.kind === "url" ? job.target.url : null),
+    }),
+    method: t.string({ nullable: true, resolve: (job) => (job.target.kind === "url" ? job.target.method : null) }),
+    schedule: t.field({ type: ScheduleRef, resolve: (job) => job.schedule }),
+    timezone: t.exposeString("timezone", { nullable: true, description: "The zone set on the job; null = the instance's." }),
+    description: t.exposeString("description"),
+    kwargs: t.field({
+      type: [KwargRef],
+      resolve: (job) => Object.entries(job.kwargs).map(([key, value]) => ({ key, value })),
+    }),
+    active: t.exposeBoolean("active"),
+    missing: t.exposeBoolean("missing", { description: "A discovered job whose registration vanished; history kept." }),
+    nextRunAt: t.field({ type: "DateTime", nullable: true, resolve: (job) => job.nextRunAt }),
+    nextRuns: t.field({
+      type: ["DateTime"],
+      description: `The next due instants (at most ${LIMITS.maxNextRuns}); empty when inactive or ended.`,
+      args: { count: t.arg.int({ defaultValue: 5 }) },
+      complexity: (args) => ({ field: 1, multiplier: Math.max(1, Math.min(args.count ?? 5, LIMITS.maxNextRuns)) }),
+      resolve: (job, { count }, ctx) => {
+        const n = count ?? 5;
+        if (n < 1 || n > LIMITS.maxNextRuns) throw apiError("BAD_USER_INPUT", `nextRuns(count): expected 1..${LIMITS.maxNextRuns}, got ${n}`);
+        return job.missing ? [] : ctx.deps.scheduler.nextRuns(job.label, n);
+      },
+    }),
+    running: t.exposeInt("running", { description: "Runs of this job going on now." }),
+    lastRun: t.field({ type: ActivityRef, nullable: true, resolve: (job, _args, ctx) => ctx.lastRun(job.label) }),
+    timeoutMs: t.exposeInt("timeoutMs", { nullable: true }),
+    overlap: t.exposeString("overlap", { description: "skip, queue or allow." }),
+    retries: t.exposeInt("retries"),
+    retryDelayMs: t.exposeInt("retryDelayMs"),
+    catchup: t.exposeString("catchup", { description: "skip or once." }),
+    jitterMs: t.exposeInt("jitterMs"),
+    until: t.field({ type: "DateTime", nullable: true, resolve: (job) => job.until }),
+    activities: t.field({
+      type: ActivityConnectionRef,
+      description: "This job's runs, newest first.",
+      args: {
+        statuses: t.arg({ type: [StatusEnum], required: false }),
+        first: t.arg.int({ description: `Page size, default ${LIMITS.defaultPage}, at most ${LIMITS.maxPage}.` }),
+        after: t.arg.string({ description: "endCursor of the previous page." }),
+      },
+      complexity: (args) => ({ field: 1, multiplier: Math.max(1, args.first ?? LIMITS.defaultPage) }),
+      resolve: (job, args, ctx) =>
+        resolveActivityConnection(ctx, { label: job.label, statuses: (args.statuses ?? undefined) as Status[] | undefined }, args),
+    }),
+  }),
+});
+
+const JobFilter = builder.inputType("JobFilter", {
+  fields: (t) => ({
+    active: t.boolean(),
+    source: t.field({ type: JobSourceEnum }),
+    missing: t.boolean(),
+    search: t.string({ description: "Case-insensitive substring of label, description, app or callback." }),
+    lastStatus: t.field({ type: [StatusEnum], description: "Status of the last run is one of these." }),
+  }),
+});
+
+const JobConnectionRef = builder.connectionObject(
+  {
+    type: JobRef,
+    name: "JobConnection",
+    fields: (t) => ({
+      totalCount: t.int({
+        description: "Jobs matching the filter, on all pages.",
+        resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount,
+      }),
+    }),
+  },
+  { name: "JobEdge" },
+);
+
+builder.queryFields((t) => ({
+  jobs: t.connection({
+    type: JobRef,
+    description: "Jobs sorted by label. Cursors are labels, so pages stay stable as jobs come and go.",
+    args: { filter: t.arg({ type: JobFilter }) },
+    resolve: async (_root, args, ctx) => {
+      let jobs = await listJobs(ctx);
+      const f = args.filter;
+      if (f) {
+        if (f.active != null) jobs = jobs.filter((j) => j.active === f.active);
+        if (f.source != null) jobs = jobs.filter((j) => j.source === f.source);
+        if (f.missing != null) jobs = jobs.filter((j) => j.missing === f.missing);
+        if (f.search) {
+          const needle = f.search.toLowerCase();
+          jobs = jobs.filter((j) =>
+            [j.label, j.description, j.app ?? "", j.target.kind === "call" ? j.target.callback : ""].some((s) => s.toLowerCase().includes(needle)),
+          );
+        }
+        if (f.lastStatus) {
+          const wanted = new Set<string>(f.lastStatus);
+          const last = await ctx.deps.activities.lastRuns(jobs.map((j) => j.label));
+          jobs = jobs.filter((j) => {
+            const run = last.get(j.label);
+            return run !== undefined && wanted.has(run.status);
+          });
+        }
+      }
+      checkPage(args.first, args.last);
+      const page = await resolveCursorConnection(
+        { args, toCursor: (job: JobModel) => job.label, defaultSize: LIMITS.defaultPage, maxSize: LIMITS.maxPage },
+        ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
+          let slice = jobs.filter((j) => (after === undefined || j.label > after) && (before === undefined || j.label < before));
+          if (inverted) slice = slice.reverse();
+          return slice.slice(0, limit);
+        },
+      );
+      return Object.assign(page, { totalCount: jobs.length });
+    },
+  }, JobConnectionRef),
+  job: t.field({
+    type: JobRef,
+    nullable: true,
+    description: "One job by label or by its global id; null when none matches.",
+    args: { label: t.arg.string(), id: t.arg.id() },
+    resolve: async (_root, { label, id }, ctx) => {
+      if ((label == null) === (id == null)) throw apiError("BAD_USER_INPUT", "job: pass exactly one of label or id");
+      if (label != null) return findJob(ctx, label);
+      const decoded = decodeJobId(String(id));
+      return decoded === null ? null : findJob(ctx, decoded);
+    },
+  }),
+}));
+
+export function checkPage(first: number | null | undefined, last: number | null | undefined): void {
+  for (const [name, n] of [["first", first], ["last", last]] as const) {
+    if (n != null && (n < 0 || n > LIMITS.maxPage)) throw apiError("BAD_USER_INPUT", `${name}: expected 0..${LIMITS.maxPage}, got ${n}`);
+  }
+}
+
+function decodeJobId(id: string): string | null {
+  try {
+    const text = Buffer.from(id, "base64").toString("utf8");
+    return text.startsWith("Job:") ? text.slice(4) : null;
+  } catch {
+    return null;
+  }
+}
+
+builder.mutationFields((t) => ({
+  activateJob: t.field({
+    type: JobRef,
+    description: "Schedule a job (operator).",
+    authScopes: { operator: true },
+    args: { label: t.arg.string({ required: true }) },
+    resolve: async (_root, { label }, ctx) => {
+      await requireJob(ctx, label);
+      const state = await ctx.deps.scheduler.activate(label);
+      await ctx.deps.persistActive?.(label, true);
+      return jobFromState(state, ctx.deps.scheduler.timezone);
+    },
+  }),
+  deactivateJob: t.field({
+    type: JobRef,
+    description: "Stop scheduling a job; a run going on finishes (operator).",
+    authScopes: { operator: true },
+    args: { label: t.arg.string({ required: true }) },
+    resolve: async (_root, { label }, ctx) => {
+      await requireJob(ctx, label);
+      const state = await ctx.deps.scheduler.deactivate(label);
+      await ctx.deps.persistActive?.(label, false);
+      return jobFromState(state, ctx.deps.scheduler.timezone);
+    },
+  }),
+  runJobNow: t.field({
+    type: ActivityRef,
+    description: "Run a job once now (trigger MANUAL); returns the finished run (operator).",
+    authScopes: { operator: true },
+    args: { label: t.arg.string({ required: true }) },
+    resolve: async (_root, { label }, ctx) => {
+      const job = await requireJob(ctx, label);
+      if (job.missing) throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} is missing (its app no longer registers it); it cannot run`);
+      return ctx.deps.scheduler.runNow(label);
+    },
+  }),
+  updateJobSchedule: t.field({
+    type: JobRef,
+    description:
+      "Change when a discovered job runs (admin). Give every (with optional at) or cron; validated like the job file. " +
+      "Job-file jobs are changed in the file. Nothing here can change what a job runs.",
+    authScopes: { admin: true },
+    args: {
+      label: t.arg.string({ required: true }),
+      every: t.arg.string(),
+      at: t.arg.string(),
+      cron: t.arg.string(),
+      timezone: t.arg.string(),
+    },
+    resolve: async (_root, { label, every, at, cron, timezone }, ctx) => {
+      const job = await requireJob(ctx, label);
+      if (job.source !== "discovered") {
+        throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} comes from ${job.file}; change its schedule there and reload`);
+      }
+      if ((every == null) === (cron == null)) throw apiError("BAD_USER_INPUT", "updateJobSchedule: give exactly one of every or cron");
+      if (cron != null && at != null) throw apiError("BAD_USER_INPUT", "updateJobSchedule: at goes with every, not with cron");
+      const state = await ctx.deps.updateSchedule(label, { every: every ?? null, at: at ?? null, cron: cron ?? null, timezone: timezone ?? null });
+      return jobFromState(state, ctx.deps.scheduler.timezone);
+    },
+  }),
+}));
+
+export const JobChangedRef = builder.objectRef<JobChangedEvent>("JobChangedEvent").implement({
+  fields: (t) => ({
+    label: t.exposeString("label"),
+    change: t.expose("change", { type: JobChangeEnum }),
+    at: t.field({ type: "DateTime", resolve: (e) => e.at }),
+    job: t.field({ type: JobRef, nullable: true, description: "The job now; null when it was removed.", resolve: (e, _a, ctx) => findJob(ctx, e.label) }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  jobChanged: t.field({
+    type: JobChangedRef,
+    description: "A job was added, removed, updated, activated or deactivated.",
+    args: { label: t.arg.string({ description: "Only this job." }) },
+    subscribe: (_root, { label }, ctx) => pipe(ctx.pubsub.subscribe("jobChanged"), filter((e) => label == null || e.label === label)),
+    resolve: (event) => event,
+  }),
+}));

@@ -1,0 +1,133 @@
+/**
+ * Scheduler: the instance itself (version, zone, counts), with the admin
+ * mutations that act on the whole instance: discover, export, reload.
+ */
+import type { Diagnostic } from "../../config/types.ts";
+import type { ReloadSummary } from "../../engine/types.ts";
+import { STATUSES, type Status } from "../../sdk/index.ts";
+import { builder } from "../builder.ts";
+import type { ApiContext, DiscoverSummary, ExportResult } from "../context.ts";
+import { listJobs } from "../jobs.ts";
+import { StatusEnum } from "./enums.ts";
+
+interface StatusCount {
+  readonly status: Status;
+  readonly count: number;
+}
+
+const StatusCountRef = builder.simpleObject("StatusCount", {
+  fields: (t) => ({
+    status: t.field({ type: StatusEnum }),
+    count: t.int(),
+  }),
+});
+
+interface Counts {
+  readonly jobs: number;
+  readonly active: number;
+  readonly missing: number;
+  readonly running: number;
+  readonly runs: readonly StatusCount[];
+}
+
+const CountsRef = builder.objectRef<Counts>("SchedulerCounts").implement({
+  fields: (t) => ({
+    jobs: t.exposeInt("jobs", { description: "Jobs known, including missing ones." }),
+    active: t.exposeInt("active"),
+    missing: t.exposeInt("missing"),
+    running: t.exposeInt("running", { description: "Runs going on now." }),
+    runs: t.field({ type: [StatusCountRef], description: "Recorded runs by status (within retention).", resolve: (c) => c.runs }),
+  }),
+});
+
+interface SchedulerModel {
+  readonly ctx: ApiContext;
+}
+
+const SchedulerRef = builder.objectRef<SchedulerModel>("Scheduler").implement({
+  description: "This tickd instance.",
+  fields: (t) => ({
+    version: t.string({ resolve: ({ ctx }) => ctx.deps.version }),
+    instance: t.string({ description: "Name recorded on every run (host:pid unless set).", resolve: ({ ctx }) => ctx.deps.scheduler.instance }),
+    timezone: t.string({ resolve: ({ ctx }) => ctx.deps.scheduler.timezone }),
+    configPath: t.string({ resolve: ({ ctx }) => ctx.deps.scheduler.configPath }),
+    startedAt: t.field({ type: "DateTime", resolve: ({ ctx }) => ctx.deps.scheduler.startedAt }),
+    counts: t.field({
+      type: CountsRef,
+      resolve: async ({ ctx }) => {
+        const jobs = await listJobs(ctx);
+        const byStatus = await ctx.deps.activities.countsByStatus();
+        return {
+          jobs: jobs.length,
+          active: jobs.filter((j) => j.active && !j.missing).length,
+          missing: jobs.filter((j) => j.missing).length,
+          running: jobs.reduce((n, j) => n + j.running, 0),
+          runs: STATUSES.map((status) => ({ status, count: byStatus[status] ?? 0 })),
+        };
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  scheduler: t.field({ type: SchedulerRef, resolve: (_root, _args, ctx) => ({ ctx }) }),
+}));
+
+const DiscoverResultRef = builder.objectRef<DiscoverSummary>("DiscoverResult").implement({
+  fields: (t) => ({
+    added: t.exposeStringList("added"),
+    updated: t.exposeStringList("updated"),
+    missing: t.exposeStringList("missing", { description: "Registered before, not any more; kept with missing: true." }),
+  }),
+});
+
+const ExportResultRef = builder.objectRef<ExportResult>("ExportResult").implement({
+  fields: (t) => ({
+    text: t.exposeString("text", { description: "The job file text." }),
+    path: t.exposeString("path", { nullable: true, description: "Where it was written; null for a preview." }),
+  }),
+});
+
+const DiagnosticRef = builder.objectRef<Diagnostic>("Diagnostic").implement({
+  description: "A problem in the job file; the job it names is left out or keeps its previous form.",
+  fields: (t) => ({
+    file: t.exposeString("file"),
+    line: t.exposeInt("line"),
+    label: t.exposeString("label", { nullable: true }),
+    key: t.exposeString("key", { nullable: true }),
+    code: t.exposeString("code"),
+    message: t.exposeString("message"),
+  }),
+});
+
+const ReloadResultRef = builder.objectRef<ReloadSummary>("ReloadResult").implement({
+  fields: (t) => ({
+    added: t.exposeStringList("added"),
+    removed: t.exposeStringList("removed"),
+    updated: t.exposeStringList("updated"),
+    unchanged: t.exposeInt("unchanged"),
+    diagnostics: t.field({ type: [DiagnosticRef], resolve: (r) => r.diagnostics }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  discoverJobs: t.field({
+    type: DiscoverResultRef,
+    description: "Import the apps' scheduler modules and update discovered jobs (admin).",
+    authScopes: { admin: true },
+    resolve: (_root, _args, ctx) => ctx.deps.discover(),
+  }),
+  exportIni: t.field({
+    type: ExportResultRef,
+    description: "Write the active jobs as a job file, or only return the text with preview: true (admin).",
+    authScopes: { admin: true },
+    args: { preview: t.arg.boolean({ defaultValue: false }) },
+    resolve: (_root, { preview }, ctx) => ctx.deps.exportIni(preview ?? false),
+  }),
+  reloadConfig: t.field({
+    type: ReloadResultRef,
+    description: "Re-read the job file and apply the difference; running jobs keep running (admin).",
+    authScopes: { admin: true },
+    resolve: (_root, _args, ctx) => (ctx.deps.reload ? ctx.deps.reload() : ctx.deps.scheduler.reload()),
+  }),
+}));
