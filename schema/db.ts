@@ -1,0 +1,124 @@
+/**
+ * The database schema: the one source drizzle-kit reads to generate
+ * `migrations/` (make migrations), and the tables the repositories in
+ * src/store/ query. camelCase in TypeScript, snake_case in SQL. Instants are
+ * epoch milliseconds stored as INTEGER.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Per-job options kept as one JSON column (SPEC 1); the names follow the job file. */
+export interface JobOptions {
+  /** Milliseconds; absent = no timeout. */
+  timeoutMs?: number;
+  overlap?: "skip" | "queue" | "allow";
+  retries?: number;
+  retryDelayMs?: number;
+  catchup?: "skip" | "once";
+  jitterMs?: number;
+}
+
+/**
+ * Which fields an operator changed by hand (API mutations). Discovery leaves
+ * these alone when it re-reads an app's registrations (SPEC 4).
+ */
+export interface OperatorEdits {
+  active?: boolean;
+  schedule?: boolean;
+}
+
+/** Every job the instance knows: from the job file (source "ini") or discovered from apps. */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    label: text("label").notNull(),
+    source: text("source", { enum: ["ini", "discovered"] }).notNull(),
+    /** Discovered jobs: the app name given to schedule.register; "" for ini jobs. */
+    app: text("app").notNull().default(""),
+    /** The file the job came from (job file or the app's scheduler module). */
+    file: text("file").notNull().default(""),
+    /** Target: "call" (callback is a dotted path), "command" or "url". */
+    targetKind: text("target_kind", { enum: ["call", "command", "url"] }).notNull().default("call"),
+    /** Dotted path, shell command or URL, by targetKind. */
+    callback: text("callback").notNull(),
+    /** HTTP method for url targets; "" otherwise. */
+    method: text("method").notNull().default(""),
+    /** `every` as written ("10 minutes", "monday"); null for cron jobs. */
+    every: text("every"),
+    at: text("at"),
+    cron: text("cron"),
+    /** IANA zone; null = the instance zone. */
+    timezone: text("timezone"),
+    /** Epoch ms after which the job is no longer scheduled. */
+    until: integer("until"),
+    options: text("options", { mode: "json" }).$type<JobOptions>().notNull().default(sql`'{}'`),
+    kwargs: text("kwargs", { mode: "json" }).$type<Record<string, string | number | boolean>>().notNull().default(sql`'{}'`),
+    description: text("description").notNull().default(""),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /** A discovered job whose registration vanished; kept for its history. */
+    missing: integer("missing", { mode: "boolean" }).notNull().default(false),
+    operatorEdited: text("operator_edited", { mode: "json" }).$type<OperatorEdits>().notNull().default(sql`'{}'`),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("jobs_label_unique").on(t.label)],
+);
+
+/** One row per run (SPEC 5): inserted "running" when it starts, updated when it ends. */
+export const activity = sqliteTable(
+  "activity",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: text("run_id").notNull(),
+    label: text("label").notNull(),
+    /** The job row at the time of the run; null when the job is gone or was never stored. */
+    jobId: integer("job_id"),
+    scheduledFor: integer("scheduled_for").notNull(),
+    startedAt: integer("started_at").notNull(),
+    endedAt: integer("ended_at"),
+    status: text("status").notNull(),
+    message: text("message").notNull().default(""),
+    output: text("output").notNull().default(""),
+    error: text("error").notNull().default(""),
+    attempt: integer("attempt").notNull().default(1),
+    trigger: text("trigger").notNull().default("schedule"),
+    instance: text("instance").notNull(),
+  },
+  (t) => [
+    uniqueIndex("activity_run_id_unique").on(t.runId),
+    index("activity_label_started_idx").on(t.label, t.startedAt),
+    // claim checks ("did this occurrence run?") and lastScheduled look runs up by occurrence
+    index("activity_label_scheduled_idx").on(t.label, t.scheduledFor),
+    index("activity_started_idx").on(t.startedAt),
+    index("activity_status_idx").on(t.status),
+  ],
+);
+
+/** One row per occurrence an instance took: the unique key keeps two instances from running it twice. */
+export const claims = sqliteTable(
+  "claims",
+  {
+    label: text("label").notNull(),
+    scheduledFor: integer("scheduled_for").notNull(),
+    instance: text("instance").notNull(),
+    claimedAt: integer("claimed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.label, t.scheduledFor] }), index("claims_instance_idx").on(t.instance)],
+);
+
+/** Instances that opened the store: where they run, so dead ones can be recognised. */
+export const instances = sqliteTable("instances", {
+  name: text("name").primaryKey(),
+  hostname: text("hostname").notNull(),
+  pid: integer("pid").notNull(),
+  startedAt: integer("started_at").notNull(),
+  heartbeat: integer("heartbeat").notNull(),
+});
+
+export type JobRow = typeof jobs.$inferSelect;
+export type NewJobRow = typeof jobs.$inferInsert;
+export type ActivityRow = typeof activity.$inferSelect;
+export type NewActivityRow = typeof activity.$inferInsert;
+export type ClaimRow = typeof claims.$inferSelect;
+export type InstanceRow = typeof instances.$inferSelect;

@@ -1,0 +1,161 @@
+/**
+ * Opening the store: a libSQL client (embedded file or remote server), Drizzle
+ * over it, migrations applied, this instance registered. The returned Store is
+ * the engine's EngineStore and the handle every repository function takes.
+ */
+import os from "node:os";
+import { createClient, type Client } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import * as schema from "../../schema/db.ts";
+import type { EngineStore, RunRecord } from "../engine/types.ts";
+import { TickdError } from "../errors.ts";
+import { abandonDeadRuns, pruneBefore, registerInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
+import { applyMigrations, type MigrationReport } from "./migrate.ts";
+import { OUTPUT_CAP_BYTES } from "./output-cap.ts";
+import { WriteQueue, type WriteStats } from "./write-queue.ts";
+
+export type StoreDb = LibSQLDatabase<typeof schema>;
+
+export interface StoreOptions {
+  /** Name recorded on every run and claim: `hostname:pid` unless the operator set one. */
+  readonly instance: string;
+  /** Cap for captured output and error text, UTF-8 bytes. Default 64 KiB. */
+  readonly outputCapBytes?: number;
+  /** Busy timeout for embedded databases, ms: how long a writer waits for another process's lock. Default 10 000. */
+  readonly busyTimeoutMs?: number;
+  /** Where write failures are reported. Default: stderr. */
+  readonly log?: (line: string) => void;
+}
+
+export interface Store extends EngineStore {
+  /** Drizzle over the client, for the repositories (activity.ts, jobs.ts). */
+  readonly db: StoreDb;
+  readonly client: Client;
+  readonly url: string;
+  readonly instance: string;
+  /** What opening applied. */
+  readonly migrations: MigrationReport;
+  /** Counters of the write path (transactions, rows); for tests and benchmarks. */
+  readonly stats: Readonly<WriteStats>;
+  /**
+   * Record runs left `running` by processes that are gone as `abandoned`
+   * (ended_at = now), and drop their claims that never ran. Call at start-up.
+   */
+  markAbandoned(now: number): Promise<AbandonReport>;
+  /** Delete finished activity that started before `olderThan` (epoch ms) and older claims; returns activity rows deleted. */
+  prune(olderThan: number): Promise<number>;
+  /** Flush queued writes and close the connection. */
+  close(): Promise<void>;
+}
+
+/** True for URLs served by the embedded engine (a file on this machine). */
+export function isEmbeddedUrl(url: string): boolean {
+  return url.startsWith("file:") || url === ":memory:";
+}
+
+export async function openStore(url: string, options: StoreOptions): Promise<Store> {
+  const embedded = isEmbeddedUrl(url);
+  let client: Client;
+  try {
+    client = createClient({
+      url,
+      authToken: process.env.TICKD_DB_AUTH_TOKEN || undefined,
+      // One connection for an embedded file: per-connection pragmas (synchronous)
+      // then hold for every statement, and our single write path needs no more.
+      concurrency: embedded ? 1 : undefined,
+      timeout: embedded ? (options.busyTimeoutMs ?? 10_000) : undefined,
+    });
+  } catch (error) {
+    throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
+  }
+  try {
+    if (embedded && url !== ":memory:") {
+      // WAL lets readers (API, `tickd history`) work while the engine writes;
+      // synchronous=NORMAL is durable in WAL mode except on power loss.
+      await client.execute("PRAGMA journal_mode = WAL");
+      await client.execute("PRAGMA synchronous = NORMAL");
+    }
+    const migrations = await applyMigrations(client);
+    const life = await registerInstance(client, options.instance, os.hostname(), process.pid, Date.now());
+    return new LibsqlStore(client, url, options, migrations, life);
+  } catch (error) {
+    client.close();
+    if (error instanceof TickdError) throw error;
+    throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+class LibsqlStore implements Store {
+  readonly db: StoreDb;
+  private readonly queue: WriteQueue;
+
+  constructor(
+    readonly client: Client,
+    readonly url: string,
+    options: StoreOptions,
+    readonly migrations: MigrationReport,
+    private readonly life: InstanceLife,
+  ) {
+    this.db = drizzle(client, { schema });
+    this.queue = new WriteQueue(client, {
+      instance: options.instance,
+      outputCapBytes: options.outputCapBytes ?? OUTPUT_CAP_BYTES,
+      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    });
+  }
+
+  get instance(): string {
+    return this.life.name;
+  }
+
+  get stats(): Readonly<WriteStats> {
+    return this.queue.stats;
+  }
+
+  claim(label: string, scheduledFor: number): Promise<boolean> {
+    return this.queue.claim(label, scheduledFor);
+  }
+
+  started(run: RunRecord): void {
+    this.queue.started(run);
+  }
+
+  finished(run: RunRecord): void {
+    this.queue.finished(run);
+  }
+
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  async lastScheduled(label: string): Promise<number | null> {
+    // Manual runs are not occurrences of the schedule, so they do not move catch-up.
+    const rs = await this.client.execute({
+      sql: "SELECT MAX(scheduled_for) AS last FROM activity WHERE label = ? AND trigger <> 'manual'",
+      args: [label],
+    });
+    const stored = rs.rows[0]?.last;
+    const fromDb = stored === null || stored === undefined ? null : Number(stored);
+    const pending = this.queue.pendingLastScheduled(label);
+    if (fromDb === null) return pending;
+    return pending === null ? fromDb : Math.max(fromDb, pending);
+  }
+
+  async markAbandoned(now: number): Promise<AbandonReport> {
+    await this.queue.flush();
+    return abandonDeadRuns(this.client, { now, self: this.life, live: this.queue.live, hostname: os.hostname() });
+  }
+
+  async prune(olderThan: number): Promise<number> {
+    await this.queue.flush();
+    return pruneBefore(this.client, olderThan);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.queue.close();
+    } finally {
+      this.client.close();
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/** The store: libSQL via Drizzle, embedded migrations, the engine's write path, repositories. */
+export { openStore, isEmbeddedUrl, type Store, type StoreDb, type StoreOptions } from "./client.ts";
+export { applyMigrations, MIGRATIONS_TABLE, type EmbeddedMigration, type MigrationReport } from "./migrate.ts";
+export { MIGRATIONS } from "./migrations.generated.ts";
+export { capText, formatBytes, OUTPUT_CAP_BYTES } from "./output-cap.ts";
+export { pidAlive, parseInstanceName, type AbandonReport } from "./lifecycle.ts";
+export type { WriteStats } from "./write-queue.ts";

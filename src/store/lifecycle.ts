@@ -1,0 +1,127 @@
+/**
+ * Instances, dead processes and retention.
+ *
+ * Each instance that opens the store writes (name, hostname, pid) to
+ * `instances`. A run left `running` belongs to a dead process when its
+ * instance ran on this host and that pid no longer exists. Runs of other hosts
+ * are left alone: from here we cannot tell whether they are alive.
+ */
+import type { Client } from "@libsql/client";
+
+export interface InstanceLife {
+  readonly name: string;
+  readonly hostname: string;
+  readonly pid: number;
+  /** The row this name had before we opened, if any: an earlier life, or another live process using the same name. */
+  readonly previous: { readonly hostname: string; readonly pid: number } | null;
+}
+
+export interface AbandonReport {
+  /** Activity rows turned from running to abandoned. */
+  readonly abandoned: number;
+  /** Claims of dead instances that never ran, dropped so the occurrence can be claimed again. */
+  readonly claimsDropped: number;
+  /** Instance names judged dead. */
+  readonly deadInstances: readonly string[];
+}
+
+export async function registerInstance(client: Client, name: string, hostname: string, pid: number, now: number): Promise<InstanceLife> {
+  const [previousRs] = await client.batch(
+    [
+      { sql: "SELECT hostname, pid FROM instances WHERE name = ?", args: [name] },
+      {
+        sql:
+          "INSERT INTO instances (name, hostname, pid, started_at, heartbeat) VALUES (?, ?, ?, ?, ?)" +
+          " ON CONFLICT(name) DO UPDATE SET hostname = excluded.hostname, pid = excluded.pid, started_at = excluded.started_at, heartbeat = excluded.heartbeat",
+        args: [name, hostname, pid, now, now],
+      },
+    ],
+    "write",
+  );
+  const row = previousRs?.rows[0];
+  return { name, hostname, pid, previous: row ? { hostname: String(row.hostname), pid: Number(row.pid) } : null };
+}
+
+/** True while a process with this pid exists (EPERM: it exists, owned by someone else). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** `host:pid` as the engine names instances by default; null for a custom name. */
+export function parseInstanceName(name: string): { hostname: string; pid: number } | null {
+  const m = /^(.*):(\d+)$/.exec(name);
+  return m ? { hostname: m[1]!, pid: Number(m[2]) } : null;
+}
+
+export async function abandonDeadRuns(
+  client: Client,
+  ctx: { now: number; self: InstanceLife; live: ReadonlySet<string>; hostname: string },
+): Promise<AbandonReport> {
+  const candidates = await client.execute(
+    "SELECT DISTINCT a.instance AS name, i.hostname AS hostname, i.pid AS pid FROM activity a LEFT JOIN instances i ON i.name = a.instance WHERE a.status = 'running'" +
+      " UNION SELECT DISTINCT c.instance, i.hostname, i.pid FROM claims c LEFT JOIN instances i ON i.name = c.instance" +
+      " WHERE NOT EXISTS (SELECT 1 FROM activity a WHERE a.label = c.label AND a.scheduled_for = c.scheduled_for)",
+  );
+  const dead: string[] = [];
+  for (const row of candidates.rows) {
+    const name = String(row.name);
+    if (name === ctx.self.name) continue; // handled below: its rows are an earlier life of this name
+    const where = row.hostname === null ? parseInstanceName(name) : { hostname: String(row.hostname), pid: Number(row.pid) };
+    if (where && where.hostname === ctx.hostname && !pidAlive(where.pid)) dead.push(name);
+  }
+  // Our own name: rows this process did not start belong to an earlier life,
+  // unless another process on this host still runs under the same name.
+  const prev = ctx.self.previous;
+  const sharedWithLiveProcess = prev !== null && prev.pid !== ctx.self.pid && prev.hostname === ctx.hostname && pidAlive(prev.pid);
+  const message = (name: string) => `the process running this job died (instance ${name} is gone); recorded as abandoned`;
+
+  const statements: { sql: string; args: (string | number)[] }[] = [];
+  for (const name of dead) {
+    statements.push({
+      sql: "UPDATE activity SET status = 'abandoned', ended_at = ?, message = ? WHERE status = 'running' AND instance = ?",
+      args: [ctx.now, message(name), name],
+    });
+  }
+  if (!sharedWithLiveProcess) {
+    const live = JSON.stringify([...ctx.live]);
+    statements.push({
+      sql: "UPDATE activity SET status = 'abandoned', ended_at = ?, message = ? WHERE status = 'running' AND instance = ? AND run_id NOT IN (SELECT value FROM json_each(?))",
+      args: [ctx.now, message(ctx.self.name), ctx.self.name, live],
+    });
+  }
+  const abandonCount = statements.length;
+  for (const name of dead) {
+    statements.push({
+      sql: "DELETE FROM claims WHERE instance = ? AND NOT EXISTS (SELECT 1 FROM activity a WHERE a.label = claims.label AND a.scheduled_for = claims.scheduled_for)",
+      args: [name],
+    });
+    statements.push({ sql: "DELETE FROM instances WHERE name = ?", args: [name] });
+  }
+  if (statements.length === 0) return { abandoned: 0, claimsDropped: 0, deadInstances: [] };
+  const results = await client.batch(statements, "write");
+  let abandoned = 0;
+  let claimsDropped = 0;
+  results.forEach((rs, i) => {
+    if (i < abandonCount) abandoned += rs.rowsAffected;
+    else if ((i - abandonCount) % 2 === 0) claimsDropped += rs.rowsAffected;
+  });
+  return { abandoned, claimsDropped, deadInstances: dead };
+}
+
+/** Retention (`--keep 30 days`): delete finished runs that started before `olderThan`, and older claims. */
+export async function pruneBefore(client: Client, olderThan: number): Promise<number> {
+  const [activityRs] = await client.batch(
+    [
+      { sql: "DELETE FROM activity WHERE started_at < ? AND status <> 'running'", args: [olderThan] },
+      { sql: "DELETE FROM claims WHERE scheduled_for < ?", args: [olderThan] },
+    ],
+    "write",
+  );
+  return activityRs?.rowsAffected ?? 0;
+}

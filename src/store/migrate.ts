@@ -1,0 +1,66 @@
+/**
+ * Applies the embedded migrations (migrations.generated.ts) in order.
+ *
+ * Bookkeeping uses drizzle's own table, `__drizzle_migrations` (id, hash,
+ * created_at = the journal's `when`), so a database migrated by drizzle-kit
+ * and one migrated by tickd agree on what is applied.
+ *
+ * Safe when two processes start at once: everything happens inside one
+ * `BEGIN IMMEDIATE` transaction (the client's "write" mode), so the second
+ * process waits on the busy timeout, then sees the first one's rows and
+ * applies nothing.
+ */
+import type { Client } from "@libsql/client";
+import { TickdError } from "../errors.ts";
+import { MIGRATIONS } from "./migrations.generated.ts";
+
+export interface EmbeddedMigration {
+  /** drizzle-kit's file name without .sql, e.g. "0000_init". */
+  readonly tag: string;
+  /** Journal timestamp, epoch ms; drizzle stores it as created_at. */
+  readonly when: number;
+  /** sha256 of the .sql file's text. */
+  readonly hash: string;
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS_TABLE = "__drizzle_migrations";
+
+export interface MigrationReport {
+  /** Tags applied by this call, in order; empty when the database was up to date. */
+  readonly applied: readonly string[];
+  /** Every tag known to the binary. */
+  readonly known: readonly string[];
+}
+
+export async function applyMigrations(client: Client, migrations: readonly EmbeddedMigration[] = MIGRATIONS): Promise<MigrationReport> {
+  const tx = await client.transaction("write");
+  try {
+    await tx.execute(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)`);
+    const rows = await tx.execute(`SELECT hash, created_at FROM "${MIGRATIONS_TABLE}"`);
+    const appliedHashes = new Set(rows.rows.map((r) => String(r.hash)));
+    // drizzle's migrator decides by the latest created_at; honour that too, so a
+    // migration that drizzle-kit applied (same `when`, maybe edited text) is not re-run.
+    const latest = rows.rows.reduce((max, r) => Math.max(max, Number(r.created_at ?? 0)), 0);
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (appliedHashes.has(m.hash) || m.when <= latest) continue;
+      for (const statement of m.statements) {
+        try {
+          await tx.execute(statement);
+        } catch (error) {
+          throw new TickdError("store", `migration ${m.tag} failed at: ${statement.slice(0, 120)}… — ${(error as Error).message}`, { cause: error });
+        }
+      }
+      await tx.execute({ sql: `INSERT INTO "${MIGRATIONS_TABLE}" (hash, created_at) VALUES (?, ?)`, args: [m.hash, m.when] });
+      applied.push(m.tag);
+    }
+    await tx.commit();
+    return { applied, known: migrations.map((m) => m.tag) };
+  } catch (error) {
+    await tx.rollback().catch(() => {});
+    throw error;
+  } finally {
+    tx.close();
+  }
+}
