@@ -8,7 +8,6 @@
  */
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { brandJobSpec, type JobSpec } from "../config/types.ts";
 import { IniFormatError } from "../export/ini.ts";
 import { registerSdkModule } from "../runtime/index.ts";
@@ -88,7 +87,9 @@ function findModule(folder: string, moduleName: string): string | undefined {
 
 // Each discovery imports modules afresh (a query string makes a new module
 // instance), so an edited scheduler module is seen by the API's discoverJobs
-// without a restart.
+// without a restart. Bun honours the query on a plain absolute path but drops
+// it from a file:// URL (then the cached module would come back with no
+// registrations), so the path form is used.
 let generation = 0;
 
 export async function discoverApps(options: DiscoverAppsOptions): Promise<DiscoverAppsResult> {
@@ -129,7 +130,7 @@ export async function discoverApps(options: DiscoverAppsOptions): Promise<Discov
     schedule.clear();
     let exported: Record<string, unknown>;
     try {
-      exported = (await import(`${pathToFileURL(file).href}?discover=${++generation}`)) as Record<string, unknown>;
+      exported = (await import(`${file}?discover=${++generation}`)) as Record<string, unknown>;
     } catch (error) {
       failedModules.push(file);
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -1,0 +1,140 @@
+/**
+ * `discover` (CLI and the discoverJobs mutation): import the apps' scheduler
+ * modules and bring the store's discovered jobs in line (SPEC 4).
+ *
+ * Rules, each guarded by a test in test/discovery/discover.test.ts:
+ * - a job is identified by (app, callback); its label may change;
+ * - new jobs are inactive unless registered with `active: true`;
+ * - an existing job keeps its active flag (the operator's decision), and its
+ *   schedule when an operator edited it (operatorEdited.schedule);
+ * - a job whose registration vanished is marked missing (never deleted: its
+ *   history stays); it comes back, with its flags, if the registration returns;
+ * - a module that failed to import leaves its jobs as they were;
+ * - an unknown app folder is bad usage: nothing is written at all.
+ * Afterwards the live engine, when given, receives the active discovered jobs.
+ */
+import { and, eq } from "drizzle-orm";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type { JobSpec } from "../config/types.ts";
+import type { ReloadSummary, SchedulerControl } from "../engine/types.ts";
+import { jobs, type JobRow } from "../../schema/db.ts";
+import { discoverApps, type DiscoverAppsOptions, type DiscoveryProblem } from "./apps.ts";
+import { registrationColumns, rowToSpec } from "./rows.ts";
+
+// Any drizzle libSQL database whose schema includes the jobs table.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JobsDb = LibSQLDatabase<any>;
+
+export interface DiscoverJobsOptions extends DiscoverAppsOptions {
+  /** The running engine; receives the active discovered jobs afterwards. */
+  readonly control?: Pick<SchedulerControl, "setDiscoveredJobs">;
+  /** Epoch ms written as created/updated time. Default Date.now(). */
+  readonly now?: number;
+}
+
+export interface DiscoverJobsResult {
+  readonly added: readonly string[];
+  readonly updated: readonly string[];
+  readonly missing: readonly string[];
+  /** Discovered jobs already stored exactly as registered. */
+  readonly unchanged: readonly string[];
+  readonly problems: readonly DiscoveryProblem[];
+  /** The active discovered jobs after discovery (what the engine was given). */
+  readonly active: readonly JobSpec[];
+  /** What the live engine changed, when one was given and nothing stopped discovery. */
+  readonly engine?: ReloadSummary;
+  /** False when bad usage (an unknown app folder) stopped discovery before any write. */
+  readonly applied: boolean;
+}
+
+const COMPARED: readonly (keyof JobRow)[] = ["label", "file", "callback", "every", "at", "cron", "timezone", "until", "options", "kwargs", "description", "missing"];
+
+function differs(row: JobRow, next: Record<string, unknown>): boolean {
+  return COMPARED.some((k) => k in next && JSON.stringify(row[k]) !== JSON.stringify(next[k as string]));
+}
+
+export async function discoverJobs(db: JobsDb, options: DiscoverJobsOptions): Promise<DiscoverJobsResult> {
+  const found = await discoverApps(options);
+  const problems: DiscoveryProblem[] = [...found.problems];
+  if (problems.some((p) => p.kind === "unknown-app")) {
+    return { added: [], updated: [], missing: [], unchanged: [], problems, active: [], applied: false };
+  }
+  const now = options.now ?? Date.now();
+  const added: string[] = [];
+  const updated: string[] = [];
+  const missing: string[] = [];
+  const unchanged: string[] = [];
+  const failed = new Set(found.failedModules);
+
+  await db.transaction(async (tx) => {
+    const all = (await tx.select().from(jobs)) as JobRow[];
+    const discovered = all.filter((r) => r.source === "discovered");
+    const byIdentity = new Map(discovered.map((r) => [`${r.app}\u0000${r.callback}`, r]));
+    const byLabel = new Map(all.map((r) => [r.label, r]));
+    const seen = new Set<number>();
+
+    for (const reg of found.registrations) {
+      const existing = byIdentity.get(`${reg.app}\u0000${reg.callback}`);
+      const holder = byLabel.get(reg.spec.label);
+      if (holder && holder.id !== existing?.id) {
+        problems.push({
+          kind: "invalid-registration",
+          file: reg.file,
+          label: reg.spec.label,
+          message: `the label is already used by ${holder.source === "ini" ? "a job of the job file" : `${holder.callback} (app ${holder.app})`}; give this registration a distinct label option`,
+        });
+        if (existing) seen.add(existing.id);
+        continue;
+      }
+      const columns: Record<string, unknown> = registrationColumns(reg.spec, reg.app, reg.callback, reg.file);
+      if (!existing) {
+        await tx.insert(jobs).values({ ...(columns as typeof jobs.$inferInsert), active: reg.activeRequested, operatorEdited: {}, createdAt: now, updatedAt: now });
+        added.push(reg.spec.label);
+        continue;
+      }
+      seen.add(existing.id);
+      if (existing.operatorEdited?.schedule) {
+        for (const k of ["every", "at", "cron", "timezone", "until"]) delete columns[k];
+      }
+      if (!differs(existing, columns)) {
+        unchanged.push(existing.label);
+        continue;
+      }
+      if (existing.label !== reg.spec.label) byLabel.delete(existing.label);
+      byLabel.set(reg.spec.label, existing);
+      await tx.update(jobs).set({ ...columns, updatedAt: now }).where(eq(jobs.id, existing.id));
+      updated.push(reg.spec.label);
+    }
+
+    for (const row of discovered) {
+      if (seen.has(row.id) || row.missing || failed.has(row.file)) continue;
+      await tx.update(jobs).set({ missing: true, updatedAt: now }).where(and(eq(jobs.id, row.id), eq(jobs.source, "discovered")));
+      missing.push(row.label);
+    }
+  });
+
+  const { specs, problems: stored } = await activeDiscoveredSpecs(db, options.zone);
+  problems.push(...stored);
+  const engine = options.control ? await options.control.setDiscoveredJobs(specs) : undefined;
+  return { added, updated, missing, unchanged, problems, active: specs, applied: true, ...(engine ? { engine } : {}) };
+}
+
+/**
+ * The discovered jobs the engine should schedule: active and not missing.
+ * `run` calls this at start; a row that no longer validates (e.g. an operator's
+ * schedule edit the loader rejects) is reported and left out.
+ */
+export async function activeDiscoveredSpecs(db: JobsDb, zone: string): Promise<{ specs: JobSpec[]; problems: DiscoveryProblem[] }> {
+  const rows = (await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.source, "discovered"), eq(jobs.active, true), eq(jobs.missing, false)))) as JobRow[];
+  const specs: JobSpec[] = [];
+  const problems: DiscoveryProblem[] = [];
+  for (const row of rows) {
+    const { spec, problems: p } = rowToSpec(row, zone);
+    if (spec) specs.push(spec);
+    else for (const message of p) problems.push({ kind: "invalid-registration", file: row.file, label: row.label, message: message.replace(/^\[[^\]]*\] /, "") });
+  }
+  return { specs, problems };
+}
