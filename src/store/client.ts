@@ -60,9 +60,9 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
     client = createClient({
       url,
       authToken: process.env.TICKD_DB_AUTH_TOKEN || undefined,
-      // One connection for an embedded file: per-connection pragmas (synchronous)
-      // then hold for every statement, and our single write path needs no more.
-      concurrency: embedded ? 1 : undefined,
+      // The client keeps a pool of connections; `timeout` is the busy timeout
+      // of each, so writers from other processes (or a transaction on another
+      // connection of this pool) wait for the lock instead of failing.
       timeout: embedded ? (options.busyTimeoutMs ?? 10_000) : undefined,
     });
   } catch (error) {
@@ -71,7 +71,9 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
   try {
     if (embedded && url !== ":memory:") {
       // WAL lets readers (API, `tickd history`) work while the engine writes;
-      // synchronous=NORMAL is durable in WAL mode except on power loss.
+      // synchronous=NORMAL is durable in WAL mode except on power loss. It is a
+      // per-connection setting: the pool reuses this first connection for
+      // sequential work (the write queue), others keep the safe default FULL.
       await client.execute("PRAGMA journal_mode = WAL");
       await client.execute("PRAGMA synchronous = NORMAL");
     }

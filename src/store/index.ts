@@ -5,3 +5,32 @@ export { MIGRATIONS } from "./migrations.generated.ts";
 export { capText, formatBytes, OUTPUT_CAP_BYTES } from "./output-cap.ts";
 export { pidAlive, parseInstanceName, type AbandonReport } from "./lifecycle.ts";
 export type { WriteStats } from "./write-queue.ts";
+export {
+  listActivities,
+  countActivities,
+  getActivity,
+  lastRun,
+  lastRuns,
+  countsByStatus,
+  countsByJobAndStatus,
+  activityCursor,
+  decodeActivityCursor,
+  MAX_PAGE_SIZE,
+  type ActivityFilter,
+  type ActivityPage,
+  type ListActivitiesOptions,
+} from "./activity.ts";
+export {
+  listJobs,
+  getJob,
+  getJobById,
+  syncIniJobs,
+  upsertDiscovered,
+  setActive,
+  updateSchedule,
+  markMissing,
+  specColumns,
+  type JobColumns,
+  type ScheduleFields,
+} from "./jobs.ts";
+export type { ActivityRow, JobRow, ClaimRow, InstanceRow } from "../../schema/db.ts";

@@ -1,0 +1,125 @@
+/**
+ * Reading run history (the activity table) for the API, the CLI and /metrics.
+ * Writes go through the engine's queue (write-queue.ts), never through here.
+ */
+import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { activity, type ActivityRow } from "../../schema/db.ts";
+import type { Status } from "../sdk/index.ts";
+import { TickdError } from "../errors.ts";
+import type { Store } from "./client.ts";
+
+export interface ActivityFilter {
+  readonly label?: string;
+  /** Any of these statuses; empty or absent = all. */
+  readonly status?: readonly Status[];
+  /** Runs that started at or after this instant, epoch ms. */
+  readonly since?: number;
+  /** Runs that started before this instant, epoch ms. */
+  readonly until?: number;
+}
+
+export interface ListActivitiesOptions extends ActivityFilter {
+  /** Page size, 1..1000. */
+  readonly first: number;
+  /** Cursor of the last row of the previous page (endCursor). */
+  readonly after?: string;
+}
+
+export interface ActivityPage {
+  /** Newest first (started_at, then id, descending). */
+  readonly rows: readonly ActivityRow[];
+  readonly hasNextPage: boolean;
+  /** Cursor of the last row; null on an empty page. */
+  readonly endCursor: string | null;
+}
+
+/** Largest page listActivities returns. */
+export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * Opaque, stable cursor of a row: its position in the newest-first order
+ * (started_at, id). Stable under inserts and deletes of other rows.
+ */
+export function activityCursor(row: Pick<ActivityRow, "startedAt" | "id">): string {
+  return Buffer.from(`a1:${row.startedAt}:${row.id}`).toString("base64url");
+}
+
+export function decodeActivityCursor(cursor: string): { startedAt: number; id: number } {
+  const m = /^a1:(-?\d+):(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!m) throw new TickdError("usage", `invalid activity cursor ${JSON.stringify(cursor)}; pass an endCursor from a previous page`);
+  return { startedAt: Number(m[1]), id: Number(m[2]) };
+}
+
+function filterConditions(f: ActivityFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (f.label !== undefined) conditions.push(eq(activity.label, f.label));
+  if (f.status && f.status.length > 0) conditions.push(inArray(activity.status, [...f.status]));
+  if (f.since !== undefined) conditions.push(gte(activity.startedAt, f.since));
+  if (f.until !== undefined) conditions.push(lt(activity.startedAt, f.until));
+  return conditions;
+}
+
+export async function listActivities(store: Store, options: ListActivitiesOptions): Promise<ActivityPage> {
+  if (!Number.isInteger(options.first) || options.first < 1 || options.first > MAX_PAGE_SIZE) {
+    throw new TickdError("usage", `first must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${options.first}`);
+  }
+  const conditions = filterConditions(options);
+  if (options.after !== undefined) {
+    const c = decodeActivityCursor(options.after);
+    conditions.push(or(lt(activity.startedAt, c.startedAt), and(eq(activity.startedAt, c.startedAt), lt(activity.id, c.id)))!);
+  }
+  const rows = await store.db
+    .select()
+    .from(activity)
+    .where(and(...conditions))
+    .orderBy(desc(activity.startedAt), desc(activity.id))
+    .limit(options.first + 1);
+  const hasNextPage = rows.length > options.first;
+  const page = hasNextPage ? rows.slice(0, options.first) : rows;
+  const last = page.at(-1);
+  return { rows: page, hasNextPage, endCursor: last ? activityCursor(last) : null };
+}
+
+/** How many runs match a filter (for connection totalCount). */
+export async function countActivities(store: Store, filter: ActivityFilter = {}): Promise<number> {
+  const [row] = await store.db.select({ n: count() }).from(activity).where(and(...filterConditions(filter)));
+  return row?.n ?? 0;
+}
+
+export async function getActivity(store: Store, runId: string): Promise<ActivityRow | undefined> {
+  const [row] = await store.db.select().from(activity).where(eq(activity.runId, runId)).limit(1);
+  return row;
+}
+
+/** The latest run (by start) of a job, or undefined. */
+export async function lastRun(store: Store, label: string): Promise<ActivityRow | undefined> {
+  const [row] = await store.db.select().from(activity).where(eq(activity.label, label)).orderBy(desc(activity.startedAt), desc(activity.id)).limit(1);
+  return row;
+}
+
+/** The latest run of each label, in one query; labels without runs are absent from the map. */
+export async function lastRuns(store: Store, labels: readonly string[]): Promise<Map<string, ActivityRow>> {
+  const result = new Map<string, ActivityRow>();
+  if (labels.length === 0) return result;
+  // One correlated lookup per label over the (label, started_at) index.
+  const latestIds = sql`(SELECT (SELECT b.id FROM activity b WHERE b.label = l.value ORDER BY b.started_at DESC, b.id DESC LIMIT 1) FROM json_each(${JSON.stringify([...new Set(labels)])}) l)`;
+  const rows = await store.db.select().from(activity).where(inArray(activity.id, latestIds));
+  for (const row of rows) result.set(row.label, row);
+  return result;
+}
+
+/** Number of runs per status (e.g. { success: 120, failure: 3 }). */
+export async function countsByStatus(store: Store): Promise<Record<string, number>> {
+  const rows = await store.db.select({ status: activity.status, n: count() }).from(activity).groupBy(activity.status);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+/** Number of runs per job and status, for /metrics (tickd_runs_total{job,status}). */
+export async function countsByJobAndStatus(store: Store): Promise<{ label: string; status: string; count: number }[]> {
+  const rows = await store.db
+    .select({ label: activity.label, status: activity.status, n: count() })
+    .from(activity)
+    .groupBy(activity.label, activity.status)
+    .orderBy(activity.label, activity.status);
+  return rows.map((r) => ({ label: r.label, status: r.status, count: r.n }));
+}

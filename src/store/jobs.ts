@@ -1,0 +1,186 @@
+/**
+ * The jobs table: what the instance knows about each job, for listing, the
+ * API and discovery. Rules about *when* to change a row live with the caller
+ * (discovery's rules are in src/discovery/discover.ts); these functions only
+ * read and write rows, each in one statement or one transaction.
+ *
+ * Operator edits: setActive and updateSchedule record that an operator changed
+ * the field (operatorEdited.active / .schedule); upsertDiscovered then keeps
+ * those fields as the operator left them.
+ */
+import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
+import type { JobSpec } from "../config/types.ts";
+import { jobs, type JobOptions, type JobRow, type NewJobRow } from "../../schema/db.ts";
+import { TickdError } from "../errors.ts";
+import type { Store } from "./client.ts";
+
+/** Schedule columns (as written in a job file) that an operator may edit. */
+export interface ScheduleFields {
+  readonly every?: string | null;
+  readonly at?: string | null;
+  readonly cron?: string | null;
+  readonly timezone?: string | null;
+  readonly until?: number | null;
+}
+
+/** The columns a JobSpec determines (everything but id, active, missing, edits and timestamps). */
+export type JobColumns = Omit<NewJobRow, "id" | "active" | "missing" | "operatorEdited" | "createdAt" | "updatedAt">;
+
+/** `every` as a job file writes it: "monday", "minute", "10 minutes". */
+function everyText(spec: JobSpec): string | null {
+  const s = spec.schedule;
+  if (s.kind !== "every") return null;
+  const weekday = !["second", "minute", "hour", "day", "week"].includes(s.unit);
+  return weekday || s.interval === 1 ? s.unit : `${s.interval} ${s.unit}s`;
+}
+
+export function specColumns(spec: JobSpec): JobColumns {
+  const t = spec.target;
+  const options: JobOptions = {
+    ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
+    overlap: spec.overlap,
+    retries: spec.retries,
+    retryDelayMs: spec.retryDelayMs,
+    catchup: spec.catchup,
+    jitterMs: spec.jitterMs,
+  };
+  return {
+    label: spec.label,
+    source: spec.origin.source,
+    app: spec.origin.app ?? "",
+    file: spec.origin.file,
+    targetKind: t.kind,
+    callback: t.kind === "call" ? t.callback : t.kind === "command" ? t.command : t.url,
+    method: t.kind === "url" ? t.method : "",
+    every: everyText(spec),
+    at: spec.schedule.kind === "every" ? (spec.schedule.at?.text ?? null) : null,
+    cron: spec.schedule.kind === "cron" ? spec.schedule.expression : null,
+    timezone: spec.timezone ?? null,
+    until: spec.until ?? null,
+    options,
+    kwargs: { ...spec.kwargs },
+    description: spec.description,
+  };
+}
+
+export async function listJobs(store: Store, filter: { source?: "ini" | "discovered"; includeMissing?: boolean } = {}): Promise<JobRow[]> {
+  const conditions = [];
+  if (filter.source) conditions.push(eq(jobs.source, filter.source));
+  if (filter.includeMissing === false) conditions.push(eq(jobs.missing, false));
+  return store.db.select().from(jobs).where(and(...conditions)).orderBy(asc(jobs.label));
+}
+
+export async function getJob(store: Store, label: string): Promise<JobRow | undefined> {
+  const [row] = await store.db.select().from(jobs).where(eq(jobs.label, label)).limit(1);
+  return row;
+}
+
+export async function getJobById(store: Store, id: number): Promise<JobRow | undefined> {
+  const [row] = await store.db.select().from(jobs).where(eq(jobs.id, id)).limit(1);
+  return row;
+}
+
+/**
+ * Make the `ini` rows mirror the job file: insert new labels, update changed
+ * ones (active follows the file), delete ini rows no longer in it. Discovered
+ * rows are untouched; a label held by a discovered row is left to it.
+ * One transaction.
+ */
+export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: number = Date.now()): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
+  const added: string[] = [];
+  const updated: string[] = [];
+  const removed: string[] = [];
+  await store.db.transaction(async (tx) => {
+    const existing = new Map((await tx.select().from(jobs)).map((r) => [r.label, r]));
+    for (const spec of specs) {
+      const columns = { ...specColumns(spec), source: "ini" as const };
+      const row = existing.get(spec.label);
+      if (!row) {
+        await tx.insert(jobs).values({ ...columns, active: spec.active, createdAt: now, updatedAt: now });
+        added.push(spec.label);
+      } else if (row.source === "ini") {
+        const next = { ...columns, active: spec.active };
+        if (JSON.stringify(pick(row, next)) !== JSON.stringify(next)) {
+          await tx.update(jobs).set({ ...next, updatedAt: now }).where(eq(jobs.id, row.id));
+          updated.push(spec.label);
+        }
+      }
+    }
+    const keep = specs.map((s) => s.label);
+    const gone = await tx
+      .delete(jobs)
+      .where(and(eq(jobs.source, "ini"), keep.length > 0 ? notInArray(jobs.label, keep) : undefined))
+      .returning({ label: jobs.label });
+    removed.push(...gone.map((g) => g.label));
+  });
+  return { added, updated, removed };
+}
+
+function pick(row: JobRow, like: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(like).map((k) => [k, row[k as keyof JobRow]]));
+}
+
+/**
+ * Insert or update a discovered job by label. A new row takes `active`; an
+ * existing row keeps its active flag and, when an operator edited it, its
+ * schedule fields. Clears the missing flag. Returns what happened.
+ */
+export async function upsertDiscovered(
+  store: Store,
+  columns: JobColumns,
+  active: boolean,
+  now: number = Date.now(),
+): Promise<"added" | "updated" | "unchanged"> {
+  const row = await getJob(store, columns.label);
+  if (!row) {
+    await store.db.insert(jobs).values({ ...columns, source: "discovered", active, createdAt: now, updatedAt: now });
+    return "added";
+  }
+  if (row.source !== "discovered") {
+    throw new TickdError("conflict", `job "${columns.label}" is defined in the job file ${row.file}; give the registration another label`);
+  }
+  const next: Record<string, unknown> = { ...columns, source: "discovered", missing: false };
+  if (row.operatorEdited?.schedule) for (const k of ["every", "at", "cron", "timezone", "until"]) delete next[k];
+  if (JSON.stringify(pick(row, next)) === JSON.stringify(next)) return "unchanged";
+  await store.db.update(jobs).set({ ...next, updatedAt: now }).where(eq(jobs.id, row.id));
+  return "updated";
+}
+
+/** Set a job's active flag as an operator did (survives re-discovery). Throws not-found. */
+export async function setActive(store: Store, label: string, active: boolean, now: number = Date.now()): Promise<JobRow> {
+  const [row] = await store.db
+    .update(jobs)
+    .set({ active, operatorEdited: sql`json_set(${jobs.operatorEdited}, '$.active', json('true'))`, updatedAt: now })
+    .where(eq(jobs.label, label))
+    .returning();
+  if (!row) throw new TickdError("not-found", `no job labelled "${label}"; see \`tickd list\``);
+  return row;
+}
+
+/**
+ * Change schedule columns as an operator did (survives re-discovery). Only the
+ * given fields change; validation of the result is the caller's (load it
+ * through the job-file rules before scheduling). Throws not-found.
+ */
+export async function updateSchedule(store: Store, label: string, fields: ScheduleFields, now: number = Date.now()): Promise<JobRow> {
+  const set: Record<string, unknown> = {};
+  for (const k of ["every", "at", "cron", "timezone", "until"] as const) if (fields[k] !== undefined) set[k] = fields[k];
+  const [row] = await store.db
+    .update(jobs)
+    .set({ ...set, operatorEdited: sql`json_set(${jobs.operatorEdited}, '$.schedule', json('true'))`, updatedAt: now })
+    .where(eq(jobs.label, label))
+    .returning();
+  if (!row) throw new TickdError("not-found", `no job labelled "${label}"; see \`tickd list\``);
+  return row;
+}
+
+/** Flag discovered jobs as missing (their registration vanished) or back; history is kept. Returns rows changed. */
+export async function markMissing(store: Store, labels: readonly string[], missing = true, now: number = Date.now()): Promise<number> {
+  if (labels.length === 0) return 0;
+  const rows = await store.db
+    .update(jobs)
+    .set({ missing, updatedAt: now })
+    .where(and(eq(jobs.source, "discovered"), inArray(jobs.label, [...labels]), eq(jobs.missing, !missing)))
+    .returning({ id: jobs.id });
+  return rows.length;
+}
