@@ -1,13 +1,101 @@
-import { EXIT, type Command } from "./command.ts";
+/**
+ * `tickd discover`: import each app's scheduler module and bring the store's
+ * discovered jobs in line (SPEC 4). Prints what changed; exit 1 when a module
+ * failed or a registration was rejected, 2 for bad usage (unknown app folder).
+ */
+import { statSync } from "node:fs";
+import path from "node:path";
+import { DEFAULT_MODULE_NAME, discoverJobs, formatProblem, openJobsDb, type DiscoverJobsResult } from "../discovery/index.ts";
+import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { displayPath, noPositionals, plural } from "./check.ts";
+import { EXIT, type Command, type Output } from "./command.ts";
 
-// Placeholder until the command is built; reports itself as unavailable.
+export const DISCOVERY_FLAGS: readonly FlagDef[] = [
+  { name: "apps", env: true, value: "DIR,...", help: "app folders whose scheduler modules register jobs (comma-separated)" },
+  { name: "module-name", env: true, value: "NAME", help: `module looked for in each app folder (default ${DEFAULT_MODULE_NAME})` },
+];
+
+const FLAGS: readonly FlagDef[] = [...INSTANCE_FLAGS, ...DISCOVERY_FLAGS, { name: "json", boolean: true, help: "print the result as JSON" }];
+
+/** `--apps a,b` (also repeatable as several commas) -> folder list; empty entries ignored. */
+export function appList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+function printText(result: DiscoverJobsResult, io: Output): void {
+  const activeLabels = new Set(result.active.map((s) => s.label));
+  const state = (label: string) => (activeLabels.has(label) ? "active" : "inactive");
+  for (const label of result.added) io.out(`added     ${label} (${state(label)})`);
+  for (const label of result.updated) io.out(`updated   ${label} (${state(label)})`);
+  for (const label of result.missing) io.out(`missing   ${label} (registration gone; history kept)`);
+  for (const p of result.problems) io.err(formatProblem({ ...p, file: displayPath(p.file) }));
+  if (!result.applied) {
+    io.err("nothing was changed; fix --apps and run discover again");
+    return;
+  }
+  io.out(
+    `${plural(result.added.length, "job")} added, ${result.updated.length} updated, ${result.missing.length} missing, ${result.unchanged.length} unchanged; ` +
+      `${result.active.length} discovered ${result.active.length === 1 ? "job is" : "jobs are"} active`,
+  );
+  if (result.added.some((l) => !activeLabels.has(l))) {
+    io.out("New jobs start inactive: activate them in the dashboard or with the activateJob mutation.");
+  }
+}
+
 export const discoverCommand: Command = {
   name: "discover",
-  usage: "discover [--apps DIR,...]",
+  usage: "discover [--apps DIR,...] [--module-name NAME] [--json]",
   summary: "import apps' scheduler modules and upsert their jobs",
-  flags: [],
-  async run(_argv, io) {
-    io.err("tickd discover: not available in this build yet");
-    return EXIT.failure;
+  flags: FLAGS,
+  async run(argv, io) {
+    const args = parseArgs(argv, FLAGS);
+    noPositionals(args, "discover");
+    const settings = instanceSettings(args);
+    const apps = appList(stringFlag(args, "apps"));
+    if (apps.length === 0) throw new UsageError("no app folders given; pass --apps DIR,... or set TICKD_APPS");
+    // An unknown folder is a typo in --apps: say so before the store is even opened,
+    // so a mistyped command leaves no database behind.
+    const unknown = apps.map((a) => path.resolve(a)).filter((folder) => !statSync(folder, { throwIfNoEntry: false })?.isDirectory());
+    if (unknown.length > 0) {
+      for (const folder of unknown) io.err(`${displayPath(folder)}: no such app folder; check --apps`);
+      io.err("nothing was changed; fix --apps and run discover again");
+      return EXIT.usage;
+    }
+    const opened = await openJobsDb(settings.dbUrl);
+    let result: DiscoverJobsResult;
+    try {
+      result = await discoverJobs(opened.db, {
+        apps: apps.map((a) => path.resolve(a)),
+        moduleName: stringFlag(args, "module-name") ?? DEFAULT_MODULE_NAME,
+        root: settings.root,
+        zone: settings.timezone,
+      });
+    } finally {
+      await opened.close();
+    }
+    if (boolFlag(args, "json")) {
+      io.out(
+        JSON.stringify(
+          {
+            applied: result.applied,
+            added: result.added,
+            updated: result.updated,
+            missing: result.missing,
+            unchanged: result.unchanged,
+            active: result.active.map((s) => s.label),
+            problems: result.problems,
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      printText(result, io);
+    }
+    if (!result.applied) return EXIT.usage;
+    return result.problems.length > 0 ? EXIT.failure : EXIT.ok;
   },
 };

@@ -33,8 +33,8 @@ beforeEach(async () => {
   ({ dir, cleanup } = tempDir("tickd-discover-"));
   store = await openJobsDb(`file:${path.join(dir, "scheduler.db")}`);
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   cleanup();
 });
 
