@@ -43,7 +43,7 @@ export function parseEvery(key: string, text: string): Parsed<{ interval: number
   let interval = 1;
   if (numberText !== undefined) {
     if (!/^\d+$/.test(numberText) || Number(numberText) < 1 || !Number.isSafeInteger(Number(numberText))) {
-      return fail("bad-interval", `${key}: ${JSON.stringify(numberText)} is not a positive whole number; write e.g. 10 ${unit}s (for fractions use a smaller unit: 90 minutes, not 1.5 hours)`);
+      return fail("bad-interval", `${key}: "${text.trim()}" needs a positive whole number before the unit; write e.g. 10 ${unit}s (for fractions use a smaller unit: 90 minutes, not 1.5 hours)`);
     }
     interval = Number(numberText);
   }
@@ -108,7 +108,7 @@ export function parseCron(text: string): Parsed<string> {
     // paused: validate only; nothing is ever armed here (schedule/ does the math).
     new Cron(isNickname ? expression.toLowerCase() : expression, { paused: true });
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^CronPattern:\s*/, "") : String(error);
+    const reason = error instanceof Error ? error.message.replace(/^CronPattern:\s*/, "").replace(/\.$/, "") : String(error);
     return fail("bad-cron", `cron: ${JSON.stringify(expression)} is not a valid cron expression (${reason}); fields are minute hour day month weekday, e.g. 30 2 * * 1-5`);
   }
   return ok(isNickname ? expression.toLowerCase() : expression);

@@ -85,7 +85,10 @@ export function readIni(text: string, file: string): RawIni {
           file,
           line,
           code: "bad-section-header",
-          message: `section header ${JSON.stringify(trimmed)} is not closed; write it as [label] on a line of its own`,
+          message:
+            close === -1
+              ? `section header ${JSON.stringify(trimmed)} is not closed; write it as [label] on a line of its own`
+              : `section header ${JSON.stringify(trimmed)} has text after the ]; write it as [label] on a line of its own (a ; or # comment may follow)`,
         });
         current = undefined;
         skipping = true;
