@@ -83,10 +83,10 @@ export async function resolveCallback(dotted: string, root: string, options: Res
     const functions = Object.keys(mod).filter((k) => typeof mod[k] === "function");
     const hint = functions.length > 0 ? `its exported functions are ${functions.join(", ")}` : "it exports no functions";
     if (value === undefined) {
-      throw new TickdError("callback-not-found", `callback ${dotted}: ${path.basename(file)} has no export named ${exportName}; ${hint}`);
+      throw new TickdError("callback-not-found", `callback ${dotted}: ${path.relative(path.resolve(root), file)} has no export named ${exportName}; ${hint}`);
     }
     const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-    throw new TickdError("callback-not-function", `callback ${dotted}: ${exportName} in ${path.basename(file)} is ${kind}, not a function; export a function (kwargs, ctx) => Result`);
+    throw new TickdError("callback-not-function", `callback ${dotted}: ${exportName} in ${path.relative(path.resolve(root), file)} is ${kind}, not a function; export a function (kwargs, ctx) => Result`);
   }
   return value as Callback;
 }
