@@ -8,6 +8,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { withDocDescription } from "../callbacks/index.ts";
 import { brandJobSpec, type JobSpec } from "../config/types.ts";
 import { IniFormatError } from "../export/ini.ts";
 import { registerSdkModule } from "../runtime/index.ts";
@@ -180,7 +181,9 @@ export async function discoverApps(options: DiscoverAppsOptions): Promise<Discov
       const activeRequested = reg.options?.active === true;
       // The loader defaults `active` to yes (right for a hand-written file); a
       // discovered job starts inactive unless its author asked otherwise.
-      const spec = brandJobSpec({ ...validated.spec, active: activeRequested });
+      // No description given: the callback's doc comment, as for a job file (SPEC 1).
+      const described = await withDocDescription(validated.spec, root);
+      const spec = brandJobSpec({ ...described, active: activeRequested });
       registrations.push({ app: reg.app, callback, file, spec, activeRequested });
     }
   }
