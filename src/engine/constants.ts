@@ -1,0 +1,30 @@
+/** Engine tunables, in one place so their reasons sit together. */
+
+/** Captured output (ctx.log lines, command stdout/stderr, url bodies) is cut here, with a visible mark. */
+export const OUTPUT_CAP_BYTES = 64 * 1024;
+
+/**
+ * Occurrences are claimed in the store this long before they are due, so the
+ * durable claim (a batched write) never delays a run at its due time, yet a
+ * claim is not held for hours by an instance that may die before then.
+ */
+export const CLAIM_AHEAD_MS = 2_000;
+
+/**
+ * A wall-clock move larger than this between two ticks (compared with
+ * monotonic progress) counts as a jump: NTP step, suspend/resume, manual change.
+ */
+export const JUMP_TOLERANCE_MS = 1_000;
+
+/**
+ * The timer never sleeps longer than this, so a suspend or clock step is
+ * noticed within a minute even when the next job is days away. Waking once a
+ * minute to compare two clocks is not a scan: no job is looked at.
+ */
+export const MAX_SLEEP_MS = 60_000;
+
+/** Message recorded for runs aborted because the service stopped. */
+export const SHUTDOWN_MESSAGE = "aborted at shutdown";
+
+/** How long a killed command gets between SIGTERM and SIGKILL. */
+export const KILL_GRACE_MS = 2_000;

@@ -1,0 +1,538 @@
+/**
+ * The tick engine. Every scheduled job has one entry in a binary heap keyed on
+ * its next instant; one timer is armed for the earliest entry. A tick reads
+ * the clock once, pops what is due, starts those runs first (lateness is
+ * measured at the callback's start) and only then computes next occurrences.
+ *
+ * Each job passes through two heap phases per occurrence: "claim" at
+ * `at - CLAIM_AHEAD_MS`, when the occurrence is claimed in the store, and
+ * "fire" at `at`. The durable claim is therefore settled before the due time.
+ *
+ * Invariants:
+ * - an occurrence (label, scheduledFor) starts at most once per engine
+ *   (`lastFired` only grows) and at most once per store (the claim);
+ * - next occurrences step from the previous *scheduled* instant, never from
+ *   when a run ended, so nothing drifts.
+ */
+import type { Diagnostic, JobSpec } from "../config/types.ts";
+import { TickdError } from "../errors.ts";
+import type { Callback } from "../sdk/index.ts";
+import type { CompileSchedule, Schedule } from "../schedule/types.ts";
+import { systemClock, type Clock, type TimerHandle } from "./clock.ts";
+import { CLAIM_AHEAD_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
+import { sameSchedule, sameSpec } from "./diff.ts";
+import { EventHub, silentLogger, type EngineLogger } from "./events.ts";
+import { TimerQueue, type QueueEntry } from "./queue.ts";
+import { recordNotStarted, runOccurrence, sleep, type RunnerDeps } from "./runner.ts";
+import type { EngineEvent, EngineStore, JobChange, JobState, ReloadSummary, RunRecord, SchedulerControl, Trigger } from "./types.ts";
+
+export interface EngineOptions {
+  /** Source of time; default the system clock. Tests pass a fake. */
+  readonly clock?: Clock;
+  readonly store: EngineStore;
+  /** Recorded on every run (hostname:pid or --instance). */
+  readonly instance: string;
+  /** IANA zone for jobs without their own. */
+  readonly timezone: string;
+  readonly compile: CompileSchedule;
+  /** The callback of a `call` job (command and url jobs need none). Called at each attempt. */
+  readonly resolve: (spec: JobSpec) => Callback | undefined;
+  /** Default Math.random; used for jitter. */
+  readonly random?: () => number;
+  /** Default silent. */
+  readonly logger?: EngineLogger;
+  /** Path shown by the API. Default "". */
+  readonly configPath?: string;
+  /** Re-read the job file (reload/SIGHUP). Without it, reload() only reports. */
+  readonly reloadSource?: () => Promise<{ readonly jobs: readonly JobSpec[]; readonly diagnostics: readonly Diagnostic[] }>;
+}
+
+export interface Engine extends SchedulerControl {
+  /** Register the jobs and arm the timer; resolves once catch-up runs are started. */
+  start(jobs: readonly JobSpec[]): Promise<void>;
+  /**
+   * Stop scheduling; wait up to `graceMs` for running runs, then abort the
+   * rest (recorded as error "aborted at shutdown"), then flush the store.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+type Phase = "claim" | "fire";
+
+interface Claim {
+  readonly at: number;
+  /** undefined while the store has not answered. */
+  granted: boolean | undefined;
+  readonly promise: Promise<boolean>;
+}
+
+interface Job {
+  spec: JobSpec;
+  schedule: Schedule;
+  active: boolean;
+  /** Next occurrence, or null when not scheduled. */
+  next: number | null;
+  phase: Phase;
+  entry: QueueEntry<Job> | null;
+  claim: Claim | null;
+  /** Highest scheduled instant started; an occurrence at or before it never starts again. */
+  lastFired: number;
+  /** Last manual scheduledFor, so two manual runs in one millisecond stay distinct. */
+  lastManual: number;
+  /** Occurrences going (including their retry waits). */
+  inflight: number;
+  /** Occurrences waiting behind a running one (overlap = queue). */
+  waiting: Array<{ at: number; trigger: Trigger }>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  return new TickEngine(options);
+}
+
+class TickEngine implements Engine {
+  readonly instance: string;
+  readonly timezone: string;
+  readonly configPath: string;
+  startedAt = 0;
+
+  readonly #clock: Clock;
+  readonly #store: EngineStore;
+  readonly #compile: CompileSchedule;
+  readonly #logger: EngineLogger;
+  readonly #events = new EventHub();
+  readonly #queue = new TimerQueue<Job>();
+  readonly #jobs = new Map<string, Job>();
+  readonly #running = new Set<Promise<RunRecord>>();
+  readonly #stopping = new AbortController();
+  readonly #shutdown = new AbortController();
+  readonly #deps: RunnerDeps;
+  readonly #reloadSource: EngineOptions["reloadSource"];
+
+  #timer: TimerHandle | null = null;
+  #armedFor = Infinity;
+  #lastWall = 0;
+  #lastMono = 0;
+  /** While true, adding jobs does not re-arm the timer (bulk start/reload). */
+  #bulk = false;
+
+  constructor(options: EngineOptions) {
+    this.instance = options.instance;
+    this.timezone = options.timezone;
+    this.configPath = options.configPath ?? "";
+    this.#clock = options.clock ?? systemClock;
+    this.#store = options.store;
+    this.#compile = options.compile;
+    this.#logger = options.logger ?? silentLogger;
+    this.#reloadSource = options.reloadSource;
+    this.#deps = {
+      clock: this.#clock,
+      store: this.#store,
+      events: this.#events,
+      logger: this.#logger,
+      instance: this.instance,
+      random: options.random ?? Math.random,
+      resolve: options.resolve,
+      shutdown: this.#shutdown.signal,
+      stopping: this.#stopping.signal,
+    };
+  }
+
+  // ---- lifecycle ----
+
+  async start(specs: readonly JobSpec[]): Promise<void> {
+    const now = this.#clock.now();
+    this.startedAt = now;
+    this.#lastWall = now;
+    this.#lastMono = this.#clock.monotonic();
+    this.#bulk = true;
+    const catchups: Array<Promise<void>> = [];
+    try {
+      for (const spec of specs) {
+        if (this.#jobs.has(spec.label)) {
+          this.#logger.log("warn", "job.duplicate", { label: spec.label, message: "a job with this label is already scheduled; the later one is ignored" });
+          continue;
+        }
+        const job = this.#addJob(spec);
+        if (!job) continue;
+        if (job.active && spec.catchup === "once") catchups.push(this.#startWithCatchup(job, now));
+        else this.#scheduleFirst(job, now);
+      }
+    } finally {
+      this.#bulk = false;
+    }
+    await Promise.all(catchups);
+    this.#arm(this.#clock.now());
+  }
+
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    if (this.#stopping.signal.aborted) return;
+    this.#stopping.abort();
+    if (this.#timer) this.#clock.clearTimer(this.#timer);
+    this.#timer = null;
+    for (const job of this.#jobs.values()) {
+      this.#queue.cancel(job.entry);
+      job.entry = null;
+      job.next = null;
+      for (const waiting of job.waiting.splice(0)) {
+        recordNotStarted(this.#deps, job.spec, waiting.at, waiting.trigger, `not started: ${SHUTDOWN_MESSAGE}`);
+      }
+    }
+    const graceMs = options.graceMs ?? 30_000;
+    if (this.#running.size > 0) {
+      const allDone = Promise.all([...this.#running]).then(() => true);
+      const graceOver = new AbortController();
+      const inTime = await Promise.race([allDone, sleep(this.#clock, graceMs, graceOver.signal).then(() => false)]);
+      graceOver.abort();
+      if (!inTime) {
+        this.#logger.log("warn", "shutdown.abort", { running: this.#running.size, message: `grace period of ${graceMs} ms over; aborting running jobs` });
+        this.#shutdown.abort();
+        await Promise.all([...this.#running]);
+      }
+    }
+    await this.#store.flush();
+  }
+
+  // ---- SchedulerControl ----
+
+  jobs(): readonly JobState[] {
+    return [...this.#jobs.values()].map(stateOf);
+  }
+
+  job(label: string): JobState | undefined {
+    const job = this.#jobs.get(label);
+    return job ? stateOf(job) : undefined;
+  }
+
+  nextRuns(label: string, count: number): number[] {
+    const job = this.#jobs.get(label);
+    if (!job || job.next === null) return [];
+    const out: number[] = [];
+    let at: number | null = job.next;
+    while (at !== null && out.length < count) {
+      if (job.spec.until !== undefined && at > job.spec.until) break;
+      out.push(at);
+      at = job.schedule.following(at);
+    }
+    return out;
+  }
+
+  async activate(label: string): Promise<JobState> {
+    const job = this.#require(label);
+    if (!job.active) {
+      job.active = true;
+      this.#scheduleFirst(job, this.#clock.now());
+      this.#emitChange(label, "activated");
+    }
+    return stateOf(job);
+  }
+
+  async deactivate(label: string): Promise<JobState> {
+    const job = this.#require(label);
+    if (job.active) {
+      job.active = false;
+      this.#unschedule(job);
+      this.#emitChange(label, "deactivated");
+    }
+    return stateOf(job);
+  }
+
+  runNow(label: string): Promise<RunRecord> {
+    const job = this.#require(label);
+    if (this.#stopping.signal.aborted) return Promise.reject(new TickdError("conflict", `cannot run "${label}": the scheduler is stopping`));
+    const now = this.#clock.now();
+    const at = Math.max(now, job.lastManual + 1);
+    job.lastManual = at;
+    return this.#startOccurrence(job, at, "manual");
+  }
+
+  async reload(): Promise<ReloadSummary> {
+    if (!this.#reloadSource) return { added: [], removed: [], updated: [], unchanged: this.#countSource("ini"), diagnostics: [] };
+    const { jobs, diagnostics } = await this.#reloadSource();
+    const summary = this.#apply("ini", jobs, diagnostics);
+    this.#logger.log("info", "reload", { added: summary.added.length, removed: summary.removed.length, updated: summary.updated.length, unchanged: summary.unchanged, problems: diagnostics.length });
+    return summary;
+  }
+
+  async setDiscoveredJobs(specs: readonly JobSpec[]): Promise<ReloadSummary> {
+    return this.#apply("discovered", specs, []);
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  // ---- jobs and the queue ----
+
+  #require(label: string): Job {
+    const job = this.#jobs.get(label);
+    if (!job) throw new TickdError("not-found", `no job labelled "${label}"; \`tickd list\` shows the labels`);
+    return job;
+  }
+
+  #addJob(spec: JobSpec): Job | null {
+    let schedule: Schedule;
+    try {
+      schedule = this.#compile(spec, this.timezone);
+    } catch (error) {
+      this.#logger.log("error", "job.invalid", { label: spec.label, message: String(error) });
+      return null;
+    }
+    const job: Job = { spec, schedule, active: spec.active, next: null, phase: "fire", entry: null, claim: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, waiting: [] };
+    this.#jobs.set(spec.label, job);
+    return job;
+  }
+
+  /** As if registered now (catchup skip, activation, schedule change). */
+  #scheduleFirst(job: Job, now: number): void {
+    if (!job.active || this.#stopping.signal.aborted) return;
+    this.#scheduleAt(job, job.schedule.first(now), now);
+  }
+
+  async #startWithCatchup(job: Job, now: number): Promise<void> {
+    let last: number | null = null;
+    try {
+      last = await this.#store.lastScheduled(job.spec.label);
+    } catch (error) {
+      this.#logger.log("error", "store.error", { label: job.spec.label, message: `lastScheduled failed: ${String(error)}` });
+    }
+    const missed = last === null ? null : job.schedule.following(last);
+    if (last === null || missed === null || missed > now || (job.spec.until !== undefined && missed > job.spec.until)) {
+      this.#scheduleFirst(job, now);
+      return;
+    }
+    // Downtime: run one missed occurrence now, then continue on the same grid.
+    this.#logger.log("info", "catchup", { label: job.spec.label, scheduledFor: missed });
+    this.#fire(job, missed, "catchup");
+    this.#scheduleAt(job, job.schedule.followingAfter(missed, now), now);
+  }
+
+  #scheduleAt(job: Job, at: number | null, now: number): void {
+    this.#queue.cancel(job.entry);
+    job.entry = null;
+    if (at !== null && job.spec.until !== undefined && at > job.spec.until) at = null;
+    job.next = at;
+    if (at === null) return;
+    if (at - CLAIM_AHEAD_MS <= now) {
+      this.#requestClaim(job, at);
+      job.phase = "fire";
+      job.entry = this.#queue.push(at, job);
+    } else {
+      job.phase = "claim";
+      job.entry = this.#queue.push(at - CLAIM_AHEAD_MS, job);
+    }
+    if (!this.#bulk && job.entry.at < this.#armedFor) this.#arm(now);
+  }
+
+  #unschedule(job: Job): void {
+    this.#queue.cancel(job.entry);
+    job.entry = null;
+    job.next = null;
+    job.claim = null;
+  }
+
+  #requestClaim(job: Job, at: number): Claim {
+    if (job.claim?.at === at) return job.claim;
+    const promise = this.#store.claim(job.spec.label, at).catch((error: unknown) => {
+      // Refusing is the safe side: a store we cannot reach might hold another
+      // instance's claim, and an occurrence must never run twice.
+      this.#logger.log("error", "store.error", { label: job.spec.label, scheduledFor: at, message: `claim failed: ${String(error)}` });
+      return false;
+    });
+    const claim: Claim = { at, granted: undefined, promise };
+    void promise.then((granted) => {
+      claim.granted = granted;
+    });
+    job.claim = claim;
+    return claim;
+  }
+
+  #arm(now: number): void {
+    if (this.#stopping.signal.aborted) return;
+    const top = this.#queue.peek();
+    if (this.#timer) this.#clock.clearTimer(this.#timer);
+    this.#timer = null;
+    this.#armedFor = Infinity;
+    if (!top) return;
+    const delay = Math.min(Math.max(0, top.at - now), MAX_SLEEP_MS);
+    this.#armedFor = top.at;
+    this.#timer = this.#clock.setTimer(() => this.#tick(), delay);
+  }
+
+  #tick(): void {
+    this.#timer = null;
+    this.#armedFor = Infinity;
+    const now = this.#clock.now();
+    const mono = this.#clock.monotonic();
+    const drift = now - (this.#lastWall + (mono - this.#lastMono));
+    this.#lastWall = now;
+    this.#lastMono = mono;
+    // After a forward jump (suspend, NTP step) occurrences inside the jump
+    // were missed, not merely late; they follow the job's catchup policy.
+    const jumped = drift > JUMP_TOLERANCE_MS;
+    if (jumped) this.#logger.log("warn", "clock.jump", { direction: "forward", ms: Math.round(drift) });
+    else if (drift < -JUMP_TOLERANCE_MS) this.#logger.log("warn", "clock.jump", { direction: "backward", ms: Math.round(-drift), message: "nothing runs twice; jobs wait for their next occurrence" });
+
+    const due: Job[] = [];
+    for (let top = this.#queue.peek(); top && top.at <= now; top = this.#queue.peek()) {
+      this.#queue.pop();
+      const job = top.value;
+      job.entry = null;
+      if (job.phase === "claim") {
+        this.#requestClaim(job, job.next!);
+        job.phase = "fire";
+        job.entry = this.#queue.push(job.next!, job);
+      } else {
+        due.push(job);
+      }
+    }
+    // Start every due run before any schedule arithmetic: lateness counts.
+    for (const job of due) {
+      const at = job.next!;
+      const missed = jumped && at < now - JUMP_TOLERANCE_MS;
+      if (!missed) this.#fire(job, at, "schedule");
+      else if (job.spec.catchup === "once") this.#fire(job, at, "catchup");
+      else this.#logger.log("info", "run.missed", { label: job.spec.label, scheduledFor: at, message: "missed while the clock jumped; catchup = skip" });
+    }
+    this.#bulk = true;
+    try {
+      for (const job of due) {
+        if (job.entry !== null || !job.active) continue;
+        this.#scheduleAt(job, job.schedule.followingAfter(job.next!, now), now);
+      }
+    } finally {
+      this.#bulk = false;
+    }
+    this.#arm(now);
+  }
+
+  /** Start occurrence `at` if this engine has not started it and the store grants the claim. */
+  #fire(job: Job, at: number, trigger: Trigger): void {
+    if (at <= job.lastFired) return;
+    job.lastFired = at;
+    const claim = job.claim?.at === at ? job.claim : this.#requestClaim(job, at);
+    job.claim = null;
+    if (claim.granted === true) this.#admit(job, at, trigger);
+    else if (claim.granted === undefined) {
+      void claim.promise.then((granted) => {
+        if (granted && !this.#stopping.signal.aborted) this.#admit(job, at, trigger);
+        else if (!granted) this.#logger.log("debug", "claim.refused", { label: job.spec.label, scheduledFor: at });
+      });
+    } else this.#logger.log("debug", "claim.refused", { label: job.spec.label, scheduledFor: at });
+  }
+
+  /** Apply the overlap policy to an occurrence whose claim is held. */
+  #admit(job: Job, at: number, trigger: Trigger): void {
+    if (job.inflight > 0) {
+      if (job.spec.overlap === "skip") {
+        recordNotStarted(this.#deps, job.spec, at, trigger, "skipped: the previous run was still running (overlap = skip)");
+        return;
+      }
+      if (job.spec.overlap === "queue") {
+        if (job.waiting.length > 0) {
+          recordNotStarted(this.#deps, job.spec, at, trigger, "skipped: a run was already queued behind the running one (overlap = queue)");
+        } else {
+          job.waiting.push({ at, trigger });
+        }
+        return;
+      }
+    }
+    void this.#startOccurrence(job, at, trigger);
+  }
+
+  #startOccurrence(job: Job, at: number, trigger: Trigger): Promise<RunRecord> {
+    job.inflight += 1;
+    const spec = job.spec;
+    const run = runOccurrence(this.#deps, spec, at, trigger);
+    this.#running.add(run);
+    void run.finally(() => {
+      this.#running.delete(run);
+      job.inflight -= 1;
+      const next = job.waiting.shift();
+      if (next && !this.#stopping.signal.aborted) void this.#startOccurrence(job, next.at, next.trigger);
+    });
+    return run;
+  }
+
+  // ---- reload / discovery ----
+
+  #countSource(source: "ini" | "discovered"): number {
+    let n = 0;
+    for (const job of this.#jobs.values()) if (job.spec.origin.source === source) n++;
+    return n;
+  }
+
+  #apply(source: "ini" | "discovered", specs: readonly JobSpec[], diagnostics: readonly Diagnostic[]): ReloadSummary {
+    const now = this.#clock.now();
+    const incoming = new Map<string, JobSpec>();
+    for (const spec of specs) if (spec.origin.source === source && !incoming.has(spec.label)) incoming.set(spec.label, spec);
+    // A job whose new section has a problem keeps its previous spec.
+    const troubled = new Set(diagnostics.map((d) => d.label).filter((l): l is string => l !== undefined));
+    const added: string[] = [];
+    const removed: string[] = [];
+    const updated: string[] = [];
+    let unchanged = 0;
+    this.#bulk = true;
+    try {
+      for (const [label, job] of this.#jobs) {
+        if (job.spec.origin.source !== source) continue;
+        if (!incoming.has(label) && !troubled.has(label)) {
+          this.#unschedule(job);
+          for (const waiting of job.waiting.splice(0)) recordNotStarted(this.#deps, job.spec, waiting.at, waiting.trigger, "not started: the job was removed");
+          this.#jobs.delete(label);
+          removed.push(label);
+          this.#emitChange(label, "removed");
+        }
+      }
+      for (const [label, spec] of incoming) {
+        const job = this.#jobs.get(label);
+        if (!job) {
+          const created = this.#addJob(spec);
+          if (!created) continue;
+          this.#scheduleFirst(created, now);
+          added.push(label);
+          this.#emitChange(label, "added");
+          continue;
+        }
+        if (job.spec.origin.source !== source) {
+          this.#logger.log("warn", "job.duplicate", { label, message: `a ${job.spec.origin.source} job already has this label; the ${source} one is ignored` });
+          continue;
+        }
+        if (sameSpec(job.spec, spec)) {
+          job.spec = spec;
+          unchanged++;
+          continue;
+        }
+        const rescheduling = !sameSchedule(job.spec, spec);
+        let schedule: Schedule;
+        try {
+          schedule = this.#compile(spec, this.timezone);
+        } catch (error) {
+          this.#logger.log("error", "job.invalid", { label, message: String(error) });
+          continue;
+        }
+        job.spec = spec;
+        job.schedule = schedule;
+        // Running runs keep the spec they started with; only the future changes.
+        if (rescheduling) {
+          job.active = spec.active;
+          this.#unschedule(job);
+          this.#scheduleFirst(job, now);
+        }
+        updated.push(label);
+        this.#emitChange(label, "updated");
+      }
+    } finally {
+      this.#bulk = false;
+    }
+    this.#arm(now);
+    return { added, removed, updated, unchanged, diagnostics };
+  }
+
+  #emitChange(label: string, change: JobChange): void {
+    this.#events.emit({ type: "job.changed", label, change });
+  }
+}
+
+function stateOf(job: Job): JobState {
+  return { spec: job.spec, active: job.active, nextRunAt: job.active ? job.next : null, running: job.inflight };
+}

@@ -1,0 +1,250 @@
+/**
+ * Running one attempt of a job: a callback, a shell command or an HTTP
+ * request, raced against its timeout and the engine's shutdown signal.
+ * Only node: modules and web APIs here, so the engine runs on Deno 2 too.
+ */
+import { spawn } from "node:child_process";
+import type { JobSpec } from "../config/types.ts";
+import { Result, STATUS, type Callback, type JobContext, type Status } from "../sdk/index.ts";
+import type { Clock, TimerHandle } from "./clock.ts";
+import { KILL_GRACE_MS, OUTPUT_CAP_BYTES, SHUTDOWN_MESSAGE } from "./constants.ts";
+
+/** What one attempt ended as; the engine turns it into a RunRecord. */
+export interface AttemptOutcome {
+  readonly status: Status;
+  readonly message: string;
+  readonly output: string;
+  readonly error: string;
+}
+
+export interface AttemptInput {
+  readonly spec: JobSpec;
+  readonly scheduledFor: number;
+  readonly attempt: number;
+  /** The resolved callback of a `call` job; undefined when it could not be resolved. */
+  readonly callback: Callback | undefined;
+  /** Aborted by the engine at shutdown (after the grace period). */
+  readonly shutdown: AbortSignal;
+  readonly clock: Clock;
+  /** Each ctx.log line, as it is written (the engine logs it). */
+  readonly onLog?: (line: string) => void;
+}
+
+export class TimeoutError extends Error {
+  override readonly name = "TimeoutError";
+}
+
+/** Run one attempt. Never rejects: every way a job can end is an outcome. */
+export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+  const { spec, clock } = input;
+  const controller = new AbortController();
+  const lines: string[] = [];
+  const ctx: JobContext = {
+    label: spec.label,
+    scheduledFor: new Date(input.scheduledFor),
+    attempt: input.attempt,
+    signal: controller.signal,
+    log: (...parts: unknown[]) => {
+      const line = parts.map((p) => (typeof p === "string" ? p : inspect(p))).join(" ");
+      lines.push(line);
+      input.onLog?.(line);
+    },
+  };
+
+  // Started synchronously, so a job due now starts now (no await before it).
+  let work: Promise<unknown>;
+  try {
+    work = Promise.resolve(invoke(input, ctx));
+  } catch (error) {
+    work = Promise.reject(error);
+  }
+
+  let timer: TimerHandle | undefined;
+  let onShutdown: (() => void) | undefined;
+  const contenders: Promise<Settled>[] = [work.then((value) => ({ kind: "value", value }) as const, (error) => ({ kind: "thrown", error }) as const)];
+  if (spec.timeoutMs !== undefined) {
+    const ms = spec.timeoutMs;
+    contenders.push(
+      new Promise<Settled>((resolve) => {
+        timer = clock.setTimer(() => resolve({ kind: "timeout" }), ms);
+      }),
+    );
+  }
+  if (input.shutdown.aborted) {
+    contenders.push(Promise.resolve({ kind: "shutdown" }));
+  } else {
+    contenders.push(
+      new Promise<Settled>((resolve) => {
+        onShutdown = () => resolve({ kind: "shutdown" });
+        input.shutdown.addEventListener("abort", onShutdown, { once: true });
+      }),
+    );
+  }
+
+  let settled: Settled;
+  try {
+    settled = await Promise.race(contenders);
+  } finally {
+    if (timer !== undefined) clock.clearTimer(timer);
+    if (onShutdown) input.shutdown.removeEventListener("abort", onShutdown);
+  }
+  // A job that fails after losing the race must not surface as an unhandled
+  // rejection: `work` already has handlers (the first contender), so it cannot.
+  if (settled.kind === "timeout") {
+    controller.abort(new TimeoutError(`timed out after ${formatMs(spec.timeoutMs!)}`));
+    return outcome(STATUS.timeout, `timed out after ${formatMs(spec.timeoutMs!)}`, lines, "", "");
+  }
+  if (settled.kind === "shutdown") {
+    controller.abort(new Error(SHUTDOWN_MESSAGE));
+    return outcome(STATUS.error, SHUTDOWN_MESSAGE, lines, "", "");
+  }
+  if (settled.kind === "thrown") {
+    const { text, stack } = describeError(settled.error);
+    return outcome(STATUS.error, text, lines, "", stack);
+  }
+  const value = settled.value;
+  if (Result.is(value)) return outcome(value.status, value.message, lines, value.output, "");
+  if (value === undefined || value === null) return outcome(STATUS.success, "", lines, "", "");
+  // Not a Result: still a success (the callback returned), keep what it said.
+  return outcome(STATUS.success, "", lines, typeof value === "string" ? value : inspect(value), "");
+}
+
+type Settled =
+  | { readonly kind: "value"; readonly value: unknown }
+  | { readonly kind: "thrown"; readonly error: unknown }
+  | { readonly kind: "timeout" }
+  | { readonly kind: "shutdown" };
+
+function invoke(input: AttemptInput, ctx: JobContext): unknown {
+  const target = input.spec.target;
+  switch (target.kind) {
+    case "call": {
+      if (!input.callback) {
+        throw new Error(`callback ${target.callback} could not be resolved; run \`tickd check\` for the reason`);
+      }
+      return input.callback({ ...input.spec.kwargs }, ctx);
+    }
+    case "command":
+      return runCommand(target.command, ctx);
+    case "url":
+      return runUrl(target.url, target.method, ctx);
+  }
+}
+
+/** A shell command through /bin/sh: stdout+stderr captured, non-zero exit is a failure. */
+function runCommand(command: string, ctx: JobContext): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("/bin/sh", ["-c", command], {
+      // Its own process group, so a timeout kills the whole pipeline, not just sh.
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        TICKD_LABEL: ctx.label,
+        TICKD_SCHEDULED_FOR: ctx.scheduledFor.toISOString(),
+        TICKD_ATTEMPT: String(ctx.attempt),
+      },
+    });
+    const capture = new Capture();
+    child.stdout!.on("data", (chunk: Buffer) => capture.add(chunk));
+    child.stderr!.on("data", (chunk: Buffer) => capture.add(chunk));
+    const kill = () => {
+      signalGroup(child.pid, "SIGTERM");
+      const hard = setTimeout(() => signalGroup(child.pid, "SIGKILL"), KILL_GRACE_MS);
+      hard.unref?.();
+      child.once("close", () => clearTimeout(hard));
+    };
+    if (ctx.signal.aborted) kill();
+    else ctx.signal.addEventListener("abort", kill, { once: true });
+    child.once("error", (error) => {
+      ctx.signal.removeEventListener("abort", kill);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      ctx.signal.removeEventListener("abort", kill);
+      const output = capture.text();
+      if (code === 0) resolve(Result(STATUS.success, { output }));
+      else if (signal) resolve(Result(STATUS.failure, { message: `command killed by ${signal}`, output }));
+      else resolve(Result(STATUS.failure, { message: `command exited with code ${code}`, output }));
+    });
+  });
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** An HTTP request: 2xx is a success, anything else a failure; the body is the output. */
+async function runUrl(url: string, method: string, ctx: JobContext): Promise<Result> {
+  const response = await fetch(url, { method, signal: ctx.signal });
+  const body = capText(await response.text());
+  const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  return Result(response.ok ? STATUS.success : STATUS.failure, { message, output: body });
+}
+
+/** Collects output chunks up to the cap, counting what it dropped. */
+class Capture {
+  #chunks: Buffer[] = [];
+  #kept = 0;
+  #dropped = 0;
+  add(chunk: Buffer): void {
+    const room = OUTPUT_CAP_BYTES - this.#kept;
+    if (room <= 0) {
+      this.#dropped += chunk.length;
+      return;
+    }
+    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.#chunks.push(part);
+    this.#kept += part.length;
+    this.#dropped += chunk.length - part.length;
+  }
+  text(): string {
+    const text = Buffer.concat(this.#chunks).toString("utf8");
+    return this.#dropped > 0 ? `${text}\n[output truncated: ${this.#dropped} more bytes]` : text;
+  }
+}
+
+/** Cut text to OUTPUT_CAP_BYTES with a visible mark. */
+export function capText(text: string): string {
+  // Fast path: even at 4 bytes a character this fits.
+  if (text.length * 4 <= OUTPUT_CAP_BYTES) return text;
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= OUTPUT_CAP_BYTES) return text;
+  const kept = bytes.subarray(0, OUTPUT_CAP_BYTES).toString("utf8");
+  return `${kept}\n[output truncated: ${bytes.length - OUTPUT_CAP_BYTES} more bytes]`;
+}
+
+function outcome(status: Status, message: string, lines: readonly string[], output: string, error: string): AttemptOutcome {
+  const combined = lines.length === 0 ? output : output === "" ? lines.join("\n") : `${lines.join("\n")}\n${output}`;
+  return { status, message, output: capText(combined), error };
+}
+
+/** "Name: message" for the record's message, the stack (which repeats it) for `error`. */
+export function describeError(error: unknown): { text: string; stack: string } {
+  if (error instanceof Error) {
+    const text = `${error.name}: ${error.message}`;
+    return { text, stack: error.stack && error.stack.includes(error.message) ? error.stack : `${text}\n${error.stack ?? ""}`.trim() };
+  }
+  const text = `thrown value: ${inspect(error)}`;
+  return { text, stack: text };
+}
+
+function inspect(value: unknown): string {
+  try {
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** 1500 -> "1.5 s", 30000 -> "30 s", 120000 -> "2 min". */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${+(ms / 1000).toFixed(3)} s`;
+  return `${+(ms / 60_000).toFixed(2)} min`;
+}

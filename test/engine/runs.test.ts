@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { Result, STATUS } from "../../src/sdk/index.ts";
+import { at, harness, type Harness } from "./harness.ts";
+
+const T0 = at("2026-03-02T10:00:00.000Z");
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe("runs and their records", () => {
+  test("a job every 10 seconds registered at 10:00:00 runs at 10:00:10, :20 and :30, each recorded once with start and end", async () => {
+    const seen: string[] = [];
+    h = await harness("[tick]\ncall = app.tick\nevery = 10 seconds\n", {
+      start: T0,
+      callbacks: { tick: (_kw, ctx) => void seen.push(ctx.scheduledFor.toISOString()) },
+    });
+    await h.clock.advance(35_000);
+    expect(seen).toEqual(["2026-03-02T10:00:10.000Z", "2026-03-02T10:00:20.000Z", "2026-03-02T10:00:30.000Z"]);
+    const rows = await h.rows("tick");
+    expect(rows.map((r) => [r.scheduledFor - T0, r.startedAt - T0, r.endedAt! - T0, r.status, r.attempt, r.trigger])).toEqual([
+      [10_000, 10_000, 10_000, "success", 1, "schedule"],
+      [20_000, 20_000, 20_000, "success", 1, "schedule"],
+      [30_000, 30_000, 30_000, "success", 1, "schedule"],
+    ]);
+  });
+
+  test("a Result becomes the status, message and output; ctx.log lines come first in the output", async () => {
+    h = await harness("[report]\ncall = app.report\nevery = 1 minute\nlimit = 5\n", {
+      start: T0,
+      callbacks: {
+        report: (kwargs, ctx) => {
+          ctx.log("checked", kwargs.limit, "items");
+          return Result(STATUS.failure, { message: "3 of 5 mailboxes full", output: "a, b, c" });
+        },
+      },
+    });
+    await h.clock.advance(60_000);
+    const [row] = await h.rows("report");
+    expect(row).toMatchObject({ status: "failure", message: "3 of 5 mailboxes full", output: "checked 5 items\na, b, c", error: "" });
+  });
+
+  test("a callback that throws is recorded as error with the exception text and its stack", async () => {
+    h = await harness("[boom]\ncall = app.boom\nevery = 1 minute\n", {
+      start: T0,
+      callbacks: {
+        boom: async () => {
+          throw new RangeError("disk quota exceeded");
+        },
+      },
+    });
+    await h.clock.advance(60_000);
+    const [row] = await h.rows("boom");
+    expect(row!.status).toBe("error");
+    expect(row!.message).toBe("RangeError: disk quota exceeded");
+    expect(row!.error).toContain("RangeError: disk quota exceeded");
+    expect(row!.error).toContain("runs.test.ts");
+  });
+
+  test("a command job captures stdout and stderr; a non-zero exit is a failure naming the code", async () => {
+    h = await harness("[ok]\ncommand = echo out; echo err >&2\nevery = 1 minute\n\n[bad]\ncommand = echo nope; exit 3\nevery = 1 minute\n", { start: T0 });
+    await h.clock.advance(60_000);
+    // The shell runs in real time; wait for it without moving the fake clock.
+    for (let i = 0; i < 100 && (await h.rows()).some((r) => r.status === "running"); i++) await Bun.sleep(20);
+    const rows = await h.rows();
+    expect(rows.find((r) => r.label === "ok")).toMatchObject({ status: "success", output: "out\nerr\n" });
+    expect(rows.find((r) => r.label === "bad")).toMatchObject({ status: "failure", message: "command exited with code 3", output: "nope\n" });
+  });
+
+  test("a url job succeeds on 2xx, fails otherwise, and keeps the body", async () => {
+    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => (new URL(req.url).pathname === "/ok" ? new Response("pong") : new Response("gone", { status: 410 })) });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      h = await harness(`[ping]\nurl = ${base}/ok\nevery = 1 minute\n\n[gone]\nurl = ${base}/gone\nevery = 1 minute\n`, { start: T0 });
+      await h.clock.advance(60_000);
+      for (let i = 0; i < 100 && (await h.rows()).some((r) => r.status === "running"); i++) await Bun.sleep(20);
+      const rows = await h.rows();
+      expect(rows.find((r) => r.label === "ping")).toMatchObject({ status: "success", message: "HTTP 200 OK", output: "pong" });
+      expect(rows.find((r) => r.label === "gone")).toMatchObject({ status: "failure", message: "HTTP 410 Gone", output: "gone" });
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("every run emits run.started then run.finished with the same runId", async () => {
+    h = await harness("[tick]\ncall = app.tick\nevery = 1 minute\n", { start: T0, callbacks: { tick: () => {} } });
+    await h.clock.advance(60_000);
+    const runEvents = h.events.filter((e) => e.type !== "job.changed") as Array<{ type: string; run: { runId: string; status: string } }>;
+    expect(runEvents.map((e) => [e.type, e.run.status])).toEqual([
+      ["run.started", "running"],
+      ["run.finished", "success"],
+    ]);
+    expect(runEvents[0]!.run.runId).toBe(runEvents[1]!.run.runId);
+  });
+});
