@@ -3,7 +3,7 @@
  * wiring is a handful of lines and tests can pass real parts. Nothing here is
  * Bun-specific.
  */
-import type { JobTarget, KwargValue } from "../config/types.ts";
+import type { JobSpec } from "../config/types.ts";
 import type { JobState, ReloadSummary, RunRecord, SchedulerControl } from "../engine/types.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Role } from "./auth.ts";
@@ -41,21 +41,13 @@ export interface ActivityReader {
 }
 
 /**
- * A job the engine no longer schedules but the store remembers: a discovered
- * job whose registration vanished (SPEC 4), listed with `missing: true`.
+ * A job the store knows but the engine does not schedule: an inactive
+ * discovered job, or one whose registration vanished (missing, SPEC 4).
  */
 export interface StoredJob {
-  readonly label: string;
-  readonly app: string;
-  readonly file: string;
-  readonly target: JobTarget;
-  readonly every: string | null;
-  readonly at: string | null;
-  readonly cron: string | null;
-  readonly timezone: string | null;
-  readonly description: string;
-  readonly kwargs: Readonly<Record<string, KwargValue>>;
+  readonly spec: JobSpec;
   readonly active: boolean;
+  readonly missing: boolean;
 }
 
 export interface DiscoverSummary {
@@ -83,8 +75,8 @@ export interface ApiDeps {
   readonly activities: ActivityReader;
   /** tickd's version (src/version.ts) */
   readonly version: string;
-  /** Discovered jobs marked missing in the store; default none. */
-  missingJobs?(): Promise<readonly StoredJob[]>;
+  /** Stored jobs the engine does not hold (inactive or missing discovered jobs); default none. */
+  storedJobs?(): Promise<readonly StoredJob[]>;
   /** Run discovery (src/discovery) and apply it to the store and the live schedule. */
   discover(): Promise<DiscoverSummary>;
   /** Write (or preview) the active jobs as a job file (src/export). */
@@ -95,8 +87,13 @@ export interface ApiDeps {
    * validator's message, "not-found", or "forbidden" for job-file jobs.
    */
   updateSchedule(label: string, edit: ScheduleEdit): Promise<JobState>;
-  /** Persist an operator's activate/deactivate (the engine applies it live); optional. */
-  persistActive?(label: string, active: boolean): Promise<void>;
+  /**
+   * Activate or deactivate as an operator (persisted, applied live). Default:
+   * scheduler.activate/deactivate. Throws TickdError "not-found".
+   */
+  setActive?(label: string, active: boolean): Promise<void>;
+  /** A cheap store round trip for /healthz; throws when the store is unreachable. Optional. */
+  ping?(): Promise<void>;
   /** Re-read the job file (defaults to scheduler.reload). */
   reload?(): Promise<ReloadSummary>;
 }

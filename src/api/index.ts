@@ -4,3 +4,5 @@ export { loadTokens, parseTokens, checkListen, parseListen, isLoopbackHost, auth
 export type { ApiDeps, ApiContext, ActivityReader, ActivityFilter, ActivityPage, StoredJob, DiscoverSummary, ExportResult, ScheduleEdit } from "./context.ts";
 export { createApiPubSub, bridgeEngineEvents, type ApiPubSub, type JobChangedEvent } from "./pubsub.ts";
 export { LIMITS } from "./limits.ts";
+export { startApi, type StartApiOptions, type ApiServer, type ApiLogger } from "./server.ts";
+export { createApiDeps, activityReader, runFromRow, type WiringOptions } from "./wiring.ts";

@@ -102,38 +102,5 @@ export function jobFromState(state: JobState, instanceZone: string): JobModel {
 }
 
 export function jobFromStored(row: StoredJob, instanceZone: string): JobModel {
-  const zone = row.timezone ?? instanceZone;
-  const words = row.cron ? `cron ${row.cron}` : `every ${row.every ?? "?"}${row.at ? ` at ${row.at}` : ""}`;
-  return {
-    label: row.label,
-    source: "discovered",
-    app: row.app || null,
-    file: row.file,
-    line: 0,
-    target: row.target,
-    schedule: {
-      kind: row.cron ? "cron" : "every",
-      text: row.timezone ? `${words} (${row.timezone})` : words,
-      every: row.every,
-      interval: null,
-      unit: null,
-      at: row.at,
-      cron: row.cron,
-      timezone: zone,
-    },
-    timezone: row.timezone,
-    description: row.description,
-    kwargs: row.kwargs,
-    active: row.active,
-    missing: true,
-    nextRunAt: null,
-    running: 0,
-    timeoutMs: null,
-    overlap: "skip",
-    retries: 0,
-    retryDelayMs: 1000,
-    catchup: "skip",
-    jitterMs: 0,
-    until: null,
-  };
+  return { ...jobFromState({ spec: row.spec, active: row.active, nextRunAt: null, running: 0 }, instanceZone), missing: row.missing };
 }

@@ -227,10 +227,11 @@ builder.mutationFields((t) => ({
     authScopes: { operator: true },
     args: { label: t.arg.string({ required: true }) },
     resolve: async (_root, { label }, ctx) => {
-      await requireJob(ctx, label);
-      const state = await ctx.deps.scheduler.activate(label);
-      await ctx.deps.persistActive?.(label, true);
-      return jobFromState(state, ctx.deps.scheduler.timezone);
+      const job = await requireJob(ctx, label);
+      if (job.missing) throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} is missing (its app no longer registers it)`);
+      if (ctx.deps.setActive) await ctx.deps.setActive(label, true);
+      else await ctx.deps.scheduler.activate(label);
+      return requireJob(ctx, label);
     },
   }),
   deactivateJob: t.field({
@@ -239,10 +240,11 @@ builder.mutationFields((t) => ({
     authScopes: { operator: true },
     args: { label: t.arg.string({ required: true }) },
     resolve: async (_root, { label }, ctx) => {
-      await requireJob(ctx, label);
-      const state = await ctx.deps.scheduler.deactivate(label);
-      await ctx.deps.persistActive?.(label, false);
-      return jobFromState(state, ctx.deps.scheduler.timezone);
+      const job = await requireJob(ctx, label);
+      if (job.missing) throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} is missing (its app no longer registers it)`);
+      if (ctx.deps.setActive) await ctx.deps.setActive(label, false);
+      else await ctx.deps.scheduler.deactivate(label);
+      return requireJob(ctx, label);
     },
   }),
   runJobNow: t.field({

@@ -1,0 +1,8 @@
+/** What the HTTP and WebSocket front ends hand yoga for each request. */
+import type { Role } from "./auth.ts";
+
+export interface ServerContext {
+  /** Decided before yoga runs: from the bearer token, or admin on loopback without tokens. */
+  readonly role: Role | null;
+  readonly remoteAddress: string | null;
+}

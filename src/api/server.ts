@@ -1,0 +1,214 @@
+/**
+ * startApi: graphql-yoga on Bun.serve (through src/runtime/serve.ts).
+ *
+ *   /graphql          GraphQL over HTTP (GET, POST) and SSE (Accept: text/event-stream)
+ *   /graphql          WebSocket upgrade, graphql-ws protocol
+ *   /graphql/stream   SSE for EventSource: GET only, token may come as ?token=
+ *   /healthz          JSON status
+ *   /metrics          Prometheus text
+ *   anything else     the dashboard handler, else 404
+ */
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { createYoga } from "graphql-yoga";
+import type { RunRecord } from "../engine/types.ts";
+import { serve } from "../runtime/serve.ts";
+import { authenticate, checkListen, parseListen, roleAtLeast, type TokenSet } from "./auth.ts";
+import type { ApiContext, ApiDeps } from "./context.ts";
+import { makeMaskError } from "./errors.ts";
+import { LIMITS } from "./limits.ts";
+import { Metrics } from "./metrics.ts";
+import { bridgeEngineEvents, createApiPubSub } from "./pubsub.ts";
+import { schema } from "./schema.ts";
+import type { ServerContext } from "./server-context.ts";
+import { makeWsUpgrade } from "./ws.ts";
+
+export interface ApiLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface StartApiOptions {
+  /** HOST:PORT; port 0 picks a free one (tests). Non-loopback hosts need tokens. */
+  readonly listen: string;
+  readonly deps: ApiDeps;
+  /** From loadTokens(--tokens); undefined = loopback only, every client admin. */
+  readonly tokens?: TokenSet | null;
+  readonly logger: ApiLogger;
+  /** Serves `/` and other non-API paths (the dashboard); undefined answer = 404. */
+  readonly dashboard?: (request: Request) => Response | undefined | Promise<Response | undefined>;
+  /** Log one line per request (default true). */
+  readonly logRequests?: boolean;
+}
+
+export interface ApiServer {
+  /** http://host:port */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const CSRF_HEADERS = ["x-graphql-yoga-csrf", "x-tickd-csrf", "apollo-require-preflight", "graphql-preflight"];
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(`${JSON.stringify(body)}\n`, { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
+}
+
+function graphqlError(status: number, code: string, message: string): Response {
+  const headers: Record<string, string> = status === 401 ? { "www-authenticate": 'Bearer realm="tickd"' } : {};
+  return json(status, { errors: [{ message, extensions: { code } }] }, headers);
+}
+
+/** Per-request batching of lastRun: every Job.lastRun of one request becomes one store query. */
+function lastRunBatcher(deps: ApiDeps): (label: string) => Promise<RunRecord | null> {
+  let pending: Map<string, ((run: RunRecord | null) => void)[]> | null = null;
+  let failWith: ((error: unknown) => void)[] = [];
+  return (label) =>
+    new Promise((resolve, reject) => {
+      if (pending === null) {
+        pending = new Map();
+        failWith = [];
+        queueMicrotask(() => {
+          const batch = pending!;
+          const rejects = failWith;
+          pending = null;
+          deps.activities.lastRuns([...batch.keys()]).then(
+            (found) => batch.forEach((waiters, l) => waiters.forEach((w) => w(found.get(l) ?? null))),
+            (error) => rejects.forEach((r) => r(error)),
+          );
+        });
+      }
+      const waiters = pending.get(label) ?? [];
+      waiters.push(resolve);
+      pending.set(label, waiters);
+      failWith.push(reject);
+    });
+}
+
+export async function startApi(options: StartApiOptions): Promise<ApiServer> {
+  const tokens = options.tokens ?? null;
+  checkListen(options.listen, tokens);
+  const { host, port } = parseListen(options.listen);
+  const { deps, logger } = options;
+  const pubsub = createApiPubSub();
+  const unbridge = bridgeEngineEvents(deps.scheduler, pubsub);
+  const metrics = new Metrics(deps.scheduler);
+
+  const yoga = createYoga<ServerContext, ApiContext>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    graphiql: false,
+    landingPage: false,
+    // Same-origin only: the dashboard is served from this origin.
+    cors: false,
+    logging: {
+      debug: () => {},
+      info: () => {},
+      warn: (...args: unknown[]) => logger.info(`graphql: ${args.map(String).join(" ")}`),
+      error: (...args: unknown[]) => logger.error(`graphql: ${args.map(String).join(" ")}`),
+    },
+    maskedErrors: { maskError: makeMaskError(logger) },
+    plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS })],
+    context: ({ role }): ApiContext => ({ deps, role, pubsub, lastRun: lastRunBatcher(deps) }),
+  });
+
+  const wsUpgrade = makeWsUpgrade(yoga, tokens);
+
+  async function handle(request: Request, remote: string | null): Promise<Response> {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    if (path === "/healthz") return health();
+    if (path === "/metrics") {
+      const role = authenticate(tokens, request.headers.get("authorization"), remote);
+      if (!roleAtLeast(role, "viewer")) return new Response("authentication required\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="tickd"' } });
+      return new Response(metrics.render({ version: deps.version }), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+    }
+    if (path === "/graphql" || path === "/graphql/stream") return graphql(request, url, remote);
+    const page = options.dashboard ? await options.dashboard(request) : undefined;
+    return page ?? new Response("not found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+
+  async function health(): Promise<Response> {
+    try {
+      if (deps.ping) await deps.ping();
+      return json(200, { status: "ok", version: deps.version, instance: deps.scheduler.instance, uptimeSeconds: Math.round((Date.now() - deps.scheduler.startedAt) / 1000) });
+    } catch (error) {
+      logger.error("healthz: store check failed", { error: (error as Error).stack ?? String(error) });
+      return json(503, { status: "error", reason: "store unreachable" });
+    }
+  }
+
+  async function graphql(request: Request, url: URL, remote: string | null): Promise<Response> {
+    let headers = new Headers(request.headers);
+    let target = url;
+    if (url.pathname === "/graphql/stream") {
+      // For EventSource, which can send neither headers nor a body: GET only,
+      // answered as SSE, token allowed in the query string (never logged).
+      if (request.method !== "GET") return graphqlError(405, "BAD_USER_INPUT", "/graphql/stream takes GET (EventSource); POST to /graphql instead");
+      const token = url.searchParams.get("token");
+      if (token && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
+      target = new URL(url);
+      target.pathname = "/graphql";
+      target.searchParams.delete("token");
+      headers.set("accept", "text/event-stream");
+      // GET cannot mutate (yoga refuses mutations over GET) and the answer is
+      // not readable cross-origin (no CORS), so the CSRF header is not needed.
+      headers.set("x-tickd-csrf", "1");
+    }
+    if (target.href.length > LIMITS.maxBodyBytes) return graphqlError(413, "BAD_USER_INPUT", `request URL longer than ${LIMITS.maxBodyBytes} bytes`);
+
+    const role = authenticate(tokens, headers.get("authorization"), remote);
+    if (role === null) {
+      return tokens && headers.has("authorization")
+        ? graphqlError(401, "UNAUTHENTICATED", "unknown or malformed bearer token")
+        : graphqlError(401, "UNAUTHENTICATED", "authentication required: send Authorization: Bearer <token>");
+    }
+
+    let body: ArrayBuffer | undefined;
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      const declared = Number(request.headers.get("content-length") ?? "0");
+      if (declared > LIMITS.maxBodyBytes) return graphqlError(413, "BAD_USER_INPUT", `request body larger than ${LIMITS.maxBodyBytes} bytes`);
+      body = await request.arrayBuffer();
+      if (body.byteLength > LIMITS.maxBodyBytes) return graphqlError(413, "BAD_USER_INPUT", `request body larger than ${LIMITS.maxBodyBytes} bytes`);
+    }
+    headers.delete("content-length");
+    const inner = new Request(target, { method: request.method, headers, body, signal: request.signal });
+    return yoga.handle(inner, { role, remoteAddress: remote });
+  }
+
+  const served = serve({
+    hostname: host,
+    port,
+    // Bun's own cap is a backstop; the handler answers 413 with a message first.
+    maxRequestBodySize: LIMITS.maxBodyBytes * 4,
+    async fetch(request, remote) {
+      const started = performance.now();
+      let response: Response;
+      try {
+        response = await handle(request, remote);
+      } catch (error) {
+        logger.error("request failed", { error: (error as Error).stack ?? String(error) });
+        response = json(500, { errors: [{ message: "internal error; the tickd log has the details", extensions: { code: "INTERNAL" } }] });
+      }
+      if (options.logRequests !== false) {
+        // The path only: query strings may carry a token (/graphql/stream?token=).
+        logger.info(`${request.method} ${new URL(request.url).pathname} ${response.status} ${(performance.now() - started).toFixed(1)}ms`);
+      }
+      return response;
+    },
+    upgrade(request, remote) {
+      const path = new URL(request.url).pathname;
+      if (path !== "/graphql") return new Response("WebSocket is served at /graphql\n", { status: 404 });
+      if (options.logRequests !== false) logger.info(`WS ${path} upgrade`);
+      return wsUpgrade(request, remote);
+    },
+  });
+  logger.info(`API listening on ${served.url}/graphql${tokens ? ` (tokens from ${tokens.file})` : " (loopback, no tokens: every client is admin)"}`);
+
+  return {
+    url: served.url,
+    async stop() {
+      unbridge();
+      metrics.stop();
+      await served.stop();
+    },
+  };
+}
