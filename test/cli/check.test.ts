@@ -84,7 +84,7 @@ every = 1 day
     expect((await tickd(["check", "--config", path.join(root, "config/scheduler.ini")], { cwd: dir })).stdout).toBe("1 job OK\n");
     expect((await tickd(["check"], { cwd: dir, env: { TICKD_CONFIG: path.join(root, "config/scheduler.ini") } })).stdout).toBe("1 job OK\n");
     const bad = project("elsewhere-bad", "[one]\ncall = app.scheduler.work\nevery = never\n", JOBS);
-    const r = await tickd(["check", "--config", path.join(bad, "config/scheduler.ini")], { cwd: "/" });
+    const r = await tickd(["check", "--config", path.join(bad, "config/scheduler.ini")], { cwd: path.join(dir, "valid") });
     expect(r.stderr.split("\n")[0]).toBe(`${bad}/config/scheduler.ini:3 [one] every: "never" is not a unit; expected one of second(s), minute(s), hour(s), day(s), week(s), monday … sunday`);
   });
 
