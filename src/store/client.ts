@@ -12,6 +12,7 @@ import { TickdError } from "../errors.ts";
 import { abandonDeadRuns, pruneBefore, registerInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
 import { OUTPUT_CAP_BYTES } from "./output-cap.ts";
+import { WriteLock } from "./write-lock.ts";
 import { WriteQueue, type WriteStats } from "./write-queue.ts";
 
 export type StoreDb = LibSQLDatabase<typeof schema>;
@@ -44,6 +45,12 @@ export interface Store extends EngineStore {
   markAbandoned(now: number): Promise<AbandonReport>;
   /** Delete finished activity that started before `olderThan` (epoch ms) and older claims; returns activity rows deleted. */
   prune(olderThan: number): Promise<number>;
+  /**
+   * Run `fn` as the only writer of this process (queued batches wait). Any
+   * write outside the store's own functions — above all an interactive
+   * `db.transaction(…)` — must go through here: see write-lock.ts for why.
+   */
+  exclusive<T>(fn: (db: StoreDb) => Promise<T>): Promise<T>;
   /** Flush queued writes and close the connection. */
   close(): Promise<void>;
 }
@@ -90,6 +97,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
 class LibsqlStore implements Store {
   readonly db: StoreDb;
   private readonly queue: WriteQueue;
+  private readonly lock = new WriteLock();
 
   constructor(
     readonly client: Client,
@@ -103,6 +111,7 @@ class LibsqlStore implements Store {
       instance: options.instance,
       outputCapBytes: options.outputCapBytes ?? OUTPUT_CAP_BYTES,
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+      lock: this.lock,
     });
   }
 
@@ -145,12 +154,16 @@ class LibsqlStore implements Store {
 
   async markAbandoned(now: number): Promise<AbandonReport> {
     await this.queue.flush();
-    return abandonDeadRuns(this.client, { now, self: this.life, live: this.queue.live, hostname: os.hostname() });
+    return this.lock.run(() => abandonDeadRuns(this.client, { now, self: this.life, live: this.queue.live, hostname: os.hostname() }));
   }
 
   async prune(olderThan: number): Promise<number> {
     await this.queue.flush();
-    return pruneBefore(this.client, olderThan);
+    return this.lock.run(() => pruneBefore(this.client, olderThan));
+  }
+
+  exclusive<T>(fn: (db: StoreDb) => Promise<T>): Promise<T> {
+    return this.lock.run(() => fn(this.db));
   }
 
   async close(): Promise<void> {

@@ -90,7 +90,7 @@ export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: 
   const added: string[] = [];
   const updated: string[] = [];
   const removed: string[] = [];
-  await store.db.transaction(async (tx) => {
+  await store.exclusive((db) => db.transaction(async (tx) => {
     const existing = new Map((await tx.select().from(jobs)).map((r) => [r.label, r]));
     for (const spec of specs) {
       const columns = { ...specColumns(spec), source: "ini" as const };
@@ -112,7 +112,7 @@ export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: 
       .where(and(eq(jobs.source, "ini"), keep.length > 0 ? notInArray(jobs.label, keep) : undefined))
       .returning({ label: jobs.label });
     removed.push(...gone.map((g) => g.label));
-  });
+  }));
   return { added, updated, removed };
 }
 
@@ -133,7 +133,7 @@ export async function upsertDiscovered(
 ): Promise<"added" | "updated" | "unchanged"> {
   const row = await getJob(store, columns.label);
   if (!row) {
-    await store.db.insert(jobs).values({ ...columns, source: "discovered", active, createdAt: now, updatedAt: now });
+    await store.exclusive((db) => db.insert(jobs).values({ ...columns, source: "discovered", active, createdAt: now, updatedAt: now }));
     return "added";
   }
   if (row.source !== "discovered") {
@@ -142,17 +142,17 @@ export async function upsertDiscovered(
   const next: Record<string, unknown> = { ...columns, source: "discovered", missing: false };
   if (row.operatorEdited?.schedule) for (const k of ["every", "at", "cron", "timezone", "until"]) delete next[k];
   if (JSON.stringify(pick(row, next)) === JSON.stringify(next)) return "unchanged";
-  await store.db.update(jobs).set({ ...next, updatedAt: now }).where(eq(jobs.id, row.id));
+  await store.exclusive((db) => db.update(jobs).set({ ...next, updatedAt: now }).where(eq(jobs.id, row.id)));
   return "updated";
 }
 
 /** Set a job's active flag as an operator did (survives re-discovery). Throws not-found. */
 export async function setActive(store: Store, label: string, active: boolean, now: number = Date.now()): Promise<JobRow> {
-  const [row] = await store.db
+  const [row] = await store.exclusive((db) => db
     .update(jobs)
     .set({ active, operatorEdited: sql`json_set(${jobs.operatorEdited}, '$.active', json('true'))`, updatedAt: now })
     .where(eq(jobs.label, label))
-    .returning();
+    .returning());
   if (!row) throw new TickdError("not-found", `no job labelled "${label}"; see \`tickd list\``);
   return row;
 }
@@ -165,11 +165,11 @@ export async function setActive(store: Store, label: string, active: boolean, no
 export async function updateSchedule(store: Store, label: string, fields: ScheduleFields, now: number = Date.now()): Promise<JobRow> {
   const set: Record<string, unknown> = {};
   for (const k of ["every", "at", "cron", "timezone", "until"] as const) if (fields[k] !== undefined) set[k] = fields[k];
-  const [row] = await store.db
+  const [row] = await store.exclusive((db) => db
     .update(jobs)
     .set({ ...set, operatorEdited: sql`json_set(${jobs.operatorEdited}, '$.schedule', json('true'))`, updatedAt: now })
     .where(eq(jobs.label, label))
-    .returning();
+    .returning());
   if (!row) throw new TickdError("not-found", `no job labelled "${label}"; see \`tickd list\``);
   return row;
 }
@@ -177,10 +177,12 @@ export async function updateSchedule(store: Store, label: string, fields: Schedu
 /** Flag discovered jobs as missing (their registration vanished) or back; history is kept. Returns rows changed. */
 export async function markMissing(store: Store, labels: readonly string[], missing = true, now: number = Date.now()): Promise<number> {
   if (labels.length === 0) return 0;
-  const rows = await store.db
-    .update(jobs)
-    .set({ missing, updatedAt: now })
-    .where(and(eq(jobs.source, "discovered"), inArray(jobs.label, [...labels]), eq(jobs.missing, !missing)))
-    .returning({ id: jobs.id });
+  const rows = await store.exclusive((db) =>
+    db
+      .update(jobs)
+      .set({ missing, updatedAt: now })
+      .where(and(eq(jobs.source, "discovered"), inArray(jobs.label, [...labels]), eq(jobs.missing, !missing)))
+      .returning({ id: jobs.id }),
+  );
   return rows.length;
 }

@@ -16,6 +16,7 @@ import type { Client, InStatement } from "@libsql/client";
 import type { RunRecord } from "../engine/types.ts";
 import { TickdError } from "../errors.ts";
 import { capText } from "./output-cap.ts";
+import type { WriteLock } from "./write-lock.ts";
 
 /** Rows per multi-row INSERT; 14 parameters each stays far below SQLite's limit. */
 const ROWS_PER_STATEMENT = 500;
@@ -29,6 +30,8 @@ export interface WriteQueueOptions {
   readonly outputCapBytes: number;
   /** Where failures are reported (loudly: they mean records are waiting in memory). */
   readonly log: (line: string) => void;
+  /** Shared with every other write path of the store in this process. */
+  readonly lock: WriteLock;
 }
 
 /** Counters for tests and the benchmark. */
@@ -189,7 +192,7 @@ export class WriteQueue {
     let lastError: unknown;
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
       try {
-        const results = await this.client.batch(statements, "write");
+        const results = await this.options.lock.run(() => this.client.batch(statements, "write"));
         this.stats.transactions++;
         this.stats.rowsWritten += runs.length;
         this.stats.claimsWritten += claims.length;

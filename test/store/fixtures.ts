@@ -1,0 +1,36 @@
+/** Shared pieces of the store tests: a database file in a temp folder and run records at fixed instants. */
+import path from "node:path";
+import type { RunRecord } from "../../src/engine/types.ts";
+import { openStore, type Store, type StoreOptions } from "../../src/store/index.ts";
+import { tempDir } from "../helpers/binary.ts";
+
+/** 2026-03-02T09:00:00Z, a Monday. */
+export const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
+export const MINUTE = 60_000;
+export const DAY = 86_400_000;
+
+export function tempDb(): { url: string; dir: string; cleanup: () => void } {
+  const { dir, cleanup } = tempDir("tickd-store-");
+  return { url: `file:${path.join(dir, "scheduler.db")}`, dir, cleanup };
+}
+
+export async function open(url: string, instance = "test-host:1", options: Partial<StoreOptions> = {}): Promise<Store> {
+  return openStore(url, { instance, log: () => {}, ...options });
+}
+
+export function run(fields: Partial<RunRecord> & { label: string; scheduledFor: number }): RunRecord {
+  const instance = fields.instance ?? "test-host:1";
+  const attempt = fields.attempt ?? 1;
+  return {
+    runId: `${instance}:${fields.label}:${fields.scheduledFor}:${attempt}`,
+    startedAt: fields.scheduledFor,
+    status: "running",
+    message: "",
+    output: "",
+    error: "",
+    attempt,
+    trigger: "schedule",
+    instance,
+    ...fields,
+  };
+}
