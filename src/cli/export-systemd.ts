@@ -1,13 +1,50 @@
+/**
+ * `tickd export-systemd [-n NAME] [-w] [-d DIR]`: NAME.service for this tenant
+ * and the template tickd@.service whose instance name picks a tenant folder
+ * (SPEC 9). Prints both; -w writes them into DIR (default /etc/systemd/system).
+ */
+import path from "node:path";
+import { TickdError } from "../errors.ts";
+import { assertWritable, exportSystemd, writeFileAtomic } from "../export/index.ts";
+import { boolFlag, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
+import { SERVICE_FLAGS, serviceSpec } from "./export-service.ts";
 
-// Placeholder until the command is built; reports itself as unavailable.
+const FLAGS: readonly FlagDef[] = [...SERVICE_FLAGS, { name: "dir", short: "d", value: "DIR", help: "with -w: folder for the unit files (default /etc/systemd/system)" }];
+
 export const exportSystemdCommand: Command = {
   name: "export-systemd",
-  usage: "export-systemd [-n NAME]",
-  summary: "write a systemd unit",
-  flags: [],
-  async run(_argv, io) {
-    io.err("tickd export-systemd: not available in this build yet");
-    return EXIT.failure;
+  usage: "export-systemd [-n NAME] [-w] [-d DIR]",
+  summary: "print (or -w write) a systemd unit for this tenant and the tickd@.service template",
+  flags: FLAGS,
+  async run(argv, io) {
+    const args = parseArgs(argv, FLAGS);
+    noPositionals(args, "export-systemd");
+    const service = serviceSpec(args);
+    const files = exportSystemd(service);
+    const dir = path.resolve(stringFlag(args, "dir") ?? "/etc/systemd/system");
+    const unitPath = path.join(dir, files.unitName);
+    const templatePath = path.join(dir, files.templateName);
+    if (!boolFlag(args, "write")) {
+      io.out(`# ==> ${unitPath} <==\n${files.unit}\n# ==> ${templatePath} <==\n${files.template.replace(/\n$/, "")}`);
+      return EXIT.ok;
+    }
+    try {
+      assertWritable(unitPath);
+      assertWritable(templatePath);
+      writeFileAtomic(unitPath, files.unit);
+      writeFileAtomic(templatePath, files.template);
+    } catch (error) {
+      if (error instanceof TickdError && error.code === "write-failed") {
+        io.err(`tickd export-systemd: ${error.message}`);
+        return EXIT.failure;
+      }
+      throw error;
+    }
+    io.out(`wrote ${unitPath} and ${templatePath}`);
+    io.out(`then: systemctl daemon-reload && systemctl enable --now ${files.unitName}`);
+    io.out(`tenants: systemctl enable --now tickd@TENANT.service (TENANT = a folder beside ${path.basename(service.root)}; port in TENANT/config/tickd.env)`);
+    return EXIT.ok;
   },
 };

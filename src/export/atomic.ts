@@ -4,7 +4,7 @@
  * new one, never half of one. The temp file lives in the target's own folder
  * so the rename never crosses a file system.
  */
-import { chmodSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { TickdError } from "../errors.ts";
 
@@ -37,6 +37,28 @@ export function writeFileAtomic(target: string, text: string, options: WriteOpti
     renameSync(temp, abs);
   } catch (error) {
     rmSync(temp, { force: true });
+    throw cannotWrite(abs, error);
+  }
+}
+
+/**
+ * Fail early, before anything is written, when `target` cannot be written:
+ * commands that write two files check both first so a failure leaves neither.
+ */
+export function assertWritable(target: string, options: Pick<WriteOptions, "mkdir"> = {}): void {
+  const abs = path.resolve(target);
+  let dir = path.dirname(abs);
+  try {
+    // With mkdir, the nearest existing ancestor must be writable.
+    while (options.mkdir && !existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (!st) throw Object.assign(new Error("missing"), { code: "ENOENT" });
+    if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
+    accessSync(dir, constants.W_OK);
+    if (existsSync(abs)) {
+      if (statSync(abs).isDirectory()) throw new Error(`${abs} is a folder; give a file path`);
+    }
+  } catch (error) {
     throw cannotWrite(abs, error);
   }
 }

@@ -3,4 +3,4 @@ export { exportIni, formatIni, formatKwarg, jobPairs, checkKey, IniFormatError, 
 export { exportSupervisord, type SupervisordFiles, type SupervisordOptions } from "./supervisord.ts";
 export { exportSystemd, systemdWord, type SystemdFiles } from "./systemd.ts";
 export { runCommandLine, tickdExecutable, shellQuote, DEFAULT_STOP_WAIT_SECONDS, SERVICE_NAME, type ServiceSpec, type RunFlags } from "./service.ts";
-export { writeFileAtomic, type WriteOptions } from "./atomic.ts";
+export { writeFileAtomic, assertWritable, type WriteOptions } from "./atomic.ts";

@@ -22,6 +22,8 @@ export interface ServiceSpec {
    * the engine's shutdown grace so running jobs can finish and be recorded.
    */
   readonly stopWaitSeconds: number;
+  /** Folders the service writes besides the config folder (a --db file elsewhere). */
+  readonly writablePaths?: readonly string[];
 }
 
 /** The engine's shutdown grace is 30 s; managers wait this long, leaving room to record aborted runs. */

@@ -25,11 +25,6 @@ export function systemdWord(word: string, keepSpecifiers = false): string {
   return `"${w.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
 
-/** The folders the service writes: the database beside the config (SPEC 2) and the root. */
-function writablePaths(configDir: string): string[] {
-  return [configDir];
-}
-
 function hardening(paths: readonly string[], underTmp: boolean): string[] {
   return [
     "# Hardening: the scheduler only needs to write its database folder.",
@@ -58,7 +53,6 @@ function unitText(o: {
   return [
     "[Unit]",
     `Description=${o.description}`,
-    "Documentation=https://github.com/tickd/tickd#export-and-deployment",
     "After=network-online.target",
     "Wants=network-online.target",
     "",
@@ -92,7 +86,7 @@ export function exportSystemd(service: ServiceSpec): SystemdFiles {
     description: `tickd scheduler (${service.name})`,
     exec: service.command.map((w) => systemdWord(w)).join(" "),
     workdir: service.root,
-    writable: writablePaths(configDir),
+    writable: [...new Set([configDir, ...(service.writablePaths ?? [])])],
     underTmp: isUnderTmp(service.configPath),
     stopWait: service.stopWaitSeconds,
   });
