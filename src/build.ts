@@ -10,7 +10,7 @@ import type { BunPlugin } from "bun";
 const libsqlNative: BunPlugin = {
   name: "libsql-native",
   setup(build) {
-    build.onLoad({ filter: /[\\/]libsql[\\/]index\.js$/ }, async (args) => {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]libsql[\\/]index\.js$/ }, async (args) => {
       const text = await Bun.file(args.path).text();
       const fixed = text.replace("require(`@libsql/${target}`)", 'require("@libsql/linux-x64-gnu/index.node")');
       if (fixed === text) throw new Error(`libsql-native: the require to rewrite was not found in ${args.path}`);
