@@ -1,0 +1,245 @@
+/**
+ * A real tickd behind the API: the job file and callbacks written to a temp
+ * folder, loaded by the real loader, resolved by the real resolver, run by the
+ * real engine (system clock) over a real libSQL file, served by startApi on a
+ * free loopback port. Tests talk to it over HTTP, SSE and WebSocket.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { resolveJobCallbacks } from "../../src/callbacks/index.ts";
+import { loadJobFile } from "../../src/config/load.ts";
+import { createEngine, type Engine } from "../../src/engine/engine.ts";
+import { createApiDeps, parseTokens, startApi, type ApiServer, type TokenSet } from "../../src/api/index.ts";
+import { VERSION } from "../../src/version.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
+import { compileSchedule } from "../engine/test-schedule.ts";
+import { tempDir } from "../helpers/binary.ts";
+
+export const TOKENS = {
+  viewer: "viewer-token-0123456789abcdef",
+  operator: "operator-token-0123456789abcdef",
+  admin: "admin-token-0123456789abcdef",
+} as const;
+
+/** A token file with the admin token stored hashed, as an operator would. */
+export const TOKEN_FILE = [
+  "# tickd API tokens",
+  `${TOKENS.viewer} viewer`,
+  `${TOKENS.operator} operator`,
+  `sha256:${new Bun.CryptoHasher("sha256").update(TOKENS.admin).digest("hex")} admin  # ops team`,
+].join("\n");
+
+export const JOB_FILE = `
+[ticker]
+every = 1 second
+call = jobs.tasks.tick
+
+[nightly report]
+every = 1 week
+call = jobs.tasks.report
+description = Sends the nightly report
+recipients = ops@example.com
+limit = 10
+
+[failing]
+every = 1 week
+call = jobs.tasks.fail
+active = no
+
+[shell]
+every = 1 week
+command = echo secret-command
+`;
+
+const TASKS = `
+import { Result, STATUS } from "tickd";
+export function tick() { return Result(STATUS.success, { message: "tick", output: "tick output" }); }
+export function report(kwargs) { return Result(STATUS.success, { message: "sent to " + kwargs.recipients, output: "admin-only output" }); }
+export function fail() { throw new Error("boom in fail"); }
+`;
+
+const BILLING = `
+import { Result, STATUS, schedule } from "tickd";
+export function invoices() { return Result(STATUS.success, { message: "invoiced" }); }
+schedule.register("billing", invoices, { label: "billing invoices", every: "1 hour", description: "Send invoices" });
+`;
+
+export interface Api {
+  readonly url: string;
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly dir: string;
+  readonly logs: string[];
+  /** POST a GraphQL operation as the given token (or none); returns status and parsed body. */
+  gql(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: GqlBody }>;
+  close(): Promise<void>;
+}
+
+export interface GqlBody {
+  data?: Record<string, any> | null;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: unknown[] }[];
+}
+
+export interface ApiOptions {
+  readonly tokens?: boolean;
+  readonly jobFile?: string;
+}
+
+export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
+  const temp = tempDir("tickd-api-");
+  const dir = temp.dir;
+  mkdirSync(path.join(dir, "config"));
+  mkdirSync(path.join(dir, "jobs"));
+  mkdirSync(path.join(dir, "apps", "billing"), { recursive: true });
+  const configPath = path.join(dir, "config", "scheduler.ini");
+  writeFileSync(configPath, options.jobFile ?? JOB_FILE);
+  writeFileSync(path.join(dir, "jobs", "tasks.ts"), TASKS);
+  writeFileSync(path.join(dir, "apps", "billing", "scheduler.ts"), BILLING);
+
+  const instance = `${os.hostname()}:${process.pid}`;
+  const store = await openStore(`file:${path.join(dir, "scheduler.db")}`, { instance });
+  const zone = "UTC";
+  const load = async () => {
+    const file = await loadJobFile(configPath, zone);
+    const resolved = await resolveJobCallbacks(file, dir);
+    return { ...resolved, diagnostics: [...file.diagnostics, ...resolved.diagnostics] };
+  };
+  let current = await load();
+  if (current.diagnostics.length > 0) throw new Error(current.diagnostics.map((d) => d.message).join("\n"));
+  const callbacks = new Map(current.callbacks);
+  const engine = createEngine({
+    store,
+    instance,
+    timezone: zone,
+    compile: compileSchedule,
+    configPath,
+    resolve: (spec) => callbacks.get(spec.label),
+    reloadSource: async () => {
+      current = await load();
+      for (const [k, v] of current.callbacks) callbacks.set(k, v);
+      return { jobs: current.jobs, diagnostics: current.diagnostics };
+    },
+  });
+  await engine.start(current.jobs);
+
+  const deps = createApiDeps({
+    scheduler: engine,
+    store,
+    version: VERSION,
+    discovery: { apps: [path.join(dir, "apps", "billing")], root: dir },
+  });
+  const logs: string[] = [];
+  const tokens: TokenSet | null = options.tokens ? parseTokens(TOKEN_FILE, path.join(dir, "tokens")) : null;
+  const server: ApiServer = await startApi({
+    listen: "127.0.0.1:0",
+    deps,
+    tokens,
+    logger: {
+      info: (m, f) => logs.push(f ? `${m} ${JSON.stringify(f)}` : m),
+      error: (m, f) => logs.push(`ERROR ${m}${f ? ` ${JSON.stringify(f)}` : ""}`),
+    },
+    dashboard: (req) => (new URL(req.url).pathname === "/" ? new Response("<!doctype html><title>tickd</title>", { headers: { "content-type": "text/html" } }) : undefined),
+  });
+
+  return {
+    url: server.url,
+    engine,
+    store,
+    dir,
+    logs,
+    async gql(query, variables, token) {
+      const headers: Record<string, string> = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
+      if (token) headers.authorization = `Bearer ${token}`;
+      const res = await fetch(`${server.url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+      const text = await res.text();
+      let body: GqlBody;
+      try {
+        body = JSON.parse(text) as GqlBody;
+      } catch {
+        throw new Error(`not JSON (${res.status}): ${text.slice(0, 300)}`);
+      }
+      return { status: res.status, body };
+    },
+    async close() {
+      await server.stop();
+      await engine.stop({ graceMs: 0 });
+      await store.close();
+      temp.cleanup();
+    },
+  };
+}
+
+/** Codes of the errors in a response, for compact assertions. */
+export function codes(body: GqlBody): string[] {
+  return (body.errors ?? []).map((e) => String(e.extensions?.code));
+}
+
+/** A GraphQL-over-SSE subscription read with fetch and a line parser, as a browser would. */
+export interface SseStream {
+  /** HTTP status of the response. */
+  readonly status: number;
+  /** The next `next` event's payload; rejects after `ms`. */
+  next(ms?: number): Promise<GqlBody>;
+  close(): void;
+}
+
+export async function sse(url: string, init: RequestInit): Promise<SseStream> {
+  const abort = new AbortController();
+  const res = await fetch(url, { ...init, signal: abort.signal });
+  const queue: GqlBody[] = [];
+  const waiters: ((v: GqlBody) => void)[] = [];
+  if (res.ok && res.body) {
+    (async () => {
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let cut: number;
+          while ((cut = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const lines = block.split("\n");
+            const event = lines.find((l) => l.startsWith("event:"))?.slice(6).trim() ?? "message";
+            const data = lines.filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
+            if ((event === "next" || event === "message") && data) {
+              const payload = JSON.parse(data) as GqlBody;
+              const w = waiters.shift();
+              if (w) w(payload);
+              else queue.push(payload);
+            }
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+  }
+  return {
+    status: res.status,
+    next(ms = 3000) {
+      const ready = queue.shift();
+      if (ready) return Promise.resolve(ready);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no SSE event within ${ms} ms`)), ms);
+        waiters.push((v) => {
+          clearTimeout(timer);
+          resolve(v);
+        });
+      });
+    },
+    close: () => abort.abort(),
+  };
+}
+
+/** Resolve within `ms` or fail with a message. */
+export function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<T>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,167 @@
+/**
+ * Subscriptions over SSE (POST and EventSource-style GET) and WebSocket
+ * (graphql-ws), against a real engine running a one-second job.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createClient, type Client } from "graphql-ws";
+import { sse, startTestApi, TOKENS, within, type Api } from "./harness.ts";
+
+const ACTIVITY = `subscription ($label: String) { activity(filter: { label: $label }) { label status message output endedAt trigger } }`;
+
+describe("without tokens (loopback admin)", () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  test("an SSE subscriber (POST, Accept: text/event-stream) sees a run within a second of it finishing", async () => {
+    const stream = await sse(`${api.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: ACTIVITY, variables: { label: "ticker" } }),
+    });
+    expect(stream.status).toBe(200);
+    try {
+      const event = await stream.next(2500);
+      const run = event.data!.activity;
+      expect(run).toMatchObject({ label: "ticker", status: "SUCCESS", message: "tick", output: "tick output", trigger: "SCHEDULE" });
+      expect(Date.now() - Date.parse(run.endedAt)).toBeLessThan(1000);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test("an EventSource-style GET on /graphql/stream receives runs too", async () => {
+    const q = new URLSearchParams({ query: ACTIVITY, variables: JSON.stringify({ label: "ticker" }) });
+    const stream = await sse(`${api.url}/graphql/stream?${q}`, { headers: { accept: "text/event-stream" } });
+    expect(stream.status).toBe(200);
+    try {
+      const event = await stream.next(2500);
+      expect(event.data!.activity.label).toBe("ticker");
+      expect(Date.now() - Date.parse(event.data!.activity.endedAt)).toBeLessThan(1000);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test("a WebSocket (graphql-ws) subscriber sees a run within a second of it finishing", async () => {
+    const client = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocket: WebSocket, retryAttempts: 0 });
+    try {
+      const it = client.iterate<{ activity: { label: string; status: string; endedAt: string } }>({ query: ACTIVITY, variables: { label: "ticker" } });
+      const first = await within(2500, it.next(), "ws activity");
+      const run = first.value!.data!.activity;
+      expect(run.label).toBe("ticker");
+      expect(run.status).toBe("SUCCESS");
+      expect(Date.now() - Date.parse(run.endedAt)).toBeLessThan(1000);
+      await it.return?.();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  test("a manual run is seen by a subscriber filtered on its job, with trigger MANUAL", async () => {
+    const client = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocket: WebSocket, retryAttempts: 0 });
+    try {
+      const it = client.iterate<{ activity: { label: string; trigger: string; message: string } }>({ query: ACTIVITY, variables: { label: "nightly report" } });
+      // Let the subscription register before the run.
+      await Bun.sleep(100);
+      const run = await api.gql(`mutation { runJobNow(label: "nightly report") { runId status } }`);
+      expect(run.body.data!.runJobNow.status).toBe("SUCCESS");
+      const seen = await within(1000, it.next(), "ws manual run");
+      expect(seen.value!.data!.activity).toEqual({ label: "nightly report", trigger: "MANUAL", message: "sent to ops@example.com", output: "admin-only output", endedAt: expect.any(String), status: "SUCCESS" } as never);
+      await it.return?.();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  test("jobChanged reports a deactivation and the job as it is now", async () => {
+    const stream = await sse(`${api.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: `subscription { jobChanged(label: "nightly report") { label change job { active } } }` }),
+    });
+    try {
+      await Bun.sleep(100);
+      await api.gql(`mutation { deactivateJob(label: "nightly report") { active } }`);
+      const event = await stream.next(1000);
+      expect(event.data!.jobChanged).toEqual({ label: "nightly report", change: "DEACTIVATED", job: { active: false } });
+    } finally {
+      stream.close();
+      await api.gql(`mutation { activateJob(label: "nightly report") { active } }`);
+    }
+  });
+});
+
+describe("with tokens", () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startTestApi({ tokens: true });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const client = (authorization?: string): Client =>
+    createClient({
+      url: api.url.replace("http", "ws") + "/graphql",
+      webSocket: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      connectionParams: authorization === undefined ? undefined : { authorization },
+    });
+
+  test("a viewer subscribes over WebSocket with the token in connection_init, and sees no output", async () => {
+    const c = client(`Bearer ${TOKENS.viewer}`);
+    try {
+      const it = c.iterate<{ activity: { label: string; output: string | null } }>({ query: ACTIVITY, variables: { label: "ticker" } });
+      const first = await within(2500, it.next(), "viewer ws");
+      expect(first.value!.data!.activity.output).toBeNull();
+      await it.return?.();
+    } finally {
+      await c.dispose();
+    }
+  });
+
+  test("a WebSocket without a token, or with a wrong one, is closed with 4403 Forbidden", async () => {
+    for (const auth of [undefined, "Bearer not-a-real-token-at-all"]) {
+      const c = client(auth);
+      try {
+        const it = c.iterate({ query: ACTIVITY });
+        const error = await within(2000, it.next().then(() => null, (e: unknown) => e), "ws refusal");
+        expect((error as CloseEvent).code).toBe(4403);
+      } finally {
+        await c.dispose();
+      }
+    }
+  });
+
+  test("SSE takes the bearer header, or ?token= on /graphql/stream (EventSource cannot send headers)", async () => {
+    const post = await sse(`${api.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${TOKENS.viewer}` },
+      body: JSON.stringify({ query: ACTIVITY, variables: { label: "ticker" } }),
+    });
+    const q = new URLSearchParams({ query: ACTIVITY, variables: JSON.stringify({ label: "ticker" }), token: TOKENS.admin });
+    const get = await sse(`${api.url}/graphql/stream?${q}`, {});
+    try {
+      expect([post.status, get.status]).toEqual([200, 200]);
+      expect((await post.next(2500)).data!.activity.output).toBeNull();
+      expect((await get.next(2500)).data!.activity.output).toBe("tick output");
+    } finally {
+      post.close();
+      get.close();
+    }
+    // The token never reaches the log.
+    expect(api.logs.join("\n")).not.toContain(TOKENS.admin);
+  });
+
+  test("SSE without a token is refused with 401 UNAUTHENTICATED", async () => {
+    const res = await fetch(`${api.url}/graphql/stream?${new URLSearchParams({ query: ACTIVITY })}`);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("UNAUTHENTICATED");
+  });
+});
