@@ -67,7 +67,7 @@ export const discoverCommand: Command = {
     const opened = await openJobsDb(settings.dbUrl);
     let result: DiscoverJobsResult;
     try {
-      result = await discoverJobs(opened.db, {
+      result = await discoverJobs(opened.store, {
         apps: apps.map((a) => path.resolve(a)),
         moduleName: stringFlag(args, "module-name") ?? DEFAULT_MODULE_NAME,
         root: settings.root,

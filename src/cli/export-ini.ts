@@ -61,7 +61,7 @@ export const exportIniCommand: Command = {
     if (databaseExists(settings.dbUrl)) {
       const opened = await openJobsDb(settings.dbUrl);
       try {
-        const found = await activeDiscoveredSpecs(opened.db, settings.timezone);
+        const found = await activeDiscoveredSpecs(opened.store, settings.timezone);
         discovered = found.specs;
         for (const p of found.problems) io.err(`not exported: ${formatProblem({ ...p, file: displayPath(p.file) })}`);
       } finally {

@@ -5,10 +5,9 @@
  */
 import os from "node:os";
 import { openStore, type Store } from "../store/index.ts";
-import type { JobsDb } from "./discover.ts";
 
 export interface OpenedDb {
-  readonly db: JobsDb;
+  readonly db: Store["db"];
   readonly store: Store;
   close(): Promise<void>;
 }

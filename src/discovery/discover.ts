@@ -14,16 +14,15 @@
  * Afterwards the live engine, when given, receives the active discovered jobs.
  */
 import { and, eq } from "drizzle-orm";
-import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { JobSpec } from "../config/types.ts";
 import type { ReloadSummary, SchedulerControl } from "../engine/types.ts";
 import { jobs, type JobRow } from "../../schema/db.ts";
+import type { Store } from "../store/index.ts";
 import { discoverApps, type DiscoverAppsOptions, type DiscoveryProblem } from "./apps.ts";
 import { registrationColumns, rowToSpec } from "./rows.ts";
 
-// Any drizzle libSQL database whose schema includes the jobs table.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type JobsDb = LibSQLDatabase<any>;
+/** What discovery needs of the store: reads on `db`, writes inside `exclusive` (the process's one writer). */
+export type JobsStore = Pick<Store, "db" | "exclusive">;
 
 export interface DiscoverJobsOptions extends DiscoverAppsOptions {
   /** The running engine; receives the active discovered jobs afterwards. */
@@ -53,7 +52,7 @@ function differs(row: JobRow, next: Record<string, unknown>): boolean {
   return COMPARED.some((k) => k in next && JSON.stringify(row[k]) !== JSON.stringify(next[k as string]));
 }
 
-export async function discoverJobs(db: JobsDb, options: DiscoverJobsOptions): Promise<DiscoverJobsResult> {
+export async function discoverJobs(store: JobsStore, options: DiscoverJobsOptions): Promise<DiscoverJobsResult> {
   const found = await discoverApps(options);
   const problems: DiscoveryProblem[] = [...found.problems];
   if (problems.some((p) => p.kind === "unknown-app")) {
@@ -66,7 +65,9 @@ export async function discoverJobs(db: JobsDb, options: DiscoverJobsOptions): Pr
   const unchanged: string[] = [];
   const failed = new Set(found.failedModules);
 
-  await db.transaction(async (tx) => {
+  // The store's exclusive section: the engine's batched writes in this process
+  // wait, so discovery's transaction never interleaves with them.
+  await store.exclusive((db) => db.transaction(async (tx) => {
     const all = (await tx.select().from(jobs)) as JobRow[];
     const discovered = all.filter((r) => r.source === "discovered");
     const byIdentity = new Map(discovered.map((r) => [`${r.app}\u0000${r.callback}`, r]));
@@ -111,9 +112,9 @@ export async function discoverJobs(db: JobsDb, options: DiscoverJobsOptions): Pr
       await tx.update(jobs).set({ missing: true, updatedAt: now }).where(and(eq(jobs.id, row.id), eq(jobs.source, "discovered")));
       missing.push(row.label);
     }
-  });
+  }));
 
-  const { specs, problems: stored } = await activeDiscoveredSpecs(db, options.zone);
+  const { specs, problems: stored } = await activeDiscoveredSpecs(store, options.zone);
   problems.push(...stored);
   const engine = options.control ? await options.control.setDiscoveredJobs(specs) : undefined;
   return { added, updated, missing, unchanged, problems, active: specs, applied: true, ...(engine ? { engine } : {}) };
@@ -124,8 +125,8 @@ export async function discoverJobs(db: JobsDb, options: DiscoverJobsOptions): Pr
  * `run` calls this at start; a row that no longer validates (e.g. an operator's
  * schedule edit the loader rejects) is reported and left out.
  */
-export async function activeDiscoveredSpecs(db: JobsDb, zone: string): Promise<{ specs: JobSpec[]; problems: DiscoveryProblem[] }> {
-  const rows = (await db
+export async function activeDiscoveredSpecs(store: Pick<Store, "db">, zone: string): Promise<{ specs: JobSpec[]; problems: DiscoveryProblem[] }> {
+  const rows = (await store.db
     .select()
     .from(jobs)
     .where(and(eq(jobs.source, "discovered"), eq(jobs.active, true), eq(jobs.missing, false)))) as JobRow[];

@@ -25,7 +25,7 @@ function writeApp(name: string, source: string): string {
 }
 
 const discover = (apps: string[], extra: { control?: { setDiscoveredJobs(specs: readonly JobSpec[]): Promise<never> } } = {}) =>
-  discoverJobs(store.db, { apps: apps.map((a) => path.join(dir, "apps", a)), root: dir, zone: "UTC", now: NOW, ...extra });
+  discoverJobs(store.store, { apps: apps.map((a) => path.join(dir, "apps", a)), root: dir, zone: "UTC", now: NOW, ...extra });
 
 const row = async (label: string) => (await store.db.select().from(jobs).where(eq(jobs.label, label)))[0];
 
