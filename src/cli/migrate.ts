@@ -1,13 +1,39 @@
+/**
+ * `tickd migrate`: apply the migrations embedded in this binary to --db (by
+ * default the scheduler.db beside the job file) and say what was applied.
+ * `tickd run` does the same at start; this is for deploy scripts.
+ */
+import { openStore } from "../store/index.ts";
+import { TickdError } from "../errors.ts";
+import { INSTANCE_FLAGS, UsageError, instanceSettings, parseArgs } from "./args.ts";
 import { EXIT, type Command } from "./command.ts";
 
-// Placeholder until the command is built; reports itself as unavailable.
 export const migrateCommand: Command = {
   name: "migrate",
-  usage: "migrate",
+  usage: "migrate [--db URL] [--config PATH]",
   summary: "apply database migrations and exit",
-  flags: [],
-  async run(_argv, io) {
-    io.err("tickd migrate: not available in this build yet");
-    return EXIT.failure;
+  flags: INSTANCE_FLAGS,
+  async run(argv, io) {
+    const args = parseArgs(argv, INSTANCE_FLAGS);
+    if (args.positionals.length > 0) throw new UsageError(`migrate takes no arguments, got "${args.positionals.join(" ")}"`);
+    const { dbUrl } = instanceSettings(args);
+    try {
+      const store = await openStore(dbUrl, { instance: "tickd-migrate", register: false });
+      await store.close();
+      const { applied, known } = store.migrations;
+      for (const tag of applied) io.out(`applied ${tag}`);
+      io.out(
+        applied.length === 0
+          ? `${dbUrl} is up to date (${known.length} migration${known.length === 1 ? "" : "s"})`
+          : `${dbUrl}: applied ${applied.length} of ${known.length} migration${known.length === 1 ? "" : "s"}`,
+      );
+      return EXIT.ok;
+    } catch (error) {
+      if (error instanceof TickdError) {
+        io.err(`tickd migrate: ${error.message}`);
+        return EXIT.failure;
+      }
+      throw error;
+    }
   },
 };

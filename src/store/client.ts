@@ -24,6 +24,11 @@ export interface StoreOptions {
   readonly outputCapBytes?: number;
   /** Busy timeout for embedded databases, ms: how long a writer waits for another process's lock. Default 10 000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Record this process in the instances table (default true). Short-lived
+   * readers such as `tickd history` pass false: they never run jobs.
+   */
+  readonly register?: boolean;
   /** Where write failures are reported. Default: stderr. */
   readonly log?: (line: string) => void;
 }
@@ -85,7 +90,10 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       await client.execute("PRAGMA synchronous = NORMAL");
     }
     const migrations = await applyMigrations(client);
-    const life = await registerInstance(client, options.instance, os.hostname(), process.pid, Date.now());
+    const life: InstanceLife =
+      options.register === false
+        ? { name: options.instance, hostname: os.hostname(), pid: process.pid, previous: null }
+        : await registerInstance(client, options.instance, os.hostname(), process.pid, Date.now());
     return new LibsqlStore(client, url, options, migrations, life);
   } catch (error) {
     client.close();
