@@ -1,0 +1,120 @@
+/**
+ * `tickd discover` from the compiled binary: what an operator sees, and what
+ * ends up in the database beside the config.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { createClient } from "@libsql/client";
+import { tempDir, tickd } from "../helpers/binary.ts";
+
+let dir: string;
+let cleanup: () => void;
+
+function writeApp(name: string, source: string): void {
+  mkdirSync(path.join(dir, "apps", name), { recursive: true });
+  writeFileSync(path.join(dir, "apps", name, "scheduler.ts"), `import { Result, STATUS, schedule } from "tickd";\n${source}\n`);
+}
+
+async function storedJobs(): Promise<Record<string, unknown>[]> {
+  const client = createClient({ url: `file:${path.join(dir, "config", "scheduler.db")}` });
+  try {
+    const rs = await client.execute("SELECT label, source, app, callback, every, active, missing FROM jobs ORDER BY label");
+    return rs.rows.map((r) => ({ ...r, active: Boolean(r.active), missing: Boolean(r.missing) }));
+  } finally {
+    client.close();
+  }
+}
+
+const discover = (...args: string[]) => tickd(["discover", ...args], { cwd: dir, env: { TICKD_APPS: "", TICKD_TIMEZONE: "UTC" } });
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir("tickd-cli-discover-"));
+  mkdirSync(path.join(dir, "config"));
+  writeApp(
+    "billing",
+    `/** Send the invoices that fell due. */\nexport function invoices() { return Result(STATUS.success); }\nexport function reminders() {}\n` +
+      `schedule.register("billing", invoices, { every: "10 minutes", active: true });\n` +
+      `schedule.register("billing", reminders, { every: "monday", at: "09:00" });`,
+  );
+  writeApp("reports", `export function nightly() {}\nschedule.register("reports", nightly, { cron: "30 2 * * *" });`);
+});
+afterEach(() => cleanup());
+
+describe("tickd discover", () => {
+  test("stores the registered jobs, new ones inactive unless registered active, and says so", async () => {
+    const r = await discover("--apps", "apps/billing,apps/reports");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      [
+        "added     billing.invoices (active)",
+        "added     billing.reminders (inactive)",
+        "added     reports.nightly (inactive)",
+        "3 jobs added, 0 updated, 0 missing, 0 unchanged; 1 discovered job is active",
+        "New jobs start inactive: activate them in the dashboard or with the activateJob mutation.",
+        "",
+      ].join("\n"),
+    );
+    expect(r.code).toBe(0);
+    expect(await storedJobs()).toEqual([
+      { label: "billing.invoices", source: "discovered", app: "billing", callback: "apps.billing.scheduler.invoices", every: "10 minutes", active: true, missing: false },
+      { label: "billing.reminders", source: "discovered", app: "billing", callback: "apps.billing.scheduler.reminders", every: "monday", active: false, missing: false },
+      { label: "reports.nightly", source: "discovered", app: "reports", callback: "apps.reports.scheduler.nightly", every: null, active: false, missing: false },
+    ]);
+  });
+
+  test("reads TICKD_APPS, and a vanished registration is reported missing with --json", async () => {
+    await discover("--apps", "apps/billing,apps/reports");
+    writeApp("reports", `export function nightly() {}`);
+    const r = await tickd(["discover", "--json"], { cwd: dir, env: { TICKD_APPS: "apps/billing,apps/reports", TICKD_TIMEZONE: "UTC" } });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      applied: true,
+      added: [],
+      updated: [],
+      missing: ["reports.nightly"],
+      unchanged: ["billing.invoices", "billing.reminders"],
+      active: ["billing.invoices"],
+      problems: [],
+    });
+    expect((await storedJobs()).find((j) => j.label === "reports.nightly")).toMatchObject({ missing: true });
+  });
+
+  test("an unknown app folder is bad usage (exit 2) and creates no database", async () => {
+    const r = await discover("--apps", "apps/billing,apps/biling");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("apps/biling: no such app folder; check --apps\nnothing was changed; fix --apps and run discover again\n");
+    expect(existsSync(path.join(dir, "config", "scheduler.db"))).toBe(false);
+  });
+
+  test("a module that throws on import fails the command (exit 1), naming the file; other apps still count", async () => {
+    writeApp("billing", `throw new Error("BILLING_DSN is not set");`);
+    const r = await discover("--apps", "apps/billing,apps/reports");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("apps/billing/scheduler.ts: importing the module failed (Error: BILLING_DSN is not set); fix the module and run discover again\n");
+    expect(r.stdout).toContain("added     reports.nightly (inactive)\n");
+    expect((await storedJobs()).map((j) => j.label)).toEqual(["reports.nightly"]);
+  });
+
+  test("a registered non-function fails the command with the file and what to do", async () => {
+    writeApp("reports", `export const nightly = 42;\nschedule.register("reports", nightly as any, { every: "1 day" });`);
+    const r = await discover("--apps", "apps/reports");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'apps/reports/scheduler.ts [reports.?] schedule.register("reports", …) was given number, not a function; pass the exported callback itself\n',
+    );
+  });
+
+  test("without --apps or TICKD_APPS it is bad usage", async () => {
+    const r = await discover();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toStartWith("tickd discover: no app folders given; pass --apps DIR,... or set TICKD_APPS");
+  });
+
+  test("--module-name picks another module in each app folder", async () => {
+    writeFileSync(path.join(dir, "apps", "reports", "jobs.ts"), `import { schedule } from "tickd";\nexport function weekly() {}\nschedule.register("reports", weekly, { every: "sunday" });\n`);
+    const r = await discover("--apps", "apps/reports", "--module-name", "jobs");
+    expect(r.code).toBe(0);
+    expect((await storedJobs()).map((j) => [j.label, j.callback])).toEqual([["reports.weekly", "apps.reports.jobs.weekly"]]);
+  });
+});
