@@ -41,6 +41,12 @@ export interface EngineOptions {
   readonly random?: () => number;
   /** Default silent. */
   readonly logger?: EngineLogger;
+  /**
+   * Longest the timer sleeps, so a suspend or clock step is noticed even when
+   * the next job is days away. Default MAX_SLEEP_MS (60 s): one cheap wake-up
+   * a minute that compares two clocks and looks at no job.
+   */
+  readonly maxSleepMs?: number;
   /** Path shown by the API. Default "". */
   readonly configPath?: string;
   /** Re-read the job file (reload/SIGHUP). Without it, reload() only reports. */
@@ -107,6 +113,7 @@ class TickEngine implements Engine {
   readonly #shutdown = new AbortController();
   readonly #deps: RunnerDeps;
   readonly #reloadSource: EngineOptions["reloadSource"];
+  readonly #maxSleepMs: number;
 
   #timer: TimerHandle | null = null;
   #armedFor = Infinity;
@@ -124,6 +131,7 @@ class TickEngine implements Engine {
     this.#compile = options.compile;
     this.#logger = options.logger ?? silentLogger;
     this.#reloadSource = options.reloadSource;
+    this.#maxSleepMs = options.maxSleepMs ?? MAX_SLEEP_MS;
     this.#deps = {
       clock: this.#clock,
       store: this.#store,
@@ -181,7 +189,7 @@ class TickEngine implements Engine {
     if (this.#running.size > 0) {
       const allDone = Promise.all([...this.#running]).then(() => true);
       const graceOver = new AbortController();
-      const inTime = await Promise.race([allDone, sleep(this.#clock, graceMs, graceOver.signal).then(() => false)]);
+      const inTime = graceMs <= 0 ? false : await Promise.race([allDone, sleep(this.#clock, graceMs, graceOver.signal).then(() => false)]);
       graceOver.abort();
       if (!inTime) {
         this.#logger.log("warn", "shutdown.abort", { running: this.#running.size, message: `grace period of ${graceMs} ms over; aborting running jobs` });
@@ -353,7 +361,7 @@ class TickEngine implements Engine {
     this.#timer = null;
     this.#armedFor = Infinity;
     if (!top) return;
-    const delay = Math.min(Math.max(0, top.at - now), MAX_SLEEP_MS);
+    const delay = Math.min(Math.max(0, top.at - now), this.#maxSleepMs);
     this.#armedFor = top.at;
     this.#timer = this.#clock.setTimer(() => this.#tick(), delay);
   }

@@ -1,0 +1,9 @@
+/** The tick engine: scheduling, running jobs (timeout, abort, retries), events. */
+export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
+export { systemClock, MAX_TIMER_MS, type Clock, type TimerHandle } from "./clock.ts";
+export { TimerQueue, type QueueEntry } from "./queue.ts";
+export { runAttempt, capText, describeError, formatMs, TimeoutError, type AttemptInput, type AttemptOutcome } from "./execute.ts";
+export { EventHub, silentLogger, type EngineLogger, type LogLevel, type Listener } from "./events.ts";
+export { runId } from "./runner.ts";
+export { OUTPUT_CAP_BYTES, CLAIM_AHEAD_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
+export type * from "./types.ts";
