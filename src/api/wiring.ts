@@ -77,7 +77,7 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
 
   /** Give the engine the active discovered jobs as the store now has them. */
   async function applyDiscovered(): Promise<void> {
-    const { specs } = await activeDiscoveredSpecs(store.db, zone);
+    const { specs } = await activeDiscoveredSpecs(store, zone);
     await scheduler.setDiscoveredJobs(specs);
   }
 
@@ -128,7 +128,7 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
       if (!options.discovery) {
         throw new TickdError("usage", "discovery is not configured: start tickd with --apps DIR,... to discover jobs");
       }
-      const result = await discoverJobs(store.db, { ...options.discovery, zone, control: scheduler });
+      const result = await discoverJobs(store, { ...options.discovery, zone, control: scheduler });
       if (!result.applied) {
         throw new TickdError("usage", result.problems.map((p) => p.message).join("; ") || "discovery did not run");
       }

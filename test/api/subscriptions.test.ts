@@ -48,7 +48,7 @@ describe("without tokens (loopback admin)", () => {
   });
 
   test("a WebSocket (graphql-ws) subscriber sees a run within a second of it finishing", async () => {
-    const client = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocket: WebSocket, retryAttempts: 0 });
+    const client = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, retryAttempts: 0 });
     try {
       const it = client.iterate<{ activity: { label: string; status: string; endedAt: string } }>({ query: ACTIVITY, variables: { label: "ticker" } });
       const first = await within(2500, it.next(), "ws activity");
@@ -63,7 +63,7 @@ describe("without tokens (loopback admin)", () => {
   });
 
   test("a manual run is seen by a subscriber filtered on its job, with trigger MANUAL", async () => {
-    const client = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocket: WebSocket, retryAttempts: 0 });
+    const client = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, retryAttempts: 0 });
     try {
       const it = client.iterate<{ activity: { label: string; trigger: string; message: string } }>({ query: ACTIVITY, variables: { label: "nightly report" } });
       // Let the subscription register before the run.
@@ -108,7 +108,7 @@ describe("with tokens", () => {
   const client = (authorization?: string): Client =>
     createClient({
       url: api.url.replace("http", "ws") + "/graphql",
-      webSocket: WebSocket,
+      webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: true,
       connectionParams: authorization === undefined ? undefined : { authorization },
