@@ -17,12 +17,25 @@ export interface SystemdFiles {
   readonly template: string;
 }
 
-/** Quote one ExecStart word: `%` and `$` are systemd specifiers/variables and must be doubled. */
-export function systemdWord(word: string, keepSpecifiers = false): string {
-  let w = keepSpecifiers ? word : word.replaceAll("%", "%%");
-  w = w.replaceAll("$", "$$");
+/** Escape specifiers: a literal `%` in a path is `%%` in a unit file. */
+export function systemdEscape(text: string): string {
+  return text.replaceAll("%", "%%");
+}
+
+/**
+ * Quote one ExecStart word (or ReadWritePaths entry) whose specifiers are
+ * already escaped: `$` is a variable there and is doubled; words with spaces
+ * or quotes go in double quotes.
+ */
+export function systemdQuote(escaped: string): string {
+  const w = escaped.replaceAll("$", "$$");
   if (/^[^\s"'\\;]+$/.test(w)) return w;
   return `"${w.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+/** A literal word for ExecStart. */
+export function systemdWord(word: string): string {
+  return systemdQuote(systemdEscape(word));
 }
 
 function hardening(paths: readonly string[], underTmp: boolean): string[] {
@@ -31,7 +44,7 @@ function hardening(paths: readonly string[], underTmp: boolean): string[] {
     "NoNewPrivileges=yes",
     ...(underTmp ? [] : ["PrivateTmp=yes"]),
     "ProtectSystem=strict",
-    `ReadWritePaths=${paths.map((p) => systemdWord(p, true)).join(" ")}`,
+    `ReadWritePaths=${paths.map(systemdQuote).join(" ")}`,
     "ProtectKernelTunables=yes",
     "ProtectKernelModules=yes",
     "ProtectControlGroups=yes",
@@ -44,7 +57,9 @@ function hardening(paths: readonly string[], underTmp: boolean): string[] {
 function unitText(o: {
   description: string;
   exec: string;
+  /** Specifier-escaped path. */
   workdir: string;
+  /** Specifier-escaped paths. */
   writable: string[];
   underTmp: boolean;
   stopWait: number;
@@ -69,7 +84,8 @@ function unitText(o: {
     `TimeoutStopSec=${o.stopWait}`,
     "Restart=on-failure",
     "RestartSec=5",
-    `WorkingDirectory=${systemdWord(o.workdir, true)}`,
+    // WorkingDirectory takes the rest of the line as the path: no quoting, specifiers only.
+    `WorkingDirectory=${o.workdir}`,
     ...hardening(o.writable, o.underTmp),
     "",
     "[Install]",
@@ -85,8 +101,8 @@ export function exportSystemd(service: ServiceSpec): SystemdFiles {
   const unit = unitText({
     description: `tickd scheduler (${service.name})`,
     exec: service.command.map((w) => systemdWord(w)).join(" "),
-    workdir: service.root,
-    writable: [...new Set([configDir, ...(service.writablePaths ?? [])])],
+    workdir: systemdEscape(service.root),
+    writable: [...new Set([configDir, ...(service.writablePaths ?? [])])].map(systemdEscape),
     underTmp: isUnderTmp(service.configPath),
     stopWait: service.stopWaitSeconds,
   });
@@ -97,17 +113,18 @@ export function exportSystemd(service: ServiceSpec): SystemdFiles {
   const tenantRoot = service.root;
   const tenantsDir = path.dirname(tenantRoot);
   const configRel = path.relative(tenantRoot, service.configPath);
-  const tenantPath = (rel: string) => `${systemdWord(tenantsDir)}/%i${rel ? `/${systemdWord(rel)}` : ""}`;
+  // Escaped text with the one intended specifier, %i, added after escaping.
+  const tenantText = (rel: string) => `${systemdEscape(tenantsDir)}/%i${rel ? `/${systemdEscape(rel)}` : ""}`;
   const exe = service.command.slice(0, service.command.indexOf("run"));
-  const exec = [...exe.map((w) => systemdWord(w)), "run", "--config", tenantPath(configRel)].join(" ");
+  const exec = [...exe.map((w) => systemdWord(w)), "run", "--config", systemdQuote(tenantText(configRel))].join(" ");
   const template = unitText({
     description: "tickd scheduler (tenant %i)",
     exec,
-    workdir: `${tenantsDir}/%i`,
-    writable: [`${tenantsDir}/%i/${path.dirname(configRel)}`.replace(/\/\.$/, "")],
+    workdir: tenantText(""),
+    writable: [tenantText(path.dirname(configRel) === "." ? "" : path.dirname(configRel))],
     underTmp: isUnderTmp(tenantsDir),
     stopWait: service.stopWaitSeconds,
-    extra: [`EnvironmentFile=-${tenantPath(path.join(path.dirname(configRel), "tickd.env"))}`],
+    extra: [`EnvironmentFile=-${tenantText(path.join(path.dirname(configRel), "tickd.env"))}`],
   });
   return { unitName: `${service.name}.service`, unit, templateName: "tickd@.service", template };
 }
