@@ -29,6 +29,9 @@ import { parseUntil } from "./until.ts";
 // Line of every key of a loaded job, so later checks (callback resolution)
 // can point at `call` rather than the header. Kept beside the frozen spec
 // instead of in it: the JobSpec contract stays what the engine needs.
+/** The section whose keys every job inherits, as in configparser. */
+export const DEFAULT_SECTION = "DEFAULT";
+
 const keyLines = new WeakMap<JobSpec, ReadonlyMap<string, number>>();
 
 /** The line of `key` (canonical name, e.g. "call") in the job's section; the header line if absent. */
@@ -75,7 +78,14 @@ export function parseJobFile(text: string, file: string, instanceZone: string): 
   const diagnostics: Diagnostic[] = [...raw.diagnostics];
   const jobs: JobSpec[] = [];
   const seen = new Map<string, number>();
-  for (const section of raw.sections) {
+  // Python's configparser (the original's reader) gives every section the keys
+  // of [DEFAULT]; files written for it keep working. A job's own keys win.
+  const defaults = raw.sections.filter((s) => s.label === DEFAULT_SECTION).flatMap((s) => s.entries);
+  for (const rawSection of raw.sections) {
+    if (rawSection.label === DEFAULT_SECTION) continue;
+    const own = new Set(rawSection.entries.map((e) => canonicalKey(e.key)));
+    const inherited = defaults.filter((e) => !own.has(canonicalKey(e.key)));
+    const section = inherited.length === 0 ? rawSection : { ...rawSection, entries: [...rawSection.entries, ...inherited] };
     const firstLine = seen.get(section.label);
     if (firstLine !== undefined) {
       diagnostics.push({
@@ -155,7 +165,7 @@ function buildJob(section: RawSection, file: string, instanceZone: string): Buil
     table.set(name, entry);
   }
 
-  const schedule = buildSchedule(byKey, section, problem);
+  const schedule = buildSchedule(byKey, problem);
   const jobTarget = buildTarget(byKey, problem, (code, message) => problem(undefined, code, message));
 
   const tzEntry = byKey.get("timezone");
@@ -245,7 +255,7 @@ function buildJob(section: RawSection, file: string, instanceZone: string): Buil
 
 type Problem = (entry: RawEntry | undefined, code: string, message: string) => void;
 
-function buildSchedule(byKey: Map<string, RawEntry>, section: RawSection, problem: Problem): ScheduleRule | undefined {
+function buildSchedule(byKey: Map<string, RawEntry>, problem: Problem): ScheduleRule | undefined {
   const every = byKey.get("every");
   const cron = byKey.get("cron");
   const at = byKey.get("at");
@@ -270,7 +280,6 @@ function buildSchedule(byKey: Map<string, RawEntry>, section: RawSection, proble
   if (!at) return { kind: "every", interval, unit };
   const atParsed = parseAt(at.value, unit);
   if (!atParsed.ok) return void problem(at, atParsed.code, atParsed.message);
-  void section;
   return { kind: "every", interval, unit, at: atParsed.value };
 }
 

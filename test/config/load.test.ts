@@ -565,3 +565,34 @@ describe("loadJobFile", () => {
     expect((await failure(path.join(dir, "folder"))).code).toBe("config-invalid");
   });
 });
+
+describe("[DEFAULT], as in Python's configparser", () => {
+  test("gives its keys to every job; a job's own keys win; it is not a job itself", () => {
+    const { jobs, problems } = load(`[DEFAULT]
+every = 1 hour
+timeout = 30 seconds
+region = eu
+
+[a]
+call = app.jobs.a
+
+[b]
+call = app.jobs.b
+every = 5 minutes
+region = us
+`);
+    expect(problems).toEqual([]);
+    expect(jobs.map((j) => [j.label, j.schedule, j.timeoutMs, j.kwargs])).toEqual([
+      ["a", { kind: "every", interval: 1, unit: "hour" }, 30_000, { region: "eu" }],
+      ["b", { kind: "every", interval: 5, unit: "minute" }, 30_000, { region: "us" }],
+    ]);
+  });
+
+  test("a bad default is reported at its own line for each job that inherits it", () => {
+    expect(load("[DEFAULT]\ntimeout = soon\n\n[a]\ncall = x.y\nevery = 1 day\n").problems).toMatchInlineSnapshot(`
+      [
+        "scheduler.ini:2 [a] timeout: "soon" is not a duration; write a number and a unit, e.g. 30 seconds, 5 minutes, 1 hour, 2.5 s or 500 ms (a bare number means seconds)",
+      ]
+    `);
+  });
+});
