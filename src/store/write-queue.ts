@@ -124,7 +124,13 @@ export class WriteQueue {
       }
       if (this.runs.size === 0 && this.claims.size === 0) return;
       this.clearTimer();
-      await this.startBatch();
+      try {
+        await this.startBatch();
+      } catch (error) {
+        // the records are queued again; keep trying in the background too
+        this.schedule(RECOVERY_DELAY_MS);
+        throw error;
+      }
     }
   }
 
@@ -177,10 +183,18 @@ export class WriteQueue {
     const claims = [...this.claims.values()];
     this.runs = new Map();
     this.claims = new Map();
-    const done = this.writeWithRetry(runs, claims).finally(() => {
-      this.inflight = null;
-      if (this.runs.size > 0 || this.claims.size > 0) this.schedule(0);
-    });
+    const done = this.writeWithRetry(runs, claims).then(
+      () => {
+        this.inflight = null;
+        // what arrived during this batch forms the next one
+        if (this.runs.size > 0 || this.claims.size > 0) this.schedule(0);
+      },
+      (error: unknown) => {
+        // the caller (timer or flush) decides when to try again
+        this.inflight = null;
+        throw error;
+      },
+    );
     this.inflight = done;
     return done;
   }
