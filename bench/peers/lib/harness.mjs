@@ -1,0 +1,160 @@
+/**
+ * The measuring side of the bench protocol, shared by every JavaScript
+ * contender (Node peers run it under `node`, tickd's peer under `bun`).
+ * Plain .mjs on purpose: Node 20 runs it without a loader, Bun imports it too.
+ *
+ * A contender:
+ *   const opts = parseArgs(process.argv.slice(2));
+ *   const rec = new Recorder("croner", opts);
+ *   rec.setupStart();  ...register opts.jobs jobs...  rec.setupEnd();
+ *   inside each callback: rec.record(dueMs, rec.now())
+ *   rec.expected = (w0, w1) => how many due instants the jobs have in [w0, w1)
+ *   await rec.finish();   // waits out the window, prints the JSON line
+ *
+ * The protocol itself is described in bench/README.md.
+ */
+
+/** Fires due up to this long before the window ends may still start after it. */
+export const GRACE_MS = 2000;
+
+/**
+ * `--jobs N --interval S|A..B --duration S`. With a range, job i gets
+ * A + (i mod (B-A+1)) seconds: deterministic, so every contender gets the
+ * same mix.
+ */
+export function parseArgs(argv) {
+  const flags = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i];
+    const value = argv[i + 1];
+    if (!key?.startsWith("--") || value === undefined) throw new Error(`bad argument ${key ?? ""}: expected --jobs N --interval S|A..B --duration S`);
+    flags[key.slice(2)] = value;
+  }
+  const jobs = Number(flags.jobs);
+  const duration = Number(flags.duration);
+  const intervalText = String(flags.interval ?? "");
+  const range = /^(\d+)\.\.(\d+)$/.exec(intervalText);
+  const min = range ? Number(range[1]) : Number(intervalText);
+  const max = range ? Number(range[2]) : min;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a positive integer, got ${flags.jobs}`);
+  if (!(duration > 0)) throw new Error(`--duration must be a positive number of seconds, got ${flags.duration}`);
+  if (!Number.isInteger(min) || min < 1 || max < min) throw new Error(`--interval must be S or A..B (whole seconds), got ${intervalText}`);
+  const span = max - min + 1;
+  return {
+    jobs,
+    duration,
+    intervalText,
+    /** Interval of job i in whole seconds. */
+    intervalFor: (i) => min + (i % span),
+  };
+}
+
+/**
+ * Wall-clock milliseconds with sub-millisecond resolution. performance.now()
+ * is fine-grained but its origin is not the wall clock; Date.now() is the wall
+ * clock but whole ms. Anchor the former on a Date.now() tick once at start.
+ */
+function makeClock() {
+  const origin = performance.timeOrigin;
+  const start = Date.now();
+  let wall = start;
+  let perf = performance.now();
+  while (wall === start) {
+    perf = performance.now();
+    wall = Date.now();
+  }
+  const offset = wall - (origin + perf);
+  return () => origin + performance.now() + offset;
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  // Nearest rank: the smallest value with at least p% of samples at or below it.
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+const round = (x, digits = 3) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+
+export class Recorder {
+  constructor(peer, opts) {
+    this.peer = peer;
+    this.opts = opts;
+    this.now = makeClock();
+    this.windowStart = Infinity;
+    this.windowEnd = Infinity;
+    this.late = [];
+    /** Set by the contender: due instants of all its jobs in [w0, w1). */
+    this.expected = () => 0;
+  }
+
+  setupStart() {
+    this.setupBegan = this.now();
+  }
+
+  setupEnd() {
+    const now = this.now();
+    this.setupMs = now - this.setupBegan;
+    this.windowStart = now;
+    this.windowEnd = now + this.opts.duration * 1000;
+    this.cpuStart = process.cpuUsage();
+  }
+
+  /** A callback started at `startMs` for the occurrence due at `dueMs`. */
+  record(dueMs, startMs) {
+    if (dueMs >= this.windowStart && dueMs < this.windowEnd) this.late.push(startMs - dueMs);
+  }
+
+  /** Wait out the window and the grace period, print the result line, return it. */
+  async finish() {
+    await sleepUntil(this.now, this.windowEnd);
+    const cpu = process.cpuUsage(this.cpuStart);
+    const rssMb = process.memoryUsage().rss / (1024 * 1024);
+    await sleepUntil(this.now, this.windowEnd + GRACE_MS);
+    const sorted = this.late.slice().sort((a, b) => a - b);
+    const line = {
+      peer: this.peer,
+      jobs: this.opts.jobs,
+      interval_s: this.opts.intervalText,
+      duration_s: this.opts.duration,
+      fired: sorted.length,
+      expected: this.expected(this.windowStart, this.windowEnd),
+      late_ms: {
+        p50: round(percentile(sorted, 50)),
+        p99: round(percentile(sorted, 99)),
+        max: round(sorted.length ? sorted[sorted.length - 1] : null),
+      },
+      cpu_ms: round((cpu.user + cpu.system) / 1000, 1),
+      setup_ms: round(this.setupMs, 1),
+      rss_mb: round(rssMb, 1),
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    return line;
+  }
+}
+
+/** Count the instants first + k*period (k >= 0) inside [w0, w1). */
+export function countGrid(first, periodMs, w0, w1) {
+  if (first >= w1) return 0;
+  const k0 = first >= w0 ? 0 : Math.ceil((w0 - first) / periodMs);
+  const k1 = Math.ceil((w1 - first) / periodMs); // first k with instant >= w1
+  return Math.max(0, k1 - k0);
+}
+
+/** Count whole seconds s in [w0, w1) whose second-of-minute is a multiple of n (cron "* /n"). */
+export function countCronSeconds(n, w0, w1) {
+  let count = 0;
+  for (let s = Math.ceil(w0 / 1000) * 1000; s < w1; s += 1000) {
+    if ((Math.floor(s / 1000) % 60) % n === 0) count++;
+  }
+  return count;
+}
+
+/** Sleep until the clock reads `at` (timers may fire early by a ms; loop). */
+async function sleepUntil(now, at) {
+  for (;;) {
+    const left = at - now();
+    if (left <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, 1000)));
+  }
+}

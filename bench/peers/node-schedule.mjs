@@ -1,0 +1,36 @@
+// node-schedule, run under node as its users run it.
+// "Every N seconds" in node-schedule's idiom: scheduleJob with a six-field cron
+// string, "* * * * * *" for N = 1 and "*/N * * * * *" otherwise (its
+// RecurrenceRule with a seconds Range is the same grid).
+//
+// Due times: node-schedule passes the fire date to the job function.
+import schedule from "node-schedule";
+import { parseArgs, Recorder, countCronSeconds } from "./lib/harness.mjs";
+
+const opts = parseArgs(process.argv.slice(2));
+const rec = new Recorder("node-schedule", opts);
+
+rec.setupStart();
+for (let i = 0; i < opts.jobs; i++) {
+  const n = opts.intervalFor(i);
+  const expression = n === 1 ? "* * * * * *" : `*/${n} * * * * *`;
+  schedule.scheduleJob(expression, (fireDate) => {
+    const start = rec.now();
+    rec.record(fireDate.getTime(), start);
+  });
+}
+rec.setupEnd();
+
+rec.expected = (w0, w1) => {
+  const perInterval = new Map();
+  let total = 0;
+  for (let i = 0; i < opts.jobs; i++) {
+    const n = opts.intervalFor(i);
+    if (!perInterval.has(n)) perInterval.set(n, countCronSeconds(n, w0, w1));
+    total += perInterval.get(n);
+  }
+  return total;
+};
+await rec.finish();
+await schedule.gracefulShutdown();
+process.exit(0);
