@@ -136,9 +136,15 @@ export class WriteQueue {
 
   /** Flush, then refuse further writes. */
   async close(): Promise<void> {
-    await this.flush();
-    this.closed = true;
-    this.clearTimer();
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      this.clearTimer();
+      if (this.runs.size > 0) {
+        this.options.log(`tickd store: closing with ${this.runs.size} run record(s) NOT written: ${[...this.runs.keys()].slice(0, 10).join(", ")}`);
+      }
+    }
   }
 
   private enqueue(run: RunRecord): void {
