@@ -1,13 +1,91 @@
-import { EXIT, type Command } from "./command.ts";
+/**
+ * `tickd run-job LABEL`: run one job once, now, recorded in the store like
+ * any run (trigger "manual"). Exit 0 on success, 1 on failure/error/timeout,
+ * 2 for an unknown label or a job the file leaves out.
+ */
+import { resolveCallback } from "../callbacks/index.ts";
+import { formatDiagnostic, type JobSpec } from "../config/types.ts";
+import { rowToSpec } from "../discovery/index.ts";
+import { createEngine } from "../engine/engine.ts";
+import { formatMs } from "../engine/execute.ts";
+import type { RunRecord } from "../engine/types.ts";
+import { TickdError } from "../errors.ts";
+import { compileSchedule } from "../schedule/index.ts";
+import type { Callback } from "../sdk/index.ts";
+import { defaultInstance, readJobs } from "../service/index.ts";
+import { getJob, openStore } from "../store/index.ts";
+import { INSTANCE_FLAGS, UsageError, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { EXIT, type Command, type Output } from "./command.ts";
 
-// Placeholder until the command is built; reports itself as unavailable.
+const FLAGS: readonly FlagDef[] = [...INSTANCE_FLAGS, { name: "instance", env: true, value: "NAME", help: "instance name recorded on the run (default hostname:pid)" }];
+
 export const runJobCommand: Command = {
   name: "run-job",
-  usage: "run-job LABEL",
-  summary: "run one job once, now, and record it",
-  flags: [],
-  async run(_argv, io) {
-    io.err("tickd run-job: not available in this build yet");
-    return EXIT.failure;
+  usage: "run-job LABEL [--config PATH]",
+  summary: "run one job once, now, and record it; exit 0 on success, 1 on failure/error/timeout, 2 for an unknown label",
+  flags: FLAGS,
+  async run(argv, io) {
+    const args = parseArgs(argv, FLAGS);
+    if (args.positionals.length !== 1) throw new UsageError(`run-job takes exactly one LABEL (quote labels with spaces), got ${args.positionals.length}`);
+    const label = args.positionals[0]!;
+    const settings = instanceSettings(args);
+    let loaded;
+    try {
+      loaded = await readJobs(settings, false);
+    } catch (error) {
+      if (error instanceof TickdError && (error.code === "config-missing" || error.code === "config-invalid")) {
+        io.err(error.message);
+        return EXIT.usage;
+      }
+      throw error;
+    }
+    const problem = loaded.diagnostics.find((d) => d.label === label);
+    if (problem) {
+      io.err(formatDiagnostic(problem));
+      io.err(`run-job: "${label}" is left out of the schedule; fix the line above (tickd check lists every problem)`);
+      return EXIT.usage;
+    }
+    const instance = stringFlag(args, "instance") ?? defaultInstance();
+    const store = await openStore(settings.dbUrl, { instance });
+    try {
+      let spec: JobSpec | undefined = loaded.jobs.find((j) => j.label === label);
+      let callback: Callback | undefined = loaded.callbacks.get(label);
+      if (!spec) {
+        // A discovered job lives in the store, not in the file.
+        const row = await getJob(store, label);
+        if (row && row.source === "discovered" && !row.missing) {
+          const converted = rowToSpec(row, settings.timezone);
+          if (converted.spec) {
+            spec = converted.spec;
+            if (spec.target.kind === "call") callback = await resolveCallback(spec.target.callback, settings.root);
+          }
+        }
+      }
+      if (!spec) {
+        io.err(`run-job: no job labelled "${label}" in ${settings.configPath} or among discovered jobs; \`tickd list\` shows the labels`);
+        return EXIT.usage;
+      }
+      const engine = createEngine({ store, instance, timezone: settings.timezone, compile: compileSchedule, resolve: () => callback });
+      const run = await engine.runOnce(spec);
+      await engine.stop({ graceMs: 0 });
+      printRun(run, io);
+      return run.status === "success" ? EXIT.ok : EXIT.failure;
+    } finally {
+      await store.close();
+    }
   },
 };
+
+function printRun(run: RunRecord, io: Output): void {
+  const took = formatMs((run.endedAt ?? run.startedAt) - run.startedAt);
+  const lines = [`${run.label}: ${run.status} in ${took}${run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}`];
+  if (run.message) lines.push(`message: ${run.message}`);
+  if (run.output) lines.push("output:", indent(run.output));
+  if (run.error) lines.push("error:", indent(run.error));
+  const text = lines.join("\n");
+  io.out(text);
+}
+
+function indent(text: string): string {
+  return text.replace(/\n$/, "").split("\n").map((l) => `  ${l}`).join("\n");
+}

@@ -1,13 +1,73 @@
+/**
+ * `tickd run`: the service — scheduler, store and API in one process, until
+ * SIGTERM/SIGINT (drain, exit 0). SIGHUP reloads the job file.
+ */
+import { parseDuration } from "../config/durations.ts";
+import { TickdError } from "../errors.ts";
+import { startService, type ServiceSettings } from "../service/index.ts";
+import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
+import { noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
-// Placeholder until the command is built; reports itself as unavailable.
+export const RUN_FLAGS: readonly FlagDef[] = [
+  ...INSTANCE_FLAGS,
+  { name: "listen", env: true, value: "HOST:PORT", help: "API address (default 127.0.0.1:7370; other hosts need --tokens)" },
+  { name: "tokens", env: true, value: "FILE", help: "API bearer tokens with roles (viewer, operator, admin)" },
+  { name: "no-api", env: true, boolean: true, help: "run the scheduler only, no API or dashboard" },
+  { name: "keep", env: true, value: "DURATION", help: "keep activity this long, pruned hourly (default 30 days)" },
+  { name: "grace", env: true, value: "DURATION", help: "at SIGTERM/SIGINT, let running jobs finish this long before aborting them (default 30 seconds)" },
+  { name: "instance", env: true, value: "NAME", help: "instance name recorded on every run (default hostname:pid)" },
+  { name: "apps", env: true, value: "DIR,...", help: "app folders whose scheduler modules register jobs (discovery)" },
+  { name: "module-name", env: true, value: "NAME", help: "module looked for in each app folder (default scheduler)" },
+];
+
+function durationFlag(args: ParsedArgs, name: string, fallback: string): number {
+  const text = stringFlag(args, name) ?? fallback;
+  const ms = parseDuration(text);
+  if (ms === undefined || !(ms >= 0)) throw new UsageError(`--${name}: "${text}" is not a duration; write e.g. "30 seconds", "5 minutes", "30 days"`);
+  return ms;
+}
+
+export function serviceSettings(args: ParsedArgs): ServiceSettings {
+  const base = instanceSettings(args);
+  const apps = (stringFlag(args, "apps") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  const instance = stringFlag(args, "instance");
+  const tokensPath = stringFlag(args, "tokens");
+  return {
+    ...base,
+    listen: stringFlag(args, "listen") ?? "127.0.0.1:7370",
+    ...(tokensPath !== undefined && { tokensPath }),
+    ...(instance !== undefined && { instance }),
+    api: !boolFlag(args, "no-api"),
+    keepMs: durationFlag(args, "keep", "30 days"),
+    graceMs: durationFlag(args, "grace", "30 seconds"),
+    apps,
+    moduleName: stringFlag(args, "module-name") ?? "scheduler",
+  };
+}
+
 export const runCommand: Command = {
   name: "run",
-  usage: "run",
-  summary: "start the scheduler and the API (the service)",
-  flags: [],
-  async run(_argv, io) {
-    io.err("tickd run: not available in this build yet");
-    return EXIT.failure;
+  usage: "run [--config PATH] [--listen HOST:PORT] [--no-api] [--grace DURATION] [--keep DURATION]",
+  summary: "start the scheduler and the API (the service); SIGTERM/SIGINT drain and exit 0, SIGHUP reloads the job file",
+  flags: RUN_FLAGS,
+  async run(argv, io) {
+    const args = parseArgs(argv, RUN_FLAGS);
+    noPositionals(args, "run");
+    const settings = serviceSettings(args);
+    try {
+      const service = await startService(settings);
+      return await service.done;
+    } catch (error) {
+      if (error instanceof TickdError) {
+        io.err(`tickd run: ${error.message}`);
+        const usage = error.code === "config-missing" || error.code === "config-invalid" || error.code === "usage" || error.code === "forbidden";
+        return usage ? EXIT.usage : EXIT.failure;
+      }
+      throw error;
+    }
   },
 };

@@ -61,6 +61,11 @@ export interface Engine extends SchedulerControl {
    * rest (recorded as error "aborted at shutdown"), then flush the store.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
+  /**
+   * Run a job once now (trigger "manual") without scheduling it: `tickd
+   * run-job`. The spec need not be registered.
+   */
+  runOnce(spec: JobSpec): Promise<RunRecord>;
 }
 
 type Phase = "claim" | "fire";
@@ -251,6 +256,15 @@ class TickEngine implements Engine {
     const at = Math.max(now, job.lastManual + 1);
     job.lastManual = at;
     return this.#startOccurrence(job, at, "manual");
+  }
+
+  runOnce(spec: JobSpec): Promise<RunRecord> {
+    const registered = this.#jobs.get(spec.label);
+    if (registered && registered.spec === spec) return this.runNow(spec.label);
+    const run = runOccurrence(this.#deps, spec, this.#clock.now(), "manual");
+    this.#running.add(run);
+    void run.finally(() => this.#running.delete(run));
+    return run;
   }
 
   async reload(): Promise<ReloadSummary> {

@@ -1,0 +1,36 @@
+/**
+ * The seam between the service and the GraphQL API: the service only needs
+ * "start it, get a URL, stop it". Tests pass their own starter.
+ */
+import { createApiDeps, loadTokens, startApi } from "../api/index.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { Store } from "../store/index.ts";
+import { VERSION } from "../version.ts";
+import type { ServiceLogger } from "./logger.ts";
+import type { ServiceSettings } from "./service.ts";
+
+export interface ApiHandle {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export type ApiStarter = (input: { settings: ServiceSettings; engine: Engine; store: Store; logger: ServiceLogger }) => Promise<ApiHandle>;
+
+export const startServiceApi: ApiStarter = async ({ settings, engine, store, logger }) => {
+  const tokens = settings.tokensPath ? await loadTokens(settings.tokensPath) : null;
+  const deps = createApiDeps({
+    scheduler: engine,
+    store,
+    version: VERSION,
+    ...(settings.apps.length > 0 && { discovery: { apps: settings.apps, moduleName: settings.moduleName, root: settings.root } }),
+  });
+  return startApi({
+    listen: settings.listen,
+    deps,
+    tokens,
+    logger: {
+      info: (message, fields) => logger.info("api", { message, ...fields }),
+      error: (message, fields) => logger.error("api", { message, ...fields }),
+    },
+  });
+};

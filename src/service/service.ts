@@ -1,0 +1,230 @@
+/**
+ * A running instance, wired together: job file -> callbacks -> store ->
+ * engine -> API, with retention pruning, logging, and the signals an operator
+ * sends (TERM/INT: drain and exit 0; HUP: reload the job file).
+ *
+ * Order matters: the job file is read before the store is touched (a bad
+ * file exits 2 without side effects), and the API binds before the engine
+ * starts (a taken port fails start-up before any job runs).
+ */
+import os from "node:os";
+import { resolveCallback, resolveJobCallbacks } from "../callbacks/index.ts";
+import { loadJobFile } from "../config/load.ts";
+import { formatDiagnostic, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
+import { activeDiscoveredSpecs } from "../discovery/index.ts";
+import { createEngine, type Engine } from "../engine/engine.ts";
+import type { Clock } from "../engine/clock.ts";
+import type { Callback } from "../sdk/index.ts";
+import { compileSchedule } from "../schedule/index.ts";
+import { openStore, syncIniJobs, type Store } from "../store/index.ts";
+import { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from "./logger.ts";
+import { processSignals, type SignalSource } from "./signals.ts";
+import { startServiceApi, type ApiHandle, type ApiStarter } from "./api.ts";
+
+export interface ServiceSettings {
+  readonly configPath: string;
+  readonly root: string;
+  readonly dbUrl: string;
+  readonly timezone: string;
+  readonly logFormat: LogFormat;
+  /** Recorded on every run; default hostname:pid. */
+  readonly instance?: string;
+  /** HOST:PORT of the API. */
+  readonly listen: string;
+  readonly tokensPath?: string;
+  /** False with --no-api. */
+  readonly api: boolean;
+  /** Activity older than this is pruned, hourly. */
+  readonly keepMs: number;
+  /** How long running jobs may finish at shutdown. */
+  readonly graceMs: number;
+  readonly apps: readonly string[];
+  readonly moduleName: string;
+}
+
+export interface ServiceOptions {
+  readonly signals?: SignalSource;
+  readonly clock?: Clock;
+  readonly logger?: ServiceLogger;
+  /** Replaces the real API (tests); null = no API. */
+  readonly startApi?: ApiStarter;
+}
+
+export interface Service {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly instance: string;
+  /** The API's base URL, when it runs. */
+  readonly apiUrl: string | null;
+  /** Resolves with the exit code once the service has stopped. */
+  readonly done: Promise<number>;
+  /** Drain and stop, as SIGTERM does. */
+  shutdown(reason: string): Promise<number>;
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+
+export function defaultInstance(): string {
+  return `${os.hostname()}:${process.pid}`;
+}
+
+export async function startService(settings: ServiceSettings, options: ServiceOptions = {}): Promise<Service> {
+  const logger = options.logger ?? createLogger(settings.logFormat);
+  const signals = options.signals ?? processSignals;
+  const instance = settings.instance ?? defaultInstance();
+  const zone = settings.timezone;
+
+  // 1. The job file and its callbacks; problems are logged, those jobs left out.
+  const first = await readJobs(settings, false);
+  logDiagnostics(logger, first.diagnostics);
+  const callbacks = first.callbacks;
+
+  // 2. The store: migrations, runs left `running` by dead processes.
+  const store = await openStore(settings.dbUrl, { instance, log: (line) => logger.error("store.error", { message: line }) });
+  let api: ApiHandle | null = null;
+  try {
+    const abandoned = await store.markAbandoned(Date.now());
+    if (abandoned.abandoned > 0 || abandoned.claimsDropped > 0) {
+      logger.warn("runs.abandoned", { count: abandoned.abandoned, claimsDropped: abandoned.claimsDropped, instances: abandoned.deadInstances.join(",") });
+    }
+    await syncIniJobs(store, first.jobs);
+    const discovered = await activeDiscoveredSpecs(store, zone);
+    for (const problem of discovered.problems) logger.warn("discovered.invalid", { label: problem.label, file: problem.file, message: problem.message });
+
+    // Discovered jobs resolve lazily (they may be added live by discoverJobs).
+    const lazy = new Map<string, Callback>();
+    const resolve = (spec: JobSpec): Callback | undefined => {
+      if (spec.target.kind !== "call") return undefined;
+      if (spec.origin.source === "ini") return callbacks.get(spec.label);
+      const dotted = spec.target.callback;
+      let fn = lazy.get(dotted);
+      if (!fn) {
+        const loading = resolveCallback(dotted, settings.root);
+        loading.catch(() => lazy.delete(dotted));
+        fn = async (kwargs, ctx) => (await loading)(kwargs, ctx);
+        lazy.set(dotted, fn);
+      }
+      return fn;
+    };
+
+    const engine = createEngine({
+      clock: options.clock,
+      store,
+      instance,
+      timezone: zone,
+      configPath: settings.configPath,
+      compile: compileSchedule,
+      resolve,
+      logger,
+      reloadSource: async () => {
+        const next = await readJobs(settings, true);
+        logDiagnostics(logger, next.diagnostics);
+        callbacks.clear();
+        for (const [label, fn] of next.callbacks) callbacks.set(label, fn);
+        await syncIniJobs(store, next.jobs);
+        return { jobs: next.jobs, diagnostics: next.diagnostics };
+      },
+    });
+    engine.subscribe((event) => logRunEvent(logger, event));
+
+    // 3. The API binds before any job runs.
+    if (settings.api) {
+      api = await (options.startApi ?? startServiceApi)({ settings, engine, store, logger });
+      logger.info("api.listening", { url: api.url });
+    }
+
+    // 4. Schedule.
+    await engine.start([...first.jobs, ...discovered.specs]);
+    logger.info("scheduler.started", {
+      instance,
+      config: settings.configPath,
+      jobs: engine.jobs().length,
+      active: engine.jobs().filter((j) => j.active).length,
+      problems: first.diagnostics.length,
+      zone,
+    });
+
+    // 5. Retention.
+    const prune = async () => {
+      try {
+        const deleted = await store.prune(Date.now() - settings.keepMs);
+        if (deleted > 0) logger.info("retention.pruned", { deleted });
+      } catch (error) {
+        logger.error("retention.failed", { message: String(error) });
+      }
+    };
+    void prune();
+    const pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
+
+    // 6. Signals.
+    let resolveDone: (code: number) => void = () => {};
+    const done = new Promise<number>((r) => (resolveDone = r));
+    let stopping: Promise<number> | null = null;
+    const unsubscribe: Array<() => void> = [];
+    const shutdown = (reason: string): Promise<number> => {
+      stopping ??= (async () => {
+        logger.info("shutdown", { reason, graceMs: settings.graceMs, running: engine.jobs().reduce((n, j) => n + j.running, 0) });
+        clearInterval(pruneTimer);
+        unsubscribe.forEach((off) => off());
+        let code = 0;
+        try {
+          await engine.stop({ graceMs: settings.graceMs });
+        } catch (error) {
+          logger.error("shutdown.failed", { message: String(error) });
+          code = 1;
+        }
+        try {
+          await api?.stop();
+        } catch (error) {
+          logger.error("api.stop.failed", { message: String(error) });
+        }
+        try {
+          await store.close();
+        } catch (error) {
+          logger.error("store.close.failed", { message: String(error) });
+          code = 1;
+        }
+        logger.info("stopped", { code });
+        resolveDone(code);
+        return code;
+      })();
+      return stopping;
+    };
+    unsubscribe.push(signals.on("SIGTERM", () => void shutdown("SIGTERM")));
+    unsubscribe.push(signals.on("SIGINT", () => void shutdown("SIGINT")));
+    unsubscribe.push(
+      signals.on("SIGHUP", () => {
+        engine.reload().then(
+          (s) => logger.info("reloaded", { added: s.added.join(","), removed: s.removed.join(","), updated: s.updated.join(","), unchanged: s.unchanged, problems: s.diagnostics.length }),
+          (error) => logger.error("reload.failed", { message: error instanceof Error ? error.message : String(error) }),
+        );
+      }),
+    );
+
+    return { engine, store, instance, apiUrl: api?.url ?? null, done, shutdown };
+  } catch (error) {
+    await api?.stop().catch(() => {});
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
+
+interface ReadJobs {
+  readonly file: JobFile;
+  readonly jobs: readonly JobSpec[];
+  readonly callbacks: Map<string, Callback>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Load the job file and resolve its callbacks (afresh on reload). */
+export async function readJobs(settings: Pick<ServiceSettings, "configPath" | "root" | "timezone">, fresh: boolean): Promise<ReadJobs> {
+  const file = await loadJobFile(settings.configPath, settings.timezone);
+  const resolved = await resolveJobCallbacks(file, settings.root, { fresh });
+  return { file, jobs: resolved.jobs, callbacks: resolved.callbacks, diagnostics: [...file.diagnostics, ...resolved.diagnostics] };
+}
+
+function logDiagnostics(logger: ServiceLogger, diagnostics: readonly Diagnostic[]): void {
+  for (const d of diagnostics) {
+    logger.warn("config.problem", { label: d.label, code: d.code, message: formatDiagnostic(d), left_out: true });
+  }
+}
