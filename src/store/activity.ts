@@ -2,6 +2,7 @@
  * Reading run history (the activity table) for the API, the CLI and /metrics.
  * Writes go through the engine's queue (write-queue.ts), never through here.
  */
+import { Buffer } from "node:buffer";
 import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { activity, type ActivityRow } from "../../schema/db.ts";
 import type { Status } from "../sdk/index.ts";
