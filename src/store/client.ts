@@ -9,7 +9,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "../../schema/db.ts";
 import type { EngineStore, RunRecord } from "../engine/types.ts";
 import { TickdError } from "../errors.ts";
-import { abandonDeadRuns, pruneBefore, registerInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
+import { abandonDeadRuns, pruneBefore, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
 import { OUTPUT_CAP_BYTES } from "./output-cap.ts";
 import { WriteLock } from "./write-lock.ts";
@@ -94,7 +94,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       options.register === false
         ? { name: options.instance, hostname: os.hostname(), pid: process.pid, previous: null }
         : await registerInstance(client, options.instance, os.hostname(), process.pid, Date.now());
-    return new LibsqlStore(client, url, options, migrations, life);
+    return new LibsqlStore(client, url, options, migrations, life, options.register !== false);
   } catch (error) {
     client.close();
     if (error instanceof TickdError) throw error;
@@ -113,6 +113,7 @@ class LibsqlStore implements Store {
     options: StoreOptions,
     readonly migrations: MigrationReport,
     private readonly life: InstanceLife,
+    private readonly registered: boolean,
   ) {
     this.db = drizzle(client, { schema });
     this.queue = new WriteQueue(client, {
@@ -177,6 +178,8 @@ class LibsqlStore implements Store {
   async close(): Promise<void> {
     try {
       await this.queue.close();
+      // Every run of this process is recorded, so nothing needs its row any more.
+      if (this.registered) await this.lock.run(() => unregisterInstance(this.client, this.life));
     } finally {
       this.client.close();
     }

@@ -103,15 +103,27 @@ export async function abandonDeadRuns(
     });
     statements.push({ sql: "DELETE FROM instances WHERE name = ?", args: [name] });
   }
+  // Tidy up: other processes of this host that are gone and left nothing behind
+  // (e.g. `tickd discover` runs) no longer need their instances row.
+  const local = await client.execute({ sql: "SELECT name, pid FROM instances WHERE hostname = ? AND name <> ?", args: [ctx.hostname, ctx.self.name] });
+  for (const row of local.rows) {
+    const name = String(row.name);
+    if (!dead.includes(name) && !pidAlive(Number(row.pid))) statements.push({ sql: "DELETE FROM instances WHERE name = ? AND pid = ?", args: [name, Number(row.pid)] });
+  }
   if (statements.length === 0) return { abandoned: 0, claimsDropped: 0, deadInstances: [] };
   const results = await client.batch(statements, "write");
   let abandoned = 0;
   let claimsDropped = 0;
   results.forEach((rs, i) => {
     if (i < abandonCount) abandoned += rs.rowsAffected;
-    else if ((i - abandonCount) % 2 === 0) claimsDropped += rs.rowsAffected;
+    else if (i < abandonCount + 2 * dead.length && (i - abandonCount) % 2 === 0) claimsDropped += rs.rowsAffected;
   });
   return { abandoned, claimsDropped, deadInstances: dead };
+}
+
+/** On a clean close: forget this process's row (only if it is still ours). */
+export async function unregisterInstance(client: Client, life: InstanceLife): Promise<void> {
+  await client.execute({ sql: "DELETE FROM instances WHERE name = ? AND hostname = ? AND pid = ?", args: [life.name, life.hostname, life.pid] });
 }
 
 /** Retention (`--keep 30 days`): delete finished runs that started before `olderThan`, and older claims. */

@@ -89,6 +89,20 @@ describe("recording runs", () => {
     await store.close();
   });
 
+  test("runs recorded while a batch is being written form the next batch; flush waits for both", async () => {
+    const db = tempDb();
+    cleanup = db.cleanup;
+    const store = await open(db.url);
+    const before = store.stats.transactions;
+    store.finished({ ...run({ label: "a", scheduledFor: T0 }), status: "success", endedAt: T0 + 1 });
+    await new Promise((r) => setTimeout(r, 0)); // the first batch is on its way
+    store.finished({ ...run({ label: "b", scheduledFor: T0 }), status: "success", endedAt: T0 + 1 });
+    await store.flush();
+    expect(store.stats.transactions - before).toBe(2);
+    expect((await listActivities(store, { first: 10 })).rows.map((r) => r.label).sort()).toEqual(["a", "b"]);
+    await store.close();
+  });
+
   test("output over the cap is cut at the cap with a mark saying how much there was", async () => {
     const db = tempDb();
     cleanup = db.cleanup;
@@ -159,6 +173,8 @@ describe("lifecycle", () => {
       T0 + 2 * MINUTE,
       `the process running this job died (instance ${os.hostname()}:${child.pid} is gone); recorded as abandoned`,
     ]);
+    const instances = await store.client.execute("SELECT name FROM instances ORDER BY name");
+    expect(instances.rows.map((r) => r.name)).toEqual([`${os.hostname()}:${process.pid}`]);
     // the claim ahead that never ran is free again; the one that ran is not
     expect(await store.claim("backup", T0 + MINUTE)).toBe(true);
     expect(await store.claim("backup", T0)).toBe(false);
@@ -180,6 +196,19 @@ describe("lifecycle", () => {
       ["old", "abandoned"],
     ]);
     await now.close();
+  });
+
+  test("a clean close removes the instance's row; a run recorded meanwhile keeps its instance name", async () => {
+    const db = tempDb();
+    cleanup = db.cleanup;
+    const a = await open(db.url, "web-1");
+    const b = await open(db.url, "web-2");
+    a.finished({ ...run({ label: "x", scheduledFor: T0, instance: "web-1" }), status: "success", endedAt: T0 + 1 });
+    await a.close();
+    const names = await b.client.execute("SELECT name FROM instances ORDER BY name");
+    expect(names.rows.map((r) => r.name)).toEqual(["web-2"]);
+    expect((await listActivities(b, { first: 1 })).rows[0]?.instance).toBe("web-1");
+    await b.close();
   });
 
   test("retention deletes finished runs and claims older than the cut-off and keeps the rest", async () => {
