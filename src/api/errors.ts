@@ -24,46 +24,57 @@ const FROM_TICKD: Partial<Record<ErrorCode, ApiErrorCode>> = {
   conflict: "CONFLICT",
 };
 
-/** Codes yoga attaches to request errors (parse, validation, bad HTTP) that are safe to pass on. */
-const YOGA_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST"]);
+/** Codes yoga and graphql-js attach to request errors (parse, validation, bad HTTP): safe to pass on. */
+const REQUEST_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST"]);
+
+/** For request-level errors that carry only an HTTP status (CSRF 403, GET mutation 405, ...). */
+function codeForStatus(status: number): ApiErrorCode {
+  if (status === 401) return "UNAUTHENTICATED";
+  if (status === 403) return "FORBIDDEN";
+  if (status === 404) return "NOT_FOUND";
+  if (status >= 500) return "INTERNAL";
+  return "BAD_USER_INPUT";
+}
 
 export interface ErrorLog {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-function withCode(error: GraphQLError | null, message: string, code: string, http?: unknown): GraphQLError {
+function rebuild(error: GraphQLError, message: string, code: string, http?: unknown): GraphQLError {
   const extensions: Record<string, unknown> = { code };
+  // yoga reads `http` for the response status and strips it from the body.
   if (http) extensions.http = http;
-  return new GraphQLError(message, { nodes: error?.nodes, path: error?.path, extensions });
+  return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
 }
 
 /**
  * yoga's maskedErrors.maskError: keep typed errors with their code and
  * message, turn everything else into INTERNAL and log it with its stack.
+ * Only `code` (and yoga's `http`) survive in extensions.
  */
 export function makeMaskError(log: ErrorLog) {
   return (error: unknown): Error => {
-    const outer = error instanceof GraphQLError ? error : null;
-    const original = outer?.originalError ?? error;
-    if (original instanceof TickdError && FROM_TICKD[original.code]) {
-      return withCode(outer, original.message, FROM_TICKD[original.code]!);
+    if (error instanceof GraphQLError) {
+      const cause = error.originalError;
+      if (cause instanceof TickdError && FROM_TICKD[cause.code]) return rebuild(error, cause.message, FROM_TICKD[cause.code]!);
+      // A resolver threw apiError(...): graphql-js wraps it; the inner one has the code.
+      const coded = cause instanceof GraphQLError ? cause : error;
+      const code = coded.extensions?.code;
+      const http = coded.extensions?.http as { status?: number } | undefined;
+      if (typeof code === "string" && (API_CODES.has(code) || REQUEST_CODES.has(code))) return rebuild(error, coded.message, code, http);
+      if (code === undefined && typeof http?.status === "number") return rebuild(error, coded.message, codeForStatus(http.status), http);
+      // graphql-js reports bad arguments, variables and limits as plain
+      // GraphQLErrors without a cause: user input, safe to show.
+      if (code === undefined && (cause === undefined || cause === null || cause instanceof GraphQLError)) return rebuild(error, coded.message, "BAD_USER_INPUT");
     }
-    if (original instanceof GraphQLError) {
-      const code = original.extensions?.code;
-      if (typeof code === "string" && (API_CODES.has(code) || YOGA_CODES.has(code))) {
-        return withCode(outer ?? original, original.message, code, original.extensions?.http);
-      }
-      // graphql-js reports bad variables and arguments as plain GraphQLErrors
-      // without an original error: user input, safe to show.
-      if (code === undefined && (outer === null || outer.originalError === undefined || outer.originalError === original)) {
-        return withCode(outer ?? original, original.message, "BAD_USER_INPUT");
-      }
-    }
-    if (outer !== null && outer.originalError === undefined && original === outer) {
-      return withCode(outer, outer.message, "BAD_USER_INPUT");
-    }
+    const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
     const stack = original instanceof Error ? (original.stack ?? original.message) : String(original);
-    log.error("internal error in a GraphQL request", { path: outer?.path?.join("."), error: stack });
-    return withCode(outer, "internal error; the tickd log has the details", "INTERNAL");
+    log.error("internal error in a GraphQL request", { path: error instanceof GraphQLError ? error.path?.join(".") : undefined, error: stack });
+    const internal = new GraphQLError("internal error; the tickd log has the details", {
+      nodes: error instanceof GraphQLError ? error.nodes : undefined,
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: "INTERNAL" },
+    });
+    return internal;
   };
 }

@@ -16,6 +16,7 @@ import { authenticate, checkListen, parseListen, roleAtLeast, type TokenSet } fr
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { makeMaskError } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
+import { useQueryLimits } from "./limits-plugin.ts";
 import { Metrics } from "./metrics.ts";
 import { bridgeEngineEvents, createApiPubSub } from "./pubsub.ts";
 import { schema } from "./schema.ts";
@@ -102,11 +103,13 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     logging: {
       debug: () => {},
       info: () => {},
-      warn: (...args: unknown[]) => logger.info(`graphql: ${args.map(String).join(" ")}`),
-      error: (...args: unknown[]) => logger.error(`graphql: ${args.map(String).join(" ")}`),
+      // yoga logs every error it masks, user mistakes included; makeMaskError
+      // already logged the unexpected ones with their stack, so keep one line.
+      warn: (...args: unknown[]) => logger.info(`graphql: ${args.map((a) => String(a).split("\n")[0]).join(" ")}`),
+      error: (...args: unknown[]) => logger.info(`graphql: ${args.map((a) => String(a).split("\n")[0]).join(" ")}`),
     },
     maskedErrors: { maskError: makeMaskError(logger) },
-    plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS })],
+    plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), useQueryLimits()],
     context: ({ role }): ApiContext => ({ deps, role, pubsub, lastRun: lastRunBatcher(deps) }),
   });
 

@@ -40,7 +40,7 @@ export function makeWsUpgrade(yoga: YogaServerInstance<ServerContext, ApiContext
       }
       const errors = validate(schema, document);
       if (errors.length > 0) {
-        return errors.map((e: GraphQLError) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+        return errors.map((e: GraphQLError) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: e.extensions?.code ?? "GRAPHQL_VALIDATION_FAILED" } }));
       }
       const args: ExecutionArgs = {
         schema,
