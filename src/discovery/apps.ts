@@ -25,8 +25,8 @@ export interface DiscoverAppsOptions {
   readonly moduleName?: string;
   /** Where dotted callback paths resolve (--root); app folders must lie under it. */
   readonly root: string;
-  /** The instance zone, for validating `at`/`until`. */
-  readonly zone: string;
+  /** The instance zone, for validating `at`/`until`. Default: the system's zone. */
+  readonly zone?: string;
   /** Base for relative app folders. Default process.cwd(). */
   readonly cwd?: string;
 }
@@ -97,6 +97,7 @@ export async function discoverApps(options: DiscoverAppsOptions): Promise<Discov
   const moduleName = options.moduleName ?? DEFAULT_MODULE_NAME;
   const cwd = options.cwd ?? process.cwd();
   const root = path.resolve(cwd, options.root);
+  const zone = options.zone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
   const registrations: DiscoveredJob[] = [];
   const problems: DiscoveryProblem[] = [];
   const modules: string[] = [];
@@ -172,7 +173,7 @@ export async function discoverApps(options: DiscoverAppsOptions): Promise<Discov
         problem(error.message);
         continue;
       }
-      const validated = validatePairs(label, pairs, { file, app: reg.app }, options.zone);
+      const validated = validatePairs(label, pairs, { file, app: reg.app }, zone);
       if (!validated.spec) {
         for (const message of validated.problems) problems.push({ kind: "invalid-registration", file, label, message: message.replace(/^\[[^\]]*\] /, "") });
         continue;

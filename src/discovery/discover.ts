@@ -25,6 +25,8 @@ import { registrationColumns, rowToSpec } from "./rows.ts";
 export type JobsStore = Pick<Store, "db" | "exclusive">;
 
 export interface DiscoverJobsOptions extends DiscoverAppsOptions {
+  /** The instance zone (required here: stored jobs are re-validated in it). */
+  readonly zone: string;
   /** The running engine; receives the active discovered jobs afterwards. */
   readonly control?: Pick<SchedulerControl, "setDiscoveredJobs">;
   /** Epoch ms written as created/updated time. Default Date.now(). */
