@@ -92,6 +92,11 @@ export interface ApiDeps {
    * scheduler.activate/deactivate. Throws TickdError "not-found".
    */
   setActive?(label: string, active: boolean): Promise<void>;
+  /**
+   * Run a job once now and resolve when its record is durable, so a query
+   * right after sees it. Default: scheduler.runNow.
+   */
+  runNow?(label: string): Promise<RunRecord>;
   /** A cheap store round trip for /healthz; throws when the store is unreachable. Optional. */
   ping?(): Promise<void>;
   /** Re-read the job file (defaults to scheduler.reload). */

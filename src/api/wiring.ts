@@ -85,6 +85,11 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
     scheduler,
     activities: activityReader(store),
     version: options.version,
+    async runNow(label) {
+      const run = await scheduler.runNow(label);
+      await store.flush();
+      return run;
+    },
     async ping() {
       await store.client.execute("SELECT 1");
     },

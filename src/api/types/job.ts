@@ -255,7 +255,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { label }, ctx) => {
       const job = await requireJob(ctx, label);
       if (job.missing) throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} is missing (its app no longer registers it); it cannot run`);
-      return ctx.deps.scheduler.runNow(label);
+      return ctx.deps.runNow ? ctx.deps.runNow(label) : ctx.deps.scheduler.runNow(label);
     },
   }),
   updateJobSchedule: t.field({
