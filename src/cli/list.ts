@@ -1,13 +1,97 @@
+/**
+ * `tickd list [-P PATH] [--json]`: the jobs of a job file, with their schedule
+ * in words, what they run and their description. Never imports job modules:
+ * descriptions missing from the file come from doc comments read as text.
+ */
+import { withDocDescription } from "../callbacks/index.ts";
+import { formatDuration, type Diagnostic, type JobSpec } from "../config/index.ts";
+import { compileSchedule } from "../schedule/index.ts";
+import { INSTANCE_FLAGS, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { displayPath, loadOrReport, noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
-// Placeholder until the command is built; reports itself as unavailable.
+const FLAGS: readonly FlagDef[] = [
+  { name: "path", short: "P", value: "PATH", help: "job file to list (default: --config)" },
+  { name: "json", boolean: true, help: "print a JSON array instead of text" },
+  ...INSTANCE_FLAGS,
+];
+
+export function describeTarget(job: JobSpec): string {
+  switch (job.target.kind) {
+    case "call":
+      return job.target.callback;
+    case "command":
+      return job.target.command;
+    case "url":
+      return `${job.target.method} ${job.target.url}`;
+  }
+}
+
+/** The problems of jobs left out, grouped by label (file-level problems under ""). */
+export function leftOut(diagnostics: readonly Diagnostic[]): { label?: string; line: number; error: string }[] {
+  return diagnostics.map((d) => ({ ...(d.label !== undefined ? { label: d.label } : {}), line: d.line, error: `${displayPath(d.file)}:${d.line} ${d.message}` }));
+}
+
+function scheduleWords(job: JobSpec, zone: string): string {
+  try {
+    return compileSchedule(job, zone).describe();
+  } catch (error) {
+    return `(cannot compute: ${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
 export const listCommand: Command = {
   name: "list",
   usage: "list [-P PATH] [--json]",
-  summary: "list the jobs of a job file",
-  flags: [],
-  async run(_argv, io) {
-    io.err("tickd list: not available in this build yet");
-    return EXIT.failure;
+  summary: "list the jobs of a job file (never runs job code)",
+  flags: FLAGS,
+  async run(argv, io) {
+    const args = parseArgs(argv, FLAGS);
+    noPositionals(args, "list");
+    const other = stringFlag(args, "path");
+    const settings = instanceSettings(other === undefined ? args : { ...args, flags: { ...args.flags, config: other } });
+    const jobFile = await loadOrReport(settings.configPath, settings.timezone, io);
+    if (!jobFile) return EXIT.usage;
+    const jobs = await Promise.all(jobFile.jobs.map((job) => withDocDescription(job, settings.root)));
+    const problems = leftOut(jobFile.diagnostics);
+
+    if (boolFlag(args, "json")) {
+      const rows: object[] = jobs.map((job) => ({
+        label: job.label,
+        active: job.active,
+        schedule: scheduleWords(job, settings.timezone),
+        rule: job.schedule,
+        timezone: job.timezone ?? settings.timezone,
+        [job.target.kind]: job.target.kind === "url" ? job.target.url : describeTarget(job),
+        ...(job.target.kind === "url" ? { method: job.target.method } : {}),
+        description: job.description,
+        kwargs: job.kwargs,
+        ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
+        overlap: job.overlap,
+        retries: job.retries,
+        retryDelayMs: job.retryDelayMs,
+        catchup: job.catchup,
+        jitterMs: job.jitterMs,
+        ...(job.until !== undefined ? { until: new Date(job.until).toISOString() } : {}),
+        line: job.origin.line,
+      }));
+      io.out(JSON.stringify([...rows, ...problems], null, 2));
+      return EXIT.ok;
+    }
+
+    const blocks = jobs.map((job) => {
+      const rows: [string, string][] = [
+        ["active", job.active ? "yes" : "no"],
+        ["schedule", scheduleWords(job, settings.timezone)],
+        [job.target.kind, describeTarget(job)],
+      ];
+      if (job.timeoutMs !== undefined) rows.push(["timeout", formatDuration(job.timeoutMs)]);
+      if (job.retries > 0) rows.push(["retries", `${job.retries}, first after ${formatDuration(job.retryDelayMs)}`]);
+      if (job.description !== "") rows.push(["about", job.description.replace(/\s*\n\s*/g, " ")]);
+      return [job.label, ...rows.map(([k, v]) => `  ${k.padEnd(9)} ${v}`)].join("\n");
+    });
+    for (const p of problems) blocks.push(`${p.label ?? "(no job)"}\n  left out  ${p.error}`);
+    io.out(blocks.length > 0 ? blocks.join("\n\n") : `no jobs in ${displayPath(jobFile.path)}`);
+    return EXIT.ok;
   },
 };

@@ -1,13 +1,128 @@
+/// <reference lib="esnext.temporal" />
+/**
+ * `tickd next [--from ISO] [--count N] [--json]`: the next run times of every
+ * job, computed by the schedule calculator as if the jobs were registered at
+ * `--from` (default: now). With --from given nothing depends on the real
+ * clock, so the output is reproducible. Never imports job modules.
+ */
+import type { JobSpec } from "../config/index.ts";
+import { compileSchedule } from "../schedule/index.ts";
+import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { displayPath, loadOrReport, noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
+import { leftOut } from "./list.ts";
 
-// Placeholder until the command is built; reports itself as unavailable.
+const FLAGS: readonly FlagDef[] = [
+  { name: "from", value: "ISO", help: "compute as if the jobs were loaded at this time: a wall time in the instance zone (2026-12-01T09:00) or with an offset (…+01:00, …Z); default now" },
+  { name: "count", value: "N", help: "runs per job (default 5)" },
+  { name: "json", boolean: true, help: 'print [{"label","runs":[ISO-8601,…]}] instead of text' },
+  ...INSTANCE_FLAGS,
+];
+
+const DEFAULT_COUNT = 5;
+const MAX_COUNT = 10_000;
+
+/** `--from`: an ISO date-time with offset, or a wall time (or date, meaning midnight) in `zone`. */
+export function parseFrom(text: string, zone: string): number {
+  const t = text.trim().replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, "$1T");
+  try {
+    if (/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(t) && t.includes("T")) return Temporal.Instant.from(t).epochMilliseconds;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return Temporal.PlainDate.from(t, { overflow: "reject" }).toZonedDateTime({ timeZone: zone }).epochMilliseconds;
+    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(t)) {
+      return Temporal.PlainDateTime.from(t, { overflow: "reject" }).toZonedDateTime(zone, { disambiguation: "compatible" }).epochMilliseconds;
+    }
+  } catch {
+    // fall through to the usage error
+  }
+  throw new UsageError(`--from: ${JSON.stringify(text)} is not an ISO date-time; write e.g. 2026-12-01T09:00 (instance zone ${zone}) or 2026-12-01T09:00:00+01:00`);
+}
+
+function parseCount(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_COUNT;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_COUNT) {
+    throw new UsageError(`--count: ${JSON.stringify(text)} is not a whole number from 1 to ${MAX_COUNT}`);
+  }
+  return Number(text);
+}
+
+/** ISO-8601 with the zone's offset, e.g. 2026-11-29T23:30:00+01:00. */
+export function isoInZone(ms: number, zone: string): string {
+  return Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone).toString({ timeZoneName: "never", smallestUnit: "second" });
+}
+
+const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/** Human form: "Sun 2026-11-29 23:30:00 +01:00". */
+export function humanInZone(ms: number, zone: string): string {
+  const z = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone);
+  const iso = z.toString({ timeZoneName: "never", smallestUnit: "second" });
+  return `${DAYS[z.dayOfWeek - 1]} ${iso.slice(0, 10)} ${iso.slice(11, 19)} ${z.offset}`;
+}
+
+interface JobRuns {
+  readonly job: JobSpec;
+  readonly describe: string;
+  readonly zone: string;
+  readonly runs: number[];
+  readonly error?: string;
+}
+
+export function nextRuns(job: JobSpec, instanceZone: string, from: number, count: number): JobRuns {
+  try {
+    const schedule = compileSchedule(job, instanceZone);
+    const runs: number[] = [];
+    if (job.active) {
+      let at = schedule.first(from);
+      while (at !== null && runs.length < count) {
+        runs.push(at);
+        at = schedule.following(at);
+      }
+    }
+    return { job, describe: schedule.describe(), zone: schedule.zone, runs };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { job, describe: "", zone: job.timezone ?? instanceZone, runs: [], error: `cannot compute the schedule: ${message}` };
+  }
+}
+
 export const nextCommand: Command = {
   name: "next",
-  usage: "next [--from ISO] [--count N] [--json]",
-  summary: "print the next run times of every job",
-  flags: [],
-  async run(_argv, io) {
-    io.err("tickd next: not available in this build yet");
-    return EXIT.failure;
+  usage: "next [--from ISO] [--count N] [--json] [--timezone ZONE]",
+  summary: "print the next run times of every job (never runs job code)",
+  flags: FLAGS,
+  async run(argv, io) {
+    const args = parseArgs(argv, FLAGS);
+    noPositionals(args, "next");
+    const settings = instanceSettings(args);
+    const fromText = stringFlag(args, "from");
+    // The only clock read of this command, and only when --from is absent.
+    const from = fromText === undefined ? Date.now() : parseFrom(fromText, settings.timezone);
+    const count = parseCount(stringFlag(args, "count"));
+    const jobFile = await loadOrReport(settings.configPath, settings.timezone, io);
+    if (!jobFile) return EXIT.usage;
+    const results = jobFile.jobs.map((job) => nextRuns(job, settings.timezone, from, count));
+    const problems = leftOut(jobFile.diagnostics);
+
+    if (boolFlag(args, "json")) {
+      const rows = results.map((r) =>
+        r.error !== undefined
+          ? { label: r.job.label, error: r.error }
+          : { label: r.job.label, ...(r.job.active ? {} : { active: false }), runs: r.runs.map((ms) => isoInZone(ms, r.zone)) },
+      );
+      io.out(JSON.stringify([...rows, ...problems], null, 2));
+      return EXIT.ok;
+    }
+
+    const lines = [`Next ${count === 1 ? "run" : `${count} runs`} of each job in ${displayPath(jobFile.path)}, from ${humanInZone(from, settings.timezone)} (${settings.timezone})`];
+    for (const r of results) {
+      lines.push("", `${r.job.label} — ${r.error ?? r.describe}`);
+      if (r.error !== undefined) continue;
+      if (!r.job.active) lines.push("  inactive: never scheduled (set active = yes to schedule it)");
+      else if (r.runs.length === 0) lines.push("  no further runs (until has passed, or the rule never matches again)");
+      else for (const ms of r.runs) lines.push(`  ${humanInZone(ms, r.zone)}`);
+    }
+    for (const p of problems) lines.push("", `${p.label ?? "(no job)"} — left out`, `  ${p.error}`);
+    io.out(lines.join("\n"));
+    return EXIT.ok;
   },
 };
