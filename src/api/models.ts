@@ -4,6 +4,7 @@
  */
 import type { JobTarget, KwargValue, ScheduleRule } from "../config/types.ts";
 import type { JobState } from "../engine/types.ts";
+import { describeRule, isZoned } from "../schedule/describe.ts";
 import type { StoredJob } from "./context.ts";
 
 export interface ScheduleModel {
@@ -45,22 +46,10 @@ export interface JobModel {
   readonly until: number | null;
 }
 
-function plural(n: number, unit: string): string {
-  return n === 1 ? unit : `${n} ${unit}s`;
-}
-
-/** `every` as written in a job file, from the parsed rule. */
+/** `every` as written in a job file, from the parsed rule ("10 minutes", "monday", "hour"). */
 export function everyText(rule: ScheduleRule): string | null {
   if (rule.kind !== "every") return null;
   return rule.interval === 1 ? rule.unit : `${rule.interval} ${rule.unit}s`;
-}
-
-/** The schedule in words; matches Schedule.describe() in spirit without needing a compiled schedule. */
-export function describeRule(rule: ScheduleRule, zone: string, explicitZone: boolean): string {
-  const suffix = explicitZone ? ` (${zone})` : "";
-  if (rule.kind === "cron") return `cron ${rule.expression}${suffix}`;
-  const at = rule.at ? ` at ${rule.at.text}` : "";
-  return `every ${plural(rule.interval, rule.unit)}${at}${suffix}`;
 }
 
 export function jobFromState(state: JobState, instanceZone: string): JobModel {
@@ -76,7 +65,9 @@ export function jobFromState(state: JobState, instanceZone: string): JobModel {
     target: spec.target,
     schedule: {
       kind: rule.kind,
-      text: describeRule(rule, zone, spec.timezone !== undefined),
+      // The same words the CLI prints (Schedule.describe): the zone is named
+      // where wall-clock time matters.
+      text: describeRule(rule, isZoned(rule) || spec.until !== undefined ? zone : undefined, spec.until),
       every: everyText(rule),
       interval: rule.kind === "every" ? rule.interval : null,
       unit: rule.kind === "every" ? rule.unit : null,

@@ -13,7 +13,7 @@ import { createEngine, type Engine } from "../../src/engine/engine.ts";
 import { createApiDeps, parseTokens, startApi, type ApiServer, type TokenSet } from "../../src/api/index.ts";
 import { VERSION } from "../../src/version.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
-import { compileSchedule } from "../engine/test-schedule.ts";
+import { compileSchedule } from "../../src/schedule/index.ts";
 import { tempDir } from "../helpers/binary.ts";
 
 export const TOKENS = {

@@ -28,7 +28,7 @@ describe("jobs", () => {
       command: null,
       active: true,
       missing: false,
-      schedule: { kind: "EVERY", every: "week", text: "every week", timezone: "UTC" },
+      schedule: { kind: "EVERY", every: "week", text: "every week (UTC)", timezone: "UTC" },
       kwargs: [
         { key: "recipients", value: "ops@example.com" },
         { key: "limit", value: 10 },
