@@ -96,8 +96,9 @@ describe("two tenants on one machine", () => {
 
   test("two running instances side by side: each runs and records only its own jobs", async () => {
     const ports = [await freePort(), await freePort()];
+    const zones = ["America/New_York", "Europe/Berlin"];
     const procs = (["acme", "globex"] as const).map((t, i) =>
-      Bun.spawn([BINARY, "run", "--config", config(t), "--listen", `127.0.0.1:${ports[i]}`], { cwd: dir, env: { ...process.env, ...ENV }, stdout: "pipe", stderr: "pipe" }),
+      Bun.spawn([BINARY, "run", "--config", config(t), "--listen", `127.0.0.1:${ports[i]}`, "--instance", `${t}-1`, "--timezone", zones[i]!], { cwd: dir, env: { ...process.env, ...ENV }, stdout: "pipe", stderr: "pipe" }),
     );
     try {
       // Both answer on their own port.
@@ -109,6 +110,21 @@ describe("two tenants on one machine", () => {
         }
         expect(ok).toBe(true);
       }
+      // Each API reports its own tenant's settings.
+      const settings = await Promise.all(
+        ports.map(async (port) => {
+          const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ query: "{ scheduler { configPath timezone instance } }" }),
+          });
+          return ((await res.json()) as { data: { scheduler: unknown } }).data.scheduler;
+        }),
+      );
+      expect(settings).toEqual([
+        { configPath: config("acme"), timezone: "America/New_York", instance: "acme-1" },
+        { configPath: config("globex"), timezone: "Europe/Berlin", instance: "globex-1" },
+      ]);
       // Heartbeats run every second; wait for two of each tenant.
       const heartbeats = async (t: string) => (await query(t, `SELECT COUNT(*) AS n FROM activity WHERE label = '${t} heartbeat' AND status = 'success'`))[0]!.n as number;
       for (let i = 0; i < 100 && ((await heartbeats("acme")) < 2 || (await heartbeats("globex")) < 2); i++) await Bun.sleep(100);
@@ -122,6 +138,7 @@ describe("two tenants on one machine", () => {
     const ofTenant = async (t: string) => ({
       jobs: (await query(t, "SELECT label FROM jobs ORDER BY label")).map((r) => r.label),
       runs: [...new Set((await query(t, "SELECT label FROM activity")).map((r) => r.label))].sort(),
+      instances: [...new Set((await query(t, "SELECT instance FROM activity")).map((r) => r.instance))],
       messages: [...new Set((await query(t, "SELECT message FROM activity WHERE label LIKE '%heartbeat'")).map((r) => r.message))],
     });
     const acme = await ofTenant("acme");
@@ -130,6 +147,8 @@ describe("two tenants on one machine", () => {
     expect(globex.jobs).toEqual(["globex heartbeat", "globex invoices"]);
     expect(acme.runs).toEqual(["acme heartbeat"]);
     expect(globex.runs).toEqual(["globex heartbeat"]);
+    expect(acme.instances).toEqual(["acme-1"]);
+    expect(globex.instances).toEqual(["globex-1"]);
     expect(acme.messages).toEqual(["acme alive"]);
     expect(globex.messages).toEqual(["globex alive"]);
   }, 30_000);
