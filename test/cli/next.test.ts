@@ -97,6 +97,22 @@ describe("tickd next", () => {
     expect(r.stdout).toContain('broken — left out\n  config/scheduler.ini:32 every: "10 minuets" is not a unit;');
   });
 
+  test("without --count each job shows 5 runs; TICKD_TIMEZONE sets the instance zone", async () => {
+    const r = await tickd(["next", "--json", "--from", "2026-11-28T12:00"], { cwd: root, env: { TICKD_TIMEZONE: "Asia/Tokyo" } });
+    const rows = JSON.parse(r.stdout) as { label: string; runs?: string[] }[];
+    expect(rows[0]!.runs).toEqual(["2026-11-28T12:10:00+09:00", "2026-11-28T12:20:00+09:00", "2026-11-28T12:30:00+09:00", "2026-11-28T12:40:00+09:00", "2026-11-28T12:50:00+09:00"]);
+  });
+
+  test("the example job file: the sunday job runs Sunday 23:30 and the Berlin cron job on weekday mornings", async () => {
+    const examples = path.join(import.meta.dir, "../../examples");
+    const r = await tickd(["next", "--json", "--count", "2", "--from", "2026-11-28T12:00:00+01:00", "--timezone", "UTC"], { cwd: examples });
+    const byLabel = new Map((JSON.parse(r.stdout) as { label: string; runs?: string[] }[]).map((row) => [row.label, row.runs]));
+    expect(byLabel.size).toBe(8);
+    expect(byLabel.get("this job runs on sunday")).toEqual(["2026-11-29T23:30:00+00:00", "2026-12-06T23:30:00+00:00"]);
+    expect(byLabel.get("send the morning report")).toEqual(["2026-11-30T07:00:00+01:00", "2026-12-01T07:00:00+01:00"]);
+    expect(byLabel.get("this job is inactive")).toEqual([]);
+  });
+
   test("bad usage exits 2: an unknown flag, a bad --from, a bad --count", async () => {
     for (const args of [["--soon"], ["--from", "tomorrow"], ["--count", "0"], ["--count", "many"]]) {
       const r = await tickd(["next", ...args], { cwd: root });
