@@ -84,7 +84,10 @@ class ElapsedGrid implements Grid {
     const nowMinute = Math.floor(mod(now, HOUR_MS) / MINUTE_MS);
     const nowSecond = Math.floor(mod(now, MINUTE_MS) / SECOND_MS);
     const ahead = minute > nowMinute || (minute === nowMinute && at.second > nowSecond);
-    return base + (replaced - local) - (ahead ? HOUR_MS : 0);
+    const next = base + (replaced - local) - (ahead ? HOUR_MS : 0);
+    // Only a half-hour DST change (Australia/Lord_Howe) within the hour can
+    // put the wall-time answer before registration; then take the next hour.
+    return next > registeredAt ? next : next + HOUR_MS;
   }
 
   following(previous: number): number {

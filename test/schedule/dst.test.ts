@@ -146,6 +146,15 @@ describe("Europe/Berlin fall back (25 October 2026)", () => {
     ]);
   });
 
+  test("cron 30 1-3 * * * runs 02:30 once, where croner on its own would run it in both passes", () => {
+    expect(runsAfter(cronRule("30 1-3 * * *"), BERLIN, "2026-10-25T00:00:00+02:00", 4)).toEqual([
+      "2026-10-25T01:30:00+02:00",
+      "2026-10-25T02:30:00+02:00",
+      "2026-10-25T03:30:00+01:00",
+      "2026-10-26T01:30:00+01:00",
+    ]);
+  });
+
   test("cron from inside the second pass skips to the end of the repeated hour", () => {
     const s = compileSchedule(job(cronRule("*/15 * * * *")), BERLIN);
     expect(inZone(s.following(t("2026-10-25T02:10:00+01:00")), BERLIN)).toBe("2026-10-25T03:00:00+01:00");
@@ -196,6 +205,39 @@ describe("America/New_York", () => {
     expect(runsFrom(everyRule("2 weeks"), NEW_YORK, "2026-02-20T09:00:00-05:00", 2)).toEqual([
       "2026-03-06T09:00:00-05:00",
       "2026-03-20T09:00:00-04:00",
+    ]);
+  });
+});
+
+describe("zones with unusual changes", () => {
+  const SANTIAGO = "America/Santiago"; // 6 September 2026: 00:00 -> 01:00, midnight does not exist
+  const LORD_HOWE = "Australia/Lord_Howe"; // 4 October 2026: 02:00 -> 02:30, a half-hour change
+
+  test("every day at 00:30 in Santiago runs at 01:00 on the day midnight is skipped", () => {
+    expect(runsAfter(everyRule("day", "00:30"), SANTIAGO, "2026-09-05T00:30:00-04:00", 2)).toEqual([
+      "2026-09-06T01:00:00-03:00",
+      "2026-09-07T00:30:00-03:00",
+    ]);
+  });
+
+  test("cron 0 0 * * * in Santiago runs at 01:00 that day", () => {
+    expect(runsAfter(cronRule("0 0 * * *"), SANTIAGO, "2026-09-05T12:00:00-04:00", 2)).toEqual([
+      "2026-09-06T01:00:00-03:00",
+      "2026-09-07T00:00:00-03:00",
+    ]);
+  });
+
+  test("every day at 02:15 on Lord Howe runs at 02:30, the end of the half-hour gap", () => {
+    expect(runsAfter(everyRule("day", "02:15"), LORD_HOWE, "2026-10-03T02:15:00+10:30", 2)).toEqual([
+      "2026-10-04T02:30:00+11:00",
+      "2026-10-05T02:15:00+11:00",
+    ]);
+  });
+
+  test("every hour at 32:52 registered at 01:26:33 on Lord Howe's change never runs before registration", () => {
+    expect(runsFrom(everyRule("hour", "32:52"), LORD_HOWE, "2026-10-04T01:26:33+10:30", 2)).toEqual([
+      "2026-10-04T02:32:52+11:00",
+      "2026-10-04T03:32:52+11:00",
     ]);
   });
 });
