@@ -4,24 +4,29 @@
  */
 import path from "node:path";
 import { DEFAULT_STOP_WAIT_SECONDS, runCommandLine, SERVICE_NAME, type ServiceSpec } from "../export/index.ts";
-import { INSTANCE_FLAGS, UsageError, instanceSettings, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
-import { DISCOVERY_FLAGS } from "./discover.ts";
+import { DURATION_HINT, parseDuration } from "../config/durations.ts";
+import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
+import { RUN_FLAGS } from "./run.ts";
 
 export const SERVICE_FLAGS: readonly FlagDef[] = [
   ...INSTANCE_FLAGS,
-  { name: "listen", env: true, value: "HOST:PORT", help: "API address the service listens on (default 127.0.0.1:7370; one port per tenant)" },
-  ...DISCOVERY_FLAGS,
+  ...RUN_FLAGS.filter((f) => !INSTANCE_FLAGS.includes(f)),
   { name: "name", short: "n", value: "NAME", help: "program / unit name, one per tenant (default tickd)" },
   { name: "write", short: "w", boolean: true, help: "write the files instead of printing them" },
-  { name: "stop-wait", value: "SECONDS", help: `how long the manager waits after SIGTERM before killing (default ${DEFAULT_STOP_WAIT_SECONDS}; above tickd's 30 s grace)` },
+  { name: "stop-wait", value: "SECONDS", help: `how long the manager waits after SIGTERM before killing (default ${DEFAULT_STOP_WAIT_SECONDS}, or --grace + 15)` },
 ];
 
 export function serviceSpec(args: ParsedArgs): ServiceSpec {
   const settings = instanceSettings(args);
   const name = stringFlag(args, "name") ?? "tickd";
   if (!SERVICE_NAME.test(name)) throw new UsageError(`-n: "${name}" is not a usable name; use letters, digits, _, -, . (e.g. tickd_acme)`);
+  const graceText = stringFlag(args, "grace");
+  const graceMs = graceText === undefined ? undefined : parseDuration(graceText);
+  if (graceText !== undefined && graceMs === undefined) throw new UsageError(`--grace: "${graceText}" is not a duration; ${DURATION_HINT}`);
   const stopWaitText = stringFlag(args, "stop-wait");
-  const stopWaitSeconds = stopWaitText === undefined ? DEFAULT_STOP_WAIT_SECONDS : Number(stopWaitText);
+  // The manager must wait longer than tickd's own grace, or it kills jobs tickd was letting finish.
+  const fromGrace = graceMs === undefined ? DEFAULT_STOP_WAIT_SECONDS : Math.max(DEFAULT_STOP_WAIT_SECONDS, Math.ceil(graceMs / 1000) + 15);
+  const stopWaitSeconds = stopWaitText === undefined ? fromGrace : Number(stopWaitText);
   if (!Number.isInteger(stopWaitSeconds) || stopWaitSeconds <= 0) throw new UsageError(`--stop-wait: "${stopWaitText}" is not a whole number of seconds`);
   const given = (flag: string) => stringFlag(args, flag);
   // Only settings the operator gave (flag or TICKD_* variable) are pinned; the
@@ -34,6 +39,11 @@ export function serviceSpec(args: ParsedArgs): ServiceSpec {
     apps: given("apps") && given("apps")!.split(",").map((a) => path.resolve(a.trim())).join(","),
     moduleName: given("module-name"),
     logFormat: given("log-format"),
+    tokens: given("tokens"),
+    instance: given("instance"),
+    keep: given("keep"),
+    grace: graceText,
+    noApi: boolFlag(args, "no-api"),
   });
   const dbFile = settings.dbUrl.startsWith("file:") ? path.resolve(settings.dbUrl.slice("file:".length).replace(/^\/\/(?=\/)/, "")) : undefined;
   const writablePaths = dbFile ? [path.dirname(dbFile)] : [];

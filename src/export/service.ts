@@ -51,6 +51,10 @@ export interface RunFlags {
   readonly moduleName?: string;
   readonly tokens?: string;
   readonly logFormat?: string;
+  readonly instance?: string;
+  readonly keep?: string;
+  readonly grace?: string;
+  readonly noApi?: boolean;
 }
 
 export function runCommandLine(configPath: string, flags: RunFlags = {}, executable = tickdExecutable()): string[] {
@@ -66,6 +70,10 @@ export function runCommandLine(configPath: string, flags: RunFlags = {}, executa
   add("module-name", flags.moduleName);
   add("tokens", flags.tokens && path.resolve(flags.tokens));
   add("log-format", flags.logFormat);
+  add("instance", flags.instance);
+  add("keep", flags.keep);
+  add("grace", flags.grace);
+  if (flags.noApi) argv.push("--no-api");
   return argv;
 }
 
