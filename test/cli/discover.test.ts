@@ -3,7 +3,7 @@
  * ends up in the database beside the config.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createClient } from "@libsql/client";
 import { tempDir, tickd } from "../helpers/binary.ts";
@@ -42,6 +42,17 @@ beforeEach(() => {
 afterEach(() => cleanup());
 
 describe("tickd discover", () => {
+  test("the example apps (examples/apps) discover cleanly beside the example job file", async () => {
+    const examples = path.resolve(import.meta.dir, "../../examples");
+    cpSync(path.join(examples, "apps"), path.join(dir, "examples", "apps"), { recursive: true });
+    cpSync(path.join(examples, "config", "scheduler.ini"), path.join(dir, "examples", "config", "scheduler.ini"));
+    const r = await tickd(["discover", "--config", "examples/config/scheduler.ini", "--apps", "examples/apps/billing,examples/apps/reports"], { cwd: dir, env: { TICKD_TIMEZONE: "UTC" } });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout).toStartWith(
+      "added     billing.send_invoices (active)\nadded     billing: payment reminders (inactive)\nadded     reports.nightly_summary (inactive)\n",
+    );
+  });
+
   test("stores the registered jobs, new ones inactive unless registered active, and says so", async () => {
     const r = await discover("--apps", "apps/billing,apps/reports");
     expect(r.stderr).toBe("");
