@@ -7,42 +7,22 @@ import { cronGrid } from "./cron.ts";
 import { describeRule, isZoned } from "./describe.ts";
 import { type Grid, everyGrid } from "./every.ts";
 import type { Schedule } from "./types.ts";
+import { cronProblem, zoneProblem } from "./validate.ts";
 import { zoneOf } from "./zone.ts";
 
 /**
  * Compile `job`'s schedule in `job.timezone ?? instanceZone`.
- * Throws TickdError("config-invalid") for an unknown zone or a cron
- * expression croner rejects (the config loader validates both first, so this
- * only fires for specs made elsewhere).
+ * Throws TickdError("config-invalid") for an unknown zone or a bad cron
+ * expression (the config loader checks both first with zoneProblem and
+ * cronProblem, so this only fires for specs made elsewhere).
  */
 export function compileSchedule(job: JobSpec, instanceZone: string): Schedule {
   const zoneId = job.timezone ?? instanceZone;
-  let zone;
-  try {
-    zone = zoneOf(zoneId);
-  } catch (cause) {
-    throw new TickdError(
-      "config-invalid",
-      `[${job.label}] timezone "${zoneId}" is not an IANA zone; use a name like Europe/Berlin or UTC`,
-      { cause },
-    );
-  }
-  let grid: Grid;
   const rule = job.schedule;
-  if (rule.kind === "cron") {
-    try {
-      grid = cronGrid(rule.expression, zone);
-    } catch (cause) {
-      const why = cause instanceof Error ? cause.message : String(cause);
-      throw new TickdError(
-        "config-invalid",
-        `[${job.label}] cron "${rule.expression}" is not valid (${why}); use 5 fields, or 6 with seconds first`,
-        { cause },
-      );
-    }
-  } else {
-    grid = everyGrid(rule, zone);
-  }
+  const problem = zoneProblem(zoneId) ?? (rule.kind === "cron" ? cronProblem(rule.expression) : undefined);
+  if (problem !== undefined) throw new TickdError("config-invalid", `[${job.label}] ${problem}`);
+  const zone = zoneOf(zoneId);
+  const grid: Grid = rule.kind === "cron" ? cronGrid(rule.expression.trim(), zone) : everyGrid(rule, zone);
   const until = job.until;
   // Occurrences strictly after `until` are never produced.
   const bound =

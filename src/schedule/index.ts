@@ -2,3 +2,4 @@
 export type { CompileSchedule, Schedule } from "./types.ts";
 export { compileSchedule, nextRuns } from "./compile.ts";
 export { describeAt, describeRule } from "./describe.ts";
+export { cronProblem, zoneProblem } from "./validate.ts";
