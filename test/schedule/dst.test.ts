@@ -201,6 +201,21 @@ describe("America/New_York", () => {
     ]);
   });
 
+  test("every sunday at 01:30 runs once on 1 November 2026, at 01:30 EDT", () => {
+    expect(runsAfter(everyRule("sunday", "01:30"), NEW_YORK, "2026-10-25T01:30:00-04:00", 2)).toEqual([
+      "2026-11-01T01:30:00-04:00",
+      "2026-11-08T01:30:00-05:00",
+    ]);
+  });
+
+  test("every 20 minutes runs through the repeated hour in elapsed time", () => {
+    expect(runsAfter(everyRule("20 minutes"), NEW_YORK, "2026-11-01T01:40:00-04:00", 3)).toEqual([
+      "2026-11-01T01:00:00-05:00",
+      "2026-11-01T01:20:00-05:00",
+      "2026-11-01T01:40:00-05:00",
+    ]);
+  });
+
   test("every 2 weeks keeps the registration wall time across both changes", () => {
     expect(runsFrom(everyRule("2 weeks"), NEW_YORK, "2026-02-20T09:00:00-05:00", 2)).toEqual([
       "2026-03-06T09:00:00-05:00",
