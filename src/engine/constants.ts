@@ -28,3 +28,13 @@ export const SHUTDOWN_MESSAGE = "aborted at shutdown";
 
 /** How long a killed command gets between SIGTERM and SIGKILL. */
 export const KILL_GRACE_MS = 2_000;
+
+/**
+ * The timer is armed this much before a due instant and the engine watches
+ * the clock for the rest: timers fire about 1 ms late, and lateness is what a
+ * scheduler is judged on. At most this much CPU per distinct due instant.
+ */
+export const EARLY_WAKE_MS = 4;
+
+/** Most CPU spent watching the clock per second (see EARLY_WAKE_MS): 2% of a core. */
+export const SPIN_BUDGET_MS = 20;

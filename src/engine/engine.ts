@@ -19,9 +19,10 @@ import { TickdError } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
 import type { CompileSchedule, Schedule } from "../schedule/types.ts";
 import { systemClock, type Clock, type TimerHandle } from "./clock.ts";
-import { CLAIM_AHEAD_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
+import { CLAIM_AHEAD_MS, EARLY_WAKE_MS, SPIN_BUDGET_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
 import { sameSchedule, sameSpec } from "./diff.ts";
 import { EventHub, silentLogger, type EngineLogger } from "./events.ts";
+import { ShutdownSwitch } from "./execute.ts";
 import { TimerQueue, type QueueEntry } from "./queue.ts";
 import { recordNotStarted, runOccurrence, sleep, type RunnerDeps } from "./runner.ts";
 import type { EngineEvent, EngineStore, JobChange, JobState, ReloadSummary, RunRecord, SchedulerControl, Trigger } from "./types.ts";
@@ -47,6 +48,14 @@ export interface EngineOptions {
    * a minute that compares two clocks and looks at no job.
    */
   readonly maxSleepMs?: number;
+  /**
+   * Wake this many ms before the earliest due instant and wait out the rest
+   * by watching the clock, because a timer fires ~1 ms late on an idle
+   * machine and later on a busy one. Costs at most this much CPU per distinct
+   * due instant. Default 2 with the system clock, 0 with any other (a fake
+   * clock does not move while watched).
+   */
+  readonly earlyWakeMs?: number;
   /** Path shown by the API. Default "". */
   readonly configPath?: string;
   /** Re-read the job file (reload/SIGHUP). Without it, reload() only reports. */
@@ -115,13 +124,16 @@ class TickEngine implements Engine {
   readonly #jobs = new Map<string, Job>();
   readonly #running = new Set<Promise<RunRecord>>();
   readonly #stopping = new AbortController();
-  readonly #shutdown = new AbortController();
+  readonly #shutdown = new ShutdownSwitch();
   readonly #deps: RunnerDeps;
   readonly #reloadSource: EngineOptions["reloadSource"];
   readonly #maxSleepMs: number;
+  readonly #earlyWakeMs: number;
 
   #timer: TimerHandle | null = null;
   #armedFor = Infinity;
+  #spentMs = 0;
+  #budgetSince = -Infinity;
   #lastWall = 0;
   #lastMono = 0;
   /** While true, adding jobs does not re-arm the timer (bulk start/reload). */
@@ -137,6 +149,7 @@ class TickEngine implements Engine {
     this.#logger = options.logger ?? silentLogger;
     this.#reloadSource = options.reloadSource;
     this.#maxSleepMs = options.maxSleepMs ?? MAX_SLEEP_MS;
+    this.#earlyWakeMs = options.earlyWakeMs ?? (this.#clock === systemClock ? EARLY_WAKE_MS : 0);
     this.#deps = {
       clock: this.#clock,
       store: this.#store,
@@ -145,7 +158,7 @@ class TickEngine implements Engine {
       instance: this.instance,
       random: options.random ?? Math.random,
       resolve: options.resolve,
-      shutdown: this.#shutdown.signal,
+      shutdown: this.#shutdown,
       stopping: this.#stopping.signal,
     };
   }
@@ -368,14 +381,34 @@ class TickEngine implements Engine {
     return claim;
   }
 
-  #arm(now: number): void {
+  /**
+   * Watching the clock is worth a little CPU, not a lot: at most
+   * SPIN_BUDGET_MS per second of monotonic time; beyond it the engine relies
+   * on the timer alone until the next second (dense schedules cost no more).
+   */
+  #spinAllowed(mono: number): boolean {
+    if (mono - this.#budgetSince >= 1000) {
+      this.#budgetSince = mono;
+      this.#spentMs = 0;
+    }
+    return this.#spentMs < SPIN_BUDGET_MS;
+  }
+
+  /**
+   * Arm the one timer for the earliest entry. The delay is measured from a
+   * fresh reading, not from the tick's `now`: computing a thousand next
+   * occurrences takes milliseconds, which would otherwise make every timer late.
+   */
+  #arm(_tickNow: number): void {
     if (this.#stopping.signal.aborted) return;
+    const now = this.#clock.now();
     const top = this.#queue.peek();
     if (this.#timer) this.#clock.clearTimer(this.#timer);
     this.#timer = null;
     this.#armedFor = Infinity;
     if (!top) return;
-    const delay = Math.min(Math.max(0, top.at - now), this.#maxSleepMs);
+    const early = this.#spentMs < SPIN_BUDGET_MS ? this.#earlyWakeMs : 0;
+    const delay = Math.min(Math.max(0, top.at - now - early), this.#maxSleepMs);
     this.#armedFor = top.at;
     this.#timer = this.#clock.setTimer(() => this.#tick(), delay);
   }
@@ -383,8 +416,20 @@ class TickEngine implements Engine {
   #tick(): void {
     this.#timer = null;
     this.#armedFor = Infinity;
-    const now = this.#clock.now();
-    const mono = this.#clock.monotonic();
+    let now = this.#clock.now();
+    let mono = this.#clock.monotonic();
+    const top = this.#queue.peek();
+    if (top && top.at > now && top.at - now <= this.#earlyWakeMs && this.#spinAllowed(mono)) {
+      // Woken early on purpose: watch the clock for the last few
+      // milliseconds. Bounded by monotonic time, in case the wall clock stalls.
+      const began = mono;
+      const limit = mono + this.#earlyWakeMs + 1;
+      while (now < top.at && mono < limit) {
+        now = this.#clock.now();
+        mono = this.#clock.monotonic();
+      }
+      this.#spentMs += mono - began;
+    }
     const drift = now - (this.#lastWall + (mono - this.#lastMono));
     this.#lastWall = now;
     this.#lastMono = mono;
@@ -394,21 +439,20 @@ class TickEngine implements Engine {
     if (jumped) this.#logger.log("warn", "clock.jump", { direction: "forward", ms: Math.round(drift) });
     else if (drift < -JUMP_TOLERANCE_MS) this.#logger.log("warn", "clock.jump", { direction: "backward", ms: Math.round(-drift), message: "nothing runs twice; jobs wait for their next occurrence" });
 
+    // Start every due run as it is popped, before any schedule arithmetic:
+    // lateness counts.
     const due: Job[] = [];
-    for (let top = this.#queue.peek(); top && top.at <= now; top = this.#queue.peek()) {
+    for (let entry = this.#queue.peek(); entry && entry.at <= now; entry = this.#queue.peek()) {
       this.#queue.pop();
-      const job = top.value;
+      const job = entry.value;
       job.entry = null;
       if (job.phase === "claim") {
         this.#requestClaim(job, job.next!);
         job.phase = "fire";
         job.entry = this.#queue.push(job.next!, job);
-      } else {
-        due.push(job);
+        continue;
       }
-    }
-    // Start every due run before any schedule arithmetic: lateness counts.
-    for (const job of due) {
+      due.push(job);
       const at = job.next!;
       const missed = jumped && at < now - JUMP_TOLERANCE_MS;
       if (!missed) this.#fire(job, at, "schedule");

@@ -8,7 +8,7 @@ import type { JobSpec } from "../config/types.ts";
 import { STATUS, type Callback } from "../sdk/index.ts";
 import type { Clock } from "./clock.ts";
 import type { EventHub, EngineLogger } from "./events.ts";
-import { runAttempt } from "./execute.ts";
+import { runAttempt, type ShutdownSwitch } from "./execute.ts";
 import type { EngineStore, RunRecord, Trigger } from "./types.ts";
 
 export interface RunnerDeps {
@@ -19,8 +19,8 @@ export interface RunnerDeps {
   readonly instance: string;
   readonly random: () => number;
   readonly resolve: (spec: JobSpec) => Callback | undefined;
-  /** Aborted when the grace period at shutdown is over: running attempts end. */
-  readonly shutdown: AbortSignal;
+  /** Thrown when the grace period at shutdown is over: running attempts end. */
+  readonly shutdown: ShutdownSwitch;
   /** Aborted as soon as shutdown begins: no new attempt starts, waits end. */
   readonly stopping: AbortSignal;
 }
@@ -69,8 +69,12 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
     trigger,
     instance: deps.instance,
   };
-  deps.store.started(started);
-  deps.events.emit({ type: "run.started", run: started });
+  // Recorded from the microtask queue, after the whole burst of due jobs has
+  // started (see runAttempt); still before this run's finished record.
+  queueMicrotask(() => {
+    deps.store.started(started);
+    deps.events.emit({ type: "run.started", run: started });
+  });
   const callback = spec.target.kind === "call" ? deps.resolve(spec) : undefined;
   return runAttempt({
     spec,

@@ -1,0 +1,106 @@
+/**
+ * tickd's peer for the scheduler benchmark: N no-op jobs on the real engine,
+ * real timers, the embedded store (a temp libSQL file). Only the window after
+ * setup is measured. Prints one JSON line:
+ *
+ *   {"peer":"tickd","jobs","interval_s","duration_s","fired","expected",
+ *    "late_ms":{"p50","p99","max"},"cpu_ms","setup_ms","rss_mb"}
+ *
+ * Lateness is callback start minus due time, from a high-resolution clock
+ * (performance.timeOrigin + performance.now()).
+ *
+ * Usage: bun bench/peers/tickd.ts --jobs 1000 --interval 1 --duration 10
+ *        bun bench/peers/tickd.ts --jobs 100000 --interval 3600 --duration 20   (none due: idle CPU)
+ *        --interval 1..60 gives each job a random whole interval in that range.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { parseJobFile } from "../../src/config/load.ts";
+import { createEngine } from "../../src/engine/engine.ts";
+import { compileSchedule } from "../../src/schedule/index.ts";
+import { openStore } from "../../src/store/index.ts";
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: "string", default: "1000" },
+    interval: { type: "string", default: "1" },
+    duration: { type: "string", default: "10" },
+  },
+});
+const jobs = Number(values.jobs);
+const [lo, hi] = values.interval!.includes("..") ? values.interval!.split("..").map(Number) : [Number(values.interval), Number(values.interval)];
+const duration = Number(values.duration);
+if (!(jobs > 0 && lo! > 0 && hi! >= lo! && duration > 0)) {
+  console.error("usage: tickd.ts --jobs N --interval SECONDS|A..B --duration SECONDS");
+  process.exit(2);
+}
+
+const hr = () => performance.timeOrigin + performance.now();
+const dir = mkdtempSync(path.join(os.tmpdir(), "tickd-bench-"));
+const setupStart = hr();
+
+const intervals = Array.from({ length: jobs }, () => lo! + Math.floor(Math.random() * (hi! - lo! + 1)));
+const ini = intervals.map((s, i) => `[job ${i}]\ncall = bench.noop\nevery = ${s} seconds\n`).join("\n");
+const file = parseJobFile(ini, path.join(dir, "scheduler.ini"), "UTC");
+if (file.diagnostics.length > 0) throw new Error(file.diagnostics[0]!.message);
+
+const instance = `${os.hostname()}:${process.pid}`;
+const store = await openStore(`file:${path.join(dir, "scheduler.db")}`, { instance });
+
+let measuring = false;
+let windowStart = 0;
+let windowEnd = Infinity;
+const late: number[] = [];
+const noop = (_kwargs: unknown, ctx: { scheduledFor: Date }) => {
+  const now = hr();
+  const due = ctx.scheduledFor.getTime();
+  if (measuring && due >= windowStart && due < windowEnd) late.push(now - due);
+};
+
+const engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => noop });
+const registeredAt = Date.now();
+await engine.start(file.jobs);
+// Let the first claims and writes settle before the window opens.
+await store.flush();
+const setupMs = hr() - setupStart;
+
+windowStart = Date.now();
+windowEnd = windowStart + duration * 1000;
+// Occurrences of job i: registeredAt + k * interval, k >= 1.
+let expected = 0;
+for (const s of intervals) {
+  const step = s * 1000;
+  const firstK = Math.max(1, Math.ceil((windowStart - registeredAt) / step));
+  const lastK = Math.ceil((windowEnd - registeredAt) / step) - 1;
+  if (lastK >= firstK) expected += lastK - firstK + 1;
+}
+measuring = true;
+const cpu0 = process.cpuUsage();
+await new Promise((r) => setTimeout(r, duration * 1000));
+const cpu = process.cpuUsage(cpu0);
+measuring = false;
+const rssMb = process.memoryUsage().rss / 2 ** 20;
+
+await engine.stop({ graceMs: 1000 });
+await store.close();
+rmSync(dir, { recursive: true, force: true });
+
+late.sort((a, b) => a - b);
+const pct = (p: number) => (late.length === 0 ? null : +late[Math.min(late.length - 1, Math.floor((p / 100) * late.length))]!.toFixed(3));
+console.log(
+  JSON.stringify({
+    peer: "tickd",
+    jobs,
+    interval_s: values.interval!.includes("..") ? values.interval : lo,
+    duration_s: duration,
+    fired: late.length,
+    expected,
+    late_ms: { p50: pct(50), p99: pct(99), max: late.length === 0 ? null : +late[late.length - 1]!.toFixed(3) },
+    cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+    setup_ms: Math.round(setupMs),
+    rss_mb: Math.round(rssMb),
+  }),
+);
+process.exit(0);
