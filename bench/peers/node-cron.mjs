@@ -1,11 +1,11 @@
 // node-cron, run under node as its users run it.
-// "Every N seconds" in node-cron's idiom: a six-field expression, "* * * * * *"
-// for N = 1 and "*/N * * * * *" otherwise (node-cron has no interval option,
+// "Every N seconds" in node-cron's idiom: a six-field expression from cronEvery():
+// "* * * * * *" for N = 1, "*/N * * * * *" below a minute, "0 0 * * * *" hourly (node-cron has no interval option,
 // so N = 7, 8, 9 restart at each minute: the expected count follows that grid).
 //
 // Due times: node-cron passes the scheduled slot to the task as `ctx.date`.
 import cron from "node-cron";
-import { parseArgs, Recorder, countCronSeconds } from "./lib/harness.mjs";
+import { parseArgs, Recorder, countCronGrid, cronEvery } from "./lib/harness.mjs";
 
 const opts = parseArgs(process.argv.slice(2));
 const rec = new Recorder("node-cron", opts);
@@ -14,7 +14,7 @@ const tasks = [];
 rec.setupStart();
 for (let i = 0; i < opts.jobs; i++) {
   const n = opts.intervalFor(i);
-  const expression = n === 1 ? "* * * * * *" : `*/${n} * * * * *`;
+  const expression = cronEvery(n);
   tasks.push(
     cron.schedule(expression, (ctx) => {
       const start = rec.now();
@@ -29,7 +29,7 @@ rec.expected = (w0, w1) => {
   let total = 0;
   for (let i = 0; i < opts.jobs; i++) {
     const n = opts.intervalFor(i);
-    if (!perInterval.has(n)) perInterval.set(n, countCronSeconds(n, w0, w1));
+    if (!perInterval.has(n)) perInterval.set(n, countCronGrid(n, w0, w1));
     total += perInterval.get(n);
   }
   return total;

@@ -1,11 +1,11 @@
 // node-schedule, run under node as its users run it.
 // "Every N seconds" in node-schedule's idiom: scheduleJob with a six-field cron
-// string, "* * * * * *" for N = 1 and "*/N * * * * *" otherwise (its
+// string from cronEvery(): "* * * * * *", "*/N * * * * *", "0 0 * * * *" hourly (its
 // RecurrenceRule with a seconds Range is the same grid).
 //
 // Due times: node-schedule passes the fire date to the job function.
 import schedule from "node-schedule";
-import { parseArgs, Recorder, countCronSeconds } from "./lib/harness.mjs";
+import { parseArgs, Recorder, countCronGrid, cronEvery } from "./lib/harness.mjs";
 
 const opts = parseArgs(process.argv.slice(2));
 const rec = new Recorder("node-schedule", opts);
@@ -13,7 +13,7 @@ const rec = new Recorder("node-schedule", opts);
 rec.setupStart();
 for (let i = 0; i < opts.jobs; i++) {
   const n = opts.intervalFor(i);
-  const expression = n === 1 ? "* * * * * *" : `*/${n} * * * * *`;
+  const expression = cronEvery(n);
   schedule.scheduleJob(expression, (fireDate) => {
     const start = rec.now();
     rec.record(fireDate.getTime(), start);
@@ -26,7 +26,7 @@ rec.expected = (w0, w1) => {
   let total = 0;
   for (let i = 0; i < opts.jobs; i++) {
     const n = opts.intervalFor(i);
-    if (!perInterval.has(n)) perInterval.set(n, countCronSeconds(n, w0, w1));
+    if (!perInterval.has(n)) perInterval.set(n, countCronGrid(n, w0, w1));
     total += perInterval.get(n);
   }
   return total;

@@ -141,11 +141,29 @@ export function countGrid(first, periodMs, w0, w1) {
   return Math.max(0, k1 - k0);
 }
 
-/** Count whole seconds s in [w0, w1) whose second-of-minute is a multiple of n (cron "* /n"). */
-export function countCronSeconds(n, w0, w1) {
+/**
+ * The six-field cron expression cron-style libraries use for "every n
+ * seconds": the step goes in the seconds field below a minute, in the minutes
+ * field for whole minutes, in the hours field for whole hours. Steps that do
+ * not divide the field (7 s, 8 s, 9 s) restart at the top of the field; that
+ * is what users of these libraries get, and what countCronGrid counts.
+ */
+export function cronEvery(n) {
+  if (n === 1) return "* * * * * *";
+  if (n < 60) return `*/${n} * * * * *`;
+  if (n % 3600 === 0) return n === 3600 ? "0 0 * * * *" : `0 0 */${n / 3600} * * *`;
+  if (n % 60 === 0) return n === 60 ? "0 * * * * *" : `0 */${n / 60} * * * *`;
+  throw new Error(`cronEvery: ${n} s cannot be written as one cron step`);
+}
+
+/** Instants in [w0, w1) matched by cronEvery(n) (UTC fields; zone offsets are whole minutes here). */
+export function countCronGrid(n, w0, w1) {
+  const unit = n < 60 ? 1000 : n % 3600 === 0 ? 3_600_000 : 60_000;
+  const step = n < 60 ? n : n % 3600 === 0 ? n / 3600 : n / 60;
+  const modulo = n < 60 ? 60 : n % 3600 === 0 ? 24 : 60;
   let count = 0;
-  for (let s = Math.ceil(w0 / 1000) * 1000; s < w1; s += 1000) {
-    if ((Math.floor(s / 1000) % 60) % n === 0) count++;
+  for (let t = Math.ceil(w0 / unit) * unit; t < w1; t += unit) {
+    if ((Math.floor(t / unit) % modulo) % step === 0) count++;
   }
   return count;
 }

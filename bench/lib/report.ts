@@ -1,0 +1,147 @@
+/**
+ * Results -> bench/results/latest.md: one table per workload, every figure
+ * with its ratio to the best contender on that metric (lower is better for
+ * all of them), plus the machine it ran on.
+ */
+import type { MachineInfo } from "./machine.ts";
+import type { PeerResult } from "./protocol.ts";
+import type { StartResult } from "./start.ts";
+import type { SchedulerWorkload } from "./workloads.ts";
+
+export interface ContenderRun {
+  readonly contender: string;
+  readonly runtime: string;
+  readonly ok: boolean;
+  readonly result?: PeerResult;
+  readonly error?: string;
+}
+
+export interface WorkloadResults extends SchedulerWorkload {
+  readonly runs: readonly ContenderRun[];
+}
+
+export interface PersistResults {
+  /** bench/persist.ts by engineer "store": started + finished rows. */
+  readonly rows: readonly { name: string; runs: number; seconds: number; runs_per_s: number; transactions: number }[] | { error: string };
+  /** bench/lib/persist-engine.ts: claim + started + finished, as the engine does. */
+  readonly engine: readonly { mode: string; runs: number; seconds: number; runs_per_s: number; transactions: number }[] | { error: string };
+}
+
+export interface BenchResults {
+  readonly machine: MachineInfo;
+  readonly quick: boolean;
+  readonly workloads: readonly WorkloadResults[];
+  readonly persist: PersistResults | null;
+  readonly start: StartResult | null;
+  readonly missing: readonly { contender: string; reason: string }[];
+  readonly elapsed_s: number;
+}
+
+const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+/** "12.3 (×4.1)", or bold when it is the best. */
+export function withRatio(value: number | null, best: number | null): string {
+  if (value === null) return "–";
+  if (best === null || best <= 0) return fmt(value);
+  if (value === best) return `**${fmt(value)}**`;
+  const ratio = value / best;
+  return `${fmt(value)} (×${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)})`;
+}
+
+export function bestOf(values: readonly (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  return present.length === 0 ? null : Math.min(...present);
+}
+
+type Metric = { head: string; get: (r: PeerResult) => number | null };
+
+export const cpuPerSecond = (r: PeerResult): number => r.cpu_ms / r.duration_s;
+
+function metricsFor(kind: SchedulerWorkload["kind"]): Metric[] {
+  const common: Metric[] = [
+    { head: "CPU ms/s", get: cpuPerSecond },
+    { head: "RSS MB", get: (r) => r.rss_mb },
+  ];
+  if (kind === "idle") return [{ head: "setup ms", get: (r) => r.setup_ms }, ...common];
+  return [
+    { head: "late p50 ms", get: (r) => r.late_ms.p50 },
+    { head: "late p99 ms", get: (r) => r.late_ms.p99 },
+    { head: "late max ms", get: (r) => r.late_ms.max },
+    ...common,
+    { head: "setup ms", get: (r) => r.setup_ms },
+  ];
+}
+
+export function workloadTable(w: WorkloadResults): string {
+  const metrics = metricsFor(w.kind);
+  const ok = w.runs.filter((r) => r.ok && r.result);
+  // A contender that missed runs is not "best" at lateness: lateness of runs
+  // that never happened is not measured. Ratios use complete contenders only.
+  const complete = (r: ContenderRun) => w.kind === "idle" || (r.result!.fired >= r.result!.expected && r.result!.expected > 0);
+  const bests = metrics.map((m, i) => bestOf(ok.filter((r) => i >= 3 || w.kind === "idle" || complete(r)).map((r) => m.get(r.result!))));
+  const head = ["contender", "runtime", ...(w.kind === "idle" ? [] : ["fired / expected"]), ...metrics.map((m) => m.head)];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`];
+  const sorted = [...w.runs].sort((a, b) => sortKey(w, a) - sortKey(w, b));
+  for (const run of sorted) {
+    if (!run.ok || !run.result) {
+      const blanks = Array.from({ length: metrics.length + (w.kind === "idle" ? 0 : 1) - 1 }, () => "");
+      lines.push(`| ${run.contender} | ${run.runtime} | ${[`failed: ${escape(run.error ?? "unknown")}`, ...blanks].join(" | ")} |`);
+      continue;
+    }
+    const r = run.result;
+    const cells = metrics.map((m, i) => withRatio(m.get(r), bests[i] ?? null));
+    const fired = w.kind === "idle" ? [] : [`${r.fired.toLocaleString("en-US")} / ${r.expected.toLocaleString("en-US")}${r.fired < r.expected ? ` (${((100 * r.fired) / Math.max(1, r.expected)).toFixed(1)} %)` : ""}`];
+    lines.push(`| ${run.contender === "tickd" ? "**tickd**" : run.contender} | ${run.runtime} | ${[...fired, ...cells].join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+function sortKey(w: WorkloadResults, run: ContenderRun): number {
+  if (!run.ok || !run.result) return Number.POSITIVE_INFINITY;
+  return w.kind === "idle" ? cpuPerSecond(run.result) + run.result.rss_mb / 1000 : (run.result.late_ms.p99 ?? Number.MAX_VALUE);
+}
+
+const escape = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function machineLine(m: MachineInfo): string {
+  return `${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB RAM, ${m.os} (kernel ${m.kernel}); Bun ${m.bun}, Node ${m.node}, Python ${m.python}; load average ${m.load_at_start} at start; ${m.date}`;
+}
+
+export function markdownReport(b: BenchResults): string {
+  const out: string[] = [];
+  out.push("# tickd benchmark results", "");
+  out.push(`Machine: ${machineLine(b.machine)}.`, "");
+  const libs = Object.entries(b.machine.libraries).map(([k, v]) => `${k} ${v}`).join(", ");
+  out.push(`Peers: ${libs}. Produced by \`make bench\`${b.quick ? " with BENCH_QUICK=1 (short windows: indicative only)" : ""} in ${Math.round(b.elapsed_s)} s; method in bench/README.md.`, "");
+  out.push("Every cell is the measured value and, in brackets, its ratio to the best contender for that column (lower is better everywhere; **bold** = best). Lateness ratios compare only contenders that fired every expected run.", "");
+  for (const w of b.workloads) {
+    out.push(`## ${w.title}`, "");
+    out.push(`${w.jobs.toLocaleString("en-US")} no-op jobs, interval ${w.interval} s, measured window ${w.duration} s after setup.`, "");
+    out.push(workloadTable(w), "");
+  }
+  if (b.persist) {
+    out.push("## Persist: runs recorded per second (embedded libSQL file)", "");
+    out.push("| path | mode | runs | seconds | runs/s | transactions |", "|---|---|---:|---:|---:|---:|");
+    const rowLines = (label: string, rows: PersistResults["rows"] | PersistResults["engine"]) =>
+      "error" in rows
+        ? [`| ${label} | failed: ${escape(rows.error)} | | | | |`]
+        : rows.map((r) => `| ${label} | ${"name" in r ? r.name : r.mode} | ${r.runs.toLocaleString("en-US")} | ${r.seconds} | ${r.runs_per_s.toLocaleString("en-US")} | ${r.transactions} |`);
+    out.push(...rowLines("rows only (bench/persist.ts)", b.persist.rows), ...rowLines("claim + rows (engine path)", b.persist.engine), "");
+  }
+  if (b.start) {
+    out.push("## Start: binary to serving", "");
+    const s = b.start;
+    out.push(
+      s.median_ms === null
+        ? `Not measured: ${s.note}.`
+        : `\`${s.binary}\` with ${s.jobs.toLocaleString("en-US")} jobs: median **${fmt(s.median_ms)} ms** over ${s.samples_ms.length} starts (${s.samples_ms.join(", ")} ms); ${s.note}.`,
+      "",
+    );
+  }
+  if (b.missing.length > 0) {
+    out.push("## Missing contenders", "");
+    for (const m of b.missing) out.push(`- ${m.contender}: ${m.reason}`);
+    out.push("");
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,73 @@
+/**
+ * The workloads and their budget. `make bench` must finish in under ten
+ * minutes on a 2-core machine with seven contenders run one after another,
+ * so every duration is set here and each can be shortened from the
+ * environment (BENCH_QUICK=1 for a smoke run of about two minutes).
+ */
+
+export interface SchedulerWorkload {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: "burst" | "spread" | "idle";
+  readonly jobs: number;
+  /** "1", "1..10" or "3600", passed to --interval. */
+  readonly interval: string;
+  readonly duration: number;
+  /** Longest a contender may take to register its jobs before it is killed and reported. */
+  readonly setupCapS: number;
+}
+
+export interface BenchPlan {
+  readonly quick: boolean;
+  readonly workloads: readonly SchedulerWorkload[];
+  /** Contender names to run (all when empty). */
+  readonly peers: readonly string[];
+  readonly persist: { readonly runs: number; readonly singleRuns: number } | null;
+  readonly start: { readonly jobs: number; readonly repeats: number } | null;
+}
+
+const num = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!(value > 0)) throw new Error(`${name}=${raw} must be a positive number`);
+  return value;
+};
+
+const list = (name: string): string[] =>
+  (process.env[name] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function planFromEnv(): BenchPlan {
+  const quick = process.env.BENCH_QUICK === "1";
+  const burstS = num("BENCH_BURST_S", quick ? 3 : 20);
+  const spreadS = num("BENCH_SPREAD_S", quick ? 3 : 20);
+  const idleS = num("BENCH_IDLE_S", quick ? 2 : 6);
+  const idleSizes = quick ? [10_000] : [10_000, 100_000];
+  const all: SchedulerWorkload[] = [
+    { id: "burst", title: "Burst: 1,000 jobs every second", kind: "burst", jobs: 1000, interval: "1", duration: burstS, setupCapS: 20 },
+    { id: "spread", title: "Spread: 2,000 jobs every 1–10 s", kind: "spread", jobs: 2000, interval: "1..10", duration: spreadS, setupCapS: 20 },
+    ...idleSizes.map(
+      (n): SchedulerWorkload => ({
+        id: `idle-${n / 1000}k`,
+        title: `Idle: ${n.toLocaleString("en-US")} jobs every hour`,
+        kind: "idle",
+        jobs: n,
+        interval: "3600",
+        duration: idleS,
+        setupCapS: 30,
+      }),
+    ),
+  ];
+  const only = list("BENCH_WORKLOADS");
+  const wanted = (id: string) => only.length === 0 || only.some((w) => id === w || id.startsWith(`${w}-`));
+  return {
+    quick,
+    workloads: all.filter((w) => wanted(w.id)),
+    peers: list("BENCH_PEERS"),
+    persist: wanted("persist") ? { runs: num("BENCH_PERSIST_RUNS", quick ? 5000 : 50_000), singleRuns: num("BENCH_PERSIST_SINGLE_RUNS", quick ? 300 : 2000) } : null,
+    start: wanted("start") ? { jobs: 1000, repeats: num("BENCH_START_REPEATS", quick ? 1 : 3) } : null,
+  };
+}

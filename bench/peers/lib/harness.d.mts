@@ -1,0 +1,24 @@
+/** Types for harness.mjs (plain JS so that Node runs it without a loader). */
+export declare const GRACE_MS: number;
+export interface BenchArgs {
+  readonly jobs: number;
+  readonly duration: number;
+  readonly intervalText: string;
+  intervalFor(i: number): number;
+}
+export declare function parseArgs(argv: readonly string[]): BenchArgs;
+export declare function percentile(sorted: readonly number[], p: number): number | null;
+export declare function countGrid(first: number, periodMs: number, w0: number, w1: number): number;
+export declare function cronEvery(n: number): string;
+export declare function countCronGrid(n: number, w0: number, w1: number): number;
+export declare class Recorder {
+  constructor(peer: string, opts: BenchArgs);
+  readonly now: () => number;
+  windowStart: number;
+  windowEnd: number;
+  expected: (w0: number, w1: number) => number;
+  setupStart(): void;
+  setupEnd(): void;
+  record(dueMs: number, startMs: number): void;
+  finish(): Promise<Record<string, unknown>>;
+}

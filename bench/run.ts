@@ -1,0 +1,100 @@
+/**
+ * `make bench`: every contender on every workload, one after another on the
+ * same machine (never two at once), then bench/results/latest.{json,md},
+ * lateness.svg and README-section.md. Method and fairness: bench/README.md.
+ *
+ * Environment: BENCH_QUICK=1 (about two minutes), BENCH_PEERS=tickd,croner,
+ * BENCH_WORKLOADS=burst,spread,idle,persist,start, BENCH_BURST_S, BENCH_SPREAD_S,
+ * BENCH_IDLE_S, BENCH_PERSIST_RUNS, BENCH_START_REPEATS, TICKD_BIN.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { BENCH_DIR, CONTENDERS, ensureAvailable, exec, runContender, type Contender } from "./lib/contenders.ts";
+import { machineInfo } from "./lib/machine.ts";
+import { markdownReport, type BenchResults, type ContenderRun, type PersistResults, type WorkloadResults } from "./lib/report.ts";
+import { readmeSection } from "./lib/readme-section.ts";
+import { benchStart } from "./lib/start.ts";
+import { latenessSvg } from "./lib/svg.ts";
+import { planFromEnv } from "./lib/workloads.ts";
+import { GRACE_MS } from "./peers/lib/harness.mjs";
+
+const t0 = performance.now();
+const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+const plan = planFromEnv();
+const machine = await machineInfo();
+log(`machine: ${machine.cpu}, ${machine.cores} cores, load ${machine.load_at_start}${plan.quick ? " (BENCH_QUICK)" : ""}`);
+
+// Availability first: a contender that cannot run is reported, not dropped.
+const chosen = CONTENDERS.filter((c) => plan.peers.length === 0 || plan.peers.includes(c.name));
+const ready: Contender[] = [];
+const missing: { contender: string; reason: string }[] = [];
+for (const c of chosen) {
+  const reason = await ensureAvailable(c, log);
+  if (reason === null) ready.push(c);
+  else {
+    missing.push({ contender: c.name, reason });
+    log(`MISSING ${c.name}: ${reason}`);
+  }
+}
+
+const workloads: WorkloadResults[] = [];
+for (const w of plan.workloads) {
+  const runs: ContenderRun[] = missing.map((m) => ({ contender: m.contender, runtime: CONTENDERS.find((c) => c.name === m.contender)!.runtime, ok: false, error: `missing: ${m.reason}` }));
+  for (const c of ready) {
+    const timeoutMs = (w.setupCapS + w.duration + 8) * 1000 + GRACE_MS;
+    const out = await runContender(c, { jobs: w.jobs, interval: w.interval, duration: w.duration }, timeoutMs);
+    if (out.ok) {
+      const r = out.result;
+      log(`${w.id.padEnd(9)} ${c.name.padEnd(15)} fired ${r.fired}/${r.expected} p50 ${r.late_ms.p50} p99 ${r.late_ms.p99} ms, cpu ${r.cpu_ms} ms, rss ${r.rss_mb} MB, setup ${r.setup_ms} ms`);
+      runs.push({ contender: c.name, runtime: c.runtime, ok: true, result: r });
+    } else {
+      const error = out.error.includes("did not finish") ? `${out.error}; registering ${w.jobs.toLocaleString("en-US")} jobs took longer than the ${w.setupCapS} s setup budget or it hung` : out.error;
+      log(`${w.id.padEnd(9)} ${c.name.padEnd(15)} FAILED ${error}`);
+      runs.push({ contender: c.name, runtime: c.runtime, ok: false, error });
+    }
+  }
+  workloads.push({ ...w, runs });
+}
+
+let persist: PersistResults | null = null;
+if (plan.persist) {
+  const bun = process.execPath;
+  const rows = await exec([bun, path.join(BENCH_DIR, "persist.ts"), "--runs", String(plan.persist.runs), "--json"], 180_000);
+  let rowsResult: PersistResults["rows"];
+  try {
+    const parsed = JSON.parse(rows.stdout) as { results: { name: string; runs: number; seconds: number; runsPerSecond: number; transactions: number }[] };
+    rowsResult = parsed.results.map((r) => ({ name: r.name, runs: r.runs, seconds: r.seconds, runs_per_s: r.runsPerSecond, transactions: r.transactions }));
+  } catch {
+    rowsResult = { error: `bench/persist.ts exit ${rows.code}: ${(rows.stderr || rows.stdout).trim().split("\n").slice(-2).join(" | ")}` };
+  }
+  const engine: { mode: string; runs: number; seconds: number; runs_per_s: number; transactions: number }[] = [];
+  let engineError: string | null = null;
+  for (const [mode, n] of [["batched", plan.persist.runs], ["single", plan.persist.singleRuns]] as const) {
+    const out = await exec([bun, path.join(BENCH_DIR, "lib", "persist-engine.ts"), "--mode", mode, "--runs", String(n)], 180_000);
+    try {
+      engine.push(JSON.parse(out.stdout.trim().split("\n").pop()!));
+    } catch {
+      engineError = `persist-engine.ts --mode ${mode} exit ${out.code}: ${out.stderr.trim().split("\n").slice(-2).join(" | ")}`;
+    }
+  }
+  persist = { rows: rowsResult, engine: engineError ? { error: engineError } : engine };
+  log(`persist: ${JSON.stringify(persist)}`);
+}
+
+const start = plan.start ? await benchStart(plan.start.jobs, plan.start.repeats, log) : null;
+if (start) log(`start: ${start.measured} median ${start.median_ms?.toFixed(1)} ms (${start.samples_ms.join(", ")})`);
+
+const results: BenchResults = { machine, quick: plan.quick, workloads, persist, start, missing, elapsed_s: Math.round((performance.now() - t0) / 100) / 10 };
+const outDir = path.join(BENCH_DIR, "results");
+mkdirSync(outDir, { recursive: true });
+// Quick runs write beside the committed results instead of over them.
+const stem = plan.quick ? "quick" : "latest";
+writeFileSync(path.join(outDir, `${stem}.json`), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(path.join(outDir, `${stem}.md`), markdownReport(results));
+const panels = workloads.filter((w) => w.kind === "burst" || w.kind === "spread");
+if (panels.length > 0) {
+  const caption = `${machine.cpu}, ${machine.cores} cores, ${machine.os}; ${machine.date.slice(0, 10)}; make bench`;
+  writeFileSync(path.join(outDir, plan.quick ? "quick-lateness.svg" : "lateness.svg"), latenessSvg(panels, caption));
+}
+writeFileSync(path.join(outDir, plan.quick ? "quick-README-section.md" : "README-section.md"), readmeSection(results));
+log(`done in ${results.elapsed_s} s: bench/results/${stem}.md`);
