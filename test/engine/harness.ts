@@ -11,7 +11,7 @@ import { createEngine, type Engine } from "../../src/engine/engine.ts";
 import type { EngineEvent } from "../../src/engine/types.ts";
 import type { Callback } from "../../src/sdk/index.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
-import { compileSchedule } from "./test-schedule.ts";
+import { compileSchedule } from "../../src/schedule/index.ts";
 import { FakeClock, turns } from "../helpers/fake-clock.ts";
 import { tempDir } from "../helpers/binary.ts";
 
