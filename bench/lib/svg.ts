@@ -10,7 +10,7 @@ const LABEL_W = 150;
 const PLOT_W = W - LABEL_W - 30;
 const ROW_H = 30;
 const PANEL_GAP = 50;
-const TOP = 54;
+const TOP = 84;
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -57,6 +57,10 @@ export function latenessSvg(panels: readonly WorkloadResults[], caption: string)
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="10" y="18" class="h">Callback lateness: upper bar p99, lower bar p50 (shorter is better)</text>
 <text x="10" y="34" class="cap">${esc(caption)}</text>
+<rect x="10" y="42" width="12" height="9" class="p99t"/><text x="26" y="50" class="cap">tickd p99</text>
+<rect x="90" y="42" width="12" height="9" class="p50t"/><text x="106" y="50" class="cap">tickd p50</text>
+<rect x="170" y="42" width="12" height="9" class="p99"/><text x="186" y="50" class="cap">peer p99</text>
+<rect x="250" y="42" width="12" height="9" class="p50"/><text x="266" y="50" class="cap">peer p50</text>
 ${parts.join("\n")}
 <text x="10" y="${H - 8}" class="cap">* fired fewer runs than were due in the window</text>
 </svg>

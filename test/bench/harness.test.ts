@@ -1,0 +1,126 @@
+/**
+ * The bench harness measures what it claims: percentiles, due-instant grids,
+ * the result-line protocol, the ratio formatting of the report, and one real
+ * (short) run of a peer printing a line the runner accepts.
+ */
+import { describe, expect, test } from "bun:test";
+import path from "node:path";
+import { countCronGrid, countGrid, cronEvery, parseArgs, percentile } from "../../bench/peers/lib/harness.mjs";
+import { CONTENDERS, runContender } from "../../bench/lib/contenders.ts";
+import { parseResultLine, ProtocolError, summarize, validateResult } from "../../bench/lib/protocol.ts";
+import { bestOf, withRatio } from "../../bench/lib/report.ts";
+
+// 2026-01-01T00:00:00Z, a whole minute: second-of-minute arithmetic is easy to read.
+const T = Date.UTC(2026, 0, 1);
+
+const valid = {
+  peer: "x",
+  jobs: 10,
+  interval_s: "1",
+  duration_s: 2,
+  fired: 20,
+  expected: 20,
+  late_ms: { p50: 1.5, p99: 3, max: 4 },
+  cpu_ms: 12.5,
+  setup_ms: 3,
+  rss_mb: 40,
+};
+
+describe("percentiles (nearest rank)", () => {
+  const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
+  test("p50 of 1..100 is 50, p99 is 99, p100 is 100", () => {
+    expect([percentile(hundred, 50), percentile(hundred, 99), percentile(hundred, 100)]).toEqual([50, 99, 100]);
+  });
+  test("p99 of ten samples is the largest: one slow run in ten is the tail", () => {
+    expect(percentile([1, 1, 1, 1, 1, 1, 1, 1, 1, 250], 99)).toBe(250);
+  });
+  test("no samples give null, not zero", () => {
+    expect(percentile([], 50)).toBeNull();
+  });
+  test("summarize takes the median of an even count as the mean of the middle two", () => {
+    expect(summarize([900, 100, 300, 500])).toEqual({ n: 4, median: 400, min: 100, max: 900 });
+  });
+});
+
+describe("due instants in the window", () => {
+  test("a 1 s grid starting at the window start has 20 instants in a 20 s window", () => {
+    expect(countGrid(T, 1000, T, T + 20_000)).toBe(20);
+  });
+  test("a 3 s grid registered 0.5 s before the window counts 2.5, 5.5, ..., 17.5 s in 20 s: 6", () => {
+    expect(countGrid(T - 500 + 3000, 3000, T, T + 20_000)).toBe(6);
+  });
+  test("an hourly job registered now has nothing due in a 10 s window", () => {
+    expect(countGrid(T + 3_600_000, 3_600_000, T, T + 10_000)).toBe(0);
+  });
+  test("cron */7 seconds restarts each minute: 0,7,...,56 is 9 instants per minute", () => {
+    expect(countCronGrid(7, T, T + 60_000)).toBe(9);
+  });
+  test("the cron expression for each interval puts the step in the right field", () => {
+    expect([cronEvery(1), cronEvery(5), cronEvery(60), cronEvery(120), cronEvery(3600)]).toEqual([
+      "* * * * * *",
+      "*/5 * * * * *",
+      "0 * * * * *",
+      "0 */2 * * * *",
+      "0 0 * * * *",
+    ]);
+  });
+  test("hourly cron has one instant when the window crosses the hour, none otherwise", () => {
+    expect(countCronGrid(3600, T - 5000, T + 5000)).toBe(1);
+    expect(countCronGrid(3600, T + 5000, T + 15_000)).toBe(0);
+  });
+});
+
+describe("the command line every contender takes", () => {
+  test("--interval 1..10 gives job i the interval 1 + (i mod 10)", () => {
+    const opts = parseArgs(["--jobs", "2000", "--interval", "1..10", "--duration", "20"]);
+    expect([0, 1, 9, 10, 1999].map((i) => opts.intervalFor(i))).toEqual([1, 2, 10, 1, 10]);
+    expect(opts.intervalText).toBe("1..10");
+  });
+  test("a missing duration is refused with the expected usage", () => {
+    expect(() => parseArgs(["--jobs", "5", "--interval", "1"])).toThrow("--duration must be a positive number");
+  });
+});
+
+describe("the result line", () => {
+  test("is found after a library's own log lines on stdout", () => {
+    const stdout = `[node-cron] missed execution at 12:00:01\n{"not":"a result"}\n${JSON.stringify(valid)}\n`;
+    expect(parseResultLine(stdout).fired).toBe(20);
+  });
+  test("without one, the error quotes the start of the output", () => {
+    expect(() => parseResultLine("Traceback (most recent call last):\n")).toThrow('no result line in the output (expected one JSON object with a "peer" field); output began: "Traceback');
+  });
+  test("a missing CPU figure names the field", () => {
+    const { cpu_ms: _, ...rest } = valid;
+    expect(() => validateResult(rest)).toThrow('result field "cpu_ms" should be a non-negative number, got undefined');
+  });
+  test("percentiles out of order are rejected", () => {
+    expect(() => validateResult({ ...valid, late_ms: { p50: 5, p99: 3, max: 9 } })).toThrow(ProtocolError);
+  });
+  test("runs fired without lateness figures are rejected", () => {
+    expect(() => validateResult({ ...valid, late_ms: { p50: null, p99: null, max: null } })).toThrow("to have percentiles when fired > 0");
+  });
+  test("an idle run (nothing due) may have null lateness", () => {
+    expect(validateResult({ ...valid, fired: 0, expected: 0, late_ms: { p50: null, p99: null, max: null } }).fired).toBe(0);
+  });
+});
+
+describe("report cells", () => {
+  test("the best value is bold, the others carry their ratio to it", () => {
+    const best = bestOf([12.4, 3.06, null, 266]);
+    expect([withRatio(3.06, best), withRatio(12.4, best), withRatio(266, best), withRatio(null, best)]).toEqual(["**3.06**", "12.4 (×4.1)", "266 (×87)", "–"]);
+  });
+});
+
+describe("a real run", () => {
+  test("toad-scheduler under node with 5 jobs every second for 1 s prints a line the runner accepts, all runs fired", async () => {
+    const toad = CONTENDERS.find((c) => c.name === "toad-scheduler")!;
+    expect(path.basename(toad.command[1]!)).toBe("toad-scheduler.mjs");
+    const out = await runContender(toad, { jobs: 5, interval: "1", duration: 1 }, 20_000);
+    if (!out.ok) throw new Error(out.error);
+    expect(out.result.peer).toBe("toad-scheduler");
+    expect(out.result.jobs).toBe(5);
+    expect(out.result.fired).toBe(out.result.expected);
+    expect(out.result.late_ms.p99).toBeLessThan(1000);
+    expect(out.result.rss_mb).toBeGreaterThan(1);
+  });
+});
