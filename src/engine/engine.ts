@@ -160,6 +160,7 @@ class TickEngine implements Engine {
       resolve: options.resolve,
       shutdown: this.#shutdown,
       stopping: this.#stopping.signal,
+      onLog: (label, line) => this.#logger.log("info", "job.log", { label, line }),
     };
   }
 

@@ -27,7 +27,7 @@ export interface AttemptInput {
   readonly shutdown: Pick<ShutdownSwitch, "aborted" | "onAbort">;
   readonly clock: Clock;
   /** Each ctx.log line, as it is written (the engine logs it). */
-  readonly onLog?: (line: string) => void;
+  readonly onLog?: (label: string, line: string) => void;
 }
 
 export class TimeoutError extends Error {
@@ -52,14 +52,9 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     log: (...parts: unknown[]) => {
       const line = parts.map((p) => (typeof p === "string" ? p : inspect(p))).join(" ");
       lines.push(line);
-      input.onLog?.(line);
+      input.onLog?.(spec.label, line);
     },
   };
-  const abort = (reason: Error) => {
-    controller ??= new AbortController();
-    controller.abort(reason);
-  };
-
   // Started synchronously, so a job due now starts now (no await before it).
   let work: Promise<unknown>;
   try {
@@ -71,6 +66,10 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   // burst of due jobs in one loop, every callback starts before any of this
   // bookkeeping runs, so the thousandth job is not late by the other 999's.
   await undefined;
+  const abort = (reason: Error) => {
+    controller ??= new AbortController();
+    controller.abort(reason);
+  };
 
   // One promise settled by whichever comes first: the job, its timeout, or
   // shutdown. Not Promise.race and not a listener on a shared AbortSignal:

@@ -23,6 +23,8 @@ export interface RunnerDeps {
   readonly shutdown: ShutdownSwitch;
   /** Aborted as soon as shutdown begins: no new attempt starts, waits end. */
   readonly stopping: AbortSignal;
+  /** Where ctx.log lines go besides the output (the log). */
+  readonly onLog: (label: string, line: string) => void;
 }
 
 export function runId(instance: string, label: string, scheduledFor: number, attempt: number): string {
@@ -32,60 +34,65 @@ export function runId(instance: string, label: string, scheduledFor: number, att
 /**
  * Run an occurrence through all its attempts; resolves with the last record.
  * The first attempt starts synchronously when there is no jitter, so a job
- * due now starts now.
+ * due now starts now. Deliberately not an async function: the common case
+ * (no jitter, no retry) costs one attempt and nothing else.
  */
-export async function runOccurrence(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger): Promise<RunRecord> {
-  if (spec.jitterMs > 0) {
-    const delay = Math.floor(deps.random() * spec.jitterMs);
-    if (delay > 0) await sleep(deps.clock, delay, deps.stopping);
-    if (deps.stopping.aborted) return recordNotStarted(deps, spec, scheduledFor, trigger, "not started: the scheduler stopped during its jitter delay");
-  }
-  let attempt = 1;
-  let currentTrigger = trigger;
-  for (;;) {
-    const record = await runOneAttempt(deps, spec, scheduledFor, attempt, currentTrigger);
+export function runOccurrence(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger): Promise<RunRecord> {
+  if (spec.jitterMs > 0) return runJittered(deps, spec, scheduledFor, trigger);
+  const first = runOneAttempt(deps, spec, scheduledFor, 1, trigger);
+  return spec.retries > 0 ? first.then((record) => retry(deps, spec, scheduledFor, record)) : first;
+}
+
+async function runJittered(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger): Promise<RunRecord> {
+  const delay = Math.floor(deps.random() * spec.jitterMs);
+  if (delay > 0) await sleep(deps.clock, delay, deps.stopping);
+  if (deps.stopping.aborted) return recordNotStarted(deps, spec, scheduledFor, trigger, "not started: the scheduler stopped during its jitter delay");
+  const first = await runOneAttempt(deps, spec, scheduledFor, 1, trigger);
+  return retry(deps, spec, scheduledFor, first);
+}
+
+/** Re-run a failed or errored attempt up to spec.retries times, the delay doubling from retryDelayMs. */
+async function retry(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, first: RunRecord): Promise<RunRecord> {
+  let record = first;
+  for (let attempt = 1; ; attempt++) {
     const failed = record.status === STATUS.failure || record.status === STATUS.error;
     if (!failed || attempt > spec.retries || deps.stopping.aborted) return record;
     const delay = spec.retryDelayMs * 2 ** (attempt - 1);
     deps.logger.log("info", "run.retry", { label: spec.label, attempt: attempt + 1, delayMs: delay, scheduledFor });
     await sleep(deps.clock, delay, deps.stopping);
     if (deps.stopping.aborted) return record;
-    attempt += 1;
-    currentTrigger = "retry";
+    record = await runOneAttempt(deps, spec, scheduledFor, attempt + 1, "retry");
   }
 }
 
 function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attempt: number, trigger: Trigger): Promise<RunRecord> {
-  const started: RunRecord = {
-    runId: runId(deps.instance, spec.label, scheduledFor, attempt),
-    label: spec.label,
-    scheduledFor,
-    startedAt: deps.clock.now(),
-    status: STATUS.running,
-    message: "",
-    output: "",
-    error: "",
-    attempt,
-    trigger,
-    instance: deps.instance,
-  };
-  // Recorded from the microtask queue, after the whole burst of due jobs has
-  // started (see runAttempt); still before this run's finished record.
+  const startedAt = deps.clock.now();
+  const callback = spec.target.kind === "call" ? deps.resolve(spec) : undefined;
+  // The callback starts inside this call, synchronously.
+  const outcome = runAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, onLog: deps.onLog });
+  // The record is made and written from the microtask queue, after the whole
+  // burst of due jobs has started; the finished record comes later still
+  // (runAttempt settles no earlier than the microtask after this one).
+  let started: RunRecord | undefined;
   queueMicrotask(() => {
+    started = {
+      runId: runId(deps.instance, spec.label, scheduledFor, attempt),
+      label: spec.label,
+      scheduledFor,
+      startedAt,
+      status: STATUS.running,
+      message: "",
+      output: "",
+      error: "",
+      attempt,
+      trigger,
+      instance: deps.instance,
+    };
     deps.store.started(started);
     deps.events.emit({ type: "run.started", run: started });
   });
-  const callback = spec.target.kind === "call" ? deps.resolve(spec) : undefined;
-  return runAttempt({
-    spec,
-    scheduledFor,
-    attempt,
-    callback,
-    shutdown: deps.shutdown,
-    clock: deps.clock,
-    onLog: (line) => deps.logger.log("info", "job.log", { label: spec.label, line }),
-  }).then((outcome) => {
-    const finished: RunRecord = { ...started, ...outcome, endedAt: deps.clock.now() };
+  return outcome.then((result) => {
+    const finished: RunRecord = { ...started!, ...result, endedAt: deps.clock.now() };
     deps.store.finished(finished);
     deps.events.emit({ type: "run.finished", run: finished });
     return finished;
