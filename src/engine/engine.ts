@@ -420,7 +420,15 @@ class TickEngine implements Engine {
     let now = this.#clock.now();
     let mono = this.#clock.monotonic();
     const top = this.#queue.peek();
+    // Entries popped before the due instant, so the burst at the instant is
+    // only the starts themselves (and the popping warms their objects up).
+    const staged: QueueEntry<Job>[] = [];
     if (top && top.at > now && top.at - now <= this.#earlyWakeMs && this.#spinAllowed(mono)) {
+      for (let entry = this.#queue.peek(); entry && entry.at <= top.at; entry = this.#queue.peek()) {
+        this.#queue.pop();
+        if (entry.value.phase === "claim") this.#claimPhase(entry.value);
+        else staged.push(entry);
+      }
       // Woken early on purpose: watch the clock for the last few
       // milliseconds. Bounded by monotonic time, in case the wall clock stalls.
       const began = mono;
@@ -443,22 +451,24 @@ class TickEngine implements Engine {
     // Start every due run as it is popped, before any schedule arithmetic:
     // lateness counts.
     const due: Job[] = [];
-    for (let entry = this.#queue.peek(); entry && entry.at <= now; entry = this.#queue.peek()) {
-      this.#queue.pop();
-      const job = entry.value;
+    const start = (job: Job) => {
       job.entry = null;
-      if (job.phase === "claim") {
-        this.#requestClaim(job, job.next!);
-        job.phase = "fire";
-        job.entry = this.#queue.push(job.next!, job);
-        continue;
-      }
       due.push(job);
       const at = job.next!;
       const missed = jumped && at < now - JUMP_TOLERANCE_MS;
       if (!missed) this.#fire(job, at, "schedule");
       else if (job.spec.catchup === "once") this.#fire(job, at, "catchup");
       else this.#logger.log("info", "run.missed", { label: job.spec.label, scheduledFor: at, message: "missed while the clock jumped; catchup = skip" });
+    };
+    for (const entry of staged) {
+      if (entry.at <= now) start(entry.value);
+      // The clock watch gave up (wall clock stalled): back into the queue.
+      else entry.value.entry = this.#queue.push(entry.at, entry.value);
+    }
+    for (let entry = this.#queue.peek(); entry && entry.at <= now; entry = this.#queue.peek()) {
+      this.#queue.pop();
+      if (entry.value.phase === "claim") this.#claimPhase(entry.value);
+      else start(entry.value);
     }
     this.#bulk = true;
     try {
@@ -470,6 +480,13 @@ class TickEngine implements Engine {
       this.#bulk = false;
     }
     this.#arm(now);
+  }
+
+  /** A claim-phase entry came due: claim the occurrence, queue it to fire. */
+  #claimPhase(job: Job): void {
+    this.#requestClaim(job, job.next!);
+    job.phase = "fire";
+    job.entry = this.#queue.push(job.next!, job);
   }
 
   /** Start occurrence `at` if this engine has not started it and the store grants the claim. */
