@@ -6,6 +6,7 @@
  * Without a token file the API serves loopback only and every client is admin:
  * the operator's own machine. `checkListen` refuses any other address.
  */
+import { Buffer } from "node:buffer";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { TickdError } from "../errors.ts";

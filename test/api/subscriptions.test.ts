@@ -165,3 +165,58 @@ describe("with tokens", () => {
     expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("UNAUTHENTICATED");
   });
 });
+
+describe("queries and mutations over WebSocket", () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startTestApi({ tokens: true });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  async function once(token: string, query: string): Promise<{ data?: any; errors?: { message: string; extensions?: { code?: string } }[] }> {
+    const c = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    try {
+      const it = c.iterate({ query });
+      const first = await within(2000, it.next(), "ws operation");
+      return first.value as never;
+    } catch (errors) {
+      // graphql-ws rejects with the error list for an operation that failed validation.
+      return { errors: errors as never };
+    } finally {
+      await c.dispose();
+    }
+  }
+
+  test("a viewer queries over WebSocket and is refused a mutation with FORBIDDEN", async () => {
+    expect((await once(TOKENS.viewer, `{ jobs { totalCount } }`)).data).toEqual({ jobs: { totalCount: 4 } });
+    const refused = await once(TOKENS.viewer, `mutation { deactivateJob(label: "ticker") { active } }`);
+    expect(refused.errors!.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+    expect(refused.data ?? null).toBeNull();
+  });
+
+  test("an operator runs a job over WebSocket", async () => {
+    const { data } = await once(TOKENS.operator, `mutation { runJobNow(label: "nightly report") { status trigger output } }`);
+    expect(data).toEqual({ runJobNow: { status: "SUCCESS", trigger: "MANUAL", output: null } });
+  });
+
+  test("limits apply over WebSocket too", async () => {
+    let selection = "label";
+    for (let i = 0; i < 7; i++) selection = `lastRun { job { ${selection} } }`;
+    const { errors } = await once(TOKENS.admin, `{ job(label: "ticker") { ${selection} } }`);
+    expect(errors!.map((e) => e.extensions?.code)).toEqual(["QUERY_DEPTH"]);
+  });
+
+  test("runStarted reports each run as it starts, status RUNNING", async () => {
+    const c = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${TOKENS.viewer}` } });
+    try {
+      const it = c.iterate<{ runStarted: { label: string; status: string; endedAt: string | null } }>({ query: `subscription { runStarted(filter: { label: "ticker" }) { label status endedAt } }` });
+      const first = await within(2500, it.next(), "runStarted");
+      expect(first.value!.data!.runStarted).toEqual({ label: "ticker", status: "RUNNING", endedAt: null });
+      await it.return?.();
+    } finally {
+      await c.dispose();
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * missing), with its queries, mutations and the jobChanged subscription.
  * No field or argument lets a client set what code a job runs.
  */
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from "@pothos/plugin-relay";
+import { decodeGlobalID, resolveCursorConnection, type ResolveCursorConnectionArgs } from "@pothos/plugin-relay";
 import { filter, pipe } from "graphql-yoga";
 import type { JobChangedEvent } from "../pubsub.ts";
 import { builder } from "../builder.ts";
@@ -213,8 +213,8 @@ export function checkPage(first: number | null | undefined, last: number | null 
 
 function decodeJobId(id: string): string | null {
   try {
-    const text = Buffer.from(id, "base64").toString("utf8");
-    return text.startsWith("Job:") ? text.slice(4) : null;
+    const { typename, id: label } = decodeGlobalID(id);
+    return typename === "Job" ? label : null;
   } catch {
     return null;
   }
