@@ -36,11 +36,27 @@ test("runJobNow returns the finished run, already recorded and queryable", async
   expect(again.body.data!.activity).toEqual({ status: "ERROR" });
 });
 
+test("runJobNow(wait: false) returns the run as it starts; the finished record follows", async () => {
+  const { body } = await api.gql(`mutation { runJobNow(label: "nightly report", wait: false) { runId status endedAt trigger } }`);
+  const started = body.data!.runJobNow;
+  expect(started).toMatchObject({ status: "RUNNING", endedAt: null, trigger: "MANUAL" });
+  let finished: { status: string } | null = null;
+  for (let i = 0; i < 20 && finished?.status !== "SUCCESS"; i++) {
+    await Bun.sleep(50);
+    finished = (await api.gql(`query ($id: String!) { activity(runId: $id) { status } }`, { id: started.runId })).body.data!.activity;
+  }
+  expect(finished).toEqual({ status: "SUCCESS" });
+});
+
 test("discoverJobs adds the app's jobs inactive; activating one schedules it; a second discovery changes nothing", async () => {
   const first = await api.gql(`mutation { discoverJobs { added updated missing } }`);
   expect(first.body.data!.discoverJobs).toEqual({ added: ["billing invoices"], updated: [], missing: [] });
   const listed = await api.gql(`{ job(label: "billing invoices") { source app active missing nextRunAt schedule { every } description } }`);
   expect(listed.body.data!.job).toEqual({ source: "DISCOVERED", app: "billing", active: false, missing: false, nextRunAt: null, schedule: { every: "hour" }, description: "Send invoices" });
+
+  const inactiveRun = await api.gql(`mutation { runJobNow(label: "billing invoices") { status } }`);
+  expect(codes(inactiveRun.body)).toEqual(["BAD_USER_INPUT"]);
+  expect(inactiveRun.body.errors![0]!.message).toBe('job "billing invoices" is an inactive discovered job; activate it first');
 
   const on = await api.gql(`mutation { activateJob(label: "billing invoices") { active nextRunAt } }`);
   expect(on.body.data!.activateJob.active).toBe(true);

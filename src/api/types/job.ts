@@ -17,6 +17,8 @@ import { ActivityRef, JobRef } from "./refs.ts";
 export { JobRef };
 import { JobChangeEnum, JobKindEnum, JobSourceEnum, ScheduleKindEnum, StatusEnum } from "./enums.ts";
 import type { Status } from "../../sdk/index.ts";
+import type { RunRecord } from "../../engine/types.ts";
+import type { ApiContext } from "../context.ts";
 
 export const ScheduleRef = builder.objectRef<ScheduleModel>("Schedule").implement({
   description: "When a job runs: in words, and as the job-file fields.",
@@ -249,13 +251,20 @@ builder.mutationFields((t) => ({
   }),
   runJobNow: t.field({
     type: ActivityRef,
-    description: "Run a job once now (trigger MANUAL); returns the finished run (operator).",
+    description:
+      "Run a job once now (trigger MANUAL) (operator). Returns the finished run; with wait: false, returns as soon as " +
+      "the run has started (status RUNNING), for jobs that take long: follow it with the activity subscription.",
     authScopes: { operator: true },
-    args: { label: t.arg.string({ required: true }) },
-    resolve: async (_root, { label }, ctx) => {
+    args: { label: t.arg.string({ required: true }), wait: t.arg.boolean({ defaultValue: true }) },
+    resolve: async (_root, { label, wait }, ctx) => {
       const job = await requireJob(ctx, label);
       if (job.missing) throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} is missing (its app no longer registers it); it cannot run`);
-      return ctx.deps.runNow ? ctx.deps.runNow(label) : ctx.deps.scheduler.runNow(label);
+      if (job.source === "discovered" && !job.active) {
+        throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} is an inactive discovered job; activate it first`);
+      }
+      const run = () => (ctx.deps.runNow ? ctx.deps.runNow(label) : ctx.deps.scheduler.runNow(label));
+      if (wait !== false) return run();
+      return startedRun(ctx, label, run);
     },
   }),
   updateJobSchedule: t.field({
@@ -302,3 +311,29 @@ builder.subscriptionFields((t) => ({
     resolve: (event) => event,
   }),
 }));
+
+/**
+ * Start a manual run and resolve with its first record (RUNNING) instead of
+ * the finished one. Listens before starting, so the start cannot be missed;
+ * a run that ends before anyone hears it start still resolves (finished).
+ */
+function startedRun(ctx: ApiContext, label: string, run: () => Promise<RunRecord>): Promise<RunRecord> {
+  return new Promise<RunRecord>((resolve, reject) => {
+    const stop = ctx.deps.scheduler.subscribe((event) => {
+      if (event.type === "run.started" && event.run.label === label && event.run.trigger === "manual") {
+        stop();
+        resolve(event.run);
+      }
+    });
+    run().then(
+      (finished) => {
+        stop();
+        resolve(finished);
+      },
+      (error: unknown) => {
+        stop();
+        reject(error);
+      },
+    );
+  });
+}
