@@ -123,6 +123,12 @@ describe("other endpoints", () => {
     expect(await res.json()).toMatchObject({ status: "ok", version: "0.1.0-dev", instance: api.engine.instance });
   });
 
+  test("/graphql/stream is for EventSource: POST there is 405 with a hint", async () => {
+    const res = await fetch(`${api.url}/graphql/stream`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(405);
+    expect((await res.json()) as unknown).toEqual({ errors: [{ message: "/graphql/stream takes GET (EventSource); POST to /graphql instead", extensions: { code: "BAD_USER_INPUT" } }] });
+  });
+
   test("/metrics is Prometheus text with runs by job and status, lateness, running and jobs", async () => {
     // Wait for the one-second job to have run at least once.
     for (let i = 0; i < 30 && !(await api.gql(`{ job(label: "ticker") { lastRun { status } } }`)).body.data!.job.lastRun; i++) await Bun.sleep(100);
@@ -151,4 +157,18 @@ describe("other endpoints", () => {
     await fetch(`${api.url}/healthz?probe=1`);
     expect(api.logs.some((l) => /^GET \/healthz 200 \d+\.\dms$/.test(l))).toBe(true);
   });
+});
+
+test("/healthz answers 503 when the store cannot be reached", async () => {
+  const other = await startTestApi();
+  try {
+    // The engine stops first so that only the API notices the lost database.
+    await other.engine.stop({ graceMs: 0 });
+    other.store.client.close();
+    const res = await fetch(`${other.url}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: "error", reason: "store unreachable" });
+  } finally {
+    await other.close().catch(() => {});
+  }
 });
