@@ -7,7 +7,7 @@ import type { JobSpec } from "../config/types.ts";
 import type { JobState, ReloadSummary, RunRecord, SchedulerControl } from "../engine/types.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Role } from "./auth.ts";
-import type { ApiPubSub } from "./pubsub.ts";
+import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
 
 /** Filters of the `activities` query, already validated and converted to epoch ms. */
 export interface ActivityFilter {
@@ -109,6 +109,8 @@ export interface ApiContext {
   /** The caller's role; null when unauthenticated (only /healthz and /metrics are then served). */
   readonly role: Role | null;
   readonly pubsub: ApiPubSub;
+  /** Counts open subscriptions (every subscribe resolver wraps its stream in it). */
+  readonly subscriptions: SubscriptionGauge;
   /** Batches lastRun lookups of one request into one store query. */
   readonly lastRun: (label: string) => Promise<RunRecord | null>;
 }

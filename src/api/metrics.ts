@@ -18,7 +18,10 @@ export class Metrics {
   #latenessSum = 0;
   readonly #unsubscribe: () => void;
 
-  constructor(private readonly scheduler: SchedulerControl) {
+  constructor(
+    private readonly scheduler: SchedulerControl,
+    private readonly subscriptions: { readonly open: number },
+  ) {
     this.#unsubscribe = scheduler.subscribe((event) => this.#observe(event));
   }
 
@@ -65,6 +68,8 @@ export class Metrics {
     lines.push("# HELP tickd_jobs Jobs known to the engine, by active flag.", "# TYPE tickd_jobs gauge");
     const active = jobs.filter((j) => j.active).length;
     lines.push(`tickd_jobs{active="true"} ${active}`, `tickd_jobs{active="false"} ${jobs.length - active}`);
+    lines.push("# HELP tickd_api_subscriptions GraphQL subscriptions open now (SSE and WebSocket).", "# TYPE tickd_api_subscriptions gauge");
+    lines.push(`tickd_api_subscriptions ${this.subscriptions.open}`);
     return `${lines.join("\n")}\n`;
   }
 }

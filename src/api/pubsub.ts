@@ -46,3 +46,48 @@ export function bridgeEngineEvents(scheduler: SchedulerControl, pubsub: ApiPubSu
     }
   });
 }
+
+/** Open subscriptions, for /metrics (tickd_api_subscriptions) and tests that streams are released. */
+export class SubscriptionGauge {
+  #open = 0;
+
+  get open(): number {
+    return this.#open;
+  }
+
+  /**
+   * Count `source` as open until the client goes away (return/throw) or it
+   * ends; return and throw are passed on, so the pubsub listener is released.
+   */
+  track<T>(source: AsyncIterable<T>): AsyncIterableIterator<T> {
+    const inner = source[Symbol.asyncIterator]();
+    let closed = false;
+    const close = () => {
+      if (!closed) {
+        closed = true;
+        this.#open--;
+      }
+    };
+    this.#open++;
+    const iterator: AsyncIterableIterator<T> = {
+      async next() {
+        const step = await inner.next();
+        if (step.done) close();
+        return step;
+      },
+      async return(value?: unknown) {
+        close();
+        return inner.return ? inner.return(value) : { done: true, value: undefined };
+      },
+      async throw(error?: unknown) {
+        close();
+        if (inner.throw) return inner.throw(error);
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+}

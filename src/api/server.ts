@@ -18,7 +18,7 @@ import { makeMaskError } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
 import { useQueryLimits } from "./limits-plugin.ts";
 import { Metrics } from "./metrics.ts";
-import { bridgeEngineEvents, createApiPubSub } from "./pubsub.ts";
+import { bridgeEngineEvents, createApiPubSub, SubscriptionGauge } from "./pubsub.ts";
 import { schema } from "./schema.ts";
 import type { ServerContext } from "./server-context.ts";
 import { makeWsUpgrade } from "./ws.ts";
@@ -91,7 +91,8 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
   const { deps, logger } = options;
   const pubsub = createApiPubSub();
   const unbridge = bridgeEngineEvents(deps.scheduler, pubsub);
-  const metrics = new Metrics(deps.scheduler);
+  const subscriptions = new SubscriptionGauge();
+  const metrics = new Metrics(deps.scheduler, subscriptions);
 
   const yoga = createYoga<ServerContext, ApiContext>({
     schema,
@@ -110,7 +111,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     },
     maskedErrors: { maskError: makeMaskError(logger) },
     plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), useQueryLimits()],
-    context: ({ role }): ApiContext => ({ deps, role, pubsub, lastRun: lastRunBatcher(deps) }),
+    context: ({ role }): ApiContext => ({ deps, role, pubsub, subscriptions, lastRun: lastRunBatcher(deps) }),
   });
 
   const wsUpgrade = makeWsUpgrade(yoga, tokens);

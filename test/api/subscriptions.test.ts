@@ -96,6 +96,54 @@ describe("without tokens (loopback admin)", () => {
   });
 });
 
+describe("clients that go away", () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  async function openSubscriptions(): Promise<number> {
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    return Number(/^tickd_api_subscriptions (\d+)$/m.exec(text)![1]);
+  }
+
+  async function eventually(expected: number): Promise<void> {
+    for (let i = 0; i < 40 && (await openSubscriptions()) !== expected; i++) await Bun.sleep(25);
+    expect(await openSubscriptions()).toBe(expected);
+  }
+
+  test("an SSE subscriber that disconnects releases its subscription", async () => {
+    const streams = await Promise.all(
+      [1, 2, 3].map(() =>
+        sse(`${api.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "text/event-stream" },
+          body: JSON.stringify({ query: ACTIVITY }),
+        }),
+      ),
+    );
+    await eventually(3);
+    for (const s of streams) s.close();
+    await eventually(0);
+  });
+
+  test("a WebSocket client that completes or closes releases its subscriptions", async () => {
+    const client = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, retryAttempts: 0 });
+    const a = client.iterate({ query: ACTIVITY });
+    const b = client.iterate({ query: `subscription { jobChanged { label } }` });
+    void a.next();
+    void b.next();
+    await eventually(2);
+    await a.return?.();
+    await eventually(1);
+    await client.dispose();
+    await eventually(0);
+  });
+});
+
 describe("with tokens", () => {
   let api: Api;
   beforeAll(async () => {

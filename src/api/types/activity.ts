@@ -141,14 +141,14 @@ builder.subscriptionFields((t) => ({
     type: ActivityRef,
     description: "Each run as it finishes (any status, including SKIPPED).",
     args: { filter: t.arg({ type: SubscriptionFilterInput }) },
-    subscribe: (_root, args, ctx) => pipe(ctx.pubsub.subscribe("activity"), filter(matches(args.filter as Parameters<typeof matches>[0]))),
+    subscribe: (_root, args, ctx) => ctx.subscriptions.track(pipe(ctx.pubsub.subscribe("activity"), filter(matches(args.filter as Parameters<typeof matches>[0])))),
     resolve: (run) => run,
   }),
   runStarted: t.field({
     type: ActivityRef,
     description: "Each run as it starts (status RUNNING).",
     args: { filter: t.arg({ type: SubscriptionFilterInput }) },
-    subscribe: (_root, args, ctx) => pipe(ctx.pubsub.subscribe("runStarted"), filter(matches(args.filter as Parameters<typeof matches>[0]))),
+    subscribe: (_root, args, ctx) => ctx.subscriptions.track(pipe(ctx.pubsub.subscribe("runStarted"), filter(matches(args.filter as Parameters<typeof matches>[0])))),
     resolve: (run) => run,
   }),
 }));

@@ -307,7 +307,7 @@ builder.subscriptionFields((t) => ({
     type: JobChangedRef,
     description: "A job was added, removed, updated, activated or deactivated.",
     args: { label: t.arg.string({ description: "Only this job." }) },
-    subscribe: (_root, { label }, ctx) => pipe(ctx.pubsub.subscribe("jobChanged"), filter((e) => label == null || e.label === label)),
+    subscribe: (_root, { label }, ctx) => ctx.subscriptions.track(pipe(ctx.pubsub.subscribe("jobChanged"), filter((e) => label == null || e.label === label))),
     resolve: (event) => event,
   }),
 }));
