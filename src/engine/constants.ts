@@ -36,5 +36,8 @@ export const KILL_GRACE_MS = 2_000;
  */
 export const EARLY_WAKE_MS = 4;
 
+/** On a busy machine timers fire later; the engine wakes up to this much early (learned, decaying). */
+export const MAX_EARLY_WAKE_MS = 15;
+
 /** Most CPU spent watching the clock per second (see EARLY_WAKE_MS): 2% of a core. */
 export const SPIN_BUDGET_MS = 20;

@@ -19,7 +19,7 @@ import { TickdError } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
 import type { CompileSchedule, Schedule } from "../schedule/types.ts";
 import { systemClock, type Clock, type TimerHandle } from "./clock.ts";
-import { CLAIM_AHEAD_MS, EARLY_WAKE_MS, SPIN_BUDGET_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
+import { CLAIM_AHEAD_MS, EARLY_WAKE_MS, MAX_EARLY_WAKE_MS, SPIN_BUDGET_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
 import { sameSchedule, sameSpec } from "./diff.ts";
 import { EventHub, silentLogger, type EngineLogger } from "./events.ts";
 import { ShutdownSwitch } from "./execute.ts";
@@ -129,6 +129,13 @@ class TickEngine implements Engine {
   readonly #reloadSource: EngineOptions["reloadSource"];
   readonly #maxSleepMs: number;
   readonly #earlyWakeMs: number;
+  /**
+   * How early the timer is armed now: EARLY_WAKE_MS, raised to how late
+   * timers have recently fired (busy machine), decaying back. 0 disables.
+   */
+  #slackMs = 0;
+  /** Monotonic instant the armed timer should fire at. */
+  #armedMono = 0;
 
   #timer: TimerHandle | null = null;
   #armedFor = Infinity;
@@ -150,6 +157,7 @@ class TickEngine implements Engine {
     this.#reloadSource = options.reloadSource;
     this.#maxSleepMs = options.maxSleepMs ?? MAX_SLEEP_MS;
     this.#earlyWakeMs = options.earlyWakeMs ?? (this.#clock === systemClock ? EARLY_WAKE_MS : 0);
+    this.#slackMs = this.#earlyWakeMs;
     this.#deps = {
       clock: this.#clock,
       store: this.#store,
@@ -408,8 +416,9 @@ class TickEngine implements Engine {
     this.#timer = null;
     this.#armedFor = Infinity;
     if (!top) return;
-    const early = this.#spentMs < SPIN_BUDGET_MS ? this.#earlyWakeMs : 0;
+    const early = this.#spentMs < SPIN_BUDGET_MS ? this.#slackMs : 0;
     const delay = Math.min(Math.max(0, top.at - now - early), this.#maxSleepMs);
+    this.#armedMono = this.#clock.monotonic() + delay;
     this.#armedFor = top.at;
     this.#timer = this.#clock.setTimer(() => this.#tick(), delay);
   }
@@ -419,11 +428,16 @@ class TickEngine implements Engine {
     this.#armedFor = Infinity;
     let now = this.#clock.now();
     let mono = this.#clock.monotonic();
+    if (this.#earlyWakeMs > 0) {
+      // Learn how late this machine's timers fire, so the next wake is early enough.
+      const lateBy = mono - this.#armedMono;
+      this.#slackMs = Math.min(MAX_EARLY_WAKE_MS, Math.max(this.#earlyWakeMs, lateBy + 1, this.#slackMs * 0.9));
+    }
     const top = this.#queue.peek();
     // Entries popped before the due instant, so the burst at the instant is
     // only the starts themselves (and the popping warms their objects up).
     const staged: QueueEntry<Job>[] = [];
-    if (top && top.at > now && top.at - now <= this.#earlyWakeMs && this.#spinAllowed(mono)) {
+    if (top && top.at > now && top.at - now <= this.#slackMs && this.#spinAllowed(mono)) {
       for (let entry = this.#queue.peek(); entry && entry.at <= top.at; entry = this.#queue.peek()) {
         this.#queue.pop();
         if (entry.value.phase === "claim") this.#claimPhase(entry.value);
@@ -432,7 +446,7 @@ class TickEngine implements Engine {
       // Woken early on purpose: watch the clock for the last few
       // milliseconds. Bounded by monotonic time, in case the wall clock stalls.
       const began = mono;
-      const limit = mono + this.#earlyWakeMs + 1;
+      const limit = mono + this.#slackMs + 1;
       while (now < top.at && mono < limit) {
         now = this.#clock.now();
         mono = this.#clock.monotonic();
