@@ -1,0 +1,304 @@
+/**
+ * The dashboard's script (bundled by build-assets.ts and inlined in the page).
+ * It speaks only the public GraphQL API: queries and mutations over POST
+ * /graphql, the `activity` and `jobChanged` subscriptions over SSE. Data is
+ * loaded whenever the streams (re)connect, so nothing missed while offline
+ * stays missing.
+ */
+import { ApiError, getToken, gql, onUnauthenticated, setToken } from "./client/api.ts";
+import { byId } from "./client/dom.ts";
+import { Feed } from "./client/feed.ts";
+import { JobPanel } from "./client/job-panel.ts";
+import { JobsTable } from "./client/jobs-table.ts";
+import * as Q from "./client/queries.ts";
+import { LiveSubscription, type StreamState } from "./client/stream.ts";
+
+const REFRESH_GAP_MS = 1500;
+const FEED_SIZE = 50;
+
+// ---- messages -------------------------------------------------------------
+
+const toast = byId("toast");
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+function say(text: string, kind: "info" | "error" = "info"): void {
+  toast.textContent = text;
+  toast.dataset.kind = kind;
+  toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (toast.hidden = true), kind === "error" ? 10_000 : 5000);
+}
+
+function explain(error: unknown, doing: string): string {
+  if (!(error instanceof ApiError)) return `${doing} failed: ${String(error)}`;
+  if (error.code === "FORBIDDEN") return `${doing}: your token's role is not allowed to (${error.message})`;
+  if (error.code === "NETWORK") return `${doing} failed: the server cannot be reached`;
+  return `${doing} failed: ${error.message}`;
+}
+
+// ---- views ----------------------------------------------------------------
+
+const actions = {
+  async setActive(label: string, active: boolean): Promise<void> {
+    table.setPending(label, "toggle", true);
+    try {
+      const data = await gql<Q.ActivateData>(active ? Q.ACTIVATE : Q.DEACTIVATE, { label });
+      const job = data.activateJob ?? data.deactivateJob;
+      if (job) table.upsert(job, Date.now());
+      say(`${label} ${active ? "activated" : "deactivated"}`);
+      void panel.refreshIf(label);
+    } catch (error) {
+      say(explain(error, `${active ? "Activating" : "Deactivating"} ${label}`), "error");
+    } finally {
+      table.setPending(label, "toggle", false);
+    }
+  },
+  async runNow(label: string): Promise<void> {
+    table.setPending(label, "run", true);
+    try {
+      // Resolves once the run has finished; the feed usually has it already from the stream.
+      const { runJobNow } = await gql<Q.RunNowData>(Q.RUN_NOW, { label });
+      feed.add(runJobNow, Date.now());
+      table.applyRun(runJobNow, Date.now());
+      void panel.refreshIf(label);
+    } catch (error) {
+      say(explain(error, `Running ${label}`), "error");
+    } finally {
+      table.setPending(label, "run", false);
+    }
+  },
+  open(label: string): void {
+    void panel.open(label);
+  },
+};
+
+const table = new JobsTable(byId<HTMLTableSectionElement>("jobs-body"), byId("jobs-empty"), actions);
+const feed = new Feed(byId<HTMLOListElement>("feed"), byId("feed-empty"), actions.open);
+const panel = new JobPanel(byId<HTMLDialogElement>("job-dialog"), byId("job-body"), byId("job-title"), actions);
+
+byId<HTMLInputElement>("filter").addEventListener("input", (event) => table.setFilter((event.target as HTMLInputElement).value));
+for (const button of document.querySelectorAll<HTMLButtonElement>("[data-close]")) {
+  button.addEventListener("click", () => (button.closest("dialog") as HTMLDialogElement).close());
+}
+
+// ---- loading --------------------------------------------------------------
+
+async function loadJobs(): Promise<void> {
+  const jobs: Q.JobRow[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const data: Q.JobsData = await gql<Q.JobsData>(Q.JOBS, { first: Q.JOBS_PAGE, after });
+    jobs.push(...data.jobs.edges.map((e) => e.node));
+    if (!data.jobs.pageInfo.hasNextPage || !data.jobs.pageInfo.endCursor) break;
+    after = data.jobs.pageInfo.endCursor;
+  }
+  table.setAll(jobs, Date.now());
+}
+
+async function loadAll(): Promise<void> {
+  try {
+    const [info, recent] = await Promise.all([gql<Q.SchedulerData>(Q.SCHEDULER), gql<Q.RecentData>(Q.RECENT, { first: FEED_SIZE }), loadJobs()]);
+    const s = info.scheduler;
+    byId("instance").textContent = `${s.instance} · zone ${s.timezone} · v${s.version}`;
+    byId("instance").title = s.configPath;
+    feed.setAll(
+      recent.activities.edges.map((e) => e.node).filter((r) => r.status !== "RUNNING"),
+      Date.now(),
+    );
+    void panel.refreshIf(panel.openLabel ?? "");
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "UNAUTHENTICATED") return;
+    say(explain(error, "Loading"), "error");
+  }
+}
+
+/** Reload the jobs soon, at most once per REFRESH_GAP_MS (next run times move after each run). */
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let lastRefresh = 0;
+function refreshJobsSoon(): void {
+  if (refreshTimer !== undefined) return;
+  const wait = Math.max(250, lastRefresh + REFRESH_GAP_MS - Date.now());
+  refreshTimer = setTimeout(() => {
+    refreshTimer = undefined;
+    lastRefresh = Date.now();
+    loadJobs().catch(() => {});
+  }, wait);
+}
+
+/** The admin tools are offered when the admin-only export preview answers (no "who am I" in the API). */
+async function probeAdmin(): Promise<void> {
+  let admin = false;
+  try {
+    await gql<Q.ExportData>(Q.EXPORT_PREVIEW);
+    admin = true;
+  } catch {
+    admin = false;
+  }
+  byId("admin-tools").hidden = !admin;
+}
+
+// ---- live streams -----------------------------------------------------------
+
+const states = new Map<string, StreamState>();
+let wasLost = false;
+let retryAt = 0;
+
+function showConnection(): void {
+  const all = [...states.values()];
+  const conn = byId("conn");
+  const text = byId("conn-text");
+  const retry = byId("retry");
+  let state: string;
+  if (all.includes("unauthenticated")) state = "auth";
+  else if (all.length > 0 && all.every((s) => s === "live")) state = "live";
+  else if (all.includes("lost") || wasLost) state = "lost";
+  else state = "connecting";
+  conn.dataset.state = state;
+  retry.hidden = state !== "lost";
+  if (state === "live") text.textContent = "Live";
+  else if (state === "auth") text.textContent = "Token needed";
+  else if (state === "connecting") text.textContent = "Connecting…";
+  else {
+    const seconds = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
+    text.textContent = seconds > 0 ? `Connection lost — reconnecting in ${seconds}s…` : "Connection lost — reconnecting…";
+  }
+}
+
+function stream<T>(name: string, query: string, onData: (data: T) => void): LiveSubscription<T> {
+  return new LiveSubscription<T>({
+    query,
+    onData,
+    onState(state, detail) {
+      const before = [...states.values()].every((s) => s === "live") && states.size === streams.length;
+      states.set(name, state);
+      if (state === "lost") {
+        wasLost = true;
+        retryAt = Date.now() + detail.retryInMs;
+      }
+      const now = [...states.values()].every((s) => s === "live") && states.size === streams.length;
+      if (now && !before) {
+        // Every (re)connection: reload, since events during the gap were not replayed.
+        if (wasLost) say("Reconnected: live again");
+        wasLost = false;
+        void loadAll();
+      }
+      showConnection();
+    },
+  });
+}
+
+const streams = [
+  stream<Q.ActivityEventData>("activity", Q.ACTIVITY_SUBSCRIPTION, ({ activity }) => {
+    const now = Date.now();
+    feed.add(activity, now);
+    table.applyRun(activity, now);
+    void panel.refreshIf(activity.label);
+    refreshJobsSoon();
+  }),
+  stream<Q.JobChangedData>("jobChanged", Q.JOB_CHANGED_SUBSCRIPTION, ({ jobChanged }) => {
+    if (jobChanged.job) table.upsert(jobChanged.job, Date.now());
+    else table.remove(jobChanged.label);
+    void panel.refreshIf(jobChanged.label);
+  }),
+];
+
+function startStreams(): void {
+  states.clear();
+  for (const s of streams) s.stop();
+  for (const s of streams) s.start();
+}
+
+byId("retry").addEventListener("click", () => streams.forEach((s) => s.retryNow()));
+window.addEventListener("online", () => streams.forEach((s) => s.retryNow()));
+
+// ---- token ------------------------------------------------------------------
+
+const tokenDialog = byId<HTMLDialogElement>("token-dialog");
+const tokenInput = byId<HTMLInputElement>("token-input");
+const tokenError = byId("token-error");
+
+function askToken(reason: string): void {
+  byId("token-why").textContent = reason;
+  byId("token-forget").hidden = getToken() === null;
+  if (!tokenDialog.open) {
+    tokenInput.value = "";
+    tokenDialog.showModal();
+  }
+  tokenInput.focus();
+}
+
+onUnauthenticated((error) => {
+  const had = getToken() !== null;
+  askToken(had ? `The token was not accepted (${error.message}). Enter another one.` : "This tickd API needs a token. Ask its operator for one.");
+});
+
+byId<HTMLFormElement>("token-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const token = tokenInput.value.trim();
+  if (!token) return;
+  setToken(token);
+  tokenError.textContent = "";
+  try {
+    await gql<Q.SchedulerData>(Q.SCHEDULER);
+  } catch (error) {
+    tokenError.textContent = error instanceof ApiError && error.code === "UNAUTHENTICATED" ? "That token was not accepted." : explain(error, "Checking the token");
+    tokenInput.focus();
+    return;
+  }
+  tokenDialog.close();
+  say("Token accepted");
+  restart();
+});
+byId("token-forget").addEventListener("click", () => {
+  setToken(null);
+  tokenDialog.close();
+  restart();
+});
+byId("token-button").addEventListener("click", () => askToken(getToken() ? "Replace or forget the token this tab uses." : "Enter an API token (needed when the API has tokens)."));
+
+// ---- admin tools ------------------------------------------------------------
+
+byId("discover").addEventListener("click", async () => {
+  try {
+    const { discoverJobs: d } = await gql<Q.DiscoverData>(Q.DISCOVER);
+    const parts = [d.added.length && `added ${d.added.join(", ")}`, d.updated.length && `updated ${d.updated.length}`, d.missing.length && `missing ${d.missing.join(", ")}`].filter(Boolean);
+    say(`Discovery done: ${parts.length ? parts.join("; ") : "nothing changed"}`);
+    await loadJobs();
+  } catch (error) {
+    say(explain(error, "Discovery"), "error");
+  }
+});
+
+byId("export").addEventListener("click", async () => {
+  try {
+    const { exportIni } = await gql<Q.ExportData>(Q.EXPORT_PREVIEW);
+    byId<HTMLTextAreaElement>("export-text").value = exportIni.text;
+    byId<HTMLDialogElement>("export-dialog").showModal();
+  } catch (error) {
+    say(explain(error, "Export"), "error");
+  }
+});
+
+const copy = byId<HTMLButtonElement>("export-copy");
+copy.hidden = !navigator.clipboard;
+copy.addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText(byId<HTMLTextAreaElement>("export-text").value);
+    say("Copied to the clipboard");
+  } catch {
+    byId<HTMLTextAreaElement>("export-text").select();
+  }
+});
+
+// ---- start ------------------------------------------------------------------
+
+function restart(): void {
+  startStreams();
+  void probeAdmin();
+}
+
+setInterval(() => {
+  if (table.tick(Date.now())) refreshJobsSoon();
+  if (byId("conn").dataset.state === "lost") showConnection();
+}, 1000);
+
+restart();

@@ -1,0 +1,145 @@
+/**
+ * The job panel: a modal <dialog> (focus moves in, Escape closes, focus goes
+ * back to the button that opened it) with the job's description, keyword
+ * arguments, next runs and recent runs. Output and error appear only when the
+ * API sends them, i.e. for admins; other roles see that they are hidden.
+ */
+import { gql } from "./api.ts";
+import { h, replaceChildren } from "./dom.ts";
+import { BAD_STATUSES, clockTime, duration } from "./format.ts";
+import { statusBadge } from "./jobs-table.ts";
+import { JOB_DETAIL, type JobDetail, type JobDetailData, type RunDetail } from "./queries.ts";
+
+export interface PanelActions {
+  setActive(label: string, active: boolean): Promise<void>;
+  runNow(label: string): Promise<void>;
+}
+
+function kwargValue(value: unknown): string {
+  if (value === null || value === undefined) return "hidden (admins only)";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function definition(term: string, value: Node | string | null): (HTMLElement | null)[] {
+  if (value === null || value === "") return [null];
+  return [h("dt", {}, term), h("dd", {}, value)];
+}
+
+export class JobPanel {
+  private label: string | null = null;
+  private loading = 0;
+
+  constructor(
+    private readonly dialog: HTMLDialogElement,
+    private readonly body: HTMLElement,
+    private readonly title: HTMLElement,
+    private readonly actions: PanelActions,
+  ) {
+    dialog.addEventListener("close", () => {
+      this.label = null;
+    });
+  }
+
+  get openLabel(): string | null {
+    return this.label;
+  }
+
+  async open(label: string): Promise<void> {
+    this.label = label;
+    this.title.textContent = label;
+    replaceChildren(this.body, [h("p", { class: "muted" }, "Loading…")]);
+    if (!this.dialog.open) this.dialog.showModal();
+    await this.refresh();
+  }
+
+  /** Reload when the panel shows this job (a run finished, the job changed). */
+  async refreshIf(label: string): Promise<void> {
+    if (this.label === label && this.dialog.open) await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const label = this.label;
+    if (label === null) return;
+    const ticket = ++this.loading;
+    try {
+      const { job } = await gql<JobDetailData>(JOB_DETAIL, { label });
+      if (ticket !== this.loading || this.label !== label) return;
+      if (!job) replaceChildren(this.body, [h("p", {}, `The job "${label}" no longer exists.`)]);
+      else this.render(job);
+    } catch (error) {
+      if (ticket !== this.loading) return;
+      replaceChildren(this.body, [h("p", { class: "error", role: "alert" }, `Could not load the job: ${(error as Error).message}`)]);
+    }
+  }
+
+  private render(job: JobDetail): void {
+    const now = Date.now();
+    const toggle = h("button", { type: "button", role: "switch", class: "switch", "aria-checked": String(job.active), "aria-label": `Active: ${job.label}` }, job.active ? "On" : "Off");
+    toggle.addEventListener("click", () => void this.actions.setActive(job.label, !job.active));
+    const run = h("button", { type: "button", class: "run" }, "Run now");
+    run.addEventListener("click", async () => {
+      run.setAttribute("aria-disabled", "true");
+      run.textContent = "Running…";
+      try {
+        await this.actions.runNow(job.label);
+      } finally {
+        run.removeAttribute("aria-disabled");
+        run.textContent = "Run now";
+      }
+    });
+    const runs = job.activities.edges.map((e) => e.node);
+    const where = job.source === "INI" ? `${job.file}:${job.line}` : `${job.app ?? "app"} (${job.file})`;
+    replaceChildren(this.body, [
+      h("div", { class: "panel-actions" }, h("span", { class: "switch-label" }, "Active ", toggle), run),
+      job.description ? h("p", { class: "description" }, job.description) : h("p", { class: "muted" }, "No description."),
+      h(
+        "dl",
+        { class: "facts" },
+        ...definition("Schedule", `${job.schedule.text}`),
+        ...definition("Zone", job.schedule.timezone),
+        ...definition("Runs", job.callback ?? job.kind.toLowerCase()),
+        ...definition("Defined in", where),
+        ...definition("Timeout", job.timeoutMs === null ? "none" : duration(job.timeoutMs)),
+        ...definition("Overlap", job.overlap),
+        ...definition("Retries", String(job.retries)),
+      ),
+      h("h3", {}, "Keyword arguments"),
+      job.kwargs.length === 0
+        ? h("p", { class: "muted" }, "None.")
+        : h("table", { class: "kwargs" }, h("tbody", {}, ...job.kwargs.map((k) => h("tr", {}, h("th", { scope: "row" }, k.key), h("td", {}, h("code", {}, kwargValue(k.value))))))),
+      h("h3", {}, "Next runs"),
+      job.nextRuns.length === 0
+        ? h("p", { class: "muted" }, job.active ? "None scheduled." : "Paused: activate the job to schedule it.")
+        : h("ol", { class: "next-runs" }, ...job.nextRuns.map((at) => h("li", {}, h("time", { datetime: at }, new Date(at).toLocaleString())))),
+      h("h3", {}, "Recent runs"),
+      runs.length === 0 ? h("p", { class: "muted" }, "No runs recorded yet.") : this.runsTable(runs, now),
+    ]);
+  }
+
+  private runsTable(runs: readonly RunDetail[], now: number): HTMLElement {
+    return h(
+      "div",
+      { class: "table-scroll" },
+      h(
+        "table",
+        { class: "runs" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Started"), h("th", { scope: "col" }, "Duration"), h("th", { scope: "col" }, "Message"))),
+        h(
+          "tbody",
+          {},
+          ...runs.map((run) => {
+            const extra = [run.output && h("details", {}, h("summary", {}, "Output"), h("pre", {}, run.output)), run.error && h("details", { open: true }, h("summary", {}, "Error"), h("pre", { class: "error" }, run.error))];
+            return h(
+              "tr",
+              { class: BAD_STATUSES.has(run.status) ? "bad" : "" },
+              h("td", {}, statusBadge(run.status), run.trigger !== "SCHEDULE" ? h("small", { class: "muted" }, ` ${run.trigger.toLowerCase()}`) : null),
+              h("td", {}, h("time", { datetime: run.startedAt, title: new Date(run.startedAt).toLocaleString() }, clockTime(run.startedAt, now))),
+              h("td", { class: "num" }, duration(run.durationMs)),
+              h("td", { class: "msg-cell" }, run.message || "", ...extra),
+            );
+          }),
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The job table. Rows are keyed by label and updated in place (text changes,
+ * same elements), so a refresh neither moves the focus nor shifts the layout;
+ * the countdown column ticks every second from nextRunAt without asking the
+ * server.
+ */
+import { h, replaceChildren } from "./dom.ts";
+import { ago, BAD_STATUSES, countdown, statusWord } from "./format.ts";
+import type { JobRow, RunSummary } from "./queries.ts";
+
+export interface JobsTableActions {
+  setActive(label: string, active: boolean): Promise<void>;
+  runNow(label: string): Promise<void>;
+  open(label: string): void;
+}
+
+interface RowRefs {
+  job: JobRow;
+  tr: HTMLTableRowElement;
+  labelButton: HTMLButtonElement;
+  tags: HTMLElement;
+  schedule: HTMLElement;
+  next: HTMLTimeElement;
+  last: HTMLElement;
+  toggle: HTMLButtonElement;
+  run: HTMLButtonElement;
+}
+
+/** A status as a badge: the word is always there, the colour only repeats it. */
+export function statusBadge(status: string): HTMLElement {
+  return h("span", { class: `badge status-${statusWord(status)}` }, statusWord(status));
+}
+
+export class JobsTable {
+  private readonly rows = new Map<string, RowRefs>();
+  private filter = "";
+
+  constructor(
+    private readonly tbody: HTMLTableSectionElement,
+    private readonly empty: HTMLElement,
+    private readonly actions: JobsTableActions,
+  ) {}
+
+  get labels(): string[] {
+    return [...this.rows.keys()];
+  }
+
+  job(label: string): JobRow | undefined {
+    return this.rows.get(label)?.job;
+  }
+
+  /** Replace the whole set: update rows that stay, add new ones, drop vanished ones. */
+  setAll(jobs: readonly JobRow[], now: number): void {
+    const seen = new Set<string>();
+    for (const job of jobs) {
+      seen.add(job.label);
+      this.upsert(job, now, false);
+    }
+    for (const label of [...this.rows.keys()]) if (!seen.has(label)) this.remove(label);
+    this.order();
+  }
+
+  upsert(job: JobRow, now: number, reorder = true): void {
+    let refs = this.rows.get(job.label);
+    if (!refs) {
+      refs = this.createRow(job);
+      this.rows.set(job.label, refs);
+      if (reorder) this.order();
+    }
+    refs.job = job;
+    this.fill(refs, now);
+  }
+
+  remove(label: string): void {
+    this.rows.get(label)?.tr.remove();
+    this.rows.delete(label);
+    this.updateEmpty();
+  }
+
+  /** A finished run: show it as the job's last run at once (nextRunAt follows with the next refresh). */
+  applyRun(run: RunSummary, now: number): void {
+    const refs = this.rows.get(run.label);
+    if (!refs) return;
+    const last = refs.job.lastRun;
+    if (last && last.startedAt > run.startedAt) return;
+    refs.job = { ...refs.job, lastRun: run };
+    this.fill(refs, now);
+  }
+
+  /** Once a second: countdowns and "ago" texts. Returns true when some job is due (time to refresh). */
+  tick(now: number): boolean {
+    let due = false;
+    for (const refs of this.rows.values()) {
+      const { nextRunAt } = refs.job;
+      if (nextRunAt) {
+        const at = Date.parse(nextRunAt);
+        refs.next.textContent = countdown(at, now);
+        if (at <= now - 1000) due = true;
+      }
+      const agoEl = refs.last.querySelector(".ago");
+      if (agoEl && refs.job.lastRun) agoEl.textContent = ago(refs.job.lastRun.endedAt ?? refs.job.lastRun.startedAt, now);
+    }
+    return due;
+  }
+
+  setFilter(text: string): void {
+    this.filter = text.trim().toLowerCase();
+    for (const refs of this.rows.values()) refs.tr.hidden = !this.matches(refs.job);
+    this.updateEmpty();
+  }
+
+  setPending(label: string, what: "toggle" | "run", pending: boolean): void {
+    const refs = this.rows.get(label);
+    if (!refs) return;
+    const button = what === "toggle" ? refs.toggle : refs.run;
+    // aria-disabled rather than disabled: a disabled button drops the keyboard focus.
+    if (pending) button.setAttribute("aria-disabled", "true");
+    else button.removeAttribute("aria-disabled");
+    if (what === "run") refs.run.textContent = pending ? "Running…" : "Run now";
+  }
+
+  private matches(job: JobRow): boolean {
+    return this.filter === "" || job.label.toLowerCase().includes(this.filter) || job.schedule.text.toLowerCase().includes(this.filter);
+  }
+
+  private updateEmpty(): void {
+    const visible = [...this.rows.values()].some((r) => !r.tr.hidden);
+    this.empty.hidden = visible;
+    this.empty.textContent = this.rows.size === 0 ? "No jobs in this instance yet." : "No job matches the filter.";
+  }
+
+  private order(): void {
+    const sorted = [...this.rows.values()].sort((a, b) => (a.job.label < b.job.label ? -1 : a.job.label > b.job.label ? 1 : 0));
+    sorted.forEach((refs, i) => {
+      if (this.tbody.children[i] !== refs.tr) this.tbody.insertBefore(refs.tr, this.tbody.children[i] ?? null);
+    });
+    this.updateEmpty();
+  }
+
+  private createRow(job: JobRow): RowRefs {
+    const label = job.label;
+    const guard = (button: HTMLButtonElement, act: () => void) => () => {
+      if (button.getAttribute("aria-disabled") === "true") return;
+      act();
+    };
+    const labelButton = h("button", { type: "button", class: "link", title: "Details, recent runs" }, label);
+    labelButton.addEventListener("click", () => this.actions.open(label));
+    const toggle = h("button", { type: "button", role: "switch", class: "switch", "aria-label": `Active: ${label}` });
+    toggle.addEventListener("click", guard(toggle, () => void this.actions.setActive(label, !(this.rows.get(label)?.job.active ?? false))));
+    const run = h("button", { type: "button", class: "run", "aria-label": `Run ${label} now` }, "Run now");
+    run.addEventListener("click", guard(run, () => void this.actions.runNow(label)));
+    const tags = h("span", { class: "tags" });
+    const schedule = h("span", { class: "schedule" });
+    const next = h("time", { class: "countdown" });
+    const last = h("span", { class: "last" });
+    const tr = h(
+      "tr",
+      { role: "row", "data-label": label },
+      h("th", { scope: "row", role: "rowheader", class: "c-label" }, labelButton, tags),
+      h("td", { role: "cell", class: "c-schedule", "data-col": "Schedule" }, schedule),
+      h("td", { role: "cell", class: "c-next", "data-col": "Next run" }, next),
+      h("td", { role: "cell", class: "c-last", "data-col": "Last run" }, last),
+      h("td", { role: "cell", class: "c-active", "data-col": "Active" }, toggle),
+      h("td", { role: "cell", class: "c-run" }, run),
+    );
+    return { job, tr, labelButton, tags, schedule, next, last, toggle, run };
+  }
+
+  private fill(refs: RowRefs, now: number): void {
+    const { job } = refs;
+    replaceChildren(refs.tags, [
+      job.missing && h("span", { class: "tag tag-missing", title: "Its app no longer registers it; history kept" }, "missing"),
+      job.source === "DISCOVERED" && h("span", { class: "tag" }, "discovered"),
+      job.running > 0 && h("span", { class: "tag tag-running" }, "running"),
+    ]);
+    refs.schedule.textContent = job.schedule.text;
+    refs.schedule.title = `computed in ${job.schedule.timezone}`;
+    if (job.nextRunAt) {
+      refs.next.dateTime = job.nextRunAt;
+      refs.next.title = new Date(job.nextRunAt).toLocaleString();
+      refs.next.textContent = countdown(Date.parse(job.nextRunAt), now);
+    } else {
+      refs.next.removeAttribute("datetime");
+      refs.next.title = "";
+      refs.next.textContent = job.active ? "—" : "paused";
+    }
+    const run = job.lastRun;
+    refs.tr.classList.toggle("bad", !!run && BAD_STATUSES.has(run.status));
+    refs.tr.classList.toggle("inactive", !job.active);
+    replaceChildren(
+      refs.last,
+      run
+        ? [statusBadge(run.status), h("span", { class: "msg", title: run.message }, run.message || ""), h("small", { class: "ago" }, ago(run.endedAt ?? run.startedAt, now))]
+        : [h("span", { class: "muted" }, "never ran")],
+    );
+    refs.toggle.setAttribute("aria-checked", String(job.active));
+    refs.toggle.textContent = job.active ? "On" : "Off";
+    refs.tr.hidden = !this.matches(job);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Every GraphQL document the page sends, with the shapes it reads back.
+ * Field names follow schema/schema.graphql; the dashboard uses nothing else.
+ */
+
+export interface RunSummary {
+  runId: string;
+  label: string;
+  status: string;
+  message: string;
+  scheduledFor: string;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  trigger: string;
+  attempt: number;
+}
+
+/** A run with the admin-only fields (null for other roles). */
+export interface RunDetail extends RunSummary {
+  output: string | null;
+  error: string | null;
+}
+
+export interface JobRow {
+  label: string;
+  active: boolean;
+  missing: boolean;
+  source: string;
+  kind: string;
+  schedule: { text: string; timezone: string };
+  nextRunAt: string | null;
+  running: number;
+  lastRun: RunSummary | null;
+}
+
+export interface JobDetail extends JobRow {
+  description: string;
+  callback: string | null;
+  app: string | null;
+  file: string;
+  line: number;
+  timezone: string | null;
+  timeoutMs: number | null;
+  retries: number;
+  overlap: string;
+  kwargs: { key: string; value: unknown }[];
+  nextRuns: string[];
+  activities: { edges: { node: RunDetail }[] };
+}
+
+export interface SchedulerInfo {
+  version: string;
+  instance: string;
+  timezone: string;
+  configPath: string;
+}
+
+const RUN_FIELDS = "runId label status message scheduledFor startedAt endedAt durationMs trigger attempt";
+const JOB_FIELDS = `label active missing source kind schedule { text timezone } nextRunAt running lastRun { ${RUN_FIELDS} }`;
+
+/** Jobs are read a page at a time (the API caps a page); 200 keeps requests small. */
+export const JOBS_PAGE = 200;
+
+export const JOBS = `query Jobs($first: Int!, $after: String) {
+  jobs(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${JOB_FIELDS} } } }
+}`;
+export interface JobsData {
+  jobs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: JobRow }[] };
+}
+
+export const SCHEDULER = `query Scheduler { scheduler { version instance timezone configPath } }`;
+export interface SchedulerData {
+  scheduler: SchedulerInfo;
+}
+
+export const RECENT = `query Recent($first: Int!) { activities(first: $first) { edges { node { ${RUN_FIELDS} } } } }`;
+export interface RecentData {
+  activities: { edges: { node: RunSummary }[] };
+}
+
+export const JOB_ROW = `query JobRow($label: String!) { job(label: $label) { ${JOB_FIELDS} } }`;
+export interface JobRowData {
+  job: JobRow | null;
+}
+
+export const JOB_DETAIL = `query JobDetail($label: String!) {
+  job(label: $label) {
+    ${JOB_FIELDS} description callback app file line timezone timeoutMs retries overlap
+    kwargs { key value } nextRuns(count: 5)
+    activities(first: 20) { edges { node { ${RUN_FIELDS} output error } } }
+  }
+}`;
+export interface JobDetailData {
+  job: JobDetail | null;
+}
+
+export const ACTIVATE = `mutation Activate($label: String!) { activateJob(label: $label) { ${JOB_FIELDS} } }`;
+export const DEACTIVATE = `mutation Deactivate($label: String!) { deactivateJob(label: $label) { ${JOB_FIELDS} } }`;
+export interface ActivateData {
+  activateJob?: JobRow;
+  deactivateJob?: JobRow;
+}
+
+export const RUN_NOW = `mutation RunNow($label: String!) { runJobNow(label: $label) { ${RUN_FIELDS} } }`;
+export interface RunNowData {
+  runJobNow: RunSummary;
+}
+
+export const DISCOVER = `mutation Discover { discoverJobs { added updated missing } }`;
+export interface DiscoverData {
+  discoverJobs: { added: string[]; updated: string[]; missing: string[] };
+}
+
+/**
+ * Admin-only and side-effect free (preview writes nothing): the page asks it
+ * to learn whether to offer the admin tools, as the API has no "who am I".
+ */
+export const EXPORT_PREVIEW = `mutation ExportPreview { exportIni(preview: true) { text } }`;
+export interface ExportData {
+  exportIni: { text: string };
+}
+
+export const ACTIVITY_SUBSCRIPTION = `subscription Activity { activity { ${RUN_FIELDS} } }`;
+export interface ActivityEventData {
+  activity: RunSummary;
+}
+
+export const JOB_CHANGED_SUBSCRIPTION = `subscription JobChanged { jobChanged { label change job { ${JOB_FIELDS} } } }`;
+export interface JobChangedData {
+  jobChanged: { label: string; change: string; job: JobRow | null };
+}
