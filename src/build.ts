@@ -21,6 +21,11 @@ const libsqlNative: BunPlugin = {
 
 const pkg = await Bun.file(new URL("../package.json", import.meta.url)).json();
 
+// The dashboard page (script and styles inlined) is regenerated first, so the
+// binary always embeds the current src/dashboard sources.
+const { writeDashboardAssets } = await import("./dashboard/build-assets.ts");
+await writeDashboardAssets();
+
 const result = await Bun.build({
   entrypoints: [new URL("./main.ts", import.meta.url).pathname],
   // TICKD_OUTFILE lets parallel work build side by side (tests read TICKD_BIN).
