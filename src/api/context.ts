@@ -32,6 +32,8 @@ export interface ActivityReader {
   /** Newest first (startedAt desc, then insertion order desc); `after` is a cursor from a previous page. */
   list(filter: ActivityFilter, first: number, after?: string): Promise<ActivityPage>;
   get(runId: string): Promise<RunRecord | null>;
+  /** How many runs match (all pages); optional. */
+  count?(filter: ActivityFilter): Promise<number>;
   /** The most recent finished-or-running run per label; labels without runs are absent. */
   lastRuns(labels: readonly string[]): Promise<ReadonlyMap<string, RunRecord>>;
   /** Number of recorded runs per status (all time, within retention). */

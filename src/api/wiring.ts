@@ -12,7 +12,7 @@ import { writeFileAtomic } from "../export/atomic.ts";
 import { exportIni } from "../export/index.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Store } from "../store/client.ts";
-import { activityCursor, countsByJobAndStatus, countsByStatus, getActivity, listActivities, lastRuns } from "../store/activity.ts";
+import { activityCursor, countActivities, countsByJobAndStatus, countsByStatus, getActivity, listActivities, lastRuns } from "../store/activity.ts";
 import { getJob, listJobs, setActive, updateSchedule } from "../store/jobs.ts";
 import type { ActivityRow } from "../../schema/db.ts";
 import type { ActivityReader, ApiDeps, StoredJob } from "./context.ts";
@@ -58,6 +58,13 @@ export function activityReader(store: Store): ActivityReader {
       });
       return { items: page.rows.map((row) => ({ run: runFromRow(row), cursor: activityCursor(row) })), hasNextPage: page.hasNextPage };
     },
+    count: (filter) =>
+      countActivities(store, {
+        ...(filter.label !== undefined && { label: filter.label }),
+        ...(filter.statuses !== undefined && { status: filter.statuses }),
+        ...(filter.since !== undefined && { since: filter.since }),
+        ...(filter.until !== undefined && { until: filter.until }),
+      }),
     async get(runId) {
       const row = await getActivity(store, runId);
       return row ? runFromRow(row) : null;

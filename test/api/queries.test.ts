@@ -118,6 +118,12 @@ describe("activities", () => {
     expect(one.body.data!.activity).toEqual({ runId: all[0].runId, label: "nightly report", message: "sent to ops@example.com" });
   });
 
+  test("totalCount counts the matching runs on all pages", async () => {
+    const { body } = await api.gql(`{ activities(first: 1, filter: { label: "nightly report" }) { totalCount edges { cursor } } }`);
+    expect(body.data!.activities.totalCount).toBe(3);
+    expect(body.data!.activities.edges).toHaveLength(1);
+  });
+
   test("since/until bound the start time", async () => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
     const { body } = await api.gql(`query ($s: DateTime) { activities(filter: { since: $s }) { edges { node { runId } } } }`, { s: future });

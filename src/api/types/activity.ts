@@ -62,7 +62,22 @@ interface PageArgs {
 
 /** Shared by Query.activities and Job.activities: forward pages only (first/after). */
 export const ActivityConnectionRef = builder.connectionObject(
-  { type: ActivityRef, name: "ActivityConnection", description: "Runs, newest first." },
+  {
+    type: ActivityRef,
+    name: "ActivityConnection",
+    description: "Runs, newest first.",
+    fields: (t) => ({
+      totalCount: t.int({
+        nullable: true,
+        description: "Runs matching the filter on all pages (one count query; null when the store cannot count).",
+        complexity: 5,
+        resolve: (conn, _args, ctx) => {
+          const { filter } = conn as unknown as { filter: ActivityFilter };
+          return ctx.deps.activities.count ? ctx.deps.activities.count(filter) : null;
+        },
+      }),
+    }),
+  },
   { name: "ActivityEdge" },
 );
 
@@ -76,6 +91,7 @@ export async function resolveActivityConnection(ctx: ApiContext, filter: Activit
   const page = await ctx.deps.activities.list(filter, first, args.after ?? undefined);
   const edges = page.items.map((item) => ({ cursor: item.cursor, node: item.run }));
   return {
+    filter,
     edges,
     pageInfo: {
       hasNextPage: page.hasNextPage,
