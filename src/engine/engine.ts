@@ -18,9 +18,10 @@ import type { Diagnostic, JobSpec } from "../config/types.ts";
 import { TickdError } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
 import type { CompileSchedule, Schedule } from "../schedule/types.ts";
-import { systemClock, type Clock, type TimerHandle } from "./clock.ts";
-import { CLAIM_AHEAD_MS, EARLY_WAKE_MS, MAX_EARLY_WAKE_MS, SPIN_BUDGET_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
-import { sameSchedule, sameSpec } from "./diff.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { CLAIM_AHEAD_MS, EARLY_WAKE_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
+import { Alarm } from "./wake.ts";
+import { planReconcile, type Source } from "./reconcile.ts";
 import { EventHub, silentLogger, type EngineLogger } from "./events.ts";
 import { ShutdownSwitch } from "./execute.ts";
 import { TimerQueue, type QueueEntry } from "./queue.ts";
@@ -127,20 +128,7 @@ class TickEngine implements Engine {
   readonly #shutdown = new ShutdownSwitch();
   readonly #deps: RunnerDeps;
   readonly #reloadSource: EngineOptions["reloadSource"];
-  readonly #maxSleepMs: number;
-  readonly #earlyWakeMs: number;
-  /**
-   * How early the timer is armed now: EARLY_WAKE_MS, raised to how late
-   * timers have recently fired (busy machine), decaying back. 0 disables.
-   */
-  #slackMs = 0;
-  /** Monotonic instant the armed timer should fire at. */
-  #armedMono = 0;
-
-  #timer: TimerHandle | null = null;
-  #armedFor = Infinity;
-  #spentMs = 0;
-  #budgetSince = -Infinity;
+  readonly #alarm: Alarm;
   #lastWall = 0;
   #lastMono = 0;
   /** While true, adding jobs does not re-arm the timer (bulk start/reload). */
@@ -155,9 +143,14 @@ class TickEngine implements Engine {
     this.#compile = options.compile;
     this.#logger = options.logger ?? silentLogger;
     this.#reloadSource = options.reloadSource;
-    this.#maxSleepMs = options.maxSleepMs ?? MAX_SLEEP_MS;
-    this.#earlyWakeMs = options.earlyWakeMs ?? (this.#clock === systemClock ? EARLY_WAKE_MS : 0);
-    this.#slackMs = this.#earlyWakeMs;
+    this.#alarm = new Alarm(
+      this.#clock,
+      {
+        maxSleepMs: options.maxSleepMs ?? MAX_SLEEP_MS,
+        earlyWakeMs: options.earlyWakeMs ?? (this.#clock === systemClock ? EARLY_WAKE_MS : 0),
+      },
+      () => this.#tick(),
+    );
     this.#deps = {
       clock: this.#clock,
       store: this.#store,
@@ -202,8 +195,7 @@ class TickEngine implements Engine {
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     if (this.#stopping.signal.aborted) return;
     this.#stopping.abort();
-    if (this.#timer) this.#clock.clearTimer(this.#timer);
-    this.#timer = null;
+    this.#alarm.clear();
     for (const job of this.#jobs.values()) {
       this.#queue.cancel(job.entry);
       job.entry = null;
@@ -364,7 +356,7 @@ class TickEngine implements Engine {
       job.phase = "claim";
       job.entry = this.#queue.push(at - CLAIM_AHEAD_MS, job);
     }
-    if (!this.#bulk && job.entry.at < this.#armedFor) this.#arm(now);
+    if (!this.#bulk && job.entry.at < this.#alarm.armedFor) this.#arm(now);
   }
 
   #unschedule(job: Job): void {
@@ -390,68 +382,27 @@ class TickEngine implements Engine {
     return claim;
   }
 
-  /**
-   * Watching the clock is worth a little CPU, not a lot: at most
-   * SPIN_BUDGET_MS per second of monotonic time; beyond it the engine relies
-   * on the timer alone until the next second (dense schedules cost no more).
-   */
-  #spinAllowed(mono: number): boolean {
-    if (mono - this.#budgetSince >= 1000) {
-      this.#budgetSince = mono;
-      this.#spentMs = 0;
-    }
-    return this.#spentMs < SPIN_BUDGET_MS;
-  }
-
-  /**
-   * Arm the one timer for the earliest entry. The delay is measured from a
-   * fresh reading, not from the tick's `now`: computing a thousand next
-   * occurrences takes milliseconds, which would otherwise make every timer late.
-   */
+  /** Set the alarm for the earliest entry. */
   #arm(_tickNow: number): void {
     if (this.#stopping.signal.aborted) return;
-    const now = this.#clock.now();
-    const top = this.#queue.peek();
-    if (this.#timer) this.#clock.clearTimer(this.#timer);
-    this.#timer = null;
-    this.#armedFor = Infinity;
-    if (!top) return;
-    const early = this.#spentMs < SPIN_BUDGET_MS ? this.#slackMs : 0;
-    const delay = Math.min(Math.max(0, top.at - now - early), this.#maxSleepMs);
-    this.#armedMono = this.#clock.monotonic() + delay;
-    this.#armedFor = top.at;
-    this.#timer = this.#clock.setTimer(() => this.#tick(), delay);
+    this.#alarm.set(this.#queue.peek()?.at);
   }
 
   #tick(): void {
-    this.#timer = null;
-    this.#armedFor = Infinity;
     let now = this.#clock.now();
     let mono = this.#clock.monotonic();
-    if (this.#earlyWakeMs > 0) {
-      // Learn how late this machine's timers fire, so the next wake is early enough.
-      const lateBy = mono - this.#armedMono;
-      this.#slackMs = Math.min(MAX_EARLY_WAKE_MS, Math.max(this.#earlyWakeMs, lateBy + 1, this.#slackMs * 0.9));
-    }
+    this.#alarm.learn(mono);
     const top = this.#queue.peek();
     // Entries popped before the due instant, so the burst at the instant is
     // only the starts themselves (and the popping warms their objects up).
     const staged: QueueEntry<Job>[] = [];
-    if (top && top.at > now && top.at - now <= this.#slackMs && this.#spinAllowed(mono)) {
+    if (top && this.#alarm.shouldWatch(now, mono, top.at)) {
       for (let entry = this.#queue.peek(); entry && entry.at <= top.at; entry = this.#queue.peek()) {
         this.#queue.pop();
         if (entry.value.phase === "claim") this.#claimPhase(entry.value);
         else staged.push(entry);
       }
-      // Woken early on purpose: watch the clock for the last few
-      // milliseconds. Bounded by monotonic time, in case the wall clock stalls.
-      const began = mono;
-      const limit = mono + this.#slackMs + 1;
-      while (now < top.at && mono < limit) {
-        now = this.#clock.now();
-        mono = this.#clock.monotonic();
-      }
-      this.#spentMs += mono - began;
+      ({ now, mono } = this.#alarm.watch(top.at, now, mono));
     }
     const drift = now - (this.#lastWall + (mono - this.#lastMono));
     this.#lastWall = now;
@@ -559,71 +510,57 @@ class TickEngine implements Engine {
     return n;
   }
 
-  #apply(source: "ini" | "discovered", specs: readonly JobSpec[], diagnostics: readonly Diagnostic[]): ReloadSummary {
+  #apply(source: Source, specs: readonly JobSpec[], diagnostics: readonly Diagnostic[]): ReloadSummary {
     const now = this.#clock.now();
-    const incoming = new Map<string, JobSpec>();
-    for (const spec of specs) if (spec.origin.source === source && !incoming.has(spec.label)) incoming.set(spec.label, spec);
-    // A job whose new section has a problem keeps its previous spec.
-    const troubled = new Set(diagnostics.map((d) => d.label).filter((l): l is string => l !== undefined));
+    const current = new Map([...this.#jobs].map(([label, job]) => [label, job.spec]));
+    const plan = planReconcile(source, current, specs, diagnostics);
     const added: string[] = [];
-    const removed: string[] = [];
     const updated: string[] = [];
-    let unchanged = 0;
     this.#bulk = true;
     try {
-      for (const [label, job] of this.#jobs) {
-        if (job.spec.origin.source !== source) continue;
-        if (!incoming.has(label) && !troubled.has(label)) {
-          this.#unschedule(job);
-          for (const waiting of job.waiting.splice(0)) recordNotStarted(this.#deps, job.spec, waiting.at, waiting.trigger, "not started: the job was removed");
-          this.#jobs.delete(label);
-          removed.push(label);
-          this.#emitChange(label, "removed");
-        }
+      for (const label of plan.remove) {
+        const job = this.#jobs.get(label)!;
+        this.#unschedule(job);
+        for (const waiting of job.waiting.splice(0)) recordNotStarted(this.#deps, job.spec, waiting.at, waiting.trigger, "not started: the job was removed");
+        this.#jobs.delete(label);
+        this.#emitChange(label, "removed");
       }
-      for (const [label, spec] of incoming) {
-        const job = this.#jobs.get(label);
-        if (!job) {
-          const created = this.#addJob(spec);
-          if (!created) continue;
-          this.#scheduleFirst(created, now);
-          added.push(label);
-          this.#emitChange(label, "added");
-          continue;
-        }
-        if (job.spec.origin.source !== source) {
-          this.#logger.log("warn", "job.duplicate", { label, message: `a ${job.spec.origin.source} job already has this label; the ${source} one is ignored` });
-          continue;
-        }
-        if (sameSpec(job.spec, spec)) {
-          job.spec = spec;
-          unchanged++;
-          continue;
-        }
-        const rescheduling = !sameSchedule(job.spec, spec);
+      for (const spec of plan.add) {
+        const job = this.#addJob(spec);
+        if (!job) continue;
+        this.#scheduleFirst(job, now);
+        added.push(spec.label);
+        this.#emitChange(spec.label, "added");
+      }
+      for (const spec of plan.refresh) this.#jobs.get(spec.label)!.spec = spec;
+      for (const label of plan.conflicts) {
+        this.#logger.log("warn", "job.duplicate", { label, message: `a job from the other source already has this label; the ${source} one is ignored` });
+      }
+      for (const { spec, reschedule } of plan.update) {
+        const job = this.#jobs.get(spec.label)!;
         let schedule: Schedule;
         try {
           schedule = this.#compile(spec, this.timezone);
         } catch (error) {
-          this.#logger.log("error", "job.invalid", { label, message: String(error) });
+          this.#logger.log("error", "job.invalid", { label: spec.label, message: String(error) });
           continue;
         }
+        // Running runs keep the spec they started with; only the future changes.
         job.spec = spec;
         job.schedule = schedule;
-        // Running runs keep the spec they started with; only the future changes.
-        if (rescheduling) {
+        if (reschedule) {
           job.active = spec.active;
           this.#unschedule(job);
           this.#scheduleFirst(job, now);
         }
-        updated.push(label);
-        this.#emitChange(label, "updated");
+        updated.push(spec.label);
+        this.#emitChange(spec.label, "updated");
       }
     } finally {
       this.#bulk = false;
     }
     this.#arm(now);
-    return { added, removed, updated, unchanged, diagnostics };
+    return { added, removed: [...plan.remove], updated, unchanged: plan.refresh.length, diagnostics };
   }
 
   #emitChange(label: string, change: JobChange): void {

@@ -5,5 +5,7 @@ export { TimerQueue, type QueueEntry } from "./queue.ts";
 export { runAttempt, capText, describeError, formatMs, TimeoutError, type AttemptInput, type AttemptOutcome } from "./execute.ts";
 export { EventHub, silentLogger, type EngineLogger, type LogLevel, type Listener } from "./events.ts";
 export { runId } from "./runner.ts";
-export { OUTPUT_CAP_BYTES, CLAIM_AHEAD_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
+export { Alarm } from "./wake.ts";
+export { planReconcile, sameSpec, sameSchedule, type ReconcilePlan } from "./reconcile.ts";
+export * from "./constants.ts";
 export type * from "./types.ts";
