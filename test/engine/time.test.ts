@@ -127,3 +127,27 @@ describe("systemClock", () => {
     expect(delays).toEqual([MAX_TIMER_MS, 30 * DAY - MAX_TIMER_MS]);
   });
 });
+
+describe("many jobs", () => {
+  test("1,000 jobs due at the same instant all start at that instant, each recorded once", async () => {
+    const ini = Array.from({ length: 1000 }, (_, i) => `[job ${i}]\ncall = app.noop\nevery = 10 seconds\n`).join("\n");
+    const started: number[] = [];
+    const callbacks = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`job ${i}`, () => void started.push(0)]));
+    h = await harness(ini, { start: T0, callbacks });
+    await h.clock.advance(10_000);
+    expect(started.length).toBe(1000);
+    const rows = await h.rows();
+    expect(rows.length).toBe(1000);
+    expect(rows.every((r) => r.scheduledFor === T0 + 10_000 && r.startedAt === T0 + 10_000 && r.status === "success")).toBe(true);
+  });
+
+  test("5,000 scheduled jobs, none due for an hour, keep exactly one timer and wake once a minute at most", async () => {
+    const ini = Array.from({ length: 5000 }, (_, i) => `[job ${i}]\ncall = app.noop\nevery = ${60 + (i % 60)} minutes\n`).join("\n");
+    h = await harness(ini, { start: T0, callbacks: {} });
+    const before = h.clock.requestedDelays.length;
+    expect(h.clock.pending).toBe(1);
+    await h.clock.advance(59 * 60_000);
+    expect(h.clock.requestedDelays.length - before).toBeLessThanOrEqual(60);
+    expect(await h.rows()).toEqual([]);
+  });
+});
