@@ -65,7 +65,7 @@ export const runJobCommand: Command = {
         io.err(`run-job: no job labelled "${label}" in ${settings.configPath} or among discovered jobs; \`tickd list\` shows the labels`);
         return EXIT.usage;
       }
-      const engine = createEngine({ store, instance, timezone: settings.timezone, compile: compileSchedule, resolve: () => callback });
+      const engine = createEngine({ store, instance, timezone: settings.timezone, workDir: settings.root, compile: compileSchedule, resolve: () => callback });
       const run = await engine.runOnce(spec);
       await engine.stop({ graceMs: 0 });
       printRun(run, io);

@@ -57,6 +57,8 @@ export interface EngineOptions {
    * clock does not move while watched).
    */
   readonly earlyWakeMs?: number;
+  /** Working folder of command jobs; the service passes --root. Default: the process's. */
+  readonly workDir?: string;
   /** Path shown by the API. Default "". */
   readonly configPath?: string;
   /** Re-read the job file (reload/SIGHUP). Without it, reload() only reports. */
@@ -129,6 +131,7 @@ class TickEngine implements Engine {
   readonly #deps: RunnerDeps;
   readonly #reloadSource: EngineOptions["reloadSource"];
   readonly #alarm: Alarm;
+  #stopped: Promise<void> = Promise.resolve();
   #lastWall = 0;
   #lastMono = 0;
   /** While true, adding jobs does not re-arm the timer (bulk start/reload). */
@@ -161,6 +164,7 @@ class TickEngine implements Engine {
       resolve: options.resolve,
       shutdown: this.#shutdown,
       stopping: this.#stopping.signal,
+      ...(options.workDir !== undefined && { cwd: options.workDir }),
       onLog: (label, line) => this.#logger.log("info", "job.log", { label, line }),
     };
   }
@@ -193,7 +197,16 @@ class TickEngine implements Engine {
   }
 
   async stop(options: { graceMs?: number } = {}): Promise<void> {
-    if (this.#stopping.signal.aborted) return;
+    if (this.#stopping.signal.aborted) {
+      // A second stop without grace (the operator pressed Ctrl-C again): abort now.
+      if (options.graceMs === 0) this.#shutdown.abort();
+      return this.#stopped;
+    }
+    this.#stopped = this.#stop(options);
+    return this.#stopped;
+  }
+
+  async #stop(options: { graceMs?: number }): Promise<void> {
     this.#stopping.abort();
     this.#alarm.clear();
     for (const job of this.#jobs.values()) {

@@ -26,6 +26,8 @@ export interface AttemptInput {
   /** Thrown by the engine at shutdown (after the grace period). */
   readonly shutdown: Pick<ShutdownSwitch, "aborted" | "onAbort">;
   readonly clock: Clock;
+  /** Working folder of command jobs (the project root). Default: the process's. */
+  readonly cwd?: string;
   /** Each ctx.log line, as it is written (the engine logs it). */
   readonly onLog?: (label: string, line: string) => void;
 }
@@ -154,18 +156,19 @@ function invoke(input: AttemptInput, ctx: JobContext): unknown {
       return input.callback(isEmpty(kwargs) ? {} : { ...kwargs }, ctx);
     }
     case "command":
-      return runCommand(target.command, ctx);
+      return runCommand(target.command, ctx, input.cwd);
     case "url":
       return runUrl(target.url, target.method, ctx);
   }
 }
 
 /** A shell command through /bin/sh: stdout+stderr captured, non-zero exit is a failure. */
-function runCommand(command: string, ctx: JobContext): Promise<Result> {
+function runCommand(command: string, ctx: JobContext, cwd: string | undefined): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn("/bin/sh", ["-c", command], {
       // Its own process group, so a timeout kills the whole pipeline, not just sh.
       detached: true,
+      cwd,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
         ...process.env,

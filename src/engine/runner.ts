@@ -23,6 +23,8 @@ export interface RunnerDeps {
   readonly shutdown: ShutdownSwitch;
   /** Aborted as soon as shutdown begins: no new attempt starts, waits end. */
   readonly stopping: AbortSignal;
+  /** Working folder of command jobs. */
+  readonly cwd?: string;
   /** Where ctx.log lines go besides the output (the log). */
   readonly onLog: (label: string, line: string) => void;
 }
@@ -69,7 +71,7 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
   const startedAt = deps.clock.now();
   const callback = spec.target.kind === "call" ? deps.resolve(spec) : undefined;
   // The callback starts inside this call, synchronously.
-  const outcome = runAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, onLog: deps.onLog });
+  const outcome = runAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, onLog: deps.onLog });
   // The record is made and written from the microtask queue, after the whole
   // burst of due jobs has started; the finished record comes later still
   // (runAttempt settles no earlier than the microtask after this one).

@@ -113,6 +113,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       instance,
       timezone: zone,
       configPath: settings.configPath,
+      workDir: settings.root,
       compile: compileSchedule,
       resolve,
       logger,
@@ -160,12 +161,19 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     let resolveDone: (code: number) => void = () => {};
     const done = new Promise<number>((r) => (resolveDone = r));
     let stopping: Promise<number> | null = null;
+    let finished = false;
     const unsubscribe: Array<() => void> = [];
     const shutdown = (reason: string): Promise<number> => {
+      if (stopping) {
+        if (finished) return stopping;
+        // A second TERM/INT while draining: stop waiting, abort the runs now.
+        logger.warn("shutdown.now", { reason, message: "second signal: aborting running jobs without waiting for the grace period" });
+        void engine.stop({ graceMs: 0 });
+        return stopping;
+      }
       stopping ??= (async () => {
         logger.info("shutdown", { reason, graceMs: settings.graceMs, running: engine.jobs().reduce((n, j) => n + j.running, 0) });
         clearInterval(pruneTimer);
-        unsubscribe.forEach((off) => off());
         let code = 0;
         try {
           await engine.stop({ graceMs: settings.graceMs });
@@ -184,6 +192,9 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
           logger.error("store.close.failed", { message: String(error) });
           code = 1;
         }
+        // Handlers stay until here, so a second signal aborts instead of killing the process.
+        unsubscribe.forEach((off) => off());
+        finished = true;
         logger.info("stopped", { code });
         resolveDone(code);
         return code;

@@ -84,6 +84,7 @@ export async function harness(ini: string, options: HarnessOptions): Promise<Har
     resolve: (spec) => callbacks[spec.label],
     random: options.random,
     maxSleepMs: options.maxSleepMs,
+    workDir: temp.dir,
     reloadSource: async () => ({ jobs: parse(current), diagnostics: [] }),
   });
   const events: EngineEvent[] = [];

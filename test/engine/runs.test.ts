@@ -94,3 +94,22 @@ describe("runs and their records", () => {
     expect(runEvents[0]!.run.runId).toBe(runEvents[1]!.run.runId);
   });
 });
+
+describe("command jobs and timeouts", () => {
+  test("a command past its timeout is recorded as timeout and its whole process group is killed", async () => {
+    const { readFileSync, existsSync } = await import("node:fs");
+    const pathMod = await import("node:path");
+    h = await harness("[slow]\ncommand = echo $$ > pid; sleep 30; echo done > finished\nevery = 1 minute\ntimeout = 1 second\n", { start: T0 });
+    // Commands run in the engine's work folder (the project root; here the temp folder).
+    const pidFile = pathMod.join(h.dir, "pid");
+    await h.clock.advance(60_000);
+    for (let i = 0; i < 100 && !existsSync(pidFile); i++) await Bun.sleep(10);
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    await h.clock.advance(1_000);
+    for (let i = 0; i < 100 && (await h.rows("slow"))[0]?.status === "running"; i++) await Bun.sleep(10);
+    expect((await h.rows("slow"))[0]).toMatchObject({ status: "timeout", message: "timed out after 1 s" });
+    await Bun.sleep(100);
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(existsSync(pathMod.join(h.dir, "finished"))).toBe(false);
+  });
+});

@@ -85,7 +85,7 @@ describe("startService", () => {
     service = undefined;
     const { createClient } = await import("@libsql/client");
     const client = createClient({ url: dbUrl });
-    const rows = (await client.execute("SELECT status, message FROM activity")).rows.map((r) => ({ ...r }));
+    const rows: unknown[] = (await client.execute("SELECT status, message FROM activity")).rows.map((r) => ({ status: r.status, message: r.message }));
     client.close();
     expect(rows).toEqual([{ status: "error", message: "aborted at shutdown" }]);
     const names = p.events().map((e) => e.event);
@@ -141,5 +141,23 @@ describe("startService", () => {
     await expect(startService({ ...p.settings, configPath: path.join(p.dir, "config", "missing.ini") }, { signals: new ManualSignals(), logger: p.logger })).rejects.toMatchObject({
       code: "config-missing",
     });
+  });
+});
+
+describe("a second signal", () => {
+  test("SIGINT twice: the second aborts running jobs at once instead of waiting out the grace period", async () => {
+    const p = project("[stuck]\ncall = app.jobs.hang\nevery = 1 hour\n");
+    const signals = new ManualSignals();
+    service = await startService({ ...p.settings, graceMs: 60_000 }, { signals, logger: p.logger });
+    const run = service.engine.runNow("stuck");
+    await Bun.sleep(20);
+    const began = performance.now();
+    signals.send("SIGINT");
+    await Bun.sleep(50);
+    signals.send("SIGINT");
+    expect(await service.done).toBe(0);
+    expect(performance.now() - began).toBeLessThan(5_000);
+    expect(await run).toMatchObject({ status: "error", message: "aborted at shutdown" });
+    expect(p.events().some((e) => e.event === "shutdown.now")).toBe(true);
   });
 });
