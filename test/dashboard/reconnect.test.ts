@@ -1,0 +1,56 @@
+/**
+ * The server goes away under an open page (stopped, started again on the same
+ * port with the same database): the page says so, reconnects by itself,
+ * reloads what it missed, and is live again.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Browser } from "playwright-core";
+import { tickd as cli } from "../helpers/binary.ts";
+import { eventually, freePort, graphql, launchBrowser, openPage, project, startTickd, type Instance, type Project } from "./harness.ts";
+
+let proj: Project;
+let tickd: Instance;
+let browser: Browser;
+
+beforeAll(async () => {
+  proj = project();
+  browser = await launchBrowser();
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await tickd?.stop();
+  proj?.cleanup();
+});
+
+describe("the dashboard when the server restarts", () => {
+  test("shows the connection lost, reconnects once the server is back, and shows runs live again", async () => {
+    const port = await freePort();
+    tickd = await startTickd(proj, port);
+    const { page, problems } = await openPage(browser, `${tickd.url}/`);
+    const conn = page.locator("#conn-text");
+    await eventually(() => conn.textContent(), (v) => expect(v).toBe("Live"), 10_000);
+    await eventually(() => page.locator("#jobs-body tr").count(), (v) => expect(v).toBe(3));
+
+    await tickd.stop();
+    await eventually(() => conn.textContent(), (v) => expect(v).toMatch(/^Connection lost — reconnecting/), 10_000);
+    expect(await page.locator("#conn").getAttribute("data-state")).toBe("lost");
+
+    // While it is down, a run is recorded (tickd run-job) that the page cannot hear about...
+    const runJob = await cli(["run-job", "disk check", "--config", proj.config], { cwd: proj.dir, env: { TZ: "UTC" } });
+    expect(runJob.code).toBe(1);
+    tickd = await startTickd(proj, port);
+    const latest = await graphql<{ activities: { edges: { node: { runId: string; label: string } }[] } }>(tickd.url, `{ activities(first: 1) { edges { node { runId label } } } }`);
+    const missed = latest.activities.edges[0]!.node;
+    expect(missed.label).toBe("disk check");
+    // ...so on reconnecting the page reloads, and the run is there.
+    await eventually(() => conn.textContent(), (v) => expect(v).toBe("Live"), 15_000);
+    await eventually(() => page.locator(`#feed > li[data-run-id="${missed.runId}"] .item-msg`).textContent(), (v) => expect(v).toBe("disk 97% full on /var"), 5000);
+
+    // And it is live: a new run arrives through the fresh subscription.
+    const live = await graphql<{ runJobNow: { runId: string } }>(tickd.url, `mutation { runJobNow(label: "newsletter") { runId } }`);
+    await eventually(() => page.locator("#feed > li").first().getAttribute("data-run-id"), (v) => expect(v).toBe(live.runJobNow.runId), 5000);
+    expect(await page.locator("#feed > li").first().locator(".item-msg").textContent()).toBe("sent to subscribers");
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
