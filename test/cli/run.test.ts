@@ -266,3 +266,28 @@ describe("tickd run start-up errors", () => {
     for (const flag of ["--listen", "--tokens", "--no-api", "--keep", "--grace", "--instance", "--apps", "--module-name", "--log-format"]) expect(r.stdout).toContain(flag);
   });
 });
+
+describe("tickd run with the API", () => {
+  test("serves /healthz on the --listen address, reloads on SIGHUP, and exits 0 on SIGTERM", async () => {
+    const p = project("[ok]\ncall = app.jobs.ok\nevery = 1 hour\n");
+    try {
+      const proc = Bun.spawn([BINARY, "run", "--listen", "127.0.0.1:0", "--log-format", "json"], { cwd: p.dir, stdout: "pipe", stderr: "pipe" });
+      const s = await started(proc);
+      const listening = s
+        .log()
+        .split("\n")
+        .filter((l) => l.includes('"api.listening"'))
+        .map((l) => JSON.parse(l) as { url: string })[0]!;
+      const health = await fetch(`${listening.url}/healthz`);
+      expect(health.status).toBe(200);
+      writeFileSync(path.join(p.dir, "config", "scheduler.ini"), "[ok]\ncall = app.jobs.ok\nevery = 1 hour\n\n[more]\ncall = app.jobs.ok\nevery = 2 hours\n");
+      proc.kill("SIGHUP");
+      for (let i = 0; i < 100 && !s.log().includes('"event":"reloaded"'); i++) await Bun.sleep(20);
+      expect(s.log()).toContain('"event":"reloaded","added":"more"');
+      proc.kill("SIGTERM");
+      expect(await proc.exited).toBe(0);
+    } finally {
+      p.cleanup();
+    }
+  }, 30_000);
+});
