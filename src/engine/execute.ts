@@ -3,7 +3,9 @@
  * request, raced against its timeout and the engine's shutdown signal.
  * Only node: modules and web APIs here, so the engine runs on Deno 2 too.
  */
+import { Buffer } from "node:buffer";
 import { spawn } from "node:child_process";
+import process from "node:process";
 import type { JobSpec } from "../config/types.ts";
 import { Result, STATUS, type Callback, type JobContext, type Status } from "../sdk/index.ts";
 import type { Clock, TimerHandle } from "./clock.ts";

@@ -4,6 +4,7 @@
  * per line (time, level, event, label, status, durationMs, scheduledFor,
  * lateMs, ...) for log shippers.
  */
+import process from "node:process";
 import type { EngineLogger, LogLevel } from "../engine/events.ts";
 import type { EngineEvent, RunRecord } from "../engine/types.ts";
 

@@ -7,6 +7,7 @@
  * file exits 2 without side effects), and the API binds before the engine
  * starts (a taken port fails start-up before any job runs).
  */
+import process from "node:process";
 import os from "node:os";
 import { resolveCallback, resolveJobCallbacks } from "../callbacks/index.ts";
 import { loadJobFile } from "../config/load.ts";

@@ -2,6 +2,7 @@
  * The process-signal seam: the service asks for SIGTERM/SIGINT/SIGHUP through
  * this, so tests drive shutdown and reload without signalling themselves.
  */
+import process from "node:process";
 export type ServiceSignal = "SIGTERM" | "SIGINT" | "SIGHUP";
 
 export interface SignalSource {
