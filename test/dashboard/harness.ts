@@ -153,7 +153,12 @@ export async function openPage(browser: Browser, url: string, viewport = { width
   page.on("console", (message) => {
     if (message.type() === "error" && /Content Security Policy|Refused/.test(message.text())) problems.push(`console: ${message.text()}`);
   });
-  await page.goto(url);
+  // Fail within seconds, not playwright's default 30 s, when something is missing.
+  page.setDefaultTimeout(5000);
+  const response = await page.goto(url);
+  if (response?.status() !== 200) {
+    throw new Error(`GET ${url} answered ${response?.status()} instead of the dashboard: does the binary pass dashboardHandler (src/dashboard) to startApi?`);
+  }
   return { page, problems };
 }
 
