@@ -95,6 +95,9 @@ export async function runContender(
     if (out.code !== 0) return { ok: false, error: `exited ${out.code} after printing a result: ${out.stderr.trim().slice(-300)}`, wallMs };
     return { ok: true, result, wallMs };
   } catch (e) {
+    if (/heap out of memory|MemoryError/.test(out.stderr)) {
+      return { ok: false, error: `ran out of memory (exit ${out.code}): the runtime's heap limit was reached before the result`, wallMs };
+    }
     const detail = out.stderr.trim().split("\n").slice(-3).join(" | ");
     return { ok: false, error: `exit ${out.code}: ${(e as Error).message}${detail ? `; stderr: ${detail}` : ""}`, wallMs };
   }
