@@ -76,8 +76,8 @@ export class Feed {
     return h(
       "li",
       { class: `item status-${statusWord(run.status)}${bad ? " bad" : ""}${fresh ? " fresh" : ""}`, "data-run-id": run.runId },
-      h("span", { class: "item-head" }, statusBadge(run.status), label, h("span", { class: "meta" }, `${clockTime(run.endedAt ?? run.startedAt, now)} · ${duration(run.durationMs)}${trigger}`)),
-      h("span", { class: "item-msg", title: run.message }, run.message || (bad ? "(no message)" : "")),
+      h("span", { class: "item-head" }, statusBadge(run.status), label, h("time", { class: "meta", datetime: run.endedAt ?? run.startedAt }, clockTime(run.endedAt ?? run.startedAt, now))),
+      h("span", { class: "item-line" }, h("span", { class: "item-msg", title: run.message }, run.message || (bad ? "(no message)" : "")), h("span", { class: "meta" }, `${duration(run.durationMs)}${trigger}`)),
     );
   }
 }
