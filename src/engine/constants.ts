@@ -39,5 +39,8 @@ export const EARLY_WAKE_MS = 4;
 /** On a busy machine timers fire later; the engine wakes up to this much early (learned, decaying). */
 export const MAX_EARLY_WAKE_MS = 15;
 
-/** Most CPU spent watching the clock per second (see EARLY_WAKE_MS): 2% of a core. */
-export const SPIN_BUDGET_MS = 20;
+/** Upper bound of the lead for preparing an instant's runs (10,000 jobs due together). */
+export const MAX_PREP_LEAD_MS = 100;
+
+/** Most CPU spent watching the clock per second (see EARLY_WAKE_MS): 3% of a core. */
+export const SPIN_BUDGET_MS = 30;

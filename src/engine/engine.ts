@@ -23,7 +23,7 @@ import { CLAIM_AHEAD_MS, EARLY_WAKE_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOW
 import { Alarm } from "./wake.ts";
 import { planReconcile, type Source } from "./reconcile.ts";
 import { EventHub, silentLogger, type EngineLogger } from "./events.ts";
-import { ShutdownSwitch } from "./execute.ts";
+import { ShutdownSwitch, StartGate } from "./execute.ts";
 import { TimerQueue, type QueueEntry } from "./queue.ts";
 import { recordNotStarted, runOccurrence, sleep, type RunnerDeps } from "./runner.ts";
 import type { EngineEvent, EngineStore, JobChange, JobState, ReloadSummary, RunRecord, SchedulerControl, Trigger } from "./types.ts";
@@ -164,6 +164,7 @@ class TickEngine implements Engine {
       resolve: options.resolve,
       shutdown: this.#shutdown,
       stopping: this.#stopping.signal,
+      gate: null,
       ...(options.workDir !== undefined && { cwd: options.workDir }),
       onLog: (label, line) => this.#logger.log("info", "job.log", { label, line }),
     };
@@ -405,29 +406,13 @@ class TickEngine implements Engine {
     let now = this.#clock.now();
     let mono = this.#clock.monotonic();
     this.#alarm.learn(mono);
-    const top = this.#queue.peek();
-    // Entries popped before the due instant, so the burst at the instant is
-    // only the starts themselves (and the popping warms their objects up).
-    const staged: QueueEntry<Job>[] = [];
-    if (top && this.#alarm.shouldWatch(now, mono, top.at)) {
-      for (let entry = this.#queue.peek(); entry && entry.at <= top.at; entry = this.#queue.peek()) {
-        this.#queue.pop();
-        if (entry.value.phase === "claim") this.#claimPhase(entry.value);
-        else staged.push(entry);
-      }
-      ({ now, mono } = this.#alarm.watch(top.at, now, mono));
-    }
     const drift = now - (this.#lastWall + (mono - this.#lastMono));
-    this.#lastWall = now;
-    this.#lastMono = mono;
     // After a forward jump (suspend, NTP step) occurrences inside the jump
     // were missed, not merely late; they follow the job's catchup policy.
     const jumped = drift > JUMP_TOLERANCE_MS;
     if (jumped) this.#logger.log("warn", "clock.jump", { direction: "forward", ms: Math.round(drift) });
     else if (drift < -JUMP_TOLERANCE_MS) this.#logger.log("warn", "clock.jump", { direction: "backward", ms: Math.round(-drift), message: "nothing runs twice; jobs wait for their next occurrence" });
 
-    // Start every due run as it is popped, before any schedule arithmetic:
-    // lateness counts.
     const due: Job[] = [];
     const start = (job: Job) => {
       job.entry = null;
@@ -438,11 +423,36 @@ class TickEngine implements Engine {
       else if (job.spec.catchup === "once") this.#fire(job, at, "catchup");
       else this.#logger.log("info", "run.missed", { label: job.spec.label, scheduledFor: at, message: "missed while the clock jumped; catchup = skip" });
     };
-    for (const entry of staged) {
-      if (entry.at <= now) start(entry.value);
-      // The clock watch gave up (wall clock stalled): back into the queue.
-      else entry.value.entry = this.#queue.push(entry.at, entry.value);
+
+    const top = this.#queue.peek();
+    if (top && this.#alarm.shouldWatch(now, mono, top.at)) {
+      // Woken a little early on purpose: prepare every run of the coming
+      // instant now (claims, overlap, contexts), watch the clock, and start
+      // them all at the instant. Nothing else can run in between: this is
+      // one synchronous stretch.
+      const gate = new StartGate();
+      this.#deps.gate = gate;
+      try {
+        for (let entry = this.#queue.peek(); entry && entry.at <= top.at; entry = this.#queue.peek()) {
+          this.#queue.pop();
+          if (entry.value.phase === "claim") this.#claimPhase(entry.value);
+          else start(entry.value);
+        }
+      } finally {
+        this.#deps.gate = null;
+      }
+      const prepared = this.#clock.monotonic();
+      this.#alarm.prepared(prepared - mono);
+      ({ now, mono } = this.#alarm.watch(top.at, this.#clock.now(), prepared));
+      if (now >= top.at) gate.open(now);
+      // The watch gave up (the wall clock stalled or stepped back): open at the instant.
+      else this.#clock.setTimer(() => gate.open(this.#clock.now()), top.at - now);
     }
+    this.#lastWall = now;
+    this.#lastMono = mono;
+
+    // Start every due run as it is popped, before any schedule arithmetic:
+    // lateness counts.
     for (let entry = this.#queue.peek(); entry && entry.at <= now; entry = this.#queue.peek()) {
       this.#queue.pop();
       if (entry.value.phase === "claim") this.#claimPhase(entry.value);
@@ -476,7 +486,10 @@ class TickEngine implements Engine {
     if (claim.granted === true) this.#admit(job, at, trigger);
     else if (claim.granted === undefined) {
       void claim.promise.then((granted) => {
-        if (granted && !this.#stopping.signal.aborted) this.#admit(job, at, trigger);
+        // Never before the instant, should the claim settle early.
+        const early = at - this.#clock.now();
+        if (granted && !this.#stopping.signal.aborted && early > 0) this.#clock.setTimer(() => this.#admit(job, at, trigger), early);
+        else if (granted && !this.#stopping.signal.aborted) this.#admit(job, at, trigger);
         else if (!granted) this.#logger.log("debug", "claim.refused", { label: job.spec.label, scheduledFor: at });
       });
     } else this.#logger.log("debug", "claim.refused", { label: job.spec.label, scheduledFor: at });

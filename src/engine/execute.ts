@@ -28,6 +28,8 @@ export interface AttemptInput {
   /** Thrown by the engine at shutdown (after the grace period). */
   readonly shutdown: Pick<ShutdownSwitch, "aborted" | "onAbort">;
   readonly clock: Clock;
+  /** When set, the callback waits for this gate to open instead of starting now. */
+  readonly gate?: StartGate | null;
   /** Working folder of command jobs (the project root). Default: the process's. */
   readonly cwd?: string;
   /** Each ctx.log line, as it is written (the engine logs it). */
@@ -59,17 +61,26 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       input.onLog?.(spec.label, line);
     },
   };
-  // Started synchronously, so a job due now starts now (no await before it).
-  let work: Promise<unknown>;
-  try {
-    work = Promise.resolve(invoke(input, ctx));
-  } catch (error) {
-    work = Promise.reject(error);
+  let work!: Promise<unknown>;
+  const begin = () => {
+    try {
+      work = Promise.resolve(invoke(input, ctx));
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+  };
+  if (input.gate) {
+    // Prepared ahead of its instant: the engine opens the gate when it comes.
+    input.gate.hold(begin);
+    await input.gate.opened;
+  } else {
+    // Started synchronously, so a job due now starts now (no await before it).
+    begin();
+    // Everything else waits for the microtask queue: when the engine starts a
+    // burst of due jobs in one loop, every callback starts before any of this
+    // bookkeeping runs, so the thousandth job is not late by the other 999's.
+    await undefined;
   }
-  // Everything else waits for the microtask queue: when the engine starts a
-  // burst of due jobs in one loop, every callback starts before any of this
-  // bookkeeping runs, so the thousandth job is not late by the other 999's.
-  await undefined;
   const abort = (reason: Error) => {
     controller ??= new AbortController();
     controller.abort(reason);
@@ -116,6 +127,30 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   if (value === undefined || value === null) return outcome(STATUS.success, "", lines, "", "");
   // Not a Result: still a success (the callback returned), keep what it said.
   return outcome(STATUS.success, "", lines, typeof value === "string" ? value : inspect(value), "");
+}
+
+/**
+ * Runs prepared ahead of their due instant (context built, records planned)
+ * wait here; `open` starts them all in one tight loop, so the instant itself
+ * costs only the callbacks' own starts.
+ */
+export class StartGate {
+  readonly #starts: Array<() => void> = [];
+  #resolve: () => void = () => {};
+  readonly opened: Promise<void> = new Promise((resolve) => (this.#resolve = resolve));
+  /** The instant the gate opened: every run it held started then. */
+  openedAt = 0;
+  get size(): number {
+    return this.#starts.length;
+  }
+  hold(start: () => void): void {
+    this.#starts.push(start);
+  }
+  open(at: number): void {
+    this.openedAt = at;
+    for (const start of this.#starts) start();
+    this.#resolve();
+  }
 }
 
 /**

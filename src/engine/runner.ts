@@ -8,7 +8,7 @@ import type { JobSpec } from "../config/types.ts";
 import { STATUS, type Callback } from "../sdk/index.ts";
 import type { Clock } from "./clock.ts";
 import type { EventHub, EngineLogger } from "./events.ts";
-import { runAttempt, type ShutdownSwitch } from "./execute.ts";
+import { runAttempt, type ShutdownSwitch, type StartGate } from "./execute.ts";
 import type { EngineStore, RunRecord, Trigger } from "./types.ts";
 
 export interface RunnerDeps {
@@ -23,6 +23,8 @@ export interface RunnerDeps {
   readonly shutdown: ShutdownSwitch;
   /** Aborted as soon as shutdown begins: no new attempt starts, waits end. */
   readonly stopping: AbortSignal;
+  /** Set by the engine while it prepares the runs of a coming instant. */
+  gate: StartGate | null;
   /** Working folder of command jobs. */
   readonly cwd?: string;
   /** Where ctx.log lines go besides the output (the log). */
@@ -68,20 +70,21 @@ async function retry(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, firs
 }
 
 function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attempt: number, trigger: Trigger): Promise<RunRecord> {
-  const startedAt = deps.clock.now();
+  const gate = deps.gate;
+  const startedAt = gate ? 0 : deps.clock.now();
   const callback = spec.target.kind === "call" ? deps.resolve(spec) : undefined;
-  // The callback starts inside this call, synchronously.
-  const outcome = runAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, onLog: deps.onLog });
+  // The callback starts inside this call, synchronously — or when the gate opens.
+  const outcome = runAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog: deps.onLog });
   // The record is made and written from the microtask queue, after the whole
   // burst of due jobs has started; the finished record comes later still
   // (runAttempt settles no earlier than the microtask after this one).
   let started: RunRecord | undefined;
-  queueMicrotask(() => {
+  const record = () => {
     started = {
       runId: runId(deps.instance, spec.label, scheduledFor, attempt),
       label: spec.label,
       scheduledFor,
-      startedAt,
+      startedAt: gate ? gate.openedAt : startedAt,
       status: STATUS.running,
       message: "",
       output: "",
@@ -92,7 +95,9 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
     };
     deps.store.started(started);
     deps.events.emit({ type: "run.started", run: started });
-  });
+  };
+  if (gate) void gate.opened.then(record);
+  else queueMicrotask(record);
   return outcome.then((result) => {
     const finished: RunRecord = { ...started!, ...result, endedAt: deps.clock.now() };
     deps.store.finished(finished);
@@ -103,7 +108,8 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
 
 /** A run that never started (skipped by overlap, dropped at shutdown): one finished record. */
 export function recordNotStarted(deps: Pick<RunnerDeps, "clock" | "store" | "events" | "instance">, spec: JobSpec, scheduledFor: number, trigger: Trigger, message: string): RunRecord {
-  const now = deps.clock.now();
+  // Decided up to a few ms ahead of the instant (see StartGate); never dated before it.
+  const now = Math.max(deps.clock.now(), scheduledFor);
   const record: RunRecord = {
     runId: runId(deps.instance, spec.label, scheduledFor, 1),
     label: spec.label,

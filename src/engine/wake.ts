@@ -6,13 +6,16 @@
  *
  * - The slack starts at `earlyWakeMs`, rises to how late timers have
  *   recently fired (+1 ms), and decays back by 10% per wake.
+ * - On top of it comes the time the engine needs to prepare the runs of an
+ *   instant (thousands of jobs due together take milliseconds), learned the
+ *   same way.
  * - Watching costs at most SPIN_BUDGET_MS per second of monotonic time;
  *   beyond it the timer alone decides until the next second.
  * - The longest sleep is `maxSleepMs`, so a wall-clock jump is noticed even
  *   when the next job is days away.
  */
 import type { Clock, TimerHandle } from "./clock.ts";
-import { MAX_EARLY_WAKE_MS, SPIN_BUDGET_MS } from "./constants.ts";
+import { MAX_EARLY_WAKE_MS, MAX_PREP_LEAD_MS, SPIN_BUDGET_MS } from "./constants.ts";
 
 export class Alarm {
   readonly #clock: Clock;
@@ -25,6 +28,12 @@ export class Alarm {
   /** Monotonic instant the armed timer should fire at. */
   #armedMono = 0;
   #slackMs: number;
+  /**
+   * How long preparing the runs of an instant took lately (decaying max).
+   * Starts high, so even the first burst after start is prepared in time;
+   * it settles to the measured cost within a few wakes.
+   */
+  #prepMs: number;
   #spentMs = 0;
   #budgetSince = -Infinity;
 
@@ -33,6 +42,7 @@ export class Alarm {
     this.#maxSleepMs = options.maxSleepMs;
     this.#earlyWakeMs = options.earlyWakeMs;
     this.#slackMs = options.earlyWakeMs;
+    this.#prepMs = options.earlyWakeMs > 0 ? MAX_EARLY_WAKE_MS : 0;
     this.#onWake = onWake;
   }
 
@@ -50,7 +60,7 @@ export class Alarm {
     this.clear();
     if (at === undefined) return;
     const now = this.#clock.now();
-    const early = this.#spentMs < SPIN_BUDGET_MS ? this.#slackMs : 0;
+    const early = this.#spentMs < SPIN_BUDGET_MS ? this.#lead() : 0;
     const delay = Math.min(Math.max(0, at - now - early), this.#maxSleepMs);
     this.#armedMono = this.#clock.monotonic() + delay;
     this.#armedFor = at;
@@ -74,9 +84,22 @@ export class Alarm {
     this.#slackMs = Math.min(MAX_EARLY_WAKE_MS, Math.max(this.#earlyWakeMs, lateBy + 1, this.#slackMs * 0.9));
   }
 
+  /** How long preparing an instant's runs took; the next wake comes that much earlier. */
+  prepared(ms: number): void {
+    if (this.#earlyWakeMs <= 0) return;
+    // Half again the measured time as margin; an overestimate decays fast,
+    // because the excess is spent watching the clock.
+    this.#prepMs = Math.min(MAX_PREP_LEAD_MS, Math.max(ms * 1.5, this.#prepMs * 0.6));
+  }
+
+  /** How far ahead of an instant to wake: timer lateness plus preparation. */
+  #lead(): number {
+    return this.#slackMs + this.#prepMs;
+  }
+
   /** True when `at` is close enough to watch the clock for, and the budget allows. */
   shouldWatch(now: number, mono: number, at: number): boolean {
-    if (!(at > now && at - now <= this.#slackMs)) return false;
+    if (!(at > now && at - now <= this.#lead())) return false;
     if (mono - this.#budgetSince >= 1000) {
       this.#budgetSince = mono;
       this.#spentMs = 0;
@@ -90,7 +113,7 @@ export class Alarm {
    */
   watch(at: number, now: number, mono: number): { now: number; mono: number } {
     const began = mono;
-    const limit = mono + this.#slackMs + 1;
+    const limit = mono + this.#lead() + 1;
     while (now < at && mono < limit) {
       now = this.#clock.now();
       mono = this.#clock.monotonic();
