@@ -53,6 +53,8 @@ export function bestOf(values: readonly (number | null)[]): number | null {
   return present.length === 0 ? null : Math.min(...present);
 }
 
+const unrankedCell = (value: number | null): string => (value === null ? "–" : `${fmt(value)} †`);
+
 type Metric = { head: string; get: (r: PeerResult) => number | null };
 
 export const cpuPerSecond = (r: PeerResult): number => r.cpu_ms / r.duration_s;
@@ -89,7 +91,9 @@ export function workloadTable(w: WorkloadResults): string {
       continue;
     }
     const r = run.result;
-    const cells = metrics.map((m, i) => withRatio(m.get(r), bests[i] ?? null));
+    // Lateness of a contender that skipped runs is shown but not ranked (†).
+    const unranked = w.kind !== "idle" && !complete(run);
+    const cells = metrics.map((m, i) => (unranked && i < 3 ? unrankedCell(m.get(r)) : withRatio(m.get(r), bests[i] ?? null)));
     const fired = w.kind === "idle" ? [] : [`${r.fired.toLocaleString("en-US")} / ${r.expected.toLocaleString("en-US")}${r.fired < r.expected ? ` (${((100 * r.fired) / Math.max(1, r.expected)).toFixed(1)} %)` : ""}`];
     lines.push(`| ${run.contender === "tickd" ? "**tickd**" : run.contender} | ${run.runtime} | ${[...fired, ...cells].join(" | ")} |`);
   }
@@ -98,7 +102,10 @@ export function workloadTable(w: WorkloadResults): string {
 
 function sortKey(w: WorkloadResults, run: ContenderRun): number {
   if (!run.ok || !run.result) return Number.POSITIVE_INFINITY;
-  return w.kind === "idle" ? cpuPerSecond(run.result) + run.result.rss_mb / 1000 : (run.result.late_ms.p99 ?? Number.MAX_VALUE);
+  if (w.kind === "idle") return cpuPerSecond(run.result) + run.result.rss_mb / 1000;
+  // Contenders that skipped runs come after every one that did not.
+  const skipped = run.result.fired < run.result.expected ? 1e9 : 0;
+  return skipped + (run.result.late_ms.p99 ?? 1e8);
 }
 
 const escape = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -113,7 +120,7 @@ export function markdownReport(b: BenchResults): string {
   out.push(`Machine: ${machineLine(b.machine)}.`, "");
   const libs = Object.entries(b.machine.libraries).map(([k, v]) => `${k} ${v}`).join(", ");
   out.push(`Peers: ${libs}. Produced by \`make bench\`${b.quick ? " with BENCH_QUICK=1 (short windows: indicative only)" : ""} in ${Math.round(b.elapsed_s)} s; method in bench/README.md.`, "");
-  out.push("Every cell is the measured value and, in brackets, its ratio to the best contender for that column (lower is better everywhere; **bold** = best). Lateness ratios compare only contenders that fired every expected run.", "");
+  out.push("Every cell is the measured value and, in brackets, its ratio to the best contender for that column (lower is better everywhere; **bold** = best). Lateness is ranked only among contenders that fired every expected run; † marks the lateness of one that did not (it is measured on the runs it made).", "");
   for (const w of b.workloads) {
     out.push(`## ${w.title}`, "");
     out.push(`${w.jobs.toLocaleString("en-US")} no-op jobs, interval ${w.interval} s, measured window ${w.duration} s after setup.`, "");

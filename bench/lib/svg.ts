@@ -20,10 +20,12 @@ export function latenessSvg(panels: readonly WorkloadResults[], caption: string)
     p.runs
       .filter((r) => r.ok && r.result && r.result.late_ms.p99 !== null)
       .map((r) => ({ name: r.contender, p50: Math.max(r.result!.late_ms.p50!, 0.01), p99: Math.max(r.result!.late_ms.p99!, 0.01), missed: r.result!.fired < r.result!.expected }))
-      .sort((a, b) => a.p99 - b.p99),
+      // Ranked like the tables: contenders that skipped runs go last.
+      .sort((a, b) => Number(a.missed) - Number(b.missed) || a.p99 - b.p99),
   );
   const all = rows.flat().flatMap((r) => [r.p50, r.p99]);
-  const lo = 10 ** Math.floor(Math.log10(Math.max(0.01, Math.min(...all, 1))));
+  // Half the smallest value still gets a visible bar.
+  const lo = 10 ** Math.floor(Math.log10(Math.max(0.01, Math.min(...all, 1) * 0.5)));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...all, 10)));
   const x = (v: number) => LABEL_W + ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * PLOT_W;
   const parts: string[] = [];
