@@ -114,7 +114,8 @@ export class Alarm {
   watch(at: number, now: number, mono: number): { now: number; mono: number } {
     const began = mono;
     const limit = mono + this.#lead() + 1;
-    while (now < at && mono < limit) {
+    // The iteration cap guards against a clock that never moves (a fake one).
+    for (let i = 0; now < at && mono < limit && i < 50_000_000; i++) {
       now = this.#clock.now();
       mono = this.#clock.monotonic();
     }
