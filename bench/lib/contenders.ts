@@ -26,10 +26,10 @@ export interface Contender {
 
 export const CONTENDERS: readonly Contender[] = [
   { name: "tickd", runtime: "bun", command: [BUN, path.join(PEERS, "tickd.ts")] },
-  { name: "croner", runtime: "node", command: ["node", path.join(PEERS, "croner.mjs")] },
-  { name: "node-cron", runtime: "node", command: ["node", path.join(PEERS, "node-cron.mjs")] },
-  { name: "toad-scheduler", runtime: "node", command: ["node", path.join(PEERS, "toad-scheduler.mjs")] },
-  { name: "node-schedule", runtime: "node", command: ["node", path.join(PEERS, "node-schedule.mjs")] },
+  { name: "croner", runtime: "node", command: ["node", "--expose-gc", path.join(PEERS, "croner.mjs")] },
+  { name: "node-cron", runtime: "node", command: ["node", "--expose-gc", path.join(PEERS, "node-cron.mjs")] },
+  { name: "toad-scheduler", runtime: "node", command: ["node", "--expose-gc", path.join(PEERS, "toad-scheduler.mjs")] },
+  { name: "node-schedule", runtime: "node", command: ["node", "--expose-gc", path.join(PEERS, "node-schedule.mjs")] },
   {
     name: "schedule",
     runtime: "python",
@@ -64,7 +64,7 @@ async function exec(cmd: readonly string[], timeoutMs: number): Promise<{ code: 
  * with apt when we are root (the brief's rule); otherwise reported missing.
  */
 export async function ensureAvailable(c: Contender, log: (line: string) => void): Promise<string | null> {
-  const first = c.command[1]!;
+  const first = c.command[c.command.length - 1]!;
   if (!existsSync(first)) return `${path.relative(ROOT_DIR, first)} does not exist`;
   const runtimeProbe = await exec([c.command[0]!, "--version"], 10_000).catch((e) => ({ code: 127, stdout: "", stderr: String(e), timedOut: false }));
   if (runtimeProbe.code !== 0) return `${c.command[0]} is not runnable: ${runtimeProbe.stderr.trim().slice(0, 200)}`;

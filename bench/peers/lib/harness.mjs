@@ -93,6 +93,10 @@ export class Recorder {
   }
 
   setupEnd() {
+    // Every contender collects its setup garbage here, inside setup time, so
+    // the window measures the steady state (tickd's peer calls Bun.gc(true);
+    // under node this needs --expose-gc, which the runner passes).
+    globalThis.gc?.();
     const now = this.now();
     this.setupMs = now - this.setupBegan;
     this.windowStart = now;
