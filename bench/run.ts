@@ -41,7 +41,7 @@ const workloads: WorkloadResults[] = [];
 for (const w of plan.workloads) {
   const runs: ContenderRun[] = missing.map((m) => ({ contender: m.contender, runtime: CONTENDERS.find((c) => c.name === m.contender)!.runtime, ok: false, error: `missing: ${m.reason}` }));
   for (const c of ready) {
-    const timeoutMs = (w.setupCapS + w.duration + 8) * 1000 + GRACE_MS;
+    const timeoutMs = (w.setupCapS + w.duration + 5) * 1000 + GRACE_MS;
     const out = await runContender(c, { jobs: w.jobs, interval: w.interval, duration: w.duration }, timeoutMs);
     if (out.ok) {
       const r = out.result;

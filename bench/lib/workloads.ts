@@ -57,7 +57,7 @@ export function planFromEnv(): BenchPlan {
         jobs: n,
         interval: "3600",
         duration: idleS,
-        setupCapS: 30,
+        setupCapS: n >= 100_000 ? 25 : 30,
       }),
     ),
   ];
