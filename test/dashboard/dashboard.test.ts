@@ -103,6 +103,24 @@ describe("the dashboard at /", () => {
     await eventually(() => feedItems().first().getAttribute("data-run-id"), (v) => expect(v).toBe(run.runJobNow.runId), 5000);
   }, 10_000);
 
+  test("runs streaming in move nothing on the page outside the feed, and every feed row has the same fixed height", async () => {
+    const layout = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll("header, h2, .section-head, .table-wrap, #jobs-body tr, .feed-box")].map((el) => {
+          const r = el.getBoundingClientRect();
+          return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} ${r.x},${r.y} ${r.width}x${r.height}`;
+        }),
+      );
+    const before = await layout();
+    const count = await feedItems().count();
+    for (const label of ["newsletter", "disk check", "newsletter", "nightly backup"]) await graphql(tickd.url, `mutation { runJobNow(label: "${label}") { runId } }`);
+    await eventually(() => feedItems().count(), (v) => expect(v).toBe(count + 4));
+    await eventually(() => row("nightly backup").locator(".badge").textContent(), (v) => expect(v).toBe("error"));
+    expect(await layout()).toEqual(before);
+    const heights = await feedItems().evaluateAll((items) => [...new Set(items.map((li) => li.getBoundingClientRect().height))]);
+    expect(heights).toHaveLength(1);
+  }, 15_000);
+
   test("a failure stands out in the feed and the table, with its message", async () => {
     await page.getByRole("button", { name: "Run disk check now" }).click();
     const top = feedItems().first();
@@ -153,10 +171,22 @@ describe("the dashboard at /", () => {
     expect(await dialog.locator(".kwargs").innerText()).toMatch(/audience\s+subscribers\s+batch\s+500/);
     expect(await dialog.locator(".next-runs li").count()).toBe(5);
     const runs = dialog.locator("table.runs tbody tr");
-    expect(await runs.count()).toBe(2);
+    const recorded = await graphql<{ job: { activities: { edges: unknown[] } } }>(tickd.url, `{ job(label: "newsletter") { activities(first: 20) { edges { cursor } } } }`);
+    expect(recorded.job.activities.edges.length).toBeGreaterThanOrEqual(2);
+    expect(await runs.count()).toBe(recorded.job.activities.edges.length);
     expect(await runs.first().locator(".num").textContent()).toMatch(/^\d+ ms$/);
     await runs.first().getByText("Output").click();
     expect(await runs.first().locator("pre").textContent()).toBe("412 mails queued");
+
+    // The panel's switch works from the keyboard and keeps the focus when the panel re-renders.
+    const toggle = dialog.getByRole("switch", { name: "Active: newsletter" });
+    await toggle.focus();
+    await page.keyboard.press("Space");
+    await eventually(() => dialog.getByRole("switch", { name: "Active: newsletter" }).getAttribute("aria-checked"), (v) => expect(v).toBe("false"));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Active: newsletter");
+    await page.keyboard.press("Space");
+    await eventually(() => dialog.getByRole("switch", { name: "Active: newsletter" }).getAttribute("aria-checked"), (v) => expect(v).toBe("true"));
+    expect((await graphql<{ job: { active: boolean } }>(tickd.url, `{ job(label: "newsletter") { active } }`)).job.active).toBe(true);
     await page.keyboard.press("Escape");
     await eventually(() => dialog.isVisible(), (v) => expect(v).toBe(false));
   }, 15_000);
@@ -166,7 +196,7 @@ describe("the dashboard at /", () => {
     await eventually(() => feedItems().first().locator(".badge").textContent(), (v) => expect(v).toBe("error"), 10_000);
     await row("nightly backup").getByRole("button", { name: "nightly backup", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "nightly backup" });
-    await eventually(() => dialog.locator("pre.error").textContent(), (v) => expect(v).toContain("backup target unreachable"), 5000);
+    await eventually(() => dialog.locator("pre.error").first().textContent(), (v) => expect(v).toContain("backup target unreachable"), 5000);
     await dialog.getByRole("button", { name: "Close" }).click();
   }, 15_000);
 

@@ -20,6 +20,11 @@ function kwargValue(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** "Sun, 29 Nov, 03:00:00" in the browser's zone: seconds matter for short intervals. */
+function longTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+}
+
 function definition(term: string, value: Node | string | null): (HTMLElement | null)[] {
   if (value === null || value === "") return [null];
   return [h("dt", {}, term), h("dd", {}, value)];
@@ -74,9 +79,11 @@ export class JobPanel {
 
   private render(job: JobDetail): void {
     const now = Date.now();
-    const toggle = h("button", { type: "button", role: "switch", class: "switch", "aria-checked": String(job.active), "aria-label": `Active: ${job.label}` }, job.active ? "On" : "Off");
+    // A re-render (a run finished, the switch was used) must not drop the keyboard focus.
+    const focused = this.body.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.key : undefined;
+    const toggle = h("button", { type: "button", role: "switch", class: "switch", "data-key": "toggle", "aria-checked": String(job.active), "aria-label": `Active: ${job.label}` }, job.active ? "On" : "Off");
     toggle.addEventListener("click", () => void this.actions.setActive(job.label, !job.active));
-    const run = h("button", { type: "button", class: "run" }, "Run now");
+    const run = h("button", { type: "button", class: "run", "data-key": "run" }, "Run now");
     run.addEventListener("click", async () => {
       run.setAttribute("aria-disabled", "true");
       run.textContent = "Running…";
@@ -107,13 +114,14 @@ export class JobPanel {
       job.kwargs.length === 0
         ? h("p", { class: "muted" }, "None.")
         : h("table", { class: "kwargs" }, h("tbody", {}, ...job.kwargs.map((k) => h("tr", {}, h("th", { scope: "row" }, k.key), h("td", {}, h("code", {}, kwargValue(k.value))))))),
-      h("h3", {}, "Next runs"),
+      h("h3", {}, "Next runs ", h("small", { class: "muted" }, `(your time, ${Intl.DateTimeFormat().resolvedOptions().timeZone})`)),
       job.nextRuns.length === 0
         ? h("p", { class: "muted" }, job.active ? "None scheduled." : "Paused: activate the job to schedule it.")
-        : h("ol", { class: "next-runs" }, ...job.nextRuns.map((at) => h("li", {}, h("time", { datetime: at }, new Date(at).toLocaleString())))),
+        : h("ol", { class: "next-runs" }, ...job.nextRuns.map((at) => h("li", {}, h("time", { datetime: at }, longTime(at))))),
       h("h3", {}, "Recent runs"),
       runs.length === 0 ? h("p", { class: "muted" }, "No runs recorded yet.") : this.runsTable(runs, now),
     ]);
+    if (focused) this.body.querySelector<HTMLElement>(`[data-key="${focused}"]`)?.focus();
   }
 
   private runsTable(runs: readonly RunDetail[], now: number): HTMLElement {
