@@ -209,6 +209,12 @@ describe("the dashboard at /", () => {
     await page.keyboard.press("Escape");
   }, 10_000);
 
+  test("discover on an instance without --apps says what to do instead of failing silently", async () => {
+    await page.getByRole("button", { name: "Discover jobs" }).click();
+    await eventually(() => page.locator("#toast").textContent(), (v) => expect(v).toContain("start tickd with --apps"));
+    expect(await page.locator("#toast").getAttribute("data-kind")).toBe("error");
+  }, 10_000);
+
   test("fits a 375 px wide phone without sideways scrolling", async () => {
     const phone = await openPage(browser, `${tickd.url}/`, { width: 375, height: 800 });
     await eventually(() => phone.page.locator("#conn-text").textContent(), (v) => expect(v).toBe("Live"), 10_000);

@@ -1,0 +1,60 @@
+/**
+ * Discovery from the dashboard: an instance started with --apps offers
+ * "Discover jobs" to the admin; the jobs an app registers appear in the table
+ * at once, marked as discovered.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { eventually, freePort, graphql, launchBrowser, openPage, project, startTickd, type Instance, type Project } from "./harness.ts";
+
+const SHOP = `
+import { Result, STATUS, schedule } from "tickd";
+
+/** Cancels carts left for a day. */
+export function expire_carts() {
+  return Result(STATUS.success, { message: "3 carts expired" });
+}
+
+schedule.register("shop", expire_carts, { every: "hour", active: true });
+`;
+
+let proj: Project;
+let tickd: Instance;
+let browser: Browser;
+
+beforeAll(async () => {
+  proj = project();
+  mkdirSync(path.join(proj.dir, "apps", "shop"), { recursive: true });
+  writeFileSync(path.join(proj.dir, "apps", "shop", "scheduler.ts"), SHOP);
+  tickd = await startTickd(proj, await freePort(), ["--apps", "apps/shop"]);
+  browser = await launchBrowser();
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await tickd?.stop();
+  proj?.cleanup();
+});
+
+describe("discovering jobs from the dashboard", () => {
+  test("adds the app's jobs to the table, marked discovered, and the API lists them", async () => {
+    const { page, problems } = await openPage(browser, `${tickd.url}/`);
+    await eventually(() => page.locator("#jobs-body tr").count(), (v) => expect(v).toBe(3), 10_000);
+    await eventually(() => page.getByRole("button", { name: "Discover jobs" }).isVisible(), (v) => expect(v).toBe(true));
+    await page.getByRole("button", { name: "Discover jobs" }).click();
+    await eventually(() => page.locator("#toast").textContent(), (v) => expect(v).toMatch(/^Discovery done: added \S+/));
+    await eventually(() => page.locator("#jobs-body tr").count(), (v) => expect(v).toBe(4));
+    const api = await graphql<{ jobs: { edges: { node: { label: string; active: boolean } }[] } }>(tickd.url, `{ jobs(filter: { source: DISCOVERED }) { edges { node { label active } } } }`);
+    expect(api.jobs.edges).toHaveLength(1);
+    const { label, active } = api.jobs.edges[0]!.node;
+    expect(active).toBe(true);
+    const row = page.locator(`tr[data-label="${label}"]`);
+    expect(await row.locator(".tag").textContent()).toBe("discovered");
+    expect(await row.locator(".schedule").textContent()).toBe("every hour");
+    expect(await page.locator("#toast").textContent()).toBe(`Discovery done: added ${label}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 30_000);
+});
