@@ -6,6 +6,7 @@ import { createApiDeps, loadTokens, startApi } from "../api/index.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Store } from "../store/index.ts";
 import { VERSION } from "../version.ts";
+import { dashboardHandler } from "../dashboard/index.ts";
 import type { ServiceLogger } from "./logger.ts";
 import type { ServiceSettings } from "./service.ts";
 
@@ -28,6 +29,7 @@ export const startServiceApi: ApiStarter = async ({ settings, engine, store, log
     listen: settings.listen,
     deps,
     tokens,
+    dashboard: dashboardHandler,
     logger: {
       info: (message, fields) => logger.info("api", { message, ...fields }),
       error: (message, fields) => logger.error("api", { message, ...fields }),

@@ -204,9 +204,23 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     };
     unsubscribe.push(signals.on("SIGTERM", () => void shutdown("SIGTERM")));
     unsubscribe.push(signals.on("SIGINT", () => void shutdown("SIGINT")));
+    const reloadAll = async () => {
+      const summary = await engine.reload();
+      const discoveredNow = await activeDiscoveredSpecs(store, zone);
+      for (const problem of discoveredNow.problems) logger.warn("discovered.invalid", { label: problem.label, file: problem.file, message: problem.message });
+      const fromStore = await engine.setDiscoveredJobs(discoveredNow.specs);
+      return {
+        ...summary,
+        added: [...summary.added, ...fromStore.added],
+        removed: [...summary.removed, ...fromStore.removed],
+        updated: [...summary.updated, ...fromStore.updated],
+      };
+    };
     unsubscribe.push(
       signals.on("SIGHUP", () => {
-        engine.reload().then(
+        // A reload also picks up what `tickd discover` changed in the store
+        // since start, so discovered jobs reach a running service without a restart.
+        reloadAll().then(
           (s) => logger.info("reloaded", { added: s.added.join(","), removed: s.removed.join(","), updated: s.updated.join(","), unchanged: s.unchanged, problems: s.diagnostics.length }),
           (error) => logger.error("reload.failed", { message: error instanceof Error ? error.message : String(error) }),
         );
