@@ -1,7 +1,8 @@
 /**
  * The dashboard's script (bundled by build-assets.ts and inlined in the page).
  * It speaks only the public GraphQL API: queries and mutations over POST
- * /graphql, the `activity` and `jobChanged` subscriptions over SSE. Data is
+ * /graphql, the `activity` and `jobChanged` subscriptions over one WebSocket
+ * (graphql-ws; SSE where WebSockets do not get through, see client/live.ts). Data is
  * loaded whenever the streams (re)connect, so nothing missed while offline
  * stays missing.
  */
@@ -11,7 +12,8 @@ import { Feed } from "./client/feed.ts";
 import { JobPanel } from "./client/job-panel.ts";
 import { JobsTable } from "./client/jobs-table.ts";
 import * as Q from "./client/queries.ts";
-import { LiveSubscription, type StreamState } from "./client/stream.ts";
+import { Live } from "./client/live.ts";
+import type { StreamState } from "./client/stream.ts";
 
 const REFRESH_GAP_MS = 1500;
 const FEED_SIZE = 50;
@@ -136,24 +138,18 @@ async function probeAdmin(): Promise<void> {
   byId("admin-tools").hidden = !admin;
 }
 
-// ---- live streams -----------------------------------------------------------
+// ---- live updates -----------------------------------------------------------
 
-const states = new Map<string, StreamState>();
+let connState: StreamState = "connecting";
 let wasLost = false;
 let retryAt = 0;
 
 function showConnection(): void {
-  const all = [...states.values()];
   const conn = byId("conn");
   const text = byId("conn-text");
-  const retry = byId("retry");
-  let state: string;
-  if (all.includes("unauthenticated")) state = "auth";
-  else if (all.length > 0 && all.every((s) => s === "live")) state = "live";
-  else if (all.includes("lost") || wasLost) state = "lost";
-  else state = "connecting";
+  const state = connState === "unauthenticated" ? "auth" : connState === "live" ? "live" : connState === "lost" || wasLost ? "lost" : "connecting";
   conn.dataset.state = state;
-  retry.hidden = state !== "lost";
+  byId("retry").hidden = state !== "lost";
   if (state === "live") text.textContent = "Live";
   else if (state === "auth") text.textContent = "Token needed";
   else if (state === "connecting") text.textContent = "Connecting…";
@@ -163,19 +159,35 @@ function showConnection(): void {
   }
 }
 
-function stream<T>(name: string, query: string, onData: (data: T) => void): LiveSubscription<T> {
-  return new LiveSubscription<T>({
-    query,
-    onData,
-    onState(state, detail) {
-      const before = [...states.values()].every((s) => s === "live") && states.size === streams.length;
-      states.set(name, state);
+function onActivity({ activity }: Q.ActivityEventData): void {
+  const now = Date.now();
+  feed.add(activity, now);
+  table.applyRun(activity, now);
+  void panel.refreshIf(activity.label);
+  refreshJobsSoon();
+}
+
+function onJobChanged({ jobChanged }: Q.JobChangedData): void {
+  if (jobChanged.job) table.upsert(jobChanged.job, Date.now());
+  else table.remove(jobChanged.label);
+  void panel.refreshIf(jobChanged.label);
+}
+
+const live = new Live(
+  {
+    subscriptions: [
+      { query: Q.ACTIVITY_SUBSCRIPTION, onData: (data) => onActivity(data as Q.ActivityEventData) },
+      { query: Q.JOB_CHANGED_SUBSCRIPTION, onData: (data) => onJobChanged(data as Q.JobChangedData) },
+    ],
+    onState(state, retryInMs, transport) {
+      const becameLive = state === "live" && connState !== "live";
+      connState = state;
+      byId("conn").dataset.transport = transport;
       if (state === "lost") {
         wasLost = true;
-        retryAt = Date.now() + detail.retryInMs;
+        retryAt = Date.now() + retryInMs;
       }
-      const now = [...states.values()].every((s) => s === "live") && states.size === streams.length;
-      if (now && !before) {
+      if (becameLive) {
         // Every (re)connection: reload, since events during the gap were not replayed.
         if (wasLost) say("Reconnected: live again");
         wasLost = false;
@@ -183,32 +195,12 @@ function stream<T>(name: string, query: string, onData: (data: T) => void): Live
       }
       showConnection();
     },
-  });
-}
+  },
+  new URLSearchParams(location.search).get("transport") === "sse" ? "sse" : "ws",
+);
 
-const streams = [
-  stream<Q.ActivityEventData>("activity", Q.ACTIVITY_SUBSCRIPTION, ({ activity }) => {
-    const now = Date.now();
-    feed.add(activity, now);
-    table.applyRun(activity, now);
-    void panel.refreshIf(activity.label);
-    refreshJobsSoon();
-  }),
-  stream<Q.JobChangedData>("jobChanged", Q.JOB_CHANGED_SUBSCRIPTION, ({ jobChanged }) => {
-    if (jobChanged.job) table.upsert(jobChanged.job, Date.now());
-    else table.remove(jobChanged.label);
-    void panel.refreshIf(jobChanged.label);
-  }),
-];
-
-function startStreams(): void {
-  states.clear();
-  for (const s of streams) s.stop();
-  for (const s of streams) s.start();
-}
-
-byId("retry").addEventListener("click", () => streams.forEach((s) => s.retryNow()));
-window.addEventListener("online", () => streams.forEach((s) => s.retryNow()));
+byId("retry").addEventListener("click", () => live.retryNow());
+window.addEventListener("online", () => live.retryNow());
 
 // ---- token ------------------------------------------------------------------
 
@@ -292,7 +284,7 @@ copy.addEventListener("click", async () => {
 // ---- start ------------------------------------------------------------------
 
 function restart(): void {
-  startStreams();
+  live.start();
   void probeAdmin();
 }
 

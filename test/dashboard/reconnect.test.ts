@@ -23,13 +23,15 @@ afterAll(async () => {
   proj?.cleanup();
 });
 
-describe("the dashboard when the server restarts", () => {
+// The page subscribes over one WebSocket; SSE is its fallback (forced here with ?transport=sse).
+describe.each(["ws", "sse"])("the dashboard (subscriptions over %s) when the server restarts", (transport) => {
   test("shows the connection lost, reconnects once the server is back, and shows runs live again", async () => {
     const port = await freePort();
     tickd = await startTickd(proj, port);
-    const { page, problems } = await openPage(browser, `${tickd.url}/`);
+    const { page, problems } = await openPage(browser, `${tickd.url}/${transport === "sse" ? "?transport=sse" : ""}`);
     const conn = page.locator("#conn-text");
     await eventually(() => conn.textContent(), (v) => expect(v).toBe("Live"), 10_000);
+    expect(await page.locator("#conn").getAttribute("data-transport")).toBe(transport);
     await eventually(() => page.locator("#jobs-body tr").count(), (v) => expect(v).toBe(3));
 
     await tickd.stop();
@@ -51,6 +53,25 @@ describe("the dashboard when the server restarts", () => {
     const live = await graphql<{ runJobNow: { runId: string } }>(tickd.url, `mutation { runJobNow(label: "newsletter") { runId } }`);
     await eventually(() => page.locator("#feed > li").first().getAttribute("data-run-id"), (v) => expect(v).toBe(live.runJobNow.runId), 5000);
     expect(await page.locator("#feed > li").first().locator(".item-msg").textContent()).toBe("sent to subscribers");
+    expect(await page.locator("#conn").getAttribute("data-transport")).toBe(transport);
     expect(problems).toEqual([]);
+    await page.close();
+    await tickd.stop();
   }, 60_000);
+});
+
+describe("the dashboard behind a proxy that drops WebSockets", () => {
+  test("falls back to SSE by itself and is live", async () => {
+    tickd = await startTickd(proj, await freePort());
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Every WebSocket is refused, as by a proxy that does not pass the upgrade; plain HTTP still works.
+    await page.routeWebSocket(/\/graphql$/, (ws) => ws.close({ code: 1006, reason: "blocked" }));
+    await page.goto(`${tickd.url}/`);
+    await eventually(() => page.locator("#conn-text").textContent(), (v) => expect(v).toBe("Live"), 15_000);
+    expect(await page.locator("#conn").getAttribute("data-transport")).toBe("sse");
+    const run = await graphql<{ runJobNow: { runId: string } }>(tickd.url, `mutation { runJobNow(label: "newsletter") { runId } }`);
+    await eventually(() => page.locator("#feed > li").first().getAttribute("data-run-id"), (v) => expect(v).toBe(run.runJobNow.runId), 5000);
+    await page.close();
+    await tickd.stop();
+  }, 30_000);
 });
