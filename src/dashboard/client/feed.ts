@@ -25,12 +25,17 @@ export class Feed {
     private readonly open: (label: string) => void,
   ) {}
 
-  /** Replace everything (first load, reconnect), newest first. */
+  /**
+   * Replace everything (first load, reconnect), newest first. Runs that came
+   * through the stream after the query's snapshot (newer than its newest) stay.
+   */
   setAll(runs: readonly RunSummary[], now: number): void {
+    const newest = runs.reduce((max, run) => (sortKey(run) > max ? sortKey(run) : max), "");
+    const later = [...this.items.values()].filter(({ run }) => sortKey(run) > newest).map(({ run }) => run);
     this.list.setAttribute("aria-busy", "true");
     this.list.replaceChildren();
     this.items.clear();
-    for (const run of runs) this.add(run, now, false);
+    for (const run of [...runs, ...later]) this.add(run, now, false);
     this.list.setAttribute("aria-busy", "false");
     this.updateEmpty();
   }

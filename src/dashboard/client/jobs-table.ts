@@ -67,7 +67,10 @@ export class JobsTable {
       this.rows.set(job.label, refs);
       if (reorder) this.order();
     }
-    refs.job = job;
+    // A snapshot older than a run the stream already delivered must not take it back.
+    const shown = refs.job.lastRun;
+    const incoming = job.lastRun;
+    refs.job = shown && (!incoming || shown.startedAt > incoming.startedAt) && shown.label === job.label ? { ...job, lastRun: shown } : job;
     this.fill(refs, now);
   }
 
