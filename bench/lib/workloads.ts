@@ -44,7 +44,7 @@ export function planFromEnv(): BenchPlan {
   const quick = process.env.BENCH_QUICK === "1";
   const burstS = num("BENCH_BURST_S", quick ? 3 : 20);
   const spreadS = num("BENCH_SPREAD_S", quick ? 3 : 20);
-  const idleS = num("BENCH_IDLE_S", quick ? 2 : 6);
+  const idleS = num("BENCH_IDLE_S", quick ? 2 : 5);
   const idleSizes = quick ? [10_000] : [10_000, 100_000];
   const all: SchedulerWorkload[] = [
     { id: "burst", title: "Burst: 1,000 jobs every second", kind: "burst", jobs: 1000, interval: "1", duration: burstS, setupCapS: 20 },
@@ -57,7 +57,7 @@ export function planFromEnv(): BenchPlan {
         jobs: n,
         interval: "3600",
         duration: idleS,
-        setupCapS: n >= 100_000 ? 25 : 30,
+        setupCapS: n >= 100_000 ? 20 : 30,
       }),
     ),
   ];
