@@ -284,6 +284,8 @@ copy.addEventListener("click", async () => {
 // ---- start ------------------------------------------------------------------
 
 function restart(): void {
+  // Show the data at once; the first "live" loads again, so nothing between this snapshot and the subscription is lost.
+  void loadAll();
   live.start();
   void probeAdmin();
 }

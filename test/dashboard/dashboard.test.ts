@@ -49,7 +49,7 @@ describe("the dashboard at /", () => {
 
   test("lists every job with its schedule in words, a live countdown and the active switch, and says it is live", async () => {
     await eventually(() => page.locator("#conn-text").textContent(), (v) => expect(v).toBe("Live"), 10_000);
-    expect(await page.locator("#jobs-body tr").count()).toBe(3);
+    await eventually(() => page.locator("#jobs-body tr").count(), (v) => expect(v).toBe(3));
     expect(await row("newsletter").locator(".schedule").textContent()).toBe("every monday at 09:00 (UTC)");
     expect(await row("disk check").locator(".schedule").textContent()).toBe("every 6 hours");
     const countdown = row("disk check").locator(".countdown");
