@@ -150,13 +150,12 @@ function showConnection(): void {
   const state = connState === "unauthenticated" ? "auth" : connState === "live" ? "live" : connState === "lost" || wasLost ? "lost" : "connecting";
   conn.dataset.state = state;
   byId("retry").hidden = state !== "lost";
-  if (state === "live") text.textContent = "Live";
-  else if (state === "auth") text.textContent = "Token needed";
-  else if (state === "connecting") text.textContent = "Connecting…";
-  else {
-    const seconds = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
-    text.textContent = seconds > 0 ? `Connection lost — reconnecting in ${seconds}s…` : "Connection lost — reconnecting…";
-  }
+  const words = { live: "Live", auth: "Token needed", connecting: "Connecting…", lost: "Connection lost — reconnecting" }[state];
+  // The status region is read out on change: only the words go in it; the
+  // ticking seconds sit beside it (aria-hidden), or it would speak every second.
+  if (text.textContent !== words) text.textContent = words;
+  const seconds = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
+  byId("conn-in").textContent = state !== "lost" ? "" : seconds > 0 ? ` in ${seconds}s…` : "…";
 }
 
 function onActivity({ activity }: Q.ActivityEventData): void {

@@ -37,6 +37,9 @@ describe.each(["ws", "sse"])("the dashboard (subscriptions over %s) when the ser
     await tickd.stop();
     await eventually(() => conn.textContent(), (v) => expect(v).toMatch(/^Connection lost — reconnecting/), 10_000);
     expect(await page.locator("#conn").getAttribute("data-state")).toBe("lost");
+    // On screen with the seconds to the next attempt; the status region itself holds only the words.
+    expect(await page.locator("#conn").innerText()).toMatch(/^Connection lost — reconnecting( in \d+s)?…/);
+    expect(await page.getByRole("status").filter({ hasText: "Connection lost" }).textContent()).toBe("Connection lost — reconnecting");
 
     // While it is down, a run is recorded (tickd run-job) that the page cannot hear about...
     const runJob = await cli(["run-job", "disk check", "--config", proj.config], { cwd: proj.dir, env: { TZ: "UTC" } });
