@@ -145,10 +145,44 @@ export function markdownReport(b: BenchResults): string {
       "",
     );
   }
+  out.push(...targetsSection(b));
   if (b.missing.length > 0) {
     out.push("## Missing contenders", "");
     for (const m of b.missing) out.push(`- ${m.contender}: ${m.reason}`);
     out.push("");
   }
   return out.join("\n");
+}
+
+const ratioText = (r: number) => (r >= 10 ? r.toFixed(0) : r.toFixed(1));
+
+/** tickd's own targets (issue 7), judged from this run: met, or missed by how much. */
+export function targetsSection(b: BenchResults): string[] {
+  const rows: string[] = [];
+  const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+  for (const w of b.workloads) {
+    const tickd = w.runs.find((r) => r.contender === "tickd" && r.ok)?.result;
+    const peers = w.runs.filter((r) => r.contender !== "tickd" && r.ok && r.result).map((r) => ({ name: r.contender, r: r.result! }));
+    if (!tickd || peers.length === 0) continue;
+    if (w.kind === "idle") {
+      for (const [label, get] of [["CPU ms/s", cpuPerSecond], ["RSS MB", (r: PeerResult) => r.rss_mb]] as const) {
+        const best = peers.reduce((a, p) => (get(p.r) < get(a.r) ? p : a));
+        const mine = get(tickd);
+        rows.push(`| ${w.id}: lowest ${label} | ${fmt(mine)} | ${fmt(get(best.r))} (${best.name}) | ${verdict(mine <= get(best.r))}${mine > get(best.r) ? ` by ×${ratioText(mine / Math.max(get(best.r), 0.001))}` : ""} |`);
+      }
+    } else {
+      const complete = peers.filter((p) => p.r.fired >= p.r.expected && p.r.late_ms.p99 !== null);
+      if (complete.length === 0 || tickd.late_ms.p99 === null) continue;
+      const best = complete.reduce((a, p) => (p.r.late_ms.p99! < a.r.late_ms.p99! ? p : a));
+      const mine = tickd.late_ms.p99;
+      const allFired = tickd.fired >= tickd.expected;
+      rows.push(`| ${w.id}: lower p99 lateness than every peer | ${fmt(mine)} ms${allFired ? "" : ` (fired ${tickd.fired}/${tickd.expected})`} | ${fmt(best.r.late_ms.p99!)} ms (${best.name}) | ${verdict(mine < best.r.late_ms.p99! && allFired)}${mine >= best.r.late_ms.p99! ? ` by ${fmt(mine - best.r.late_ms.p99!)} ms` : ""} |`);
+    }
+  }
+  if (b.persist && !("error" in b.persist.engine)) {
+    const batched = b.persist.engine.find((r) => r.mode === "batched");
+    if (batched) rows.push(`| persist: ≥ 20,000 recorded runs/s (claim + rows) | ${batched.runs_per_s.toLocaleString("en-US")} | 20,000 | ${verdict(batched.runs_per_s >= 20_000)}${batched.runs_per_s < 20_000 ? ` by ${(20_000 - batched.runs_per_s).toLocaleString("en-US")}/s` : ""} |`);
+  }
+  if (rows.length === 0) return [];
+  return ["## tickd against its targets", "", "Peers that skipped runs, failed or are missing are not compared.", "", "| target | tickd | best peer / bar | verdict |", "|---|---:|---:|---|", ...rows, ""];
 }
