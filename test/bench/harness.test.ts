@@ -8,7 +8,7 @@ import path from "node:path";
 import { countCronGrid, countGrid, cronEvery, parseArgs, percentile } from "../../bench/peers/lib/harness.mjs";
 import { CONTENDERS, runContender } from "../../bench/lib/contenders.ts";
 import { parseResultLine, ProtocolError, summarize, validateResult } from "../../bench/lib/protocol.ts";
-import { bestOf, withRatio } from "../../bench/lib/report.ts";
+import { bestOf, targetsSection, withRatio, type BenchResults } from "../../bench/lib/report.ts";
 
 // 2026-01-01T00:00:00Z, a whole minute: second-of-minute arithmetic is easy to read.
 const T = Date.UTC(2026, 0, 1);
@@ -108,6 +108,29 @@ describe("report cells", () => {
   test("the best value is bold, the others carry their ratio to it", () => {
     const best = bestOf([12.4, 3.06, null, 266]);
     expect([withRatio(3.06, best), withRatio(12.4, best), withRatio(266, best), withRatio(null, best)]).toEqual(["**3.06**", "12.4 (×4.1)", "266 (×87)", "–"]);
+  });
+});
+
+describe("targets", () => {
+  const line = (peer: string, p99: number, cpu_ms: number, fired = 20) => ({
+    contender: peer,
+    runtime: "node",
+    ok: true,
+    result: { ...valid, peer, fired, late_ms: { p50: 1, p99, max: p99 }, cpu_ms },
+  });
+  const results = (kind: "burst" | "idle", runs: ReturnType<typeof line>[]): BenchResults =>
+    ({ workloads: [{ id: kind, title: kind, kind, jobs: 10, interval: "1", duration: 2, setupCapS: 20, runs }], persist: null, start: null, missing: [], quick: false, elapsed_s: 1 }) as unknown as BenchResults;
+
+  test("tickd at 8 ms p99 against a peer at 10 ms meets the lateness target", () => {
+    expect(targetsSection(results("burst", [line("tickd", 8, 1), line("toad-scheduler", 10, 1)]))).toContain("| burst: lower p99 lateness than every peer | 8.00 ms | 10.0 ms (toad-scheduler) | met |");
+  });
+  test("a peer that skipped runs is not the bar, even with a lower p99", () => {
+    const rows = targetsSection(results("burst", [line("tickd", 8, 1), line("schedule", 5, 1, 19), line("croner", 50, 1)]));
+    expect(rows).toContain("| burst: lower p99 lateness than every peer | 8.00 ms | 50.0 ms (croner) | met |");
+  });
+  test("idle CPU four times the best peer's is missed by ×4.0", () => {
+    const rows = targetsSection(results("idle", [line("tickd", 0, 8), line("apscheduler", 0, 2)]));
+    expect(rows).toContain("| idle: lowest CPU ms/s | 4.00 | 1.00 (apscheduler) | **missed** by ×4.0 |");
   });
 });
 
