@@ -22,12 +22,12 @@ const FEED_SIZE = 50;
 
 const toast = byId("toast");
 let toastTimer: ReturnType<typeof setTimeout> | undefined;
+/** A message in the live region (always in the page, empty when idle: screen readers miss regions that appear with their text). */
 function say(text: string, kind: "info" | "error" = "info"): void {
   toast.textContent = text;
   toast.dataset.kind = kind;
-  toast.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (toast.hidden = true), kind === "error" ? 10_000 : 5000);
+  toastTimer = setTimeout(() => (toast.textContent = ""), kind === "error" ? 10_000 : 5000);
 }
 
 function explain(error: unknown, doing: string): string {
