@@ -177,6 +177,7 @@ const live = new Live(
     subscriptions: [
       { query: Q.ACTIVITY_SUBSCRIPTION, onData: (data) => onActivity(data as Q.ActivityEventData) },
       { query: Q.JOB_CHANGED_SUBSCRIPTION, onData: (data) => onJobChanged(data as Q.JobChangedData) },
+      { query: Q.RUN_STARTED_SUBSCRIPTION, onData: (data) => table.runStarted((data as Q.RunStartedData).runStarted, Date.now()) },
     ],
     onState(state, retryInMs, transport) {
       const becameLive = state === "live" && connState !== "live";

@@ -23,6 +23,12 @@ export function diskCheck() {
   return Result(STATUS.failure, { message: "disk 97% full on /var" });
 }
 
+/** Takes a while: long enough to be seen running. */
+export async function slow() {
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  return Result(STATUS.success, { message: "slow and steady" });
+}
+
 export function backup() {
   throw new Error("backup target unreachable");
 }
@@ -54,12 +60,13 @@ export interface Project {
   cleanup(): void;
 }
 
-export function project(files: Record<string, string> = {}): Project {
+/** A temp project with JOBS_TS and INI (plus `extraIni` sections and extra files). */
+export function project(files: Record<string, string> = {}, extraIni = ""): Project {
   const t = tempDir("tickd-dashboard-");
   mkdirSync(path.join(t.dir, "config"));
   mkdirSync(path.join(t.dir, "app"));
   writeFileSync(path.join(t.dir, "app", "jobs.ts"), JOBS_TS);
-  writeFileSync(path.join(t.dir, "config", "scheduler.ini"), INI);
+  writeFileSync(path.join(t.dir, "config", "scheduler.ini"), INI + extraIni);
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(t.dir, name), text);
   return { dir: t.dir, config: path.join(t.dir, "config", "scheduler.ini"), cleanup: t.cleanup };
 }

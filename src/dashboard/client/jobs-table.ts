@@ -24,6 +24,8 @@ interface RowRefs {
   last: HTMLElement;
   toggle: HTMLButtonElement;
   run: HTMLButtonElement;
+  /** Start of the run going on, when the runStarted stream told us (snapshots only give a count). */
+  runningSince?: string;
 }
 
 /** A status as a badge: the word is always there, the colour only repeats it. */
@@ -83,10 +85,21 @@ export class JobsTable {
   /** A finished run: show it as the job's last run at once (nextRunAt follows with the next refresh). */
   applyRun(run: RunSummary, now: number): void {
     const refs = this.rows.get(run.label);
-    if (!refs) return;
+    // Each run arrives twice when started here (the stream and runJobNow's answer): count it once.
+    if (!refs || refs.job.lastRun?.runId === run.runId) return;
+    const running = Math.max(0, refs.job.running - 1);
+    if (running === 0) refs.runningSince = undefined;
     const last = refs.job.lastRun;
-    if (last && last.startedAt > run.startedAt) return;
-    refs.job = { ...refs.job, lastRun: run };
+    refs.job = { ...refs.job, running, lastRun: last && last.startedAt > run.startedAt ? last : run };
+    this.fill(refs, now);
+  }
+
+  /** A run began (runStarted): the row says so until the run's result arrives. */
+  runStarted(run: { label: string; startedAt: string }, now: number): void {
+    const refs = this.rows.get(run.label);
+    if (!refs) return;
+    refs.runningSince = run.startedAt;
+    refs.job = { ...refs.job, running: refs.job.running + 1 };
     this.fill(refs, now);
   }
 
@@ -100,8 +113,8 @@ export class JobsTable {
         refs.next.textContent = countdown(at, now);
         if (at <= now - 1000) due = true;
       }
-      const agoEl = refs.last.querySelector(".ago");
-      if (agoEl && refs.job.lastRun) agoEl.textContent = ago(refs.job.lastRun.endedAt ?? refs.job.lastRun.startedAt, now);
+      const agoEl = refs.last.querySelector<HTMLElement>(".ago");
+      if (agoEl?.dataset.since) agoEl.textContent = `${agoEl.dataset.prefix ?? ""}${ago(agoEl.dataset.since, now)}`;
     }
     return due;
   }
@@ -174,7 +187,6 @@ export class JobsTable {
     replaceChildren(refs.tags, [
       job.missing && h("span", { class: "tag tag-missing", title: "Its app no longer registers it; history kept" }, "missing"),
       job.source === "DISCOVERED" && h("span", { class: "tag" }, "discovered"),
-      job.running > 0 && h("span", { class: "tag tag-running" }, "running"),
     ]);
     refs.schedule.textContent = job.schedule.text;
     refs.schedule.title = `computed in ${job.schedule.timezone}`;
@@ -188,13 +200,20 @@ export class JobsTable {
       refs.next.textContent = job.active ? "—" : "paused";
     }
     const run = job.lastRun;
-    refs.tr.classList.toggle("bad", !!run && BAD_STATUSES.has(run.status));
+    if (job.running === 0) refs.runningSince = undefined;
+    refs.tr.classList.toggle("bad", !!run && BAD_STATUSES.has(run.status) && job.running === 0);
     refs.tr.classList.toggle("inactive", !job.active);
+    // Same two lines in every state (status + when, then the message), so a row never changes height.
+    const since = job.running > 0 ? refs.runningSince : run ? (run.endedAt ?? run.startedAt) : undefined;
+    const prefix = job.running > 0 ? "started " : "";
+    const when = since ? h("small", { class: "ago", "data-since": since, "data-prefix": prefix }, `${prefix}${ago(since, now)}`) : null;
     replaceChildren(
       refs.last,
-      run
-        ? [statusBadge(run.status), h("span", { class: "msg", title: run.message }, run.message || ""), h("small", { class: "ago" }, ago(run.endedAt ?? run.startedAt, now))]
-        : [h("span", { class: "muted" }, "never ran")],
+      job.running > 0
+        ? [statusBadge("RUNNING"), when ?? h("small", { class: "ago" }, "now"), h("span", { class: "msg muted" }, run ? `last: ${run.message || run.status.toLowerCase()}` : "first run")]
+        : run
+          ? [statusBadge(run.status), when, h("span", { class: "msg", title: run.message }, run.message || "")]
+          : [h("span", { class: "muted" }, "never ran")],
     );
     refs.toggle.setAttribute("aria-checked", String(job.active));
     refs.toggle.textContent = job.active ? "On" : "Off";

@@ -126,6 +126,11 @@ export interface ActivityEventData {
   activity: RunSummary;
 }
 
+export const RUN_STARTED_SUBSCRIPTION = `subscription RunStarted { runStarted { runId label startedAt } }`;
+export interface RunStartedData {
+  runStarted: { runId: string; label: string; startedAt: string };
+}
+
 export const JOB_CHANGED_SUBSCRIPTION = `subscription JobChanged { jobChanged { label change job { ${JOB_FIELDS} } } }`;
 export interface JobChangedData {
   jobChanged: { label: string; change: string; job: JobRow | null };

@@ -1,0 +1,45 @@
+/**
+ * A run going on shows in its row (from the runStarted subscription) until
+ * its result arrives, without the row changing height.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Browser } from "playwright-core";
+import { eventually, freePort, graphql, launchBrowser, openPage, project, startTickd, type Instance, type Project } from "./harness.ts";
+
+let proj: Project;
+let tickd: Instance;
+let browser: Browser;
+
+beforeAll(async () => {
+  proj = project({}, "\n[report]\ncall = app.jobs.slow\nevery = 6 hours\n");
+  tickd = await startTickd(proj, await freePort());
+  browser = await launchBrowser();
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await tickd?.stop();
+  proj?.cleanup();
+});
+
+describe("a run going on", () => {
+  test("shows as running in its row, started by another client, then as its result", async () => {
+    const { page, problems } = await openPage(browser, `${tickd.url}/`);
+    await eventually(() => page.locator("#conn-text").textContent(), (v) => expect(v).toBe("Live"), 10_000);
+    const row = page.locator('tr[data-label="report"]');
+    await eventually(() => row.locator(".last").innerText(), (v) => expect(v).toBe("never ran"));
+    const height = (await row.boundingBox())!.height;
+
+    const finished = graphql<{ runJobNow: { status: string } }>(tickd.url, `mutation { runJobNow(label: "report") { status } }`);
+    await eventually(() => row.locator(".badge").textContent(), (v) => expect(v).toBe("running"), 2000);
+    expect(await row.locator(".ago").textContent()).toMatch(/^started \ds ago$/);
+    expect(await row.locator(".msg").textContent()).toBe("first run");
+    expect((await row.boundingBox())!.height).toBe(height);
+
+    expect((await finished).runJobNow.status).toBe("SUCCESS");
+    await eventually(() => row.locator(".badge").textContent(), (v) => expect(v).toBe("success"), 2000);
+    expect(await row.locator(".msg").textContent()).toBe("slow and steady");
+    expect((await row.boundingBox())!.height).toBe(height);
+    expect(problems).toEqual([]);
+  }, 20_000);
+});
