@@ -136,6 +136,7 @@ async function probeAdmin(): Promise<void> {
     admin = false;
   }
   byId("admin-tools").hidden = !admin;
+  panel.admin = admin;
 }
 
 // ---- live updates -----------------------------------------------------------
@@ -257,6 +258,19 @@ byId("discover").addEventListener("click", async () => {
     await loadJobs();
   } catch (error) {
     say(explain(error, "Discovery"), "error");
+  }
+});
+
+byId("reload").addEventListener("click", async () => {
+  try {
+    const { reloadConfig: r } = await gql<Q.ReloadData>(Q.RELOAD);
+    const parts = [r.added.length && `added ${r.added.join(", ")}`, r.updated.length && `updated ${r.updated.join(", ")}`, r.removed.length && `removed ${r.removed.join(", ")}`].filter(Boolean);
+    const problems = r.diagnostics.map((d) => `${d.file}:${d.line}${d.label ? ` [${d.label}]` : ""} ${d.message}`);
+    const summary = `Job file reloaded: ${parts.length ? parts.join("; ") : "no changes"}`;
+    say(problems.length ? `${summary}. ${problems.length} problem(s): ${problems.join(" · ")}` : summary, problems.length ? "error" : "info");
+    await loadJobs();
+  } catch (error) {
+    say(explain(error, "Reloading the job file"), "error");
   }
 });
 

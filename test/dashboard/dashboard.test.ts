@@ -4,6 +4,7 @@
  * is cross-checked against the GraphQL API where the API is the truth.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { appendFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { eventually, freePort, graphql, launchBrowser, openPage, project, startTickd, type Instance, type Project } from "./harness.ts";
 
@@ -225,4 +226,13 @@ describe("the dashboard at /", () => {
     expect(phone.problems).toEqual([]);
     await phone.page.close();
   }, 20_000);
+
+  test("reloading the job file from the page applies an added job and says so", async () => {
+    appendFileSync(proj.config, "\n[cache warmup]\ncall = app.jobs.newsletter\nevery = 5 minutes\naudience = cache\n");
+    await page.getByRole("button", { name: "Reload job file" }).click();
+    await eventually(() => page.locator("#toast").textContent(), (v) => expect(v).toBe("Job file reloaded: added cache warmup"));
+    await eventually(() => row("cache warmup").locator(".schedule").textContent(), (v) => expect(v).toBe("every 5 minutes"));
+    const api = await graphql<{ job: { active: boolean } | null }>(tickd.url, `{ job(label: "cache warmup") { active } }`);
+    expect(api.job).toEqual({ active: true });
+  }, 15_000);
 });

@@ -54,6 +54,21 @@ describe("discovering jobs from the dashboard", () => {
     expect(await row.locator(".tag").textContent()).toBe("discovered");
     expect(await row.locator(".schedule").textContent()).toBe("every hour");
     expect(await page.locator("#toast").textContent()).toBe(`Discovery done: added ${label}`);
+
+    // The admin changes when the discovered job runs, from its panel; a typo is refused with the API's message.
+    await row.getByRole("button", { name: label, exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: label });
+    await dialog.getByText("Change the schedule").click();
+    const every = dialog.getByLabel("Every");
+    await every.fill("10 minuets");
+    await dialog.getByRole("button", { name: "Save schedule" }).click();
+    await eventually(() => dialog.getByRole("alert").textContent(), (v) => expect(v).toContain("minuets"));
+    await dialog.getByLabel("Every").fill("30 minutes");
+    await dialog.getByRole("button", { name: "Save schedule" }).click();
+    await eventually(() => row.locator(".schedule").textContent(), (v) => expect(v).toBe("every 30 minutes"));
+    const after = await graphql<{ job: { schedule: { every: string } } }>(tickd.url, `query ($l: String!) { job(label: $l) { schedule { every } } }`, { l: label });
+    expect(after.job.schedule.every).toBe("30 minutes");
+    await page.keyboard.press("Escape");
     expect(problems).toEqual([]);
     await page.close();
   }, 30_000);

@@ -8,7 +8,7 @@ import { gql } from "./api.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { BAD_STATUSES, clockTime, duration } from "./format.ts";
 import { statusBadge } from "./jobs-table.ts";
-import { JOB_DETAIL, type JobDetail, type JobDetailData, type RunDetail } from "./queries.ts";
+import { JOB_DETAIL, type JobDetail, type JobDetailData, type RunDetail, UPDATE_SCHEDULE } from "./queries.ts";
 
 export interface PanelActions {
   setActive(label: string, active: boolean): Promise<void>;
@@ -33,6 +33,10 @@ function definition(term: string, value: Node | string | null): (HTMLElement | n
 export class JobPanel {
   private label: string | null = null;
   private loading = 0;
+  /** Admins may change when discovered jobs run (job-file jobs change in the file). */
+  admin = false;
+  /** The schedule editor stays open across re-renders once opened. */
+  private editOpen = false;
 
   constructor(
     private readonly dialog: HTMLDialogElement,
@@ -42,6 +46,7 @@ export class JobPanel {
   ) {
     dialog.addEventListener("close", () => {
       this.label = null;
+      this.editOpen = false;
     });
   }
 
@@ -110,6 +115,7 @@ export class JobPanel {
         ...definition("Overlap", job.overlap),
         ...definition("Retries", String(job.retries)),
       ),
+      this.admin && job.source === "DISCOVERED" ? this.scheduleForm(job) : null,
       h("h3", {}, "Keyword arguments"),
       job.kwargs.length === 0
         ? h("p", { class: "muted" }, "None.")
@@ -122,6 +128,35 @@ export class JobPanel {
       runs.length === 0 ? h("p", { class: "muted" }, "No runs recorded yet.") : this.runsTable(runs, now),
     ]);
     if (focused) this.body.querySelector<HTMLElement>(`[data-key="${focused}"]`)?.focus();
+  }
+
+  /** updateJobSchedule: every (with at) or cron, validated by the API like the job file. */
+  private scheduleForm(job: JobDetail): HTMLElement {
+    const s = job.schedule;
+    const field = (name: string, label: string, value: string | null, hint: string) =>
+      h("label", { class: "field" }, h("span", {}, label), h("input", { name, value: value ?? "", placeholder: hint, autocomplete: "off", spellcheck: "false" }));
+    const error = h("p", { class: "error", role: "alert" });
+    const form = h(
+      "form",
+      { class: "schedule-form", "aria-label": "Change the schedule" },
+      h("div", { class: "fields" }, field("every", "Every", s.every, "10 minutes"), field("at", "At", s.at, "09:00"), field("cron", "Cron", s.cron, "*/5 * * * *"), field("timezone", "Zone", job.timezone, "the instance's")),
+      error,
+      h("button", { type: "submit", "data-key": "save-schedule" }, "Save schedule"),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const value = (key: string) => String(data.get(key) ?? "").trim() || null;
+      try {
+        await gql(UPDATE_SCHEDULE, { label: job.label, every: value("every"), at: value("at"), cron: value("cron"), timezone: value("timezone") });
+        await this.refresh();
+      } catch (e) {
+        error.textContent = (e as Error).message;
+      }
+    });
+    const details = h("details", { class: "schedule-edit", open: this.editOpen }, h("summary", {}, "Change the schedule"), form);
+    details.addEventListener("toggle", () => (this.editOpen = details.open));
+    return details;
   }
 
   private runsTable(runs: readonly RunDetail[], now: number): HTMLElement {

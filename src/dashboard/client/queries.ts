@@ -45,6 +45,7 @@ export interface JobDetail extends JobRow {
   retries: number;
   overlap: string;
   kwargs: { key: string; value: unknown }[];
+  schedule: { text: string; timezone: string; every: string | null; at: string | null; cron: string | null };
   nextRuns: string[];
   activities: { edges: { node: RunDetail }[] };
 }
@@ -86,7 +87,7 @@ export interface JobRowData {
 
 export const JOB_DETAIL = `query JobDetail($label: String!) {
   job(label: $label) {
-    ${JOB_FIELDS} description callback app file line timezone timeoutMs retries overlap
+    ${JOB_FIELDS} description callback app file line timezone timeoutMs retries overlap schedule { text timezone every at cron }
     kwargs { key value } nextRuns(count: 5)
     activities(first: 20) { edges { node { ${RUN_FIELDS} output error } } }
   }
@@ -106,6 +107,15 @@ export const RUN_NOW = `mutation RunNow($label: String!) { runJobNow(label: $lab
 export interface RunNowData {
   runJobNow: RunSummary;
 }
+
+export const RELOAD = `mutation Reload { reloadConfig { added removed updated unchanged diagnostics { file line label message } } }`;
+export interface ReloadData {
+  reloadConfig: { added: string[]; removed: string[]; updated: string[]; unchanged: number; diagnostics: { file: string; line: number; label: string | null; message: string }[] };
+}
+
+export const UPDATE_SCHEDULE = `mutation UpdateSchedule($label: String!, $every: String, $at: String, $cron: String, $timezone: String) {
+  updateJobSchedule(label: $label, every: $every, at: $at, cron: $cron, timezone: $timezone) { label }
+}`;
 
 export const DISCOVER = `mutation Discover { discoverJobs { added updated missing } }`;
 export interface DiscoverData {
