@@ -25,6 +25,11 @@ export interface JobOptions {
 export interface OperatorEdits {
   active?: boolean;
   schedule?: boolean;
+  /**
+   * Job-file jobs only: the file's `active` value when the operator switched
+   * the job. The operator's choice holds until the file's value changes.
+   */
+  fileActive?: boolean;
 }
 
 /** Every job the instance knows: from the job file (source "ini") or discovered from apps. */

@@ -115,10 +115,12 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
       if (row && row.source === "discovered") {
         await setActive(store, label, active);
         await applyDiscovered();
-      } else if (active) {
-        await scheduler.activate(label);
       } else {
-        await scheduler.deactivate(label);
+        // A job-file job: switch it live, and remember the switch so a
+        // restart or reload keeps it (until the file's `active` changes).
+        if (active) await scheduler.activate(label);
+        else await scheduler.deactivate(label);
+        if (row) await setActive(store, label, active);
       }
     },
     async updateSchedule(label, edit) {

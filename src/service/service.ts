@@ -10,14 +10,14 @@
 import process from "node:process";
 import os from "node:os";
 import { resolveCallback, resolveJobCallbacks } from "../callbacks/index.ts";
-import { loadJobFile } from "../config/load.ts";
-import { formatDiagnostic, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
+import { inheritKeyLines, loadJobFile } from "../config/load.ts";
+import { brandJobSpec, formatDiagnostic, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
 import { activeDiscoveredSpecs } from "../discovery/index.ts";
 import { createEngine, type Engine } from "../engine/engine.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { Callback } from "../sdk/index.ts";
 import { compileSchedule } from "../schedule/index.ts";
-import { openStore, syncIniJobs, type Store } from "../store/index.ts";
+import { listJobs, openStore, syncIniJobs, type Store } from "../store/index.ts";
 import { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from "./logger.ts";
 import { processSignals, type SignalSource } from "./signals.ts";
 import { startServiceApi, type ApiHandle, type ApiStarter } from "./api.ts";
@@ -88,7 +88,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     if (abandoned.abandoned > 0 || abandoned.claimsDropped > 0) {
       logger.warn("runs.abandoned", { count: abandoned.abandoned, claimsDropped: abandoned.claimsDropped, instances: abandoned.deadInstances.join(",") });
     }
-    await syncIniJobs(store, first.jobs);
+    const firstJobs = await withOperatorSwitches(store, first.jobs);
     const discovered = await activeDiscoveredSpecs(store, zone);
     for (const problem of discovered.problems) logger.warn("discovered.invalid", { label: problem.label, file: problem.file, message: problem.message });
 
@@ -123,8 +123,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
         logDiagnostics(logger, next.diagnostics);
         callbacks.clear();
         for (const [label, fn] of next.callbacks) callbacks.set(label, fn);
-        await syncIniJobs(store, next.jobs);
-        return { jobs: next.jobs, diagnostics: next.diagnostics };
+        return { jobs: await withOperatorSwitches(store, next.jobs), diagnostics: next.diagnostics };
       },
     });
     engine.subscribe((event) => logRunEvent(logger, event));
@@ -136,7 +135,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     }
 
     // 4. Schedule.
-    await engine.start([...first.jobs, ...discovered.specs]);
+    await engine.start([...firstJobs, ...discovered.specs]);
     logger.info("scheduler.started", {
       instance,
       config: settings.configPath,
@@ -247,6 +246,23 @@ export async function readJobs(settings: Pick<ServiceSettings, "configPath" | "r
   const file = await loadJobFile(settings.configPath, settings.timezone);
   const resolved = await resolveJobCallbacks(file, settings.root, { fresh });
   return { file, jobs: resolved.jobs, callbacks: resolved.callbacks, diagnostics: [...file.diagnostics, ...resolved.diagnostics] };
+}
+
+/**
+ * Record the job file's jobs in the store, then give back the jobs with the
+ * operator's on/off switches applied: a job switched off in the dashboard
+ * stays off across restarts and reloads until the file's `active` changes.
+ */
+async function withOperatorSwitches(store: Store, specs: readonly JobSpec[]): Promise<JobSpec[]> {
+  await syncIniJobs(store, specs);
+  const stored = new Map((await listJobs(store, { source: "ini" })).map((row) => [row.label, row.active]));
+  return specs.map((spec) => {
+    const active = stored.get(spec.label);
+    if (active === undefined || active === spec.active) return spec;
+    const switched = brandJobSpec({ ...spec, active });
+    inheritKeyLines(spec, switched);
+    return switched;
+  });
 }
 
 function logDiagnostics(logger: ServiceLogger, diagnostics: readonly Diagnostic[]): void {

@@ -99,9 +99,13 @@ export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: 
         await tx.insert(jobs).values({ ...columns, active: spec.active, createdAt: now, updatedAt: now });
         added.push(spec.label);
       } else if (row.source === "ini") {
-        const next = { ...columns, active: spec.active };
-        if (JSON.stringify(pick(row, next)) !== JSON.stringify(next)) {
-          await tx.update(jobs).set({ ...next, updatedAt: now }).where(eq(jobs.id, row.id));
+        // An operator's on/off switch holds while the file still says what it
+        // said when they switched; an edit of `active` in the file wins again.
+        const override = row.operatorEdited?.active === true && row.operatorEdited.fileActive === spec.active;
+        const next = { ...columns, active: override ? row.active : spec.active };
+        const edits = override ? row.operatorEdited : {};
+        if (JSON.stringify(pick(row, next)) !== JSON.stringify(next) || JSON.stringify(row.operatorEdited) !== JSON.stringify(edits)) {
+          await tx.update(jobs).set({ ...next, operatorEdited: edits, updatedAt: now }).where(eq(jobs.id, row.id));
           updated.push(spec.label);
         }
       }
@@ -146,13 +150,23 @@ export async function upsertDiscovered(
   return "updated";
 }
 
-/** Set a job's active flag as an operator did (survives re-discovery). Throws not-found. */
+/**
+ * Set a job's active flag as an operator did. It survives re-discovery, and
+ * for a job-file job restarts and reloads too, until the file's own `active`
+ * changes (syncIniJobs). Throws not-found.
+ */
 export async function setActive(store: Store, label: string, active: boolean, now: number = Date.now()): Promise<JobRow> {
-  const [row] = await store.exclusive((db) => db
-    .update(jobs)
-    .set({ active, operatorEdited: sql`json_set(${jobs.operatorEdited}, '$.active', json('true'))`, updatedAt: now })
-    .where(eq(jobs.label, label))
-    .returning());
+  const row = await store.exclusive(async (db) => {
+    const [current] = await db.select().from(jobs).where(eq(jobs.label, label));
+    if (!current) return undefined;
+    const edits = { ...current.operatorEdited, active: true };
+    if (current.source === "ini") {
+      // What the file says: the recorded value while an override holds, else the row's own.
+      edits.fileActive = current.operatorEdited?.active === true ? current.operatorEdited.fileActive : current.active;
+    }
+    const [updated] = await db.update(jobs).set({ active, operatorEdited: edits, updatedAt: now }).where(eq(jobs.id, current.id)).returning();
+    return updated;
+  });
   if (!row) throw new TickdError("not-found", `no job labelled "${label}"; see \`tickd list\``);
   return row;
 }
