@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { eventually, freePort, graphql, launchBrowser, openPage, project, startTickd, type Instance, type Project } from "./harness.ts";
+import { eventually, freePort, lowContrast, graphql, launchBrowser, openPage, project, startTickd, type Instance, type Project } from "./harness.ts";
 
 let proj: Project;
 let tickd: Instance;
@@ -134,35 +134,12 @@ describe("the dashboard at /", () => {
     expect(await row("disk check").locator(".badge").textContent()).toBe("failure");
   }, 20_000);
 
-  test("every visible text meets WCAG AA contrast (4.5:1) against its background, badges and failures included", async () => {
+  test.each(["light", "dark"] as const)("every visible text meets WCAG AA contrast (4.5:1) in the %s scheme, badges and failures included", async (scheme) => {
     await eventually(() => page.locator("#feed > li.bad").count(), (v) => expect(v).toBeGreaterThan(0));
+    await page.emulateMedia({ colorScheme: scheme });
     await page.waitForTimeout(1700); // let the arrival highlight fade
-    const low = await page.evaluate(() => {
-      const rgba = (css: string) => {
-        const [r = 0, g = 0, b = 0, a = 1] = (css.match(/[\d.]+/g) ?? []).map(Number);
-        return { r, g, b, a };
-      };
-      const channel = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-      const luminance = (c: { r: number; g: number; b: number }) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
-      const background = (el: Element | null) => {
-        for (let e = el; e; e = e.parentElement) {
-          const c = rgba(getComputedStyle(e).backgroundColor);
-          if (c.a > 0.5) return c;
-        }
-        return { r: 255, g: 255, b: 255, a: 1 };
-      };
-      const out: string[] = [];
-      for (const el of document.body.querySelectorAll("*")) {
-        const hasText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== "");
-        if (!hasText || !(el as HTMLElement).checkVisibility?.() || el.closest(".visually-hidden")) continue;
-        const fg = luminance(rgba(getComputedStyle(el).color));
-        const bg = luminance(background(el));
-        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-        if (ratio < 4.5) out.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent!.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
-      }
-      return out;
-    });
-    expect(low).toEqual([]);
+    expect(await lowContrast(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: "light" });
   }, 10_000);
 
   test("the job panel shows the description, keyword arguments, next runs and recent runs with output for the admin", async () => {

@@ -186,3 +186,35 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
     await Bun.sleep(50);
   }
 }
+
+/**
+ * Visible texts whose contrast with the background behind them is below
+ * WCAG AA (4.5:1), as "tag.class "text" ratio"; empty when all pass.
+ */
+export function lowContrast(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgba = (css: string) => {
+      const [r = 0, g = 0, b = 0, a = 1] = (css.match(/[\d.]+/g) ?? []).map(Number);
+      return { r, g, b, a };
+    };
+    const channel = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    const luminance = (c: { r: number; g: number; b: number }) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+    const background = (el: Element | null) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c.a > 0.5) return c;
+      }
+      return { r: 255, g: 255, b: 255, a: 1 };
+    };
+    const out: string[] = [];
+    for (const el of document.body.querySelectorAll("*")) {
+      const hasText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== "");
+      if (!hasText || !(el as HTMLElement).checkVisibility?.() || el.closest(".visually-hidden")) continue;
+      const fg = luminance(rgba(getComputedStyle(el).color));
+      const bg = luminance(background(el));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      if (ratio < 4.5) out.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent!.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+    }
+    return out;
+  });
+}
