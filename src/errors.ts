@@ -14,6 +14,7 @@ export type ErrorCode =
   | "unauthenticated"
   | "conflict"
   | "store"
+  | "listen-failed"
   | "write-failed"
   | "internal";
 

@@ -4,6 +4,7 @@
  */
 import { parseDuration } from "../config/durations.ts";
 import { TickdError } from "../errors.ts";
+import { parseListen } from "../api/auth.ts";
 import { startService, type ServiceSettings } from "../service/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
 import { noPositionals } from "./check.ts";
@@ -59,6 +60,8 @@ export const runCommand: Command = {
     noPositionals(args, "run");
     const settings = serviceSettings(args);
     try {
+      // Bad flags are found before anything is opened or written.
+      if (settings.api) parseListen(settings.listen);
       const service = await startService(settings);
       return await service.done;
     } catch (error) {

@@ -5,6 +5,8 @@
  * refuses with a Response or returns the session that handles the socket.
  */
 
+import { TickdError } from "../errors.ts";
+
 /** The socket as a session sees it. */
 export interface SocketLink {
   /** The subprotocol agreed during the upgrade. */
@@ -53,6 +55,23 @@ interface SocketData {
 }
 
 export function serve(options: ServeOptions): Served {
+  try {
+    return bunServe(options);
+  } catch (error) {
+    // The operator's mistake, not ours: say what to do, without a stack trace.
+    const code = (error as { code?: string }).code;
+    const where = `${options.hostname}:${options.port}`;
+    if (code === "EADDRINUSE") {
+      throw new TickdError("listen-failed", `cannot listen on ${where}: the port is in use (another tickd?); stop it or choose another with --listen HOST:PORT`, { cause: error });
+    }
+    if (code === "EACCES" || code === "EADDRNOTAVAIL") {
+      throw new TickdError("listen-failed", `cannot listen on ${where} (${code}); choose an address this machine has and a port you may bind with --listen HOST:PORT`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function bunServe(options: ServeOptions): Served {
   const server = Bun.serve<SocketData>({
     hostname: options.hostname,
     port: options.port,

@@ -1,0 +1,59 @@
+/**
+ * Operator mistakes when starting the service get one clear line and an exit
+ * code, never a stack trace, and nothing is written before the check.
+ */
+import { describe, expect, test } from "bun:test";
+import path from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tickd, tempDir } from "../helpers/binary.ts";
+
+function project() {
+  const t = tempDir("tickd-run-errors-");
+  mkdirSync(path.join(t.dir, "config"));
+  mkdirSync(path.join(t.dir, "app"));
+  writeFileSync(path.join(t.dir, "app", "jobs.ts"), "export function ok() {}\n");
+  writeFileSync(path.join(t.dir, "config", "scheduler.ini"), "[ok]\ncall = app.jobs.ok\nevery = 1 hour\n");
+  return t;
+}
+
+describe("tickd run refuses to start", () => {
+  test("on a port that is in use, saying so and what to do, exit 1", async () => {
+    const p = project();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = await tickd(["run", "--listen", `127.0.0.1:${port}`], { cwd: p.dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`tickd run: cannot listen on 127.0.0.1:${port}: the port is in use (another tickd?); stop it or choose another with --listen HOST:PORT`);
+      expect(r.stderr).not.toContain("    at ");
+    } finally {
+      blocker.close();
+      p.cleanup();
+    }
+  });
+
+  test("with a malformed --listen before it creates the database, exit 2", async () => {
+    const p = project();
+    try {
+      const r = await tickd(["run", "--listen", "127.0.0.1:99999"], { cwd: p.dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--listen "127.0.0.1:99999": expected HOST:PORT');
+      expect(existsSync(path.join(p.dir, "config", "scheduler.db"))).toBe(false);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  test("on a non-loopback address without --tokens, naming the reason, exit 2", async () => {
+    const p = project();
+    try {
+      const r = await tickd(["run", "--listen", "0.0.0.0:7399"], { cwd: p.dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/tickd run: .*--tokens/);
+    } finally {
+      p.cleanup();
+    }
+  });
+});
