@@ -5,12 +5,12 @@ import path from "node:path";
 import { checkListen, loadTokens, parseTokens, startApi } from "../../src/api/index.ts";
 import { TickdError } from "../../src/errors.ts";
 import { tempDir } from "../helpers/binary.ts";
-import { codes, startTestApi, TOKENS, type Api } from "./harness.ts";
+import { codes, startBinaryApi, TOKENS, type ApiClient } from "./harness.ts";
 
 describe("with a token file", () => {
-  let api: Api;
+  let api: ApiClient;
   beforeAll(async () => {
-    api = await startTestApi({ tokens: true });
+    api = await startBinaryApi({ tokens: true });
   });
   afterAll(async () => {
     await api?.close();
@@ -137,7 +137,7 @@ describe("the loopback rule", () => {
   });
 
   test("without tokens every loopback client is admin", async () => {
-    const api = await startTestApi();
+    const api = await startBinaryApi();
     try {
       const { body } = await api.gql(`mutation { exportIni(preview: true) { path } }`);
       expect(body).toEqual({ data: { exportIni: { path: null } } });

@@ -14,7 +14,7 @@ import { createApiDeps, parseTokens, startApi, type ApiServer, type TokenSet } f
 import { VERSION } from "../../src/version.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
-import { tempDir } from "../helpers/binary.ts";
+import { BINARY, tempDir } from "../helpers/binary.ts";
 
 export const TOKENS = {
   viewer: "viewer-token-0123456789abcdef",
@@ -67,6 +67,7 @@ schedule.register("billing", invoices, { label: "billing invoices", every: "1 ho
 
 export interface Api {
   readonly url: string;
+  readonly instance: string;
   readonly engine: Engine;
   readonly store: Store;
   readonly dir: string;
@@ -86,7 +87,8 @@ export interface ApiOptions {
   readonly jobFile?: string;
 }
 
-export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
+/** The temp project every API test runs on: job file, job modules, one discoverable app. */
+function writeProject(options: ApiOptions): { dir: string; configPath: string; cleanup: () => void } {
   const temp = tempDir("tickd-api-");
   const dir = temp.dir;
   mkdirSync(path.join(dir, "config"));
@@ -96,6 +98,100 @@ export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
   writeFileSync(configPath, options.jobFile ?? JOB_FILE);
   writeFileSync(path.join(dir, "jobs", "tasks.ts"), TASKS);
   writeFileSync(path.join(dir, "apps", "billing", "scheduler.ts"), BILLING);
+  if (options.tokens) writeFileSync(path.join(dir, "config", "tokens"), TOKEN_FILE);
+  return { dir, configPath, cleanup: temp.cleanup };
+}
+
+/** What a test sees of the API, whether served in-process or by the compiled binary. */
+export interface ApiClient {
+  readonly url: string;
+  readonly dir: string;
+  /** Log lines (the binary's stderr, or the in-process logger's lines). */
+  readonly logs: string[];
+  /** The instance name the service records on runs. */
+  readonly instance: string;
+  gql: Api["gql"];
+  close(): Promise<void>;
+}
+
+async function postGql(url: string, query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: GqlBody }> {
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  const text = await res.text();
+  try {
+    return { status: res.status, body: JSON.parse(text) as GqlBody };
+  } catch {
+    throw new Error(`not JSON (${res.status}): ${text.slice(0, 300)}`);
+  }
+}
+
+/**
+ * The API as users meet it: the compiled binary (`tickd run`) on a free
+ * loopback port, over the same temp project as startTestApi.
+ */
+export async function startBinaryApi(options: ApiOptions = {}): Promise<ApiClient> {
+  const project = writeProject(options);
+  const args = [
+    BINARY, "run",
+    "--config", project.configPath,
+    "--listen", "127.0.0.1:0",
+    "--timezone", "UTC",
+    "--apps", path.join(project.dir, "apps", "billing"),
+    "--log-format", "json",
+    "--grace", "1 second",
+    ...(options.tokens ? ["--tokens", path.join(project.dir, "config", "tokens")] : []),
+  ];
+  const proc = Bun.spawn(args, { cwd: project.dir, stdout: "pipe", stderr: "pipe" });
+  const logs: string[] = [];
+  let pending = "";
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stderr) {
+      pending += decoder.decode(chunk);
+      let cut: number;
+      while ((cut = pending.indexOf("\n")) >= 0) {
+        logs.push(pending.slice(0, cut));
+        pending = pending.slice(cut + 1);
+      }
+    }
+  })();
+  let url: string | undefined;
+  let instance = "";
+  for (let i = 0; i < 300 && !logs.some((l) => l.includes('"scheduler.started"')); i++) {
+    if (proc.exitCode !== null) break;
+    await Bun.sleep(20);
+  }
+  for (const line of logs) {
+    if (line.includes('"api.listening"')) url = (JSON.parse(line) as { url: string }).url;
+    if (line.includes('"scheduler.started"')) instance = (JSON.parse(line) as { instance: string }).instance;
+  }
+  if (!url || !instance) {
+    proc.kill("SIGKILL");
+    project.cleanup();
+    throw new Error(`tickd run did not start:\n${logs.join("\n")}${pending}`);
+  }
+  const served = url;
+  return {
+    url: served,
+    dir: project.dir,
+    logs,
+    instance,
+    gql: (query, variables, token) => postGql(served, query, variables, token),
+    async close() {
+      proc.kill("SIGTERM");
+      const code = await proc.exited;
+      project.cleanup();
+      if (code !== 0) throw new Error(`tickd run exited ${code} at SIGTERM:\n${logs.join("\n")}`);
+    },
+  };
+}
+
+export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
+  const project = writeProject(options);
+  const temp = { cleanup: project.cleanup };
+  const dir = project.dir;
+  const configPath = project.configPath;
 
   const instance = `${os.hostname()}:${process.pid}`;
   const store = await openStore(`file:${path.join(dir, "scheduler.db")}`, { instance });
@@ -144,23 +240,12 @@ export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
 
   return {
     url: server.url,
+    instance,
     engine,
     store,
     dir,
     logs,
-    async gql(query, variables, token) {
-      const headers: Record<string, string> = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
-      if (token) headers.authorization = `Bearer ${token}`;
-      const res = await fetch(`${server.url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
-      const text = await res.text();
-      let body: GqlBody;
-      try {
-        body = JSON.parse(text) as GqlBody;
-      } catch {
-        throw new Error(`not JSON (${res.status}): ${text.slice(0, 300)}`);
-      }
-      return { status: res.status, body };
-    },
+    gql: (query, variables, token) => postGql(server.url, query, variables, token),
     async close() {
       await server.stop();
       await engine.stop({ graceMs: 0 });

@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { codes, JOB_FILE, startTestApi, type Api } from "./harness.ts";
+import { codes, JOB_FILE, startBinaryApi, type ApiClient } from "./harness.ts";
 
-let api: Api;
+let api: ApiClient;
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startBinaryApi();
 });
 afterAll(async () => {
   await api?.close();

@@ -1,10 +1,10 @@
 /** Queries against a real engine and store: jobs, job, activities, scheduler, node. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { codes, startTestApi, type Api } from "./harness.ts";
+import { codes, startBinaryApi, type ApiClient } from "./harness.ts";
 
-let api: Api;
+let api: ApiClient;
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startBinaryApi();
   // Three recorded runs of "nightly report" and one failing run, made through the API.
   for (let i = 0; i < 3; i++) await api.gql(`mutation { runJobNow(label: "nightly report") { runId } }`);
   await api.gql(`mutation { runJobNow(label: "failing") { runId } }`);

@@ -4,14 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createClient, type Client } from "graphql-ws";
-import { sse, startTestApi, TOKENS, within, type Api } from "./harness.ts";
+import { sse, startBinaryApi, TOKENS, within, type ApiClient } from "./harness.ts";
 
 const ACTIVITY = `subscription ($label: String) { activity(filter: { label: $label }) { label status message output endedAt trigger } }`;
 
 describe("without tokens (loopback admin)", () => {
-  let api: Api;
+  let api: ApiClient;
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startBinaryApi();
   });
   afterAll(async () => {
     await api?.close();
@@ -97,9 +97,9 @@ describe("without tokens (loopback admin)", () => {
 });
 
 describe("clients that go away", () => {
-  let api: Api;
+  let api: ApiClient;
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startBinaryApi();
   });
   afterAll(async () => {
     await api?.close();
@@ -145,9 +145,9 @@ describe("clients that go away", () => {
 });
 
 describe("with tokens", () => {
-  let api: Api;
+  let api: ApiClient;
   beforeAll(async () => {
-    api = await startTestApi({ tokens: true });
+    api = await startBinaryApi({ tokens: true });
   });
   afterAll(async () => {
     await api?.close();
@@ -215,9 +215,9 @@ describe("with tokens", () => {
 });
 
 describe("queries and mutations over WebSocket", () => {
-  let api: Api;
+  let api: ApiClient;
   beforeAll(async () => {
-    api = await startTestApi({ tokens: true });
+    api = await startBinaryApi({ tokens: true });
   });
   afterAll(async () => {
     await api?.close();
