@@ -193,6 +193,27 @@ describe("the dashboard at /", () => {
     expect(await page.locator("#toast").getAttribute("data-kind")).toBe("error");
   }, 10_000);
 
+  test("is keyboard operable: a skip link first, then the controls in reading order, each with a visible focus ring", async () => {
+    await page.reload(); // start from the top of the page
+    await eventually(() => page.locator("#jobs-body tr").count(), (v) => expect(v).toBe(3));
+    await eventually(() => page.getByRole("button", { name: "Export INI" }).isVisible(), (v) => expect(v).toBe(true));
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to the jobs");
+    const seen: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const style = getComputedStyle(el);
+        const name = el.getAttribute("aria-label") ?? ((el as HTMLInputElement).labels?.[0]?.textContent || el.textContent) ?? "";
+        return { name: name.trim(), outline: `${style.outlineStyle} ${parseFloat(style.outlineWidth) >= 2}` };
+      });
+      expect(focused.outline).toBe("solid true");
+      seen.push(focused.name);
+    }
+    expect(seen).toEqual(["Discover jobs", "Export INI", "Reload job file", "Token", "Filter", "disk check", "Active: disk check", "Run disk check now"]);
+  }, 10_000);
+
   test("fits a 375 px wide phone without sideways scrolling", async () => {
     const phone = await openPage(browser, `${tickd.url}/`, { width: 375, height: 800 });
     await eventually(() => phone.page.locator("#conn-text").textContent(), (v) => expect(v).toBe("Live"), 10_000);
