@@ -25,7 +25,7 @@ export function diskCheck() {
 
 /** Takes a while: long enough to be seen running. */
 export async function slow() {
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await new Promise((resolve) => setTimeout(resolve, 4000));
   return Result(STATUS.success, { message: "slow and steady" });
 }
 

@@ -31,7 +31,7 @@ describe("a run going on", () => {
     const height = (await row.boundingBox())!.height;
 
     const finished = graphql<{ runJobNow: { status: string } }>(tickd.url, `mutation { runJobNow(label: "report") { status } }`);
-    await eventually(() => row.locator(".badge").textContent(), (v) => expect(v).toBe("running"), 2000);
+    await eventually(() => row.locator(".badge").textContent(), (v) => expect(v).toBe("running"), 3500);
     expect(await row.locator(".ago").textContent()).toMatch(/^started \ds ago$/);
     expect(await row.locator(".msg").textContent()).toBe("first run");
     expect((await row.boundingBox())!.height).toBe(height);
