@@ -36,13 +36,14 @@ export async function resolveJobCallbacks(jobFile: JobFile, root: string, option
   const jobs: JobSpec[] = [];
   const callbacks = new Map<string, Callback>();
   const diagnostics: Diagnostic[] = [];
+  const pass: ResolveOptions = { ...options, modules: options.modules ?? new Map() };
   for (const job of jobFile.jobs) {
     if (job.target.kind !== "call") {
       jobs.push(job);
       continue;
     }
     try {
-      const fn = await resolveCallback(job.target.callback, root, options);
+      const fn = await resolveCallback(job.target.callback, root, pass);
       callbacks.set(job.label, fn);
       jobs.push(await withDocDescription(job, root));
     } catch (error) {

@@ -19,6 +19,12 @@ export interface ResolveOptions {
    * runtimes key their module registry by URL and offer no recursive purge.
    */
   readonly fresh?: boolean;
+  /**
+   * Modules already imported in this pass, by file. One load or reload of a
+   * job file shares one, so a module named by many jobs is imported (and, with
+   * `fresh`, re-evaluated) once, not once per job.
+   */
+  readonly modules?: Map<string, Promise<Record<string, unknown>>>;
 }
 
 /** The files a dotted path may live in, in the order they are tried. */
@@ -73,7 +79,12 @@ export async function resolveCallback(dotted: string, root: string, options: Res
   registerSdkModule();
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(importSpecifier(file, options.fresh === true))) as Record<string, unknown>;
+    let loading = options.modules?.get(file);
+    if (!loading) {
+      loading = import(importSpecifier(file, options.fresh === true)) as Promise<Record<string, unknown>>;
+      options.modules?.set(file, loading);
+    }
+    mod = await loading;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new TickdError("callback-import-failed", `callback ${dotted}: importing ${file} failed: ${reason}; fix the module so it loads`, { cause: error });
