@@ -86,17 +86,20 @@ export async function getJobById(store: Store, id: number): Promise<JobRow | und
  * rows are untouched; a label held by a discovered row is left to it.
  * One transaction.
  */
+const INSERT_CHUNK = 500;
+
 export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: number = Date.now()): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
   const added: string[] = [];
   const updated: string[] = [];
   const removed: string[] = [];
   await store.exclusive((db) => db.transaction(async (tx) => {
     const existing = new Map((await tx.select().from(jobs)).map((r) => [r.label, r]));
+    const inserts: NewJobRow[] = [];
     for (const spec of specs) {
       const columns = { ...specColumns(spec), source: "ini" as const };
       const row = existing.get(spec.label);
       if (!row) {
-        await tx.insert(jobs).values({ ...columns, active: spec.active, createdAt: now, updatedAt: now });
+        inserts.push({ ...columns, active: spec.active, createdAt: now, updatedAt: now });
         added.push(spec.label);
       } else if (row.source === "ini") {
         // An operator's on/off switch holds while the file still says what it
@@ -110,6 +113,9 @@ export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: 
         }
       }
     }
+    // New jobs go in as multi-row inserts: a first start with 1,000 jobs is a
+    // handful of statements, not 1,000 (SQLite allows 32,766 parameters each).
+    for (let i = 0; i < inserts.length; i += INSERT_CHUNK) await tx.insert(jobs).values(inserts.slice(i, i + INSERT_CHUNK));
     const keep = specs.map((s) => s.label);
     const gone = await tx
       .delete(jobs)
