@@ -108,7 +108,7 @@ export function exportSystemd(service: ServiceSpec): SystemdFiles {
   });
 
   // The template assumes the multi-tenant layout <tenants>/<name>/config/scheduler.ini
-  // (docs/deployment.md): %i replaces the tenant folder. Each tenant's port and
+  // (README, Multi-tenant): %i replaces the tenant folder. Each tenant's port and
   // other settings come from an optional <tenant>/config/tickd.env (TICKD_LISTEN=...).
   const tenantRoot = service.root;
   const tenantsDir = path.dirname(tenantRoot);
