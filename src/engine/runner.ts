@@ -74,7 +74,15 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
   const startedAt = gate ? 0 : deps.clock.now();
   const callback = spec.target.kind === "call" ? deps.resolve(spec) : undefined;
   // The callback starts inside this call, synchronously — or when the gate opens.
-  const outcome = runAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog: deps.onLog });
+  // ctx.log lines written before the run.started event (the callback's
+  // synchronous start) wait for it, so a log reads started, lines, finished.
+  let announced = false;
+  let early: string[] | undefined;
+  const onLog = (label: string, line: string) => {
+    if (announced) deps.onLog(label, line);
+    else (early ??= []).push(line);
+  };
+  const outcome = runAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog });
   // The record is made and written from the microtask queue, after the whole
   // burst of due jobs has started; the finished record comes later still
   // (runAttempt settles no earlier than the microtask after this one).
@@ -95,6 +103,8 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
     };
     deps.store.started(started);
     deps.events.emit({ type: "run.started", run: started });
+    announced = true;
+    if (early) for (const line of early) deps.onLog(spec.label, line);
   };
   if (gate) void gate.opened.then(record);
   else queueMicrotask(record);
