@@ -17,7 +17,7 @@ import { createEngine, type Engine } from "../engine/engine.ts";
 import type { Clock } from "../engine/clock.ts";
 import type { Callback } from "../sdk/index.ts";
 import { compileSchedule } from "../schedule/index.ts";
-import { listJobs, openStore, syncIniJobs, type Store } from "../store/index.ts";
+import { HEARTBEAT_EVERY_MS, listJobs, openStore, syncIniJobs, type Store } from "../store/index.ts";
 import { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from "./logger.ts";
 import { processSignals, type SignalSource } from "./signals.ts";
 import { startServiceApi, type ApiHandle, type ApiStarter } from "./api.ts";
@@ -157,6 +157,21 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     void prune();
     const pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
 
+    // 5b. Heartbeat: other instances on a shared store learn this one is alive,
+    // and this one records as abandoned the runs of instances that stopped beating.
+    const heartbeat = async () => {
+      try {
+        await store.heartbeat(Date.now());
+        const report = await store.markAbandoned(Date.now());
+        if (report.abandoned > 0 || report.claimsDropped > 0) {
+          logger.warn("runs.abandoned", { count: report.abandoned, claimsDropped: report.claimsDropped, instances: report.deadInstances.join(",") });
+        }
+      } catch (error) {
+        logger.error("heartbeat.failed", { message: String(error) });
+      }
+    };
+    const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_EVERY_MS);
+
     // 6. Signals.
     let resolveDone: (code: number) => void = () => {};
     const done = new Promise<number>((r) => (resolveDone = r));
@@ -174,6 +189,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       stopping ??= (async () => {
         logger.info("shutdown", { reason, graceMs: settings.graceMs, running: engine.jobs().reduce((n, j) => n + j.running, 0) });
         clearInterval(pruneTimer);
+        clearInterval(heartbeatTimer);
         let code = 0;
         try {
           await engine.stop({ graceMs: settings.graceMs });

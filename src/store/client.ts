@@ -9,7 +9,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "../../schema/db.ts";
 import type { EngineStore, RunRecord } from "../engine/types.ts";
 import { TickdError } from "../errors.ts";
-import { abandonDeadRuns, pruneBefore, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
+import { abandonDeadRuns, beat, pruneBefore, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
 import { OUTPUT_CAP_BYTES } from "./output-cap.ts";
 import { WriteLock } from "./write-lock.ts";
@@ -48,6 +48,8 @@ export interface Store extends EngineStore {
    * (ended_at = now), and drop their claims that never ran. Call at start-up.
    */
   markAbandoned(now: number): Promise<AbandonReport>;
+  /** Tell other instances on this store that this one is alive (every HEARTBEAT_EVERY_MS). */
+  heartbeat(now: number): Promise<void>;
   /** Delete finished activity that started before `olderThan` (epoch ms) and older claims; returns activity rows deleted. */
   prune(olderThan: number): Promise<number>;
   /**
@@ -164,6 +166,10 @@ class LibsqlStore implements Store {
   async markAbandoned(now: number): Promise<AbandonReport> {
     await this.queue.flush();
     return this.lock.run(() => abandonDeadRuns(this.client, { now, self: this.life, live: this.queue.live, hostname: os.hostname() }));
+  }
+
+  heartbeat(now: number): Promise<void> {
+    return this.lock.run(() => beat(this.client, this.life, now));
   }
 
   async prune(olderThan: number): Promise<number> {

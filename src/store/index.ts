@@ -3,7 +3,7 @@ export { openStore, isEmbeddedUrl, type Store, type StoreDb, type StoreOptions }
 export { applyMigrations, MIGRATIONS_TABLE, type EmbeddedMigration, type MigrationReport } from "./migrate.ts";
 export { MIGRATIONS } from "./migrations.generated.ts";
 export { capText, formatBytes, OUTPUT_CAP_BYTES } from "./output-cap.ts";
-export { pidAlive, parseInstanceName, type AbandonReport } from "./lifecycle.ts";
+export { pidAlive, parseInstanceName, HEARTBEAT_EVERY_MS, STALE_AFTER_MS, type AbandonReport } from "./lifecycle.ts";
 export type { WriteStats } from "./write-queue.ts";
 export {
   listActivities,

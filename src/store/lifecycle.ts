@@ -2,10 +2,17 @@
  * Instances, dead processes and retention.
  *
  * Each instance that opens the store writes (name, hostname, pid) to
- * `instances`. A run left `running` belongs to a dead process when its
- * instance ran on this host and that pid no longer exists. Runs of other hosts
- * are left alone: from here we cannot tell whether they are alive.
+ * `instances` and refreshes its `heartbeat` every HEARTBEAT_EVERY_MS while it
+ * runs. A run left `running` belongs to a dead process when its instance ran
+ * on this host and that pid no longer exists, or, on another host (several
+ * instances sharing one libSQL server), when its heartbeat is older than
+ * STALE_AFTER_MS.
  */
+
+/** How often a running service refreshes its instance row. */
+export const HEARTBEAT_EVERY_MS = 30_000;
+/** An instance of another host silent this long is taken as dead (four missed beats). */
+export const STALE_AFTER_MS = 4 * HEARTBEAT_EVERY_MS;
 import type { Client } from "@libsql/client";
 
 export interface InstanceLife {
@@ -64,8 +71,8 @@ export async function abandonDeadRuns(
   ctx: { now: number; self: InstanceLife; live: ReadonlySet<string>; hostname: string },
 ): Promise<AbandonReport> {
   const candidates = await client.execute(
-    "SELECT DISTINCT a.instance AS name, i.hostname AS hostname, i.pid AS pid FROM activity a LEFT JOIN instances i ON i.name = a.instance WHERE a.status = 'running'" +
-      " UNION SELECT DISTINCT c.instance, i.hostname, i.pid FROM claims c LEFT JOIN instances i ON i.name = c.instance" +
+    "SELECT DISTINCT a.instance AS name, i.hostname AS hostname, i.pid AS pid, i.heartbeat AS heartbeat FROM activity a LEFT JOIN instances i ON i.name = a.instance WHERE a.status = 'running'" +
+      " UNION SELECT DISTINCT c.instance, i.hostname, i.pid, i.heartbeat FROM claims c LEFT JOIN instances i ON i.name = c.instance" +
       " WHERE NOT EXISTS (SELECT 1 FROM activity a WHERE a.label = c.label AND a.scheduled_for = c.scheduled_for)",
   );
   const dead: string[] = [];
@@ -73,7 +80,11 @@ export async function abandonDeadRuns(
     const name = String(row.name);
     if (name === ctx.self.name) continue; // handled below: its rows are an earlier life of this name
     const where = row.hostname === null ? parseInstanceName(name) : { hostname: String(row.hostname), pid: Number(row.pid) };
-    if (where && where.hostname === ctx.hostname && !pidAlive(where.pid)) dead.push(name);
+    if (where && where.hostname === ctx.hostname) {
+      if (!pidAlive(where.pid)) dead.push(name);
+    } else if (row.heartbeat !== null && ctx.now - Number(row.heartbeat) > STALE_AFTER_MS) {
+      dead.push(name); // another host's instance that stopped beating
+    }
   }
   // Our own name: rows this process did not start belong to an earlier life,
   // unless another process on this host still runs under the same name.
@@ -119,6 +130,11 @@ export async function abandonDeadRuns(
     else if (i < abandonCount + 2 * dead.length && (i - abandonCount) % 2 === 0) claimsDropped += rs.rowsAffected;
   });
   return { abandoned, claimsDropped, deadInstances: dead };
+}
+
+/** Refresh this process's heartbeat (only while the row is still ours). */
+export async function beat(client: Client, life: InstanceLife, now: number): Promise<void> {
+  await client.execute({ sql: "UPDATE instances SET heartbeat = ? WHERE name = ? AND hostname = ? AND pid = ?", args: [now, life.name, life.hostname, life.pid] });
 }
 
 /** On a clean close: forget this process's row (only if it is still ours). */
