@@ -23,7 +23,10 @@ run: build
 	./dist/tickd next --config examples/config/scheduler.ini --count 3
 	./dist/tickd run --config examples/config/scheduler.ini
 
+# The tests drive chromium, supervisord and the Python peers for real; as
+# root the missing Debian packages are installed first.
 test: build
+	@bash .ci/system-deps
 	$(BUN) test
 
 typecheck: install
