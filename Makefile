@@ -25,7 +25,7 @@ run: build
 
 # The tests drive chromium, supervisord and the Python peers for real; as
 # root the missing Debian packages are installed first.
-test: build
+test: build typecheck
 	@bash .ci/system-deps
 	$(BUN) test
 
