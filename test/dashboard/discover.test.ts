@@ -3,11 +3,10 @@
  * "Discover jobs" to the admin; the jobs an app registers appear in the table
  * at once, marked as discovered.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { eventually, freePort, graphql, launchBrowser, openPage, project, startTickd, type Instance, type Project } from "./harness.ts";
+import { eventually, graphql, dashboardSuite, openPage, project } from "./harness.ts";
 
 const SHOP = `
 import { Result, STATUS, schedule } from "tickd";
@@ -20,33 +19,22 @@ export function expire_carts() {
 schedule.register("shop", expire_carts, { every: "hour", active: true });
 `;
 
-let proj: Project;
-let tickd: Instance;
-let browser: Browser;
-
-beforeAll(async () => {
-  proj = project();
+const suite = dashboardSuite(() => {
+  const proj = project();
   mkdirSync(path.join(proj.dir, "apps", "shop"), { recursive: true });
   writeFileSync(path.join(proj.dir, "apps", "shop", "scheduler.ts"), SHOP);
-  tickd = await startTickd(proj, await freePort(), ["--apps", "apps/shop"]);
-  browser = await launchBrowser();
-}, 30_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await tickd?.stop();
-  proj?.cleanup();
+  return { proj, args: ["--apps", "apps/shop"] };
 });
 
 describe("discovering jobs from the dashboard", () => {
   test("adds the app's jobs to the table, marked discovered, and the API lists them", async () => {
-    const { page, problems } = await openPage(browser, `${tickd.url}/`);
+    const { page, problems } = await openPage(suite.browser, `${suite.tickd.url}/`);
     await eventually(() => page.locator("#jobs-body tr").count(), (v) => expect(v).toBe(3), 10_000);
     await eventually(() => page.getByRole("button", { name: "Discover jobs" }).isVisible(), (v) => expect(v).toBe(true));
     await page.getByRole("button", { name: "Discover jobs" }).click();
     await eventually(() => page.locator("#toast").textContent(), (v) => expect(v).toMatch(/^Discovery done: added \S+/));
     await eventually(() => page.locator("#jobs-body tr").count(), (v) => expect(v).toBe(4));
-    const api = await graphql<{ jobs: { edges: { node: { label: string; active: boolean } }[] } }>(tickd.url, `{ jobs(filter: { source: DISCOVERED }) { edges { node { label active } } } }`);
+    const api = await graphql<{ jobs: { edges: { node: { label: string; active: boolean } }[] } }>(suite.tickd.url, `{ jobs(filter: { source: DISCOVERED }) { edges { node { label active } } } }`);
     expect(api.jobs.edges).toHaveLength(1);
     const { label, active } = api.jobs.edges[0]!.node;
     expect(active).toBe(true);
@@ -66,7 +54,7 @@ describe("discovering jobs from the dashboard", () => {
     await dialog.getByLabel("Every").fill("30 minutes");
     await dialog.getByRole("button", { name: "Save schedule" }).click();
     await eventually(() => row.locator(".schedule").textContent(), (v) => expect(v).toBe("every 30 minutes"));
-    const after = await graphql<{ job: { schedule: { every: string } } }>(tickd.url, `query ($l: String!) { job(label: $l) { schedule { every } } }`, { l: label });
+    const after = await graphql<{ job: { schedule: { every: string } } }>(suite.tickd.url, `query ($l: String!) { job(label: $l) { schedule { every } } }`, { l: label });
     expect(after.job.schedule.every).toBe("30 minutes");
     await page.keyboard.press("Escape");
     expect(problems).toEqual([]);

@@ -9,6 +9,7 @@ import net from "node:net";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { BINARY, tempDir } from "../helpers/binary.ts";
+import { afterAll, beforeAll } from "bun:test";
 
 export const JOBS_TS = `
 import { Result, STATUS } from "tickd";
@@ -217,4 +218,31 @@ export function lowContrast(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+/**
+ * The fixture most dashboard files share: one tickd on a free port for the
+ * file's tests, and one browser. `setup` writes the project (and may name extra
+ * `tickd run` flags); everything is stopped and removed after the file.
+ */
+export interface Suite {
+  readonly proj: Project;
+  readonly tickd: Instance;
+  readonly browser: Browser;
+}
+
+export function dashboardSuite(setup: () => { proj: Project; args?: readonly string[] }): Suite {
+  const suite = {} as { proj: Project; tickd: Instance; browser: Browser };
+  beforeAll(async () => {
+    const { proj, args = [] } = setup();
+    suite.proj = proj;
+    suite.tickd = await startTickd(proj, await freePort(), args);
+    suite.browser = await launchBrowser();
+  }, 30_000);
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.tickd?.stop();
+    suite.proj?.cleanup();
+  });
+  return suite;
 }

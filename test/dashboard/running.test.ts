@@ -2,35 +2,22 @@
  * A run going on shows in its row (from the runStarted subscription) until
  * its result arrives, without the row changing height.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { eventually, freePort, graphql, launchBrowser, openPage, project, startTickd, type Instance, type Project } from "./harness.ts";
+import { describe, expect, test } from "bun:test";
+import { eventually, graphql, dashboardSuite, openPage, project } from "./harness.ts";
 
-let proj: Project;
-let tickd: Instance;
-let browser: Browser;
-
-beforeAll(async () => {
-  proj = project({}, "\n[report]\ncall = app.jobs.slow\nevery = 6 hours\n");
-  tickd = await startTickd(proj, await freePort());
-  browser = await launchBrowser();
-}, 30_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await tickd?.stop();
-  proj?.cleanup();
+const suite = dashboardSuite(() => {
+  return { proj: project({}, "\n[report]\ncall = app.jobs.slow\nevery = 6 hours\n") };
 });
 
 describe("a run going on", () => {
   test("shows as running in its row, started by another client, then as its result", async () => {
-    const { page, problems } = await openPage(browser, `${tickd.url}/`);
+    const { page, problems } = await openPage(suite.browser, `${suite.tickd.url}/`);
     await eventually(() => page.locator("#conn-text").textContent(), (v) => expect(v).toBe("Live"), 10_000);
     const row = page.locator('tr[data-label="report"]');
     await eventually(() => row.locator(".last").innerText(), (v) => expect(v).toBe("never ran"));
     const height = (await row.boundingBox())!.height;
 
-    const finished = graphql<{ runJobNow: { status: string } }>(tickd.url, `mutation { runJobNow(label: "report") { status } }`);
+    const finished = graphql<{ runJobNow: { status: string } }>(suite.tickd.url, `mutation { runJobNow(label: "report") { status } }`);
     await eventually(() => row.locator(".badge").textContent(), (v) => expect(v).toBe("running"), 3500);
     expect(await row.locator(".ago").textContent()).toMatch(/^started \ds ago$/);
     expect(await row.locator(".msg").textContent()).toBe("first run");

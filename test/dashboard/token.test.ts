@@ -3,33 +3,21 @@
  * answers UNAUTHENTICATED, refuses a wrong one, keeps the right one for the
  * tab (sessionStorage), and offers the admin tools only to admins.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { eventually, freePort, launchBrowser, openPage, project, startTickd, type Instance, type Project } from "./harness.ts";
+import { eventually, dashboardSuite, openPage, project } from "./harness.ts";
 
 const ADMIN = "admin-token-4f1c9e2b7a";
 const VIEWER = "viewer-token-8d3a6b1e5c";
 
-let proj: Project;
-let tickd: Instance;
-let browser: Browser;
-
-beforeAll(async () => {
-  proj = project({ "tokens.txt": `${ADMIN} admin\n${VIEWER} viewer\n` });
-  tickd = await startTickd(proj, await freePort(), ["--tokens", path.join(proj.dir, "tokens.txt")]);
-  browser = await launchBrowser();
-}, 30_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await tickd?.stop();
-  proj?.cleanup();
+const suite = dashboardSuite(() => {
+  const proj = project({ "tokens.txt": `${ADMIN} admin\n${VIEWER} viewer\n` });
+  return { proj, args: ["--tokens", path.join(proj.dir, "tokens.txt")] };
 });
 
 describe("the dashboard of an instance with API tokens", () => {
   test("asks for a token, refuses a wrong one, and with the admin token shows the jobs and the admin tools", async () => {
-    const { page, problems } = await openPage(browser, `${tickd.url}/`);
+    const { page, problems } = await openPage(suite.browser, `${suite.tickd.url}/`);
     const prompt = page.getByRole("dialog", { name: "API token" });
     await eventually(() => prompt.isVisible(), (v) => expect(v).toBe(true), 10_000);
     expect(await page.locator("#jobs-body tr").count()).toBe(0);
@@ -57,7 +45,7 @@ describe("the dashboard of an instance with API tokens", () => {
   }, 30_000);
 
   test("a viewer sees jobs and runs but neither the admin tools nor the keyword argument values", async () => {
-    const { page } = await openPage(browser, `${tickd.url}/`);
+    const { page } = await openPage(suite.browser, `${suite.tickd.url}/`);
     const prompt = page.getByRole("dialog", { name: "API token" });
     await eventually(() => prompt.isVisible(), (v) => expect(v).toBe(true), 10_000);
     await prompt.getByLabel("Token", { exact: true }).fill(VIEWER);
