@@ -5,7 +5,7 @@
 //
 // Due times: node-schedule passes the fire date to the job function.
 import schedule from "node-schedule";
-import { parseArgs, Recorder, countCronGrid, cronEvery } from "./lib/harness.mjs";
+import { parseArgs, Recorder, cronEvery, expectedOnCronGrids } from "./lib/harness.mjs";
 
 const opts = parseArgs(process.argv.slice(2));
 const rec = new Recorder("node-schedule", opts);
@@ -21,16 +21,7 @@ for (let i = 0; i < opts.jobs; i++) {
 }
 rec.setupEnd();
 
-rec.expected = (w0, w1) => {
-  const perInterval = new Map();
-  let total = 0;
-  for (let i = 0; i < opts.jobs; i++) {
-    const n = opts.intervalFor(i);
-    if (!perInterval.has(n)) perInterval.set(n, countCronGrid(n, w0, w1));
-    total += perInterval.get(n);
-  }
-  return total;
-};
+rec.expected = (w0, w1) => expectedOnCronGrids(opts.jobs, opts.intervalFor, w0, w1);
 await rec.finish();
 await schedule.gracefulShutdown();
 process.exit(0);

@@ -11,6 +11,7 @@ export declare function percentile(sorted: readonly number[], p: number): number
 export declare function countGrid(first: number, periodMs: number, w0: number, w1: number): number;
 export declare function cronEvery(n: number): string;
 export declare function countCronGrid(n: number, w0: number, w1: number): number;
+export declare function expectedOnCronGrids(jobs: number, intervalFor: (i: number) => number, w0: number, w1: number): number;
 export declare class Recorder {
   constructor(peer: string, opts: BenchArgs);
   readonly now: () => number;

@@ -172,6 +172,21 @@ export function countCronGrid(n, w0, w1) {
   return count;
 }
 
+/**
+ * Due instants in [w0, w1) of `jobs` jobs each on the cron grid of
+ * `intervalFor(i)` seconds (the peers that express "every N seconds" as cron).
+ */
+export function expectedOnCronGrids(jobs, intervalFor, w0, w1) {
+  const perInterval = new Map();
+  let total = 0;
+  for (let i = 0; i < jobs; i++) {
+    const n = intervalFor(i);
+    if (!perInterval.has(n)) perInterval.set(n, countCronGrid(n, w0, w1));
+    total += perInterval.get(n);
+  }
+  return total;
+}
+
 /** Sleep until the clock reads `at` (timers may fire early by a ms; loop). */
 async function sleepUntil(now, at) {
   for (;;) {
