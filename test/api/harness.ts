@@ -14,7 +14,8 @@ import { createApiDeps, parseTokens, startApi, type ApiServer, type TokenSet } f
 import { VERSION } from "../../src/version.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
-import { BINARY, tempDir } from "../helpers/binary.ts";
+import { tempDir } from "../helpers/binary.ts";
+import { startService, type Service } from "../helpers/service.ts";
 
 export const TOKENS = {
   viewer: "viewer-token-0123456789abcdef",
@@ -133,56 +134,34 @@ async function postGql(url: string, query: string, variables?: Record<string, un
 export async function startBinaryApi(options: ApiOptions = {}): Promise<ApiClient> {
   const project = writeProject(options);
   const args = [
-    BINARY, "run",
     "--config", project.configPath,
-    "--listen", "127.0.0.1:0",
     "--timezone", "UTC",
     "--apps", path.join(project.dir, "apps", "billing"),
-    "--log-format", "json",
     "--grace", "1 second",
     ...(options.tokens ? ["--tokens", path.join(project.dir, "config", "tokens")] : []),
   ];
-  const proc = Bun.spawn(args, { cwd: project.dir, stdout: "pipe", stderr: "pipe" });
-  const logs: string[] = [];
-  let pending = "";
-  void (async () => {
-    const decoder = new TextDecoder();
-    for await (const chunk of proc.stderr) {
-      pending += decoder.decode(chunk);
-      let cut: number;
-      while ((cut = pending.indexOf("\n")) >= 0) {
-        logs.push(pending.slice(0, cut));
-        pending = pending.slice(cut + 1);
-      }
-    }
-  })();
-  let url: string | undefined;
-  let instance = "";
-  for (let i = 0; i < 300 && !logs.some((l) => l.includes('"scheduler.started"')); i++) {
-    if (proc.exitCode !== null) break;
-    await Bun.sleep(20);
-  }
-  for (const line of logs) {
-    if (line.includes('"api.listening"')) url = (JSON.parse(line) as { url: string }).url;
-    if (line.includes('"scheduler.started"')) instance = (JSON.parse(line) as { instance: string }).instance;
-  }
-  if (!url || !instance) {
-    proc.kill("SIGKILL");
+  let service: Service;
+  try {
+    service = await startService(project.dir, args);
+  } catch (error) {
     project.cleanup();
-    throw new Error(`tickd run did not start:\n${logs.join("\n")}${pending}`);
+    throw error;
   }
-  const served = url;
+  const lines = () => service.log().split("\n").filter((l) => l !== "");
+  const started = lines().find((l) => l.includes('"scheduler.started"'))!;
+  const url = service.url!;
   return {
-    url: served,
+    url,
     dir: project.dir,
-    logs,
-    instance,
-    gql: (query, variables, token) => postGql(served, query, variables, token),
+    get logs() {
+      return lines();
+    },
+    instance: (JSON.parse(started) as { instance: string }).instance,
+    gql: (query, variables, token) => postGql(url, query, variables, token),
     async close() {
-      proc.kill("SIGTERM");
-      const code = await proc.exited;
+      const code = await service.stop();
       project.cleanup();
-      if (code !== 0) throw new Error(`tickd run exited ${code} at SIGTERM:\n${logs.join("\n")}`);
+      if (code !== 0) throw new Error(`tickd run exited ${code} at SIGTERM:\n${service.log()}`);
     },
   };
 }

@@ -4,17 +4,13 @@
  */
 import { describe, expect, test } from "bun:test";
 import path from "node:path";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { tickd, tempDir } from "../helpers/binary.ts";
+import { tickd } from "../helpers/binary.ts";
+import { writeProject } from "../helpers/service.ts";
 
 function project() {
-  const t = tempDir("tickd-run-errors-");
-  mkdirSync(path.join(t.dir, "config"));
-  mkdirSync(path.join(t.dir, "app"));
-  writeFileSync(path.join(t.dir, "app", "jobs.ts"), "export function ok() {}\n");
-  writeFileSync(path.join(t.dir, "config", "scheduler.ini"), "[ok]\ncall = app.jobs.ok\nevery = 1 hour\n");
-  return t;
+  return writeProject("[ok]\ncall = app.jobs.ok\nevery = 1 hour\n", { "app/jobs.ts": "export function ok() {}\n" });
 }
 
 describe("tickd run refuses to start", () => {
