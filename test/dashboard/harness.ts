@@ -5,10 +5,11 @@
  * what the API reports independently of the page.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { BINARY, tempDir } from "../helpers/binary.ts";
+import { BINARY, freePort, tempDir } from "../helpers/binary.ts";
+
+export { freePort };
 import { afterAll, beforeAll } from "bun:test";
 
 export const JOBS_TS = `
@@ -72,16 +73,6 @@ export function project(files: Record<string, string> = {}, extraIni = ""): Proj
   return { dir: t.dir, config: path.join(t.dir, "config", "scheduler.ini"), cleanup: t.cleanup };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Instance {
   readonly url: string;

@@ -6,24 +6,13 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
-import { tempDir, tickd } from "../helpers/binary.ts";
+import { freePort, tempDir, tickd } from "../helpers/binary.ts";
 
 const hasSupervisord = spawnSync("which", ["supervisord"]).status === 0;
 let dir: string;
 let cleanup: () => void;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function healthy(port: number): Promise<boolean> {
   for (let i = 0; i < 100; i++) {

@@ -5,6 +5,7 @@
 import path from "node:path";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
+import { createServer, type AddressInfo } from "node:net";
 
 export const BINARY = path.resolve(process.env.TICKD_BIN ?? path.join(import.meta.dir, "../../dist/tickd"));
 
@@ -29,4 +30,16 @@ export async function tickd(args: readonly string[], options: { cwd?: string; en
 export function tempDir(prefix = "tickd-test-"): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A loopback port free right now (for a test that must name the port, e.g. to restart on it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
 }

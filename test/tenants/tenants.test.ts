@@ -5,10 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, readFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { createClient } from "@libsql/client";
-import { BINARY, tempDir, tickd } from "../helpers/binary.ts";
+import { BINARY, freePort, tempDir, tickd } from "../helpers/binary.ts";
 
 const EXAMPLES = path.resolve(import.meta.dir, "../../examples/tenants");
 const ENV = { TICKD_APPS: "", TICKD_LISTEN: "", TICKD_DB: "", TICKD_ROOT: "", TICKD_TIMEZONE: "UTC" };
@@ -28,16 +27,6 @@ async function query(tenant: string, sql: string): Promise<Record<string, unknow
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(() => {
   ({ dir, cleanup } = tempDir("tickd-tenants-"));
