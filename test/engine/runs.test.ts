@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Result, STATUS } from "../../src/sdk/index.ts";
 import { at, harness, type Harness } from "./harness.ts";
 
@@ -97,19 +99,37 @@ describe("runs and their records", () => {
 
 describe("command jobs and timeouts", () => {
   test("a command past its timeout is recorded as timeout and its whole process group is killed", async () => {
-    const { readFileSync, existsSync } = await import("node:fs");
-    const pathMod = await import("node:path");
-    h = await harness("[slow]\ncommand = echo $$ > pid; sleep 30; echo done > finished\nevery = 1 minute\ntimeout = 1 second\n", { start: T0 });
+    h = await harness("[slow]\ncommand = sleep 30 & echo $! > pid; wait; echo done > finished\nevery = 1 minute\ntimeout = 1 second\n", { start: T0 });
+    // `pid` holds the pid of the shell's child `sleep`: killing only the shell would leave it running.
     // Commands run in the engine's work folder (the project root; here the temp folder).
-    const pidFile = pathMod.join(h.dir, "pid");
+    const pidFile = join(h.dir, "pid");
     await h.clock.advance(60_000);
-    for (let i = 0; i < 100 && !existsSync(pidFile); i++) await Bun.sleep(10);
-    const pid = Number(readFileSync(pidFile, "utf8"));
+    // The shell creates the file before `echo` writes to it: wait for a whole line, not for the file.
+    const writtenPid = () => (existsSync(pidFile) ? /^(\d+)\n$/.exec(readFileSync(pidFile, "utf8"))?.[1] : undefined);
+    for (let i = 0; i < 200 && !writtenPid(); i++) await Bun.sleep(10);
+    const pid = Number(writtenPid());
+    expect(pid).toBeGreaterThan(1);
     await h.clock.advance(1_000);
     for (let i = 0; i < 100 && (await h.rows("slow"))[0]?.status === "running"; i++) await Bun.sleep(10);
     expect((await h.rows("slow"))[0]).toMatchObject({ status: "timeout", message: "timed out after 1 s" });
-    await Bun.sleep(100);
-    expect(() => process.kill(pid, 0)).toThrow();
-    expect(existsSync(pathMod.join(h.dir, "finished"))).toBe(false);
+    // The kill is asynchronous: give `sleep` a moment to die before asking whether it is gone.
+    for (let i = 0; i < 100 && processAlive(pid); i++) await Bun.sleep(10);
+    expect(processAlive(pid)).toBe(false);
+    expect(existsSync(join(h.dir, "finished"))).toBe(false);
   });
 });
+
+/** Whether `pid` is still running; a zombie (killed, not yet reaped by init) counts as gone. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
