@@ -10,12 +10,20 @@ export interface Clock {
   /** Call `fn` after `ms` (any length; the clock splits delays above 2^31-1 ms). */
   setTimer(fn: () => void, ms: number): TimerHandle;
   clearTimer(handle: TimerHandle): void;
+  /**
+   * Block the thread for `ms` (fractional), sleeping in the kernel. Optional:
+   * a clock without it (a fake one) is watched by reading it.
+   */
+  block?(ms: number): void;
 }
 
 export type TimerHandle = { readonly id: unknown };
 
 /** setTimeout overflows (fires at once) above this; longer delays are chained. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Atomics.wait needs a shared cell; nothing ever notifies it, so a wait always runs to its timeout. */
+const blockCell = new Int32Array(new SharedArrayBuffer(4));
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -34,5 +42,9 @@ export const systemClock: Clock = {
   },
   clearTimer(handle) {
     clearTimeout((handle as { id: ReturnType<typeof setTimeout> | undefined }).id);
+  },
+  // Atomics.wait: a futex wait, about 0.1 ms over on Bun, Node and Deno alike.
+  block(ms) {
+    if (ms > 0) Atomics.wait(blockCell, 0, 0, ms);
   },
 };

@@ -30,11 +30,18 @@ export const SHUTDOWN_MESSAGE = "aborted at shutdown";
 export const KILL_GRACE_MS = 2_000;
 
 /**
- * The timer is armed this much before a due instant and the engine watches
- * the clock for the rest: timers fire about 1 ms late, and lateness is what a
- * scheduler is judged on. At most this much CPU per distinct due instant.
+ * The timer that opens a prepared instant is armed this much before it, and
+ * the engine waits out the rest precisely (see wake.ts): timers fire about
+ * 1 ms late, and lateness is what a scheduler is judged on.
  */
 export const EARLY_WAKE_MS = 4;
+
+/**
+ * The runs of an instant are prepared this much before it (plus the time
+ * preparing takes), so that the JIT and GC work a burst sets off is done
+ * before the instant. In between the event loop is free.
+ */
+export const PREPARE_AHEAD_MS = 25;
 
 /** On a busy machine timers fire later; the engine wakes up to this much early (learned, decaying). */
 export const MAX_EARLY_WAKE_MS = 15;
@@ -42,5 +49,11 @@ export const MAX_EARLY_WAKE_MS = 15;
 /** Upper bound of the lead for preparing an instant's runs (10,000 jobs due together). */
 export const MAX_PREP_LEAD_MS = 100;
 
-/** Most CPU spent watching the clock per second (see EARLY_WAKE_MS): 3% of a core. */
+/** Most CPU spent watching the clock per second, on average (see EARLY_WAKE_MS): 3% of a core. */
 export const SPIN_BUDGET_MS = 30;
+
+/** The last part of a wait for an instant is spent reading the clock, not asleep (a kernel wait wakes ~0.1 ms late). */
+export const WATCH_SPIN_MS = 0.5;
+
+/** Watching time that may be spent at once, saved up from SPIN_BUDGET_MS (a few instants' worth). */
+export const SPIN_BURST_MS = 100;

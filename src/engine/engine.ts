@@ -8,6 +8,15 @@
  * `at - CLAIM_AHEAD_MS`, when the occurrence is claimed in the store, and
  * "fire" at `at`. The durable claim is therefore settled before the due time.
  *
+ * On the system clock an instant is met in two stages (wake.ts): its runs are
+ * prepared into a start gate a few tens of ms ahead, and the gate opens at
+ * the instant. Between the stages the event loop is free; what was taken
+ * with the instant (next occurrences, claims) is done after it opens. A job
+ * still running when its instant is prepared is decided at the instant. A
+ * job deactivated or removed between the stages still starts at that
+ * instant, being already prepared; a stop in between records the prepared
+ * runs as not started.
+ *
  * Invariants:
  * - an occurrence (label, scheduledFor) starts at most once per engine
  *   (`lastFired` only grows) and at most once per store (the claim);
@@ -19,7 +28,7 @@ import { TickdError } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
 import type { CompileSchedule, Schedule } from "../schedule/types.ts";
 import { systemClock, type Clock } from "./clock.ts";
-import { CLAIM_AHEAD_MS, EARLY_WAKE_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
+import { CLAIM_AHEAD_MS, EARLY_WAKE_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, PREPARE_AHEAD_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
 import { Alarm } from "./wake.ts";
 import { planReconcile, type Source } from "./reconcile.ts";
 import { EventHub, silentLogger, type EngineLogger } from "./events.ts";
@@ -57,6 +66,12 @@ export interface EngineOptions {
    * clock does not move while watched).
    */
   readonly earlyWakeMs?: number;
+  /**
+   * How far ahead of an instant its runs are prepared, on top of the learned
+   * preparation time. Default PREPARE_AHEAD_MS; tests widen it to act
+   * between the two stages.
+   */
+  readonly prepareAheadMs?: number;
   /** Working folder of command jobs; the service passes --root. Default: the process's. */
   readonly workDir?: string;
   /** Path shown by the API. Default "". */
@@ -81,6 +96,25 @@ export interface Engine extends SchedulerControl {
 }
 
 type Phase = "claim" | "fire";
+
+/** An instant whose runs are prepared and held in a gate until it comes (see wake.ts). */
+interface Pending {
+  readonly at: number;
+  readonly gate: StartGate;
+  /**
+   * Occurrences of jobs that were still running when the instant was
+   * prepared: their overlap policy is decided at the instant itself.
+   */
+  readonly deferred: Array<{ readonly job: Job; readonly at: number; readonly trigger: Trigger; readonly claim: Claim | null }>;
+  /**
+   * The jobs taken for the instant, to schedule their next occurrences once
+   * it has come: before it, that work (and the claims it writes) would only
+   * compete with the instant.
+   */
+  readonly due: Job[];
+  /** Claim-phase entries taken with the instant; claimed once it has come, for the same reason. */
+  readonly claims: Job[];
+}
 
 interface Claim {
   readonly at: number;
@@ -136,6 +170,8 @@ class TickEngine implements Engine {
   #lastMono = 0;
   /** While true, adding jobs does not re-arm the timer (bulk start/reload). */
   #bulk = false;
+  /** The prepared instant waiting for its time, if any. */
+  #pending: Pending | null = null;
 
   constructor(options: EngineOptions) {
     this.instance = options.instance;
@@ -151,6 +187,7 @@ class TickEngine implements Engine {
       {
         maxSleepMs: options.maxSleepMs ?? MAX_SLEEP_MS,
         earlyWakeMs: options.earlyWakeMs ?? (this.#clock === systemClock ? EARLY_WAKE_MS : 0),
+        prepareAheadMs: options.prepareAheadMs ?? PREPARE_AHEAD_MS,
       },
       () => this.#tick(),
     );
@@ -210,6 +247,11 @@ class TickEngine implements Engine {
   async #stop(options: { graceMs?: number }): Promise<void> {
     this.#stopping.abort();
     this.#alarm.clear();
+    // Runs prepared for an instant that has not come are recorded as not
+    // started, like runs waiting behind a running one.
+    const pending = this.#pending;
+    this.#pending = null;
+    pending?.gate.cancel(pending.at);
     for (const job of this.#jobs.values()) {
       this.#queue.cancel(job.entry);
       job.entry = null;
@@ -396,10 +438,15 @@ class TickEngine implements Engine {
     return claim;
   }
 
-  /** Set the alarm for the earliest entry. */
+  /** Set the alarm for the prepared instant, or to prepare the earliest entry. */
   #arm(_tickNow: number): void {
     if (this.#stopping.signal.aborted) return;
-    this.#alarm.set(this.#queue.peek()?.at);
+    const top = this.#queue.peek()?.at;
+    const pending = this.#pending;
+    if (!pending) this.#alarm.set(top, "prepare");
+    else if (top === undefined || pending.at <= top) this.#alarm.set(pending.at, "open");
+    // Something came due before the prepared instant (a job added meanwhile): wake for it exactly.
+    else this.#alarm.set(top, "exact");
   }
 
   #tick(): void {
@@ -413,61 +460,102 @@ class TickEngine implements Engine {
     if (jumped) this.#logger.log("warn", "clock.jump", { direction: "forward", ms: Math.round(drift) });
     else if (drift < -JUMP_TOLERANCE_MS) this.#logger.log("warn", "clock.jump", { direction: "backward", ms: Math.round(-drift), message: "nothing runs twice; jobs wait for their next occurrence" });
 
-    const due: Job[] = [];
+    // While an instant is being prepared, a job still running is decided at the instant.
+    let preparing: Pending | null = null;
+    // Jobs taken in this tick (or in the stage that prepared the instant opened now).
+    let due: Job[] = [];
     const start = (job: Job) => {
       job.entry = null;
       due.push(job);
       const at = job.next!;
       const missed = jumped && at < now - JUMP_TOLERANCE_MS;
-      if (!missed) this.#fire(job, at, "schedule");
-      else if (job.spec.catchup === "once") this.#fire(job, at, "catchup");
-      else this.#logger.log("info", "run.missed", { label: job.spec.label, scheduledFor: at, message: "missed while the clock jumped; catchup = skip" });
+      const trigger: Trigger = missed ? "catchup" : "schedule";
+      if (missed && job.spec.catchup !== "once") {
+        this.#logger.log("info", "run.missed", { label: job.spec.label, scheduledFor: at, message: "missed while the clock jumped; catchup = skip" });
+      } else if (preparing && job.inflight > 0) {
+        preparing.deferred.push({ job, at, trigger, claim: job.claim?.at === at ? job.claim : null });
+      } else this.#fire(job, at, trigger);
     };
 
+    // Claims due now are for occurrences CLAIM_AHEAD_MS away: they wait until
+    // the runs due now have started, so they never delay them.
+    let claims: Job[] = [];
+    const take = (upTo: number) => {
+      for (let entry = this.#queue.peek(); entry && entry.at <= upTo; entry = this.#queue.peek()) {
+        this.#queue.pop();
+        if (entry.value.phase === "claim") claims.push(entry.value);
+        else start(entry.value);
+      }
+    };
+
+    const pending = this.#pending;
     const top = this.#queue.peek();
-    if (top && this.#alarm.shouldWatch(now, mono, top.at)) {
-      // Woken a little early on purpose: prepare every run of the coming
-      // instant now (claims, overlap, contexts), watch the clock, and start
-      // them all at the instant. Nothing else can run in between: this is
-      // one synchronous stretch.
-      const gate = new StartGate();
-      this.#deps.gate = gate;
+    if (pending && (!top || pending.at <= top.at)) {
+      // Stage two: the prepared instant is a few ms away.
+      this.#pending = null;
+      ({ now, mono } = this.#openAt(pending, now, mono));
+      if (this.#pending === null) ({ due, claims } = pending);
+    } else if (!pending && top && this.#alarm.shouldPrepare(now, mono, top.at)) {
+      // Stage one: prepare every run of the coming instant (overlap,
+      // contexts) and hold them in a gate.
+      preparing = { at: top.at, gate: new StartGate(), deferred: [], due, claims };
+      this.#deps.gate = preparing.gate;
       try {
-        for (let entry = this.#queue.peek(); entry && entry.at <= top.at; entry = this.#queue.peek()) {
-          this.#queue.pop();
-          if (entry.value.phase === "claim") this.#claimPhase(entry.value);
-          else start(entry.value);
-        }
+        take(top.at);
       } finally {
         this.#deps.gate = null;
       }
-      const prepared = this.#clock.monotonic();
-      this.#alarm.prepared(prepared - mono);
-      ({ now, mono } = this.#alarm.watch(top.at, this.#clock.now(), prepared));
-      if (now >= top.at) gate.open(now);
-      // The watch gave up (the wall clock stalled or stepped back): open at the instant.
-      else this.#clock.setTimer(() => gate.open(this.#clock.now()), top.at - now);
+      const preparedAt = this.#clock.monotonic();
+      this.#alarm.prepared(preparedAt - mono);
+      now = this.#clock.now();
+      mono = preparedAt;
+      const prepared = preparing;
+      preparing = null;
+      if (this.#alarm.openNow(now, top.at)) ({ now, mono } = this.#openAt(prepared, now, mono));
+      else this.#pending = prepared;
+      // Still waiting for its instant: the next stage schedules what it took.
+      if (this.#pending) {
+        due = [];
+        claims = [];
+      }
     }
     this.#lastWall = now;
     this.#lastMono = mono;
 
     // Start every due run as it is popped, before any schedule arithmetic:
-    // lateness counts.
-    for (let entry = this.#queue.peek(); entry && entry.at <= now; entry = this.#queue.peek()) {
-      this.#queue.pop();
-      if (entry.value.phase === "claim") this.#claimPhase(entry.value);
-      else start(entry.value);
+    // lateness counts. A claim far overdue (after a long stall) queues a fire
+    // that is due at once, hence the loop.
+    take(now);
+    while (claims.length > 0) {
+      for (const job of claims.splice(0)) this.#claimPhase(job);
+      take(now);
     }
     this.#bulk = true;
     try {
       for (const job of due) {
-        if (job.entry !== null || !job.active) continue;
-        this.#scheduleAt(job, job.schedule.followingAfter(job.next!, now), now);
+        // Rescheduled, deactivated or removed meanwhile (between the stages of an instant).
+        if (job.entry !== null || !job.active || job.next === null) continue;
+        // Strictly after the occurrence just taken, even when it was taken ahead of its instant.
+        this.#scheduleAt(job, job.schedule.followingAfter(job.next!, Math.max(now, job.next!)), now);
       }
     } finally {
       this.#bulk = false;
     }
     this.#arm(now);
+  }
+
+  /** Wait precisely for a prepared instant and open its gate. Returns the last clock readings. */
+  #openAt(pending: Pending, now: number, mono: number): { now: number; mono: number } {
+    ({ now, mono } = this.#alarm.watch(pending.at, now, mono));
+    if (now >= pending.at) this.#open(pending, now);
+    // The watch gave up (the wall clock stalled or stepped back): wait again for the instant.
+    else this.#pending = pending;
+    return { now, mono };
+  }
+
+  #open(pending: Pending, now: number): void {
+    pending.gate.open(now);
+    for (const { job, at, trigger, claim } of pending.deferred) this.#fire(job, at, trigger, claim);
   }
 
   /** A claim-phase entry came due: claim the occurrence, queue it to fire. */
@@ -477,12 +565,16 @@ class TickEngine implements Engine {
     job.entry = this.#queue.push(job.next!, job);
   }
 
-  /** Start occurrence `at` if this engine has not started it and the store grants the claim. */
-  #fire(job: Job, at: number, trigger: Trigger): void {
+  /**
+   * Start occurrence `at` if this engine has not started it and the store
+   * grants the claim. `held`: its claim, when the job has since moved on to
+   * claiming its next occurrence.
+   */
+  #fire(job: Job, at: number, trigger: Trigger, held: Claim | null = null): void {
     if (at <= job.lastFired) return;
     job.lastFired = at;
-    const claim = job.claim?.at === at ? job.claim : this.#requestClaim(job, at);
-    job.claim = null;
+    const claim = held ?? (job.claim?.at === at ? job.claim : this.#requestClaim(job, at));
+    if (job.claim === claim) job.claim = null;
     if (claim.granted === true) this.#admit(job, at, trigger);
     else if (claim.granted === undefined) {
       void claim.promise.then((granted) => {

@@ -73,6 +73,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     // Prepared ahead of its instant: the engine opens the gate when it comes.
     input.gate.hold(begin);
     await input.gate.opened;
+    // The service stopped before the instant came.
+    if (input.gate.cancelled) return outcome(STATUS.skipped, `not started: ${SHUTDOWN_MESSAGE}`, lines, "", "");
   } else {
     // Started synchronously, so a job due now starts now (no await before it).
     begin();
@@ -140,6 +142,8 @@ export class StartGate {
   readonly opened: Promise<void> = new Promise((resolve) => (this.#resolve = resolve));
   /** The instant the gate opened: every run it held started then. */
   openedAt = 0;
+  /** True when the gate was cancelled: none of its runs started. */
+  cancelled = false;
   get size(): number {
     return this.#starts.length;
   }
@@ -149,6 +153,12 @@ export class StartGate {
   open(at: number): void {
     this.openedAt = at;
     for (const start of this.#starts) start();
+    this.#resolve();
+  }
+  /** Release the held runs without starting them; they are recorded as not started at `at`. */
+  cancel(at: number): void {
+    this.openedAt = at;
+    this.cancelled = true;
     this.#resolve();
   }
 }

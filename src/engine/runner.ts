@@ -101,6 +101,8 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
       trigger,
       instance: deps.instance,
     };
+    // A run held for an instant the service stopped before never started: only its finished record is written.
+    if (gate?.cancelled) return;
     deps.store.started(started);
     deps.events.emit({ type: "run.started", run: started });
     announced = true;
@@ -109,7 +111,8 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
   if (gate) void gate.opened.then(record);
   else queueMicrotask(record);
   return outcome.then((result) => {
-    const finished: RunRecord = { ...started!, ...result, endedAt: deps.clock.now() };
+    // Never before its start: a run held for an instant and cancelled "ends" at that instant.
+    const finished: RunRecord = { ...started!, ...result, endedAt: Math.max(deps.clock.now(), started!.startedAt) };
     deps.store.finished(finished);
     deps.events.emit({ type: "run.finished", run: finished });
     return finished;

@@ -1,26 +1,44 @@
 /**
  * The engine's one timer, and how it wakes precisely. Timers fire about 1 ms
  * late on an idle machine and later on a busy one, and lateness is what a
- * scheduler is judged on, so the alarm is armed a little *before* the due
- * instant (the slack) and the engine watches the clock for the rest.
+ * scheduler is judged on, so an instant is met in two stages:
+ *
+ * 1. **prepare**, PREPARE_AHEAD_MS (plus the learned preparation time) before
+ *    the instant: the engine builds every run due then and holds them in a
+ *    start gate, then returns to the event loop. Preparing a burst wakes the
+ *    JIT compiler and the garbage collector; their threads get this gap to
+ *    finish, instead of competing with the instant for a core.
+ * 2. **open**, a little before the instant (the slack): the thread sleeps in
+ *    the kernel until just before it, reads the clock for the rest, and opens
+ *    the gate. The instant itself costs only the callbacks' own starts.
  *
  * - The slack starts at `earlyWakeMs`, rises to how late timers have
  *   recently fired (+1 ms), and decays back by 10% per wake.
- * - On top of it comes the time the engine needs to prepare the runs of an
- *   instant (thousands of jobs due together take milliseconds), learned the
- *   same way.
- * - Watching costs at most SPIN_BUDGET_MS per second of monotonic time;
- *   beyond it the timer alone decides until the next second.
+ * - The preparation time is learned from each burst (decaying max).
+ * - Reading the clock is paid from a bucket that refills at SPIN_BUDGET_MS
+ *   per second of monotonic time and holds at most SPIN_BURST_MS. While it is
+ *   empty the timer alone decides. (A per-second window that resets is not
+ *   enough: instants one second apart fall into one window or the other by
+ *   chance, and a wake that found the window spent came late by its whole
+ *   preparation.)
  * - The longest sleep is `maxSleepMs`, so a wall-clock jump is noticed even
  *   when the next job is days away.
  */
 import type { Clock, TimerHandle } from "./clock.ts";
-import { MAX_EARLY_WAKE_MS, MAX_PREP_LEAD_MS, SPIN_BUDGET_MS } from "./constants.ts";
+import { MAX_EARLY_WAKE_MS, MAX_PREP_LEAD_MS, SPIN_BUDGET_MS, SPIN_BURST_MS, WATCH_SPIN_MS } from "./constants.ts";
+
+/**
+ * What a wake is for: `prepare` an instant (the earliest wake), `open` a
+ * prepared one (the slack before it), or `exact` (no lead: something due
+ * while another instant is prepared).
+ */
+export type WakeStage = "prepare" | "open" | "exact";
 
 export class Alarm {
   readonly #clock: Clock;
   readonly #maxSleepMs: number;
   readonly #earlyWakeMs: number;
+  readonly #prepareAheadMs: number;
   readonly #onWake: () => void;
   #timer: TimerHandle | null = null;
   /** The due instant the armed timer is for (Infinity when none). */
@@ -34,11 +52,13 @@ export class Alarm {
    * it settles to the measured cost within a few wakes.
    */
   #prepMs: number;
-  #spentMs = 0;
-  #budgetSince = -Infinity;
+  /** Clock-reading time still allowed (ms); may go a little negative, then refills. */
+  #creditMs = SPIN_BURST_MS;
+  #creditAt: number | undefined;
 
-  constructor(clock: Clock, options: { maxSleepMs: number; earlyWakeMs: number }, onWake: () => void) {
+  constructor(clock: Clock, options: { maxSleepMs: number; earlyWakeMs: number; prepareAheadMs: number }, onWake: () => void) {
     this.#clock = clock;
+    this.#prepareAheadMs = options.prepareAheadMs;
     this.#maxSleepMs = options.maxSleepMs;
     this.#earlyWakeMs = options.earlyWakeMs;
     this.#slackMs = options.earlyWakeMs;
@@ -52,17 +72,20 @@ export class Alarm {
   }
 
   /**
-   * Set the alarm for `at` (undefined: clear it). The delay is measured from
-   * a fresh reading, not from the tick's `now`: computing a thousand next
-   * occurrences takes milliseconds, which would otherwise make every wake late.
+   * Set the alarm for instant `at` (undefined: clear it), early by what
+   * `stage` needs. The delay is measured from a fresh reading, not from the
+   * tick's `now`: computing a thousand next occurrences takes milliseconds,
+   * which would otherwise make every wake late.
    */
-  set(at: number | undefined): void {
+  set(at: number | undefined, stage: WakeStage = "prepare"): void {
     this.clear();
     if (at === undefined) return;
     const now = this.#clock.now();
-    const early = this.#spentMs < SPIN_BUDGET_MS ? this.#lead() : 0;
+    const mono = this.#clock.monotonic();
+    // No lead with a clock that cannot be watched (earlyWakeMs 0), for an exact wake, or out of budget.
+    const early = this.#earlyWakeMs <= 0 || stage === "exact" || this.#refill(mono) <= 0 ? 0 : stage === "open" ? this.#slackMs : this.#prepareLead();
     const delay = Math.min(Math.max(0, at - now - early), this.#maxSleepMs);
-    this.#armedMono = this.#clock.monotonic() + delay;
+    this.#armedMono = mono + delay;
     this.#armedFor = at;
     this.#timer = this.#clock.setTimer(() => {
       this.#timer = null;
@@ -84,42 +107,63 @@ export class Alarm {
     this.#slackMs = Math.min(MAX_EARLY_WAKE_MS, Math.max(this.#earlyWakeMs, lateBy + 1, this.#slackMs * 0.9));
   }
 
-  /** How long preparing an instant's runs took; the next wake comes that much earlier. */
+  /** How long preparing an instant's runs took; the next prepare wake comes that much earlier. */
   prepared(ms: number): void {
     if (this.#earlyWakeMs <= 0) return;
-    // Half again the measured time as margin; an overestimate decays fast,
-    // because the excess is spent watching the clock.
-    this.#prepMs = Math.min(MAX_PREP_LEAD_MS, Math.max(ms * 1.5, this.#prepMs * 0.6));
+    // Half again the measured time as margin, decaying slowly: a burst that
+    // once took long (a cold JIT, a collection) may take long again.
+    this.#prepMs = Math.min(MAX_PREP_LEAD_MS, Math.max(ms * 1.5, this.#prepMs * 0.9));
   }
 
-  /** How far ahead of an instant to wake: timer lateness plus preparation. */
-  #lead(): number {
-    return this.#slackMs + this.#prepMs;
+  /** How far ahead of an instant to prepare it. */
+  #prepareLead(): number {
+    return this.#slackMs + this.#prepMs + this.#prepareAheadMs;
   }
 
-  /** True when `at` is close enough to watch the clock for, and the budget allows. */
-  shouldWatch(now: number, mono: number, at: number): boolean {
-    if (!(at > now && at - now <= this.#lead())) return false;
-    if (mono - this.#budgetSince >= 1000) {
-      this.#budgetSince = mono;
-      this.#spentMs = 0;
-    }
-    return this.#spentMs < SPIN_BUDGET_MS;
+  /** True when instant `at` is close enough to prepare now, and the budget allows. */
+  shouldPrepare(now: number, mono: number, at: number): boolean {
+    // +1: `now` counts whole milliseconds, so a timer right on time can read up to 1 ms early.
+    if (this.#earlyWakeMs <= 0 || !(at > now && at - now <= this.#prepareLead() + 1)) return false;
+    return this.#refill(mono) > 0;
+  }
+
+  /** True when instant `at` is too close to return to the event loop before opening it. */
+  openNow(now: number, at: number): boolean {
+    return at - now <= this.#slackMs;
+  }
+
+  /** Credit the bucket for the time since it was last looked at; returns the credit. */
+  #refill(mono: number): number {
+    const since = this.#creditAt === undefined ? 0 : mono - this.#creditAt;
+    this.#creditAt = mono;
+    this.#creditMs = Math.min(SPIN_BURST_MS, this.#creditMs + (since * SPIN_BUDGET_MS) / 1000);
+    return this.#creditMs;
   }
 
   /**
-   * Watch the clock until it reads `at`. Bounded by monotonic time, in case
-   * the wall clock stalls. Returns the last readings.
+   * Wait for the clock to read `at`: asleep in the kernel until WATCH_SPIN_MS
+   * before it, then reading the clock. Sleeping rather than spinning matters
+   * on a machine with few cores: a thread that has run for milliseconds is
+   * the one the kernel preempts for the JIT compiler's threads (observed: 4 ms
+   * stalls, one scheduler tick). Bounded by monotonic time, in case the wall
+   * clock stalls. Returns the last readings.
    */
   watch(at: number, now: number, mono: number): { now: number; mono: number } {
-    const began = mono;
-    const limit = mono + this.#lead() + 1;
+    const limit = mono + this.#slackMs + this.#prepMs + 1;
+    // `now` counts whole milliseconds, so up to 1 ms more remains than `at - now` says.
+    const sleepMs = Math.min(at - now - 1 - WATCH_SPIN_MS, limit - mono);
+    if (this.#clock.block && sleepMs > 0) {
+      this.#clock.block(sleepMs);
+      now = this.#clock.now();
+      mono = this.#clock.monotonic();
+    }
+    const spinFrom = mono;
     // The iteration cap guards against a clock that never moves (a fake one).
     for (let i = 0; now < at && mono < limit && i < 50_000_000; i++) {
       now = this.#clock.now();
       mono = this.#clock.monotonic();
     }
-    this.#spentMs += mono - began;
+    this.#creditMs -= mono - spinFrom;
     return { now, mono };
   }
 }

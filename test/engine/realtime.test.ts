@@ -43,4 +43,47 @@ describe("on the real clock", () => {
     expect(new Set(rows.map((r) => r.run_id)).size).toBe(600);
     expect(rows.every((r) => r.status === "success" && Number(r.started_at) >= Number(r.scheduled_for))).toBe(true);
   }, 15_000);
+
+  /** One job every second on the real clock and a temp store; the instants are prepared `prepareAheadMs` ahead. */
+  async function oneJob(spec: string, prepareAheadMs: number, callback: (kwargs: unknown, ctx: { scheduledFor: Date }) => unknown) {
+    const t = tempDir("tickd-realtime-");
+    cleanup = t.cleanup;
+    const instance = `${os.hostname()}:${process.pid}`;
+    store = await openStore(`file:${path.join(t.dir, "scheduler.db")}`, { instance });
+    engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => callback, prepareAheadMs });
+    await engine.start(parseJobFile(`[tick]\ncall = app.tick\nevery = 1 second\n${spec}`, path.join(t.dir, "scheduler.ini"), "UTC").jobs);
+    return { engine, store, first: engine.job("tick")!.nextRunAt! };
+  }
+
+  test("overlap = skip: a run that ends after its next instant was prepared but before that instant does not make it skip", async () => {
+    // The next instant is prepared ~420 ms ahead; each run takes 700 ms, so it is
+    // still running then, and over 300 ms before the instant comes.
+    const starts: number[] = [];
+    const { store: s, first } = await oneJob("overlap = skip\n", 400, async (_kw, ctx) => {
+      starts.push(ctx.scheduledFor.getTime());
+      await Bun.sleep(700);
+    });
+    await Bun.sleep(first + 1_850 - Date.now());
+    await engine!.stop({ graceMs: 1_000 });
+    engine = undefined;
+    expect(starts).toEqual([first, first + 1_000]);
+    const rows = (await s.client.execute("SELECT scheduled_for, status FROM activity ORDER BY scheduled_for")).rows;
+    expect(rows.map((r) => [Number(r.scheduled_for) - first, r.status])).toEqual([
+      [0, "success"],
+      [1_000, "success"],
+    ]);
+  }, 15_000);
+
+  test("a stop after an instant was prepared and before it comes starts nothing and records the run as not started", async () => {
+    const starts: number[] = [];
+    const { store: s, first } = await oneJob("", 400, (_kw, ctx) => void starts.push(ctx.scheduledFor.getTime()));
+    // Prepared about 420 ms before `first`, opened about 4 ms before it: stop half-way.
+    await Bun.sleep(first - 200 - Date.now());
+    await engine!.stop({ graceMs: 1_000 });
+    engine = undefined;
+    await Bun.sleep(first + 100 - Date.now());
+    expect(starts).toEqual([]);
+    const rows = (await s.client.execute("SELECT scheduled_for, started_at, ended_at, status, message FROM activity")).rows;
+    expect(rows.map((r) => ({ ...r }))).toEqual([{ scheduled_for: first, started_at: first, ended_at: first, status: "skipped", message: "not started: aborted at shutdown" }]);
+  }, 15_000);
 });
