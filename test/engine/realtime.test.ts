@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseJobFile } from "../../src/config/load.ts";
 import { createEngine, type Engine } from "../../src/engine/engine.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
+import type { Callback } from "../../src/sdk/index.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { tempDir } from "../helpers/binary.ts";
 
@@ -45,7 +46,7 @@ describe("on the real clock", () => {
   }, 15_000);
 
   /** One job every second on the real clock and a temp store; the instants are prepared `prepareAheadMs` ahead. */
-  async function oneJob(spec: string, prepareAheadMs: number, callback: (kwargs: unknown, ctx: { scheduledFor: Date }) => unknown) {
+  async function oneJob(spec: string, prepareAheadMs: number, callback: Callback) {
     const t = tempDir("tickd-realtime-");
     cleanup = t.cleanup;
     const instance = `${os.hostname()}:${process.pid}`;
@@ -84,6 +85,6 @@ describe("on the real clock", () => {
     await Bun.sleep(first + 100 - Date.now());
     expect(starts).toEqual([]);
     const rows = (await s.client.execute("SELECT scheduled_for, started_at, ended_at, status, message FROM activity")).rows;
-    expect(rows.map((r) => ({ ...r }))).toEqual([{ scheduled_for: first, started_at: first, ended_at: first, status: "skipped", message: "not started: aborted at shutdown" }]);
+    expect(rows.map((r): Record<string, unknown> => ({ ...r }))).toEqual([{ scheduled_for: first, started_at: first, ended_at: first, status: "skipped", message: "not started: aborted at shutdown" }]);
   }, 15_000);
 });
