@@ -61,12 +61,16 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       input.onLog?.(spec.label, line);
     },
   };
-  let work!: Promise<unknown>;
+  // What the callback returned or threw; made a promise after the burst has
+  // started, so a gate's loop of starts allocates nothing of its own.
+  let returned: unknown;
+  let threw = false;
   const begin = () => {
     try {
-      work = Promise.resolve(invoke(input, ctx));
+      returned = invoke(input, ctx);
     } catch (error) {
-      work = Promise.reject(error);
+      returned = error;
+      threw = true;
     }
   };
   if (input.gate) {
@@ -83,6 +87,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     // bookkeeping runs, so the thousandth job is not late by the other 999's.
     await undefined;
   }
+  const work = threw ? Promise.reject(returned) : Promise.resolve(returned);
   const abort = (reason: Error) => {
     controller ??= new AbortController();
     controller.abort(reason);
