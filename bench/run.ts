@@ -41,8 +41,8 @@ const workloads: WorkloadResults[] = [];
 for (const w of plan.workloads) {
   const runs: ContenderRun[] = missing.map((m) => ({ contender: m.contender, runtime: CONTENDERS.find((c) => c.name === m.contender)!.runtime, ok: false, error: `missing: ${m.reason}` }));
   for (const c of ready) {
-    const timeoutMs = (w.setupCapS + w.duration + 5) * 1000 + GRACE_MS;
-    const out = await runContender(c, { jobs: w.jobs, interval: w.interval, duration: w.duration }, timeoutMs);
+    const timeoutMs = (w.setupCapS + w.warmup + w.duration + 5) * 1000 + GRACE_MS;
+    const out = await runContender(c, { jobs: w.jobs, interval: w.interval, duration: w.duration, warmup: w.warmup }, timeoutMs);
     if (out.ok) {
       const r = out.result;
       log(`${w.id.padEnd(9)} ${c.name.padEnd(15)} fired ${r.fired}/${r.expected} p50 ${r.late_ms.p50} p99 ${r.late_ms.p99} ms, cpu ${r.cpu_ms} ms, rss ${r.rss_mb} MB, setup ${r.setup_ms} ms`);

@@ -123,7 +123,8 @@ export function markdownReport(b: BenchResults): string {
   out.push("Every cell is the measured value and, in brackets, its ratio to the best contender for that column (lower is better everywhere; **bold** = best). Lateness is ranked only among contenders that fired every expected run; † marks the lateness of one that did not (it is measured on the runs it made).", "");
   for (const w of b.workloads) {
     out.push(`## ${w.title}`, "");
-    out.push(`${w.jobs.toLocaleString("en-US")} no-op jobs, interval ${w.interval} s, measured window ${w.duration} s after setup.`, "");
+    const after = w.warmup ? `after setup and a ${w.warmup} s warm-up (the same for every contender)` : "after setup";
+    out.push(`${w.jobs.toLocaleString("en-US")} no-op jobs, interval ${w.interval} s, measured window ${w.duration} s ${after}.`, "");
     out.push(workloadTable(w), "");
   }
   if (b.persist) {

@@ -13,6 +13,12 @@ export interface SchedulerWorkload {
   /** "1", "1..10" or "3600", passed to --interval. */
   readonly interval: string;
   readonly duration: number;
+  /**
+   * Seconds between setup and the measured window, the same for every
+   * contender: the first seconds of a fresh process measure its JIT's tiers
+   * and first allocations, not its scheduling.
+   */
+  readonly warmup: number;
   /** Longest a contender may take to register its jobs before it is killed and reported. */
   readonly setupCapS: number;
 }
@@ -45,10 +51,11 @@ export function planFromEnv(): BenchPlan {
   const burstS = num("BENCH_BURST_S", quick ? 3 : 20);
   const spreadS = num("BENCH_SPREAD_S", quick ? 3 : 20);
   const idleS = num("BENCH_IDLE_S", quick ? 2 : 5);
+  const warmupS = quick ? 1 : 3;
   const idleSizes = quick ? [10_000] : [10_000, 100_000];
   const all: SchedulerWorkload[] = [
-    { id: "burst", title: "Burst: 1,000 jobs every second", kind: "burst", jobs: 1000, interval: "1", duration: burstS, setupCapS: 20 },
-    { id: "spread", title: "Spread: 2,000 jobs every 1–10 s", kind: "spread", jobs: 2000, interval: "1..10", duration: spreadS, setupCapS: 20 },
+    { id: "burst", title: "Burst: 1,000 jobs every second", kind: "burst", jobs: 1000, interval: "1", duration: burstS, warmup: warmupS, setupCapS: 20 },
+    { id: "spread", title: "Spread: 2,000 jobs every 1–10 s", kind: "spread", jobs: 2000, interval: "1..10", duration: spreadS, warmup: warmupS, setupCapS: 20 },
     ...idleSizes.map(
       (n): SchedulerWorkload => ({
         id: `idle-${n / 1000}k`,
@@ -57,6 +64,8 @@ export function planFromEnv(): BenchPlan {
         jobs: n,
         interval: "3600",
         duration: idleS,
+        // Nothing is due: there is nothing to warm up.
+        warmup: 0,
         setupCapS: n >= 100_000 ? 20 : 30,
       }),
     ),

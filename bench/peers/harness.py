@@ -1,8 +1,9 @@
 """The measuring side of the bench protocol for Python contenders.
 
-Mirrors bench/peers/lib/harness.mjs: parse --jobs/--interval/--duration,
-time the setup, record lateness of each callback whose due instant falls in
-the window that starts when setup ends, and print one JSON line.
+Mirrors bench/peers/lib/harness.mjs: parse --jobs/--interval/--duration
+[--warmup], time the setup, record lateness of each callback whose due
+instant falls in the window that starts `warmup` seconds after setup ends,
+and print one JSON line.
 """
 import gc
 import json
@@ -10,6 +11,7 @@ import math
 import os
 import resource
 import sys
+import threading
 import time
 
 GRACE_S = 2.0
@@ -23,13 +25,16 @@ def parse_args(argv):
         flags[argv[i][2:]] = argv[i + 1]
     jobs = int(flags["jobs"])
     duration = float(flags["duration"])
+    warmup = float(flags.get("warmup", 0))
+    if warmup < 0:
+        raise SystemExit(f"--warmup must be zero or more seconds, got {flags['warmup']}")
     text = flags["interval"]
     if ".." in text:
         lo, hi = (int(x) for x in text.split(".."))
     else:
         lo = hi = int(text)
     span = hi - lo + 1
-    return {"jobs": jobs, "duration": duration, "interval_text": text,
+    return {"jobs": jobs, "duration": duration, "warmup": warmup, "interval_text": text,
             "interval_for": lambda i: lo + (i % span)}
 
 
@@ -87,8 +92,16 @@ class Recorder:
         gc.collect()
         now = now_ms()
         self.setup_ms = now - self.setup_began
-        self.window_start = now
-        self.window_end = now + self.opts["duration"] * 1000
+        # After the warm-up, the same for every contender.
+        self.window_start = now + self.opts["warmup"] * 1000
+        self.window_end = self.window_start + self.opts["duration"] * 1000
+        self.cpu_start = cpu_ms()
+        if self.opts["warmup"] > 0:
+            timer = threading.Timer(self.opts["warmup"], self._open_window)
+            timer.daemon = True
+            timer.start()
+
+    def _open_window(self):
         self.cpu_start = cpu_ms()
 
     def record(self, due_ms, start_ms):

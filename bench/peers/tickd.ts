@@ -9,7 +9,7 @@
  * Lateness is callback start minus due time, from a high-resolution clock
  * (performance.timeOrigin + performance.now()).
  *
- * Usage: bun bench/peers/tickd.ts --jobs 1000 --interval 1 --duration 10
+ * Usage: bun bench/peers/tickd.ts --jobs 1000 --interval 1 --duration 10 [--warmup 3]
  *        bun bench/peers/tickd.ts --jobs 100000 --interval 3600 --duration 20   (none due: idle CPU)
  *        --interval 1..10 gives job i the interval 1 + (i mod 10) seconds, as for every peer.
  */
@@ -27,13 +27,15 @@ const { values } = parseArgs({
     jobs: { type: "string", default: "1000" },
     interval: { type: "string", default: "1" },
     duration: { type: "string", default: "10" },
+    warmup: { type: "string", default: "0" },
   },
 });
 const jobs = Number(values.jobs);
 const [lo, hi] = values.interval!.includes("..") ? values.interval!.split("..").map(Number) : [Number(values.interval), Number(values.interval)];
 const duration = Number(values.duration);
-if (!(jobs > 0 && lo! > 0 && hi! >= lo! && duration > 0)) {
-  console.error("usage: tickd.ts --jobs N --interval SECONDS|A..B --duration SECONDS");
+const warmup = Number(values.warmup);
+if (!(jobs > 0 && lo! > 0 && hi! >= lo! && duration > 0 && warmup >= 0)) {
+  console.error("usage: tickd.ts --jobs N --interval SECONDS|A..B --duration SECONDS [--warmup SECONDS]");
   process.exit(2);
 }
 
@@ -69,7 +71,8 @@ await store.flush();
 Bun.gc(true);
 const setupMs = hr() - setupStart;
 
-windowStart = Date.now();
+// The window opens after the warm-up (JIT tiers, first allocations), the same for every contender.
+windowStart = Date.now() + warmup * 1000;
 windowEnd = windowStart + duration * 1000;
 // Occurrences of job i: registeredAt + k * interval, k >= 1.
 let expected = 0;
@@ -80,8 +83,9 @@ for (const s of intervals) {
   if (lastK >= firstK) expected += lastK - firstK + 1;
 }
 measuring = true;
+if (warmup > 0) await new Promise((r) => setTimeout(r, windowStart - Date.now()));
 const cpu0 = process.cpuUsage();
-await new Promise((r) => setTimeout(r, duration * 1000));
+await new Promise((r) => setTimeout(r, windowEnd - Date.now()));
 const cpu = process.cpuUsage(cpu0);
 measuring = false;
 const rssMb = process.memoryUsage().rss / 2 ** 20;

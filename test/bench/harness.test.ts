@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import path from "node:path";
-import { countCronGrid, countGrid, cronEvery, parseArgs, percentile } from "../../bench/peers/lib/harness.mjs";
+import { countCronGrid, countGrid, cronEvery, GRACE_MS, parseArgs, percentile } from "../../bench/peers/lib/harness.mjs";
 import { CONTENDERS, runContender } from "../../bench/lib/contenders.ts";
 import { parseResultLine, ProtocolError, summarize, validateResult } from "../../bench/lib/protocol.ts";
 import { bestOf, targetsSection, withRatio, type BenchResults } from "../../bench/lib/report.ts";
@@ -76,6 +76,11 @@ describe("the command line every contender takes", () => {
     expect([0, 1, 9, 10, 1999].map((i) => opts.intervalFor(i))).toEqual([1, 2, 10, 1, 10]);
     expect(opts.intervalText).toBe("1..10");
   });
+  test("--warmup is optional (0) and refused when negative", () => {
+    expect(parseArgs(["--jobs", "5", "--interval", "1", "--duration", "2"]).warmup).toBe(0);
+    expect(parseArgs(["--jobs", "5", "--interval", "1", "--duration", "2", "--warmup", "3"]).warmup).toBe(3);
+    expect(() => parseArgs(["--jobs", "5", "--interval", "1", "--duration", "2", "--warmup", "-1"])).toThrow("--warmup must be zero or more seconds");
+  });
   test("a missing duration is refused with the expected usage", () => {
     expect(() => parseArgs(["--jobs", "5", "--interval", "1"])).toThrow("--duration must be a positive number");
   });
@@ -145,5 +150,16 @@ describe("a real run", () => {
     expect(out.result.fired).toBe(out.result.expected);
     expect(out.result.late_ms.p99).toBeLessThan(1000);
     expect(out.result.rss_mb).toBeGreaterThan(1);
+  });
+
+  test("with --warmup 1 the window opens a second after setup: runs due in the warm-up are not counted", async () => {
+    const toad = CONTENDERS.find((c) => c.name === "toad-scheduler")!;
+    const started = performance.now();
+    const out = await runContender(toad, { jobs: 5, interval: "1", duration: 1, warmup: 1 }, 20_000);
+    if (!out.ok) throw new Error(out.error);
+    // Setup, 1 s of warm-up, the 1 s window and the grace period.
+    expect(performance.now() - started).toBeGreaterThan(1_000 + 1_000 + GRACE_MS);
+    expect(out.result.expected).toBe(5);
+    expect(out.result.fired).toBe(out.result.expected);
   });
 });

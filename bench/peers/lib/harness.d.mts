@@ -3,6 +3,8 @@ export declare const GRACE_MS: number;
 export interface BenchArgs {
   readonly jobs: number;
   readonly duration: number;
+  /** Seconds between the end of setup and the window. */
+  readonly warmup: number;
   readonly intervalText: string;
   intervalFor(i: number): number;
 }

@@ -18,9 +18,9 @@
 export const GRACE_MS = 2000;
 
 /**
- * `--jobs N --interval S|A..B --duration S`. With a range, job i gets
- * A + (i mod (B-A+1)) seconds: deterministic, so every contender gets the
- * same mix.
+ * `--jobs N --interval S|A..B --duration S [--warmup S]`. With a range, job i
+ * gets A + (i mod (B-A+1)) seconds: deterministic, so every contender gets
+ * the same mix. The window opens `warmup` seconds (default 0) after setup.
  */
 export function parseArgs(argv) {
   const flags = {};
@@ -32,17 +32,20 @@ export function parseArgs(argv) {
   }
   const jobs = Number(flags.jobs);
   const duration = Number(flags.duration);
+  const warmup = flags.warmup === undefined ? 0 : Number(flags.warmup);
   const intervalText = String(flags.interval ?? "");
   const range = /^(\d+)\.\.(\d+)$/.exec(intervalText);
   const min = range ? Number(range[1]) : Number(intervalText);
   const max = range ? Number(range[2]) : min;
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a positive integer, got ${flags.jobs}`);
   if (!(duration > 0)) throw new Error(`--duration must be a positive number of seconds, got ${flags.duration}`);
+  if (!(warmup >= 0)) throw new Error(`--warmup must be zero or more seconds, got ${flags.warmup}`);
   if (!Number.isInteger(min) || min < 1 || max < min) throw new Error(`--interval must be S or A..B (whole seconds), got ${intervalText}`);
   const span = max - min + 1;
   return {
     jobs,
     duration,
+    warmup,
     intervalText,
     /** Interval of job i in whole seconds. */
     intervalFor: (i) => min + (i % span),
@@ -99,9 +102,11 @@ export class Recorder {
     globalThis.gc?.();
     const now = this.now();
     this.setupMs = now - this.setupBegan;
-    this.windowStart = now;
-    this.windowEnd = now + this.opts.duration * 1000;
+    // After the warm-up (JIT tiers, first allocations), the same for every contender.
+    this.windowStart = now + this.opts.warmup * 1000;
+    this.windowEnd = this.windowStart + this.opts.duration * 1000;
     this.cpuStart = process.cpuUsage();
+    if (this.opts.warmup > 0) setTimeout(() => (this.cpuStart = process.cpuUsage()), this.windowStart - now);
   }
 
   /** A callback started at `startMs` for the occurrence due at `dueMs`. */
