@@ -41,7 +41,8 @@ function latenessSentence(w: WorkloadResults): string {
     .filter((p) => p.r.fired < p.r.expected && p.r.late_ms.p99 !== null && p.r.late_ms.p99 < (tickd.late_ms.p99 ?? Infinity))
     .map((p) => `${p.name} ${f(p.r.late_ms.p99)} ms p99 but only ${((100 * p.r.fired) / p.r.expected).toFixed(1)} % of due runs fired`);
   const skipped = skippers.length ? ` (${skippers.join("; ")})` : "";
-  return `- **${w.title}** (${w.duration} s): tickd started callbacks ${f(tickd.late_ms.p50)} ms late at p50 and ${f(tickd.late_ms.p99)} ms at p99, firing ${tickd.fired.toLocaleString("en-US")} of ${tickd.expected.toLocaleString("en-US")} due runs${cmp}${skipped}.${failedNote(w)}`;
+  const window = w.warmup ? `${w.duration} s after a ${w.warmup} s warm-up` : `${w.duration} s`;
+  return `- **${w.title}** (${window}): tickd started callbacks ${f(tickd.late_ms.p50)} ms late at p50 and ${f(tickd.late_ms.p99)} ms at p99, firing ${tickd.fired.toLocaleString("en-US")} of ${tickd.expected.toLocaleString("en-US")} due runs${cmp}${skipped}.${failedNote(w)}`;
 }
 
 function idleSentence(w: WorkloadResults): string {
