@@ -65,9 +65,12 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   // started, so a gate's loop of starts allocates nothing of its own.
   let returned: unknown;
   let threw = false;
+  // A copy, so one run cannot change the next run's arguments; made before
+  // the start, which then only calls.
+  const kwargs = isEmpty(spec.kwargs) ? {} : { ...spec.kwargs };
   const begin = () => {
     try {
-      returned = invoke(input, ctx);
+      returned = invoke(input, ctx, kwargs);
     } catch (error) {
       returned = error;
       threw = true;
@@ -196,16 +199,14 @@ type Settled =
   | { readonly kind: "timeout" }
   | { readonly kind: "shutdown" };
 
-function invoke(input: AttemptInput, ctx: JobContext): unknown {
+function invoke(input: AttemptInput, ctx: JobContext, kwargs: JobSpec["kwargs"]): unknown {
   const target = input.spec.target;
   switch (target.kind) {
     case "call": {
       if (!input.callback) {
         throw new Error(`callback ${target.callback} could not be resolved; run \`tickd check\` for the reason`);
       }
-      // A copy, so one run cannot change the next run's arguments.
-      const kwargs = input.spec.kwargs;
-      return input.callback(isEmpty(kwargs) ? {} : { ...kwargs }, ctx);
+      return input.callback(kwargs, ctx);
     }
     case "command":
       return runCommand(target.command, ctx, input.cwd);

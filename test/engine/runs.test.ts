@@ -43,6 +43,23 @@ describe("runs and their records", () => {
     expect(row).toMatchObject({ status: "failure", message: "3 of 5 mailboxes full", output: "checked 5 items\na, b, c", error: "" });
   });
 
+  test("a run that changes its kwargs does not change the next run's: each gets its own copy", async () => {
+    const seen: unknown[] = [];
+    h = await harness("[report]\ncall = app.report\nevery = 1 minute\nlimit = 5\n", {
+      start: T0,
+      callbacks: {
+        report: (kwargs) => {
+          seen.push({ ...kwargs });
+          (kwargs as Record<string, unknown>).limit = 99;
+        },
+      },
+    });
+    await h.clock.advance(120_000);
+    expect(seen).toEqual([{ limit: 5 }, { limit: 5 }]);
+    // Its own copy is writable: the change itself is no error.
+    expect((await h.rows("report")).map((r) => r.status)).toEqual(["success", "success"]);
+  });
+
   test("a callback that throws is recorded as error with the exception text and its stack", async () => {
     h = await harness("[boom]\ncall = app.boom\nevery = 1 minute\n", {
       start: T0,
