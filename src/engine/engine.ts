@@ -498,19 +498,19 @@ class TickEngine implements Engine {
     } else if (!pending && top && this.#alarm.shouldPrepare(now, mono, top.at)) {
       // Stage one: prepare every run of the coming instant (overlap,
       // contexts) and hold them in a gate.
-      preparing = { at: top.at, gate: new StartGate(), deferred: [], due, claims };
-      this.#deps.gate = preparing.gate;
+      const prepared: Pending = { at: top.at, gate: new StartGate(), deferred: [], due, claims };
+      preparing = prepared;
+      this.#deps.gate = prepared.gate;
       try {
         take(top.at);
       } finally {
         this.#deps.gate = null;
+        preparing = null;
       }
       const preparedAt = this.#clock.monotonic();
       this.#alarm.prepared(preparedAt - mono);
       now = this.#clock.now();
       mono = preparedAt;
-      const prepared = preparing;
-      preparing = null;
       if (this.#alarm.openNow(now, top.at)) ({ now, mono } = this.#openAt(prepared, now, mono));
       else this.#pending = prepared;
       // Still waiting for its instant: the next stage schedules what it took.
@@ -536,7 +536,7 @@ class TickEngine implements Engine {
         // Rescheduled, deactivated or removed meanwhile (between the stages of an instant).
         if (job.entry !== null || !job.active || job.next === null) continue;
         // Strictly after the occurrence just taken, even when it was taken ahead of its instant.
-        this.#scheduleAt(job, job.schedule.followingAfter(job.next!, Math.max(now, job.next!)), now);
+        this.#scheduleAt(job, job.schedule.followingAfter(job.next, Math.max(now, job.next)), now);
       }
     } finally {
       this.#bulk = false;

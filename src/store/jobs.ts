@@ -80,14 +80,15 @@ export async function getJobById(store: Store, id: number): Promise<JobRow | und
   return row;
 }
 
+/** Rows per multi-row INSERT of new jobs (SQLite allows 32,766 parameters a statement). */
+const INSERT_CHUNK = 500;
+
 /**
  * Make the `ini` rows mirror the job file: insert new labels, update changed
  * ones (active follows the file), delete ini rows no longer in it. Discovered
  * rows are untouched; a label held by a discovered row is left to it.
  * One transaction.
  */
-const INSERT_CHUNK = 500;
-
 export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: number = Date.now()): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
   const added: string[] = [];
   const updated: string[] = [];
@@ -114,7 +115,7 @@ export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: 
       }
     }
     // New jobs go in as multi-row inserts: a first start with 1,000 jobs is a
-    // handful of statements, not 1,000 (SQLite allows 32,766 parameters each).
+    // handful of statements, not 1,000.
     for (let i = 0; i < inserts.length; i += INSERT_CHUNK) await tx.insert(jobs).values(inserts.slice(i, i + INSERT_CHUNK));
     const keep = specs.map((s) => s.label);
     const gone = await tx

@@ -8,12 +8,12 @@
  * instances sharing one libSQL server), when its heartbeat is older than
  * STALE_AFTER_MS.
  */
+import type { Client } from "@libsql/client";
 
 /** How often a running service refreshes its instance row. */
 export const HEARTBEAT_EVERY_MS = 30_000;
 /** An instance of another host silent this long is taken as dead (four missed beats). */
 export const STALE_AFTER_MS = 4 * HEARTBEAT_EVERY_MS;
-import type { Client } from "@libsql/client";
 
 export interface InstanceLife {
   readonly name: string;

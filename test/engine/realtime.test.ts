@@ -22,38 +22,43 @@ afterEach(async () => {
   engine = store = cleanup = undefined;
 });
 
+/** An engine on the real clock over a temp store, running `ini` with `callback` for every job. */
+async function startEngine(ini: string, callback: Callback, prepareAheadMs?: number): Promise<{ engine: Engine; store: Store }> {
+  const t = tempDir("tickd-realtime-");
+  cleanup = t.cleanup;
+  const instance = `${os.hostname()}:${process.pid}`;
+  store = await openStore(`file:${path.join(t.dir, "scheduler.db")}`, { instance });
+  engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => callback, ...(prepareAheadMs !== undefined && { prepareAheadMs }) });
+  await engine.start(parseJobFile(ini, path.join(t.dir, "scheduler.ini"), "UTC").jobs);
+  return { engine, store };
+}
+
+/** Stop the engine now (its runs get a second); afterEach then only closes the store. */
+async function stopEngine(): Promise<void> {
+  await engine!.stop({ graceMs: 1_000 });
+  engine = undefined;
+}
+
 describe("on the real clock", () => {
   test("300 jobs due each second start at their instant, never before it, each recorded once with its start time", async () => {
-    const t = tempDir("tickd-realtime-");
-    cleanup = t.cleanup;
-    const instance = `${os.hostname()}:${process.pid}`;
-    store = await openStore(`file:${path.join(t.dir, "scheduler.db")}`, { instance });
     const ini = Array.from({ length: 300 }, (_, i) => `[job ${i}]\ncall = app.noop\nevery = 1 second\n`).join("\n");
     const starts: Array<{ due: number; at: number }> = [];
-    const noop = (_kwargs: unknown, ctx: { scheduledFor: Date }) => void starts.push({ due: ctx.scheduledFor.getTime(), at: performance.timeOrigin + performance.now() });
-    engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => noop });
-    await engine.start(parseJobFile(ini, path.join(t.dir, "scheduler.ini"), "UTC").jobs);
+    const { store: s } = await startEngine(ini, (_kwargs, ctx) => void starts.push({ due: ctx.scheduledFor.getTime(), at: performance.timeOrigin + performance.now() }));
     await Bun.sleep(2_500);
-    await engine.stop({ graceMs: 1_000 });
-    engine = undefined;
+    await stopEngine();
     expect(starts.length).toBe(600);
     // performance.timeOrigin and Date.now() can disagree by a fraction of a millisecond.
     expect(Math.min(...starts.map((s) => s.at - s.due))).toBeGreaterThan(-1);
-    const rows = (await store.client.execute("SELECT run_id, scheduled_for, started_at, status FROM activity")).rows;
+    const rows = (await s.client.execute("SELECT run_id, scheduled_for, started_at, status FROM activity")).rows;
     expect(rows.length).toBe(600);
     expect(new Set(rows.map((r) => r.run_id)).size).toBe(600);
     expect(rows.every((r) => r.status === "success" && Number(r.started_at) >= Number(r.scheduled_for))).toBe(true);
   }, 15_000);
 
-  /** One job every second on the real clock and a temp store; the instants are prepared `prepareAheadMs` ahead. */
+  /** One job every second; its instants are prepared `prepareAheadMs` ahead. Returns its first instant too. */
   async function oneJob(spec: string, prepareAheadMs: number, callback: Callback) {
-    const t = tempDir("tickd-realtime-");
-    cleanup = t.cleanup;
-    const instance = `${os.hostname()}:${process.pid}`;
-    store = await openStore(`file:${path.join(t.dir, "scheduler.db")}`, { instance });
-    engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => callback, prepareAheadMs });
-    await engine.start(parseJobFile(`[tick]\ncall = app.tick\nevery = 1 second\n${spec}`, path.join(t.dir, "scheduler.ini"), "UTC").jobs);
-    return { engine, store, first: engine.job("tick")!.nextRunAt! };
+    const started = await startEngine(`[tick]\ncall = app.tick\nevery = 1 second\n${spec}`, callback, prepareAheadMs);
+    return { ...started, first: started.engine.job("tick")!.nextRunAt! };
   }
 
   test("overlap = skip: a run that ends after its next instant was prepared but before that instant does not make it skip", async () => {
@@ -65,8 +70,7 @@ describe("on the real clock", () => {
       await Bun.sleep(700);
     });
     await Bun.sleep(first + 1_850 - Date.now());
-    await engine!.stop({ graceMs: 1_000 });
-    engine = undefined;
+    await stopEngine();
     expect(starts).toEqual([first, first + 1_000]);
     const rows = (await s.client.execute("SELECT scheduled_for, status FROM activity ORDER BY scheduled_for")).rows;
     expect(rows.map((r) => [Number(r.scheduled_for) - first, r.status])).toEqual([
@@ -80,8 +84,7 @@ describe("on the real clock", () => {
     const { store: s, first } = await oneJob("", 400, (_kw, ctx) => void starts.push(ctx.scheduledFor.getTime()));
     // Prepared about 420 ms before `first`, opened about 4 ms before it: stop half-way.
     await Bun.sleep(first - 200 - Date.now());
-    await engine!.stop({ graceMs: 1_000 });
-    engine = undefined;
+    await stopEngine();
     await Bun.sleep(first + 100 - Date.now());
     expect(starts).toEqual([]);
     const rows = (await s.client.execute("SELECT scheduled_for, started_at, ended_at, status, message FROM activity")).rows;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Result, STATUS } from "../../src/sdk/index.ts";
+import { pidAlive } from "../../src/store/index.ts";
 import { at, harness, type Harness } from "./harness.ts";
 
 const T0 = at("2026-03-02T10:00:00.000Z");
@@ -136,13 +137,9 @@ describe("command jobs and timeouts", () => {
   });
 });
 
-/** Whether `pid` is still running; a zombie (killed, not yet reaped by init) counts as gone. */
+/** Whether `pid` is still running: alive to the store's check, and not a zombie (killed, not yet reaped by init). */
 function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
+  if (!pidAlive(pid)) return false;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
