@@ -44,6 +44,12 @@ export const CONTENDERS: readonly Contender[] = [
   },
 ];
 
+/**
+ * Not a contender: the same wake technique with no scheduler behind it
+ * (bench/peers/floor.ts), for bench/lateness.ts. What it misses, the machine missed.
+ */
+export const FLOOR: Contender = { name: "floor", runtime: "bun", command: [BUN, path.join(PEERS, "floor.ts")] };
+
 async function exec(cmd: readonly string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string; timedOut: boolean }> {
   const proc = Bun.spawn([...cmd], { cwd: ROOT_DIR, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   let timedOut = false;

@@ -23,6 +23,11 @@ export interface PeerResult {
   /** Occurrences the jobs had inside the window, on the ideal grid. */
   readonly expected: number;
   readonly late_ms: LatenessMs;
+  /**
+   * Due instants in the window, and how many had a start more than 2 ms late
+   * (optional: a contender may leave it out).
+   */
+  readonly instants?: { readonly n: number; readonly late: number };
   /** User + system CPU time spent during the window. */
   readonly cpu_ms: number;
   /** Time to register the jobs (the library's own setup, not process start). */
@@ -65,6 +70,10 @@ export function validateResult(value: unknown): PeerResult {
     if (!((late!.p50 as number) <= (late!.p99 as number) && (late!.p99 as number) <= (late!.max as number))) {
       fail("late_ms", "ordered p50 <= p99 <= max");
     }
+  }
+  if (r.instants !== undefined) {
+    const i = r.instants as Record<string, unknown> | null;
+    if (typeof i !== "object" || i === null || !isCount(i.n) || !isCount(i.late) || i.late > i.n) fail("instants", "an object {n, late} of counts, late <= n");
   }
   if (!isNonNegative(r.cpu_ms)) fail("cpu_ms", "a non-negative number");
   if (!isNonNegative(r.setup_ms)) fail("setup_ms", "a non-negative number");

@@ -32,7 +32,7 @@ export interface BenchPlan {
   readonly start: { readonly jobs: number; readonly repeats: number } | null;
 }
 
-const num = (name: string, fallback: number): number => {
+export const envNumber = (name: string, fallback: number): number => {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
@@ -48,9 +48,9 @@ const list = (name: string): string[] =>
 
 export function planFromEnv(): BenchPlan {
   const quick = process.env.BENCH_QUICK === "1";
-  const burstS = num("BENCH_BURST_S", quick ? 3 : 20);
-  const spreadS = num("BENCH_SPREAD_S", quick ? 3 : 20);
-  const idleS = num("BENCH_IDLE_S", quick ? 2 : 5);
+  const burstS = envNumber("BENCH_BURST_S", quick ? 3 : 20);
+  const spreadS = envNumber("BENCH_SPREAD_S", quick ? 3 : 20);
+  const idleS = envNumber("BENCH_IDLE_S", quick ? 2 : 5);
   const warmupS = quick ? 1 : 3;
   const idleSizes = quick ? [10_000] : [10_000, 100_000];
   const all: SchedulerWorkload[] = [
@@ -76,7 +76,7 @@ export function planFromEnv(): BenchPlan {
     quick,
     workloads: all.filter((w) => wanted(w.id)),
     peers: list("BENCH_PEERS"),
-    persist: wanted("persist") ? { runs: num("BENCH_PERSIST_RUNS", quick ? 5000 : 50_000), singleRuns: num("BENCH_PERSIST_SINGLE_RUNS", quick ? 300 : 2000) } : null,
-    start: wanted("start") ? { jobs: 1000, repeats: num("BENCH_START_REPEATS", quick ? 1 : 3) } : null,
+    persist: wanted("persist") ? { runs: envNumber("BENCH_PERSIST_RUNS", quick ? 5000 : 50_000), singleRuns: envNumber("BENCH_PERSIST_SINGLE_RUNS", quick ? 300 : 2000) } : null,
+    start: wanted("start") ? { jobs: 1000, repeats: envNumber("BENCH_START_REPEATS", quick ? 1 : 3) } : null,
   };
 }

@@ -71,6 +71,17 @@ def rss_mb():
     return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
 
 
+LATE_INSTANT_MS = 2
+
+
+def late_instants(starts):
+    """Due instants, and how many had a start more than LATE_INSTANT_MS late (harness.mjs lateInstants)."""
+    worst = {}
+    for late, due in starts:
+        worst[due] = max(worst.get(due, -math.inf), late)
+    return {"n": len(worst), "late": sum(1 for w in worst.values() if w > LATE_INSTANT_MS)}
+
+
 def _r(x, digits=3):
     return None if x is None else round(x, digits)
 
@@ -82,6 +93,7 @@ class Recorder:
         self.window_start = math.inf
         self.window_end = math.inf
         self.late = []
+        self.dues = []
         self.expected = lambda w0, w1: 0
 
     def setup_start(self):
@@ -106,7 +118,8 @@ class Recorder:
 
     def record(self, due_ms, start_ms):
         if self.window_start <= due_ms < self.window_end:
-            self.late.append(start_ms - due_ms)  # list.append is atomic under the GIL
+            # One tuple per start, so late and due stay paired even when APScheduler's threads record at once.
+            self.late.append((start_ms - due_ms, due_ms))  # list.append is atomic under the GIL
 
     def window_over(self):
         return now_ms() >= self.window_end
@@ -117,7 +130,7 @@ class Recorder:
         self.rss = rss_mb()
 
     def report(self):
-        values = sorted(self.late)
+        values = sorted(late for late, _ in self.late)
         line = {
             "peer": self.peer,
             "jobs": self.opts["jobs"],
@@ -127,6 +140,7 @@ class Recorder:
             "expected": self.expected(self.window_start, self.window_end),
             "late_ms": {"p50": _r(percentile(values, 50)), "p99": _r(percentile(values, 99)),
                         "max": _r(values[-1] if values else None)},
+            "instants": late_instants(self.late),
             "cpu_ms": _r(self.cpu, 1),
             "setup_ms": _r(self.setup_ms, 1),
             "rss_mb": _r(self.rss, 1),

@@ -4,7 +4,7 @@
  * setup is measured. Prints one JSON line:
  *
  *   {"peer":"tickd","jobs","interval_s","duration_s","fired","expected",
- *    "late_ms":{"p50","p99","max"},"cpu_ms","setup_ms","rss_mb"}
+ *    "late_ms":{"p50","p99","max"},"instants":{"n","late"},"cpu_ms","setup_ms","rss_mb"}
  *
  * Lateness is callback start minus due time, from a high-resolution clock
  * (performance.timeOrigin + performance.now()).
@@ -21,6 +21,7 @@ import { parseJobFile } from "../../src/config/load.ts";
 import { createEngine } from "../../src/engine/engine.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
 import { openStore } from "../../src/store/index.ts";
+import { lateInstants, percentile } from "./lib/harness.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -56,10 +57,14 @@ let measuring = false;
 let windowStart = 0;
 let windowEnd = Infinity;
 const late: number[] = [];
+const dues: number[] = [];
 const noop = (_kwargs: unknown, ctx: { scheduledFor: Date }) => {
   const now = hr();
   const due = ctx.scheduledFor.getTime();
-  if (measuring && due >= windowStart && due < windowEnd) late.push(now - due);
+  if (measuring && due >= windowStart && due < windowEnd) {
+    late.push(now - due);
+    dues.push(due);
+  }
 };
 
 const engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => noop });
@@ -94,8 +99,10 @@ await engine.stop({ graceMs: 1000 });
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 
+const instants = lateInstants(dues, late);
 late.sort((a, b) => a - b);
-const pct = (p: number) => (late.length === 0 ? null : +late[Math.min(late.length - 1, Math.floor((p / 100) * late.length))]!.toFixed(3));
+// Nearest rank, as every other contender reports it (harness.mjs).
+const pct = (p: number) => (late.length === 0 ? null : +percentile(late, p)!.toFixed(3));
 console.log(
   JSON.stringify({
     peer: "tickd",
@@ -105,6 +112,7 @@ console.log(
     fired: late.length,
     expected,
     late_ms: { p50: pct(50), p99: pct(99), max: late.length === 0 ? null : +late[late.length - 1]!.toFixed(3) },
+    instants,
     cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
     setup_ms: Math.round(setupMs),
     rss_mb: Math.round(rssMb),

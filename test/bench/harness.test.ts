@@ -5,8 +5,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import path from "node:path";
-import { countCronGrid, countGrid, cronEvery, GRACE_MS, parseArgs, percentile } from "../../bench/peers/lib/harness.mjs";
-import { CONTENDERS, runContender } from "../../bench/lib/contenders.ts";
+import { countCronGrid, countGrid, cronEvery, GRACE_MS, lateInstants, parseArgs, percentile } from "../../bench/peers/lib/harness.mjs";
+import { CONTENDERS, FLOOR, runContender } from "../../bench/lib/contenders.ts";
+import { summarizeRounds, type RoundRun } from "../../bench/lib/rounds.ts";
 import { parseResultLine, ProtocolError, summarize, validateResult } from "../../bench/lib/protocol.ts";
 import { bestOf, targetsSection, withRatio, type BenchResults } from "../../bench/lib/report.ts";
 
@@ -109,6 +110,34 @@ describe("the result line", () => {
   });
 });
 
+describe("late instants", () => {
+  test("an instant is late when any of its starts came more than 2 ms after it", () => {
+    // Three instants: all on time; the last of three starts 2.5 ms late; every start exactly 2 ms late.
+    const dues = [T, T, T + 1000, T + 1000, T + 1000, T + 2000];
+    const lates = [0.1, 0.4, 0.2, 0.9, 2.5, 2];
+    expect(lateInstants(dues, lates)).toEqual({ n: 3, late: 1 });
+  });
+  test("no starts, no instants", () => {
+    expect(lateInstants([], [])).toEqual({ n: 0, late: 0 });
+  });
+  test("the result line may carry them, and more late instants than instants is refused", () => {
+    expect(validateResult({ ...valid, instants: { n: 2, late: 1 } }).instants).toEqual({ n: 2, late: 1 });
+    expect(() => validateResult({ ...valid, instants: { n: 2, late: 3 } })).toThrow('result field "instants" should be an object {n, late} of counts, late <= n');
+  });
+});
+
+describe("rounds of tickd and the floor", () => {
+  const round = (p99: number, late: number): RoundRun => ({ ok: true, result: { ...valid, late_ms: { p50: 0.2, p99, max: p99 }, instants: { n: 20, late } } });
+  test("count the windows under 2 ms, the median p99 and the late instants of every window", () => {
+    const s = summarizeRounds("tickd", [round(0.8, 0), round(4.1, 1), round(1.9, 0), round(2.0, 1)]);
+    expect(s).toEqual({ contender: "tickd", windows: 4, windowsMet: 2, medianP99: 1.95, instants: 80, lateInstants: 2 });
+  });
+  test("a window that failed counts as a window, not as one met", () => {
+    const s = summarizeRounds("floor", [round(0.5, 0), { ok: false, error: "exit 1" }]);
+    expect([s.windows, s.windowsMet, s.medianP99, s.instants]).toEqual([2, 1, 0.5, 20]);
+  });
+});
+
 describe("report cells", () => {
   test("the best value is bold, the others carry their ratio to it", () => {
     const best = bestOf([12.4, 3.06, null, 266]);
@@ -150,6 +179,15 @@ describe("a real run", () => {
     expect(out.result.fired).toBe(out.result.expected);
     expect(out.result.late_ms.p99).toBeLessThan(1000);
     expect(out.result.rss_mb).toBeGreaterThan(1);
+  });
+
+  test("the floor (no scheduler) fires every due instant and reports its instants", async () => {
+    const out = await runContender(FLOOR, { jobs: 5, interval: "1", duration: 2 }, 20_000);
+    if (!out.ok) throw new Error(out.error);
+    expect(out.result.peer).toBe("floor");
+    expect(out.result.expected).toBe(10);
+    expect(out.result.fired).toBe(10);
+    expect(out.result.instants?.n).toBe(2);
   });
 
   test("with --warmup 1 the window opens a second after setup: runs due in the warm-up are not counted", async () => {

@@ -9,6 +9,8 @@ export interface BenchArgs {
   intervalFor(i: number): number;
 }
 export declare function parseArgs(argv: readonly string[]): BenchArgs;
+export declare const LATE_INSTANT_MS: number;
+export declare function lateInstants(dues: readonly number[], lates: readonly number[]): { n: number; late: number };
 export declare function percentile(sorted: readonly number[], p: number): number | null;
 export declare function countGrid(first: number, periodMs: number, w0: number, w1: number): number;
 export declare function cronEvery(n: number): string;

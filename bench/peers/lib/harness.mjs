@@ -77,6 +77,23 @@ export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
+/** An instant is late when one of its starts came more than this long after it. */
+export const LATE_INSTANT_MS = 2;
+
+/**
+ * Due instants, and how many of them had a start more than LATE_INSTANT_MS
+ * late: `dues[i]` and `lates[i]` are one start. Instants fail together (one
+ * late wake delays every start due then), so this tells one bad wake in
+ * twenty from a tail spread over all of them.
+ */
+export function lateInstants(dues, lates) {
+  const worst = new Map();
+  for (let i = 0; i < dues.length; i++) worst.set(dues[i], Math.max(worst.get(dues[i]) ?? -Infinity, lates[i]));
+  let late = 0;
+  for (const l of worst.values()) if (l > LATE_INSTANT_MS) late++;
+  return { n: worst.size, late };
+}
+
 const round = (x, digits = 3) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 
 export class Recorder {
@@ -87,6 +104,7 @@ export class Recorder {
     this.windowStart = Infinity;
     this.windowEnd = Infinity;
     this.late = [];
+    this.dues = [];
     /** Set by the contender: due instants of all its jobs in [w0, w1). */
     this.expected = () => 0;
   }
@@ -111,7 +129,10 @@ export class Recorder {
 
   /** A callback started at `startMs` for the occurrence due at `dueMs`. */
   record(dueMs, startMs) {
-    if (dueMs >= this.windowStart && dueMs < this.windowEnd) this.late.push(startMs - dueMs);
+    if (dueMs >= this.windowStart && dueMs < this.windowEnd) {
+      this.late.push(startMs - dueMs);
+      this.dues.push(dueMs);
+    }
   }
 
   /** Wait out the window and the grace period, print the result line, return it. */
@@ -133,6 +154,7 @@ export class Recorder {
         p99: round(percentile(sorted, 99)),
         max: round(sorted.length ? sorted[sorted.length - 1] : null),
       },
+      instants: lateInstants(this.dues, this.late),
       cpu_ms: round((cpu.user + cpu.system) / 1000, 1),
       setup_ms: round(this.setupMs, 1),
       rss_mb: round(rssMb, 1),
