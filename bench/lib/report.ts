@@ -81,12 +81,13 @@ export function workloadTable(w: WorkloadResults): string {
   // that never happened is not measured. Ratios use complete contenders only.
   const complete = (r: ContenderRun) => w.kind === "idle" || (r.result!.fired >= r.result!.expected && r.result!.expected > 0);
   const bests = metrics.map((m, i) => bestOf(ok.filter((r) => i >= 3 || w.kind === "idle" || complete(r)).map((r) => m.get(r.result!))));
-  const head = ["contender", "runtime", ...(w.kind === "idle" ? [] : ["fired / expected"]), ...metrics.map((m) => m.head)];
+  // Instants with a start more than 2 ms late: counts, no ratio (bench/README.md, "instants").
+  const head = ["contender", "runtime", ...(w.kind === "idle" ? [] : ["fired / expected", "instants > 2 ms late"]), ...metrics.map((m) => m.head)];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`];
   const sorted = [...w.runs].sort((a, b) => sortKey(w, a) - sortKey(w, b));
   for (const run of sorted) {
     if (!run.ok || !run.result) {
-      const blanks = Array.from({ length: metrics.length + (w.kind === "idle" ? 0 : 1) - 1 }, () => "");
+      const blanks = Array.from({ length: metrics.length + (w.kind === "idle" ? 0 : 2) - 1 }, () => "");
       lines.push(`| ${run.contender} | ${run.runtime} | ${[`failed: ${escape(run.error ?? "unknown")}`, ...blanks].join(" | ")} |`);
       continue;
     }
@@ -94,7 +95,13 @@ export function workloadTable(w: WorkloadResults): string {
     // Lateness of a contender that skipped runs is shown but not ranked (†).
     const unranked = w.kind !== "idle" && !complete(run);
     const cells = metrics.map((m, i) => (unranked && i < 3 ? unrankedCell(m.get(r)) : withRatio(m.get(r), bests[i] ?? null)));
-    const fired = w.kind === "idle" ? [] : [`${r.fired.toLocaleString("en-US")} / ${r.expected.toLocaleString("en-US")}${r.fired < r.expected ? ` (${((100 * r.fired) / Math.max(1, r.expected)).toFixed(1)} %)` : ""}`];
+    const fired =
+      w.kind === "idle"
+        ? []
+        : [
+            `${r.fired.toLocaleString("en-US")} / ${r.expected.toLocaleString("en-US")}${r.fired < r.expected ? ` (${((100 * r.fired) / Math.max(1, r.expected)).toFixed(1)} %)` : ""}`,
+            r.instants ? `${r.instants.late} / ${r.instants.n}` : "–",
+          ];
     lines.push(`| ${run.contender === "tickd" ? "**tickd**" : run.contender} | ${run.runtime} | ${[...fired, ...cells].join(" | ")} |`);
   }
   return lines.join("\n");

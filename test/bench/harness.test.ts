@@ -9,7 +9,7 @@ import { countCronGrid, countGrid, cronEvery, GRACE_MS, lateInstants, parseArgs,
 import { CONTENDERS, FLOOR, runContender } from "../../bench/lib/contenders.ts";
 import { summarizeRounds, type RoundRun } from "../../bench/lib/rounds.ts";
 import { parseResultLine, ProtocolError, summarize, validateResult } from "../../bench/lib/protocol.ts";
-import { bestOf, targetsSection, withRatio, type BenchResults } from "../../bench/lib/report.ts";
+import { bestOf, targetsSection, withRatio, workloadTable, type BenchResults, type WorkloadResults } from "../../bench/lib/report.ts";
 
 // 2026-01-01T00:00:00Z, a whole minute: second-of-minute arithmetic is easy to read.
 const T = Date.UTC(2026, 0, 1);
@@ -142,6 +142,14 @@ describe("report cells", () => {
   test("the best value is bold, the others carry their ratio to it", () => {
     const best = bestOf([12.4, 3.06, null, 266]);
     expect([withRatio(3.06, best), withRatio(12.4, best), withRatio(266, best), withRatio(null, best)]).toEqual(["**3.06**", "12.4 (×4.1)", "266 (×87)", "–"]);
+  });
+  test("a burst row shows its late instants as a count, and a dash for a contender that does not report them", () => {
+    const run = (contender: string, instants?: { n: number; late: number }) => ({ contender, runtime: "bun", ok: true, result: { ...valid, peer: contender, ...(instants ? { instants } : {}) } });
+    const w = { id: "burst", title: "burst", kind: "burst", jobs: 10, interval: "1", duration: 2, warmup: 0, setupCapS: 20, runs: [run("tickd", { n: 20, late: 1 }), run("other")] } as unknown as WorkloadResults;
+    const rows = workloadTable(w).split("\n");
+    expect(rows[0]).toContain("| fired / expected | instants > 2 ms late |");
+    expect(rows.find((r) => r.startsWith("| **tickd**"))).toContain("| 20 / 20 | 1 / 20 |");
+    expect(rows.find((r) => r.startsWith("| other"))).toContain("| 20 / 20 | – |");
   });
 });
 
