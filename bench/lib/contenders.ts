@@ -46,7 +46,7 @@ export const CONTENDERS: readonly Contender[] = [
 
 /**
  * Not a contender: the same wake technique with no scheduler behind it
- * (bench/peers/floor.ts), for bench/lateness.ts. What it misses, the machine missed.
+ * (bench/peers/floor.ts), for bench/engine.ts. What it misses, the machine missed.
  */
 export const FLOOR: Contender = { name: "floor", runtime: "bun", command: [BUN, path.join(PEERS, "floor.ts")] };
 

@@ -8,7 +8,7 @@
  *
  * Where tickd is late and the floor is not, the cost is tickd's; where both
  * are late at the same rate, it is the machine's (a virtual CPU the host did
- * not run, a wake the kernel delivered late). bench/lateness.ts runs the two
+ * not run, a wake the kernel delivered late). bench/engine.ts runs the two
  * alternately.
  *
  * Usage: bun bench/peers/floor.ts --jobs 1000 --interval 1 --duration 20 [--warmup 3]

@@ -7,7 +7,8 @@ import { describe, expect, test } from "bun:test";
 import path from "node:path";
 import { countCronGrid, countGrid, cronEvery, GRACE_MS, lateInstants, parseArgs, percentile } from "../../bench/peers/lib/harness.mjs";
 import { CONTENDERS, FLOOR, runContender } from "../../bench/lib/contenders.ts";
-import { summarizeRounds, type RoundRun } from "../../bench/lib/rounds.ts";
+import { engineMarkdown, summarizeRounds, type RoundRun } from "../../bench/lib/engine-report.ts";
+import type { MachineInfo } from "../../bench/lib/machine.ts";
 import { parseResultLine, ProtocolError, summarize, validateResult } from "../../bench/lib/protocol.ts";
 import { bestOf, targetsSection, withRatio, workloadTable, type BenchResults, type WorkloadResults } from "../../bench/lib/report.ts";
 
@@ -131,6 +132,19 @@ describe("rounds of tickd and the floor", () => {
   test("count the windows under 2 ms, the median p99 and the late instants of every window", () => {
     const s = summarizeRounds("tickd", [round(0.8, 0), round(4.1, 1), round(1.9, 0), round(2.0, 1)]);
     expect(s).toEqual({ contender: "tickd", windows: 4, windowsMet: 2, medianP99: 1.95, instants: 80, lateInstants: 2 });
+  });
+  test("the report gives each round, the totals, and idle CPU as ms per second and share of a core", () => {
+    const idle = (cpu_ms: number): RoundRun => ({ ok: true, result: { ...valid, duration_s: 20, cpu_ms, rss_mb: 250, fired: 0, expected: 0 } });
+    const machine = { cpu: "cpu", cores: 2, memory_gb: 1, os: "os", kernel: "k", load_at_start: 0, bun: "b", node: "n", python: "p", libraries: {}, date: "d" } as MachineInfo;
+    const md = engineMarkdown(
+      machine,
+      { burst: { jobs: 1000, duration: 20, warmup: 3 }, rounds: [[round(0.8, 0), round(4.5, 2)]], idle: { jobs: 100_000, duration: 20, warmup: 40 }, idleRuns: [idle(3), idle(1)] },
+      ["tickd", "floor"],
+    );
+    expect(md).toContain("| 1 | 0.8 ms · 0/20 | 4.5 ms · 2/20 |");
+    expect(md).toContain("| windows with p99 under 2 ms | 1 of 1 | 0 of 1 |");
+    expect(md).toContain("| instants more than 2 ms late | 0 of 20 (0.0%) | 2 of 20 (10.0%) |");
+    expect(md).toContain("| CPU · RSS | 0.15 ms/s (0.015% of a core) · 250 MB | 0.05 ms/s (0.005% of a core) · 250 MB |");
   });
   test("a window that failed counts as a window, not as one met", () => {
     const s = summarizeRounds("floor", [round(0.5, 0), { ok: false, error: "exit 1" }]);

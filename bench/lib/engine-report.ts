@@ -1,0 +1,90 @@
+/** bench/engine.ts's arithmetic and report: tickd and the floor, side by side. */
+import type { MachineInfo } from "./machine.ts";
+import { machineLine } from "./report.ts";
+import type { PeerResult } from "./protocol.ts";
+
+/** The issue's target: start lateness p99 under this, with 1,000 jobs due in the same second. */
+export const TARGET_P99_MS = 2;
+
+/** One window of one contender; `error` when it did not produce a result. */
+export type RoundRun = { readonly ok: true; readonly result: PeerResult } | { readonly ok: false; readonly error: string };
+
+export interface RoundsSummary {
+  readonly contender: string;
+  readonly windows: number;
+  /** Windows whose p99 was under TARGET_P99_MS. */
+  readonly windowsMet: number;
+  readonly medianP99: number | null;
+  readonly instants: number;
+  /** Instants with a start more than 2 ms late. */
+  readonly lateInstants: number;
+}
+
+export function summarizeRounds(contender: string, runs: readonly RoundRun[]): RoundsSummary {
+  const ok = runs.flatMap((r) => (r.ok ? [r.result] : []));
+  const p99s = ok.map((r) => r.late_ms.p99).filter((p): p is number => p !== null).sort((a, b) => a - b);
+  const mid = Math.floor(p99s.length / 2);
+  return {
+    contender,
+    windows: runs.length,
+    windowsMet: p99s.filter((p) => p < TARGET_P99_MS).length,
+    medianP99: p99s.length === 0 ? null : p99s.length % 2 === 1 ? p99s[mid]! : (p99s[mid - 1]! + p99s[mid]!) / 2,
+    instants: ok.reduce((n, r) => n + (r.instants?.n ?? 0), 0),
+    lateInstants: ok.reduce((n, r) => n + (r.instants?.late ?? 0), 0),
+  };
+}
+
+const pct = (part: number, whole: number) => (whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)}%`);
+const cell = (r: RoundRun | undefined) => (r === undefined ? "" : r.ok ? `${r.result.late_ms.p99} ms · ${r.result.instants?.late ?? "?"}/${r.result.instants?.n ?? "?"}` : `failed: ${r.error.replace(/\|/g, "\\|")}`);
+
+interface Workload {
+  readonly jobs: number;
+  readonly duration: number;
+  readonly warmup: number;
+}
+
+export interface EngineResults {
+  readonly burst: Workload;
+  /** One row per round, one run per contender. */
+  readonly rounds: readonly (readonly RoundRun[])[];
+  readonly idle: Workload;
+  readonly idleRuns: readonly RoundRun[];
+}
+
+const idleCell = (r: RoundRun | undefined) => (r === undefined ? "" : r.ok ? `${(r.result.cpu_ms / r.result.duration_s).toFixed(2)} ms/s (${((r.result.cpu_ms / r.result.duration_s) / 10).toFixed(3)}% of a core) · ${r.result.rss_mb} MB` : cell(r));
+
+export function engineMarkdown(machine: MachineInfo, e: EngineResults, names: readonly string[]): string {
+  const summaries = names.map((name, i) => summarizeRounds(name, e.rounds.map((r) => r[i]!)));
+  const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+  const rule = `| --- | ${names.map(() => "---:").join(" | ")} |`;
+  return [
+    "# The engine's targets, beside the floor",
+    "",
+    machineLine(machine),
+    "",
+    "The floor is tickd's wake with no scheduler behind it (bench/peers/floor.ts): what it misses, the machine missed. Contenders run one at a time, alternately.",
+    "",
+    `## Lateness, round after round: ${e.burst.jobs.toLocaleString("en-US")} jobs every second`,
+    "",
+    `${e.burst.duration} s windows after ${e.burst.warmup} s of warm-up. Each cell: p99 of the window · instants with a start more than 2 ms late / instants.`,
+    "",
+    row(["round", ...names]),
+    rule.replace("| --- |", "| ---: |"),
+    ...e.rounds.map((r, i) => row([String(i + 1), ...r.map(cell)])),
+    "",
+    row(["", ...names]),
+    rule,
+    row([`windows with p99 under ${TARGET_P99_MS} ms`, ...summaries.map((s) => `${s.windowsMet} of ${s.windows}`)]),
+    row(["median p99", ...summaries.map((s) => (s.medianP99 === null ? "–" : `${s.medianP99.toFixed(2)} ms`))]),
+    row(["instants more than 2 ms late", ...summaries.map((s) => `${s.lateInstants} of ${s.instants} (${pct(s.lateInstants, s.instants)})`)]),
+    "",
+    `## Idle at steady state: ${e.idle.jobs.toLocaleString("en-US")} jobs every hour, none due`,
+    "",
+    `CPU and RSS over ${e.idle.duration} s, after ${e.idle.warmup} s of warm-up. The floor holds no jobs of its own beyond a closure each: it is the runtime doing nothing.`,
+    "",
+    row(["", ...names]),
+    rule,
+    row(["CPU · RSS", ...e.idleRuns.map(idleCell)]),
+    "",
+  ].join("\n");
+}
