@@ -19,6 +19,7 @@ import path from "node:path";
 import { BENCH_DIR, CONTENDERS, FLOOR, runContender } from "./lib/contenders.ts";
 import { engineMarkdown, summarizeRounds, type RoundRun } from "./lib/engine-report.ts";
 import { machineInfo } from "./lib/machine.ts";
+import { cpuPerSecond } from "./lib/report.ts";
 import { envNumber } from "./lib/workloads.ts";
 import { GRACE_MS } from "./peers/lib/harness.mjs";
 
@@ -38,7 +39,7 @@ const run = async (c: (typeof contenders)[number], w: typeof burst): Promise<Rou
   return out.ok ? { ok: true, result: out.result } : { ok: false, error: out.error };
 };
 const describe = (r: RoundRun, idle = false) =>
-  !r.ok ? `FAILED ${r.error}` : idle ? `${(r.result.cpu_ms / r.result.duration_s).toFixed(2)} ms CPU/s, ${r.result.rss_mb} MB` : `p99 ${r.result.late_ms.p99} ms, late instants ${r.result.instants?.late}/${r.result.instants?.n}`;
+  !r.ok ? `FAILED ${r.error}` : idle ? `${cpuPerSecond(r.result).toFixed(2)} ms CPU/s, ${r.result.rss_mb} MB` : `p99 ${r.result.late_ms.p99} ms, late instants ${r.result.instants?.late}/${r.result.instants?.n}`;
 
 const results: RoundRun[][] = [];
 for (let round = 1; round <= rounds; round++) {

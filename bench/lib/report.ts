@@ -3,6 +3,7 @@
  * with its ratio to the best contender on that metric (lower is better for
  * all of them), plus the machine it ran on.
  */
+import { LATE_INSTANT_MS } from "../peers/lib/harness.mjs";
 import type { MachineInfo } from "./machine.ts";
 import type { PeerResult } from "./protocol.ts";
 import type { StartResult } from "./start.ts";
@@ -81,8 +82,8 @@ export function workloadTable(w: WorkloadResults): string {
   // that never happened is not measured. Ratios use complete contenders only.
   const complete = (r: ContenderRun) => w.kind === "idle" || (r.result!.fired >= r.result!.expected && r.result!.expected > 0);
   const bests = metrics.map((m, i) => bestOf(ok.filter((r) => i >= 3 || w.kind === "idle" || complete(r)).map((r) => m.get(r.result!))));
-  // Instants with a start more than 2 ms late: counts, no ratio (bench/README.md, "instants").
-  const head = ["contender", "runtime", ...(w.kind === "idle" ? [] : ["fired / expected", "instants > 2 ms late"]), ...metrics.map((m) => m.head)];
+  // Instants with a start more than LATE_INSTANT_MS late: counts, no ratio (bench/README.md, "instants").
+  const head = ["contender", "runtime", ...(w.kind === "idle" ? [] : ["fired / expected", `instants > ${LATE_INSTANT_MS} ms late`]), ...metrics.map((m) => m.head)];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`];
   const sorted = [...w.runs].sort((a, b) => sortKey(w, a) - sortKey(w, b));
   for (const run of sorted) {

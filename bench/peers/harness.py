@@ -93,7 +93,6 @@ class Recorder:
         self.window_start = math.inf
         self.window_end = math.inf
         self.late = []
-        self.dues = []
         self.expected = lambda w0, w1: 0
 
     def setup_start(self):
