@@ -68,23 +68,23 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   // A copy, so one run cannot change the next run's arguments; made before
   // the start, which then only calls.
   const kwargs = isEmpty(spec.kwargs) ? {} : { ...spec.kwargs };
-  const begin = () => {
+  const gate = input.gate;
+  if (gate) {
+    // Prepared ahead of its instant: the engine opens the gate when it comes.
+    // A call job's callback is held itself, so the gate's loop calls it directly.
+    const held = input.spec.target.kind === "call" && input.callback ? gate.hold(input.callback, kwargs, ctx) : gate.hold(() => invoke(input, ctx, kwargs), kwargs, ctx);
+    await gate.opened;
+    // The service stopped before the instant came.
+    if (gate.cancelled) return outcome(STATUS.skipped, `not started: ${SHUTDOWN_MESSAGE}`, lines, "", "");
+    ({ returned, threw } = gate.result(held));
+  } else {
+    // Started synchronously, so a job due now starts now (no await before it).
     try {
       returned = invoke(input, ctx, kwargs);
     } catch (error) {
       returned = error;
       threw = true;
     }
-  };
-  if (input.gate) {
-    // Prepared ahead of its instant: the engine opens the gate when it comes.
-    input.gate.hold(begin);
-    await input.gate.opened;
-    // The service stopped before the instant came.
-    if (input.gate.cancelled) return outcome(STATUS.skipped, `not started: ${SHUTDOWN_MESSAGE}`, lines, "", "");
-  } else {
-    // Started synchronously, so a job due now starts now (no await before it).
-    begin();
     // Everything else waits for the microtask queue: when the engine starts a
     // burst of due jobs in one loop, every callback starts before any of this
     // bookkeeping runs, so the thousandth job is not late by the other 999's.
@@ -139,13 +139,24 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   return outcome(STATUS.success, "", lines, typeof value === "string" ? value : inspect(value), "");
 }
 
+type Kwargs = Parameters<Callback>[0];
+/** A callback, or any start called like one. */
+type HeldStart = (kwargs: Kwargs, ctx: JobContext) => unknown;
+
 /**
  * Runs prepared ahead of their due instant (context built, records planned)
  * wait here; `open` starts them all in one tight loop, so the instant itself
- * costs only the callbacks' own starts.
+ * costs only the callbacks' own starts. The loop reads three flat arrays and
+ * calls each callback directly: no closure, no lookup through the job's spec
+ * between one start and the next.
  */
 export class StartGate {
-  readonly #starts: Array<() => void> = [];
+  readonly #calls: HeldStart[] = [];
+  readonly #kwargs: Kwargs[] = [];
+  readonly #contexts: JobContext[] = [];
+  /** What each call returned, or threw (then #threw is 1). */
+  readonly #returned: unknown[] = [];
+  #threw = new Uint8Array(0);
   #resolve: () => void = () => {};
   readonly opened: Promise<void> = new Promise((resolve) => (this.#resolve = resolve));
   /** The instant the gate opened: every run it held started then. */
@@ -153,15 +164,35 @@ export class StartGate {
   /** True when the gate was cancelled: none of its runs started. */
   cancelled = false;
   get size(): number {
-    return this.#starts.length;
+    return this.#calls.length;
   }
-  hold(start: () => void): void {
-    this.#starts.push(start);
+  /** Hold one start, `call(kwargs, ctx)`; returns its index for `result`. */
+  hold(call: HeldStart, kwargs: Kwargs, ctx: JobContext): number {
+    this.#kwargs.push(kwargs);
+    this.#contexts.push(ctx);
+    this.#returned.push(undefined);
+    return this.#calls.push(call) - 1;
   }
   open(at: number): void {
     this.openedAt = at;
-    for (const start of this.#starts) start();
+    const calls = this.#calls;
+    const kwargs = this.#kwargs;
+    const contexts = this.#contexts;
+    const returned = this.#returned;
+    const threw = (this.#threw = new Uint8Array(calls.length));
+    for (let i = 0; i < calls.length; i++) {
+      try {
+        returned[i] = calls[i]!(kwargs[i]!, contexts[i]!);
+      } catch (error) {
+        returned[i] = error;
+        threw[i] = 1;
+      }
+    }
     this.#resolve();
+  }
+  /** What held start `index` returned or threw; valid once the gate has opened. */
+  result(index: number): { returned: unknown; threw: boolean } {
+    return { returned: this.#returned[index], threw: this.#threw[index] === 1 };
   }
   /** Release the held runs without starting them; they are recorded as not started at `at`. */
   cancel(at: number): void {

@@ -8,7 +8,7 @@ import path from "node:path";
 import { parseJobFile } from "../../src/config/load.ts";
 import { createEngine, type Engine } from "../../src/engine/engine.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
-import type { Callback } from "../../src/sdk/index.ts";
+import { Result, STATUS, type Callback } from "../../src/sdk/index.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { tempDir } from "../helpers/binary.ts";
 
@@ -89,5 +89,28 @@ describe("on the real clock", () => {
     expect(starts).toEqual([]);
     const rows = (await s.client.execute("SELECT scheduled_for, started_at, ended_at, status, message FROM activity")).rows;
     expect(rows.map((r): Record<string, unknown> => ({ ...r }))).toEqual([{ scheduled_for: first, started_at: first, ended_at: first, status: "skipped", message: "not started: aborted at shutdown" }]);
+  }, 15_000);
+
+  test("each run the gate starts is recorded with what its callback returned or threw, and a command job starts through it too", async () => {
+    const ini = ["returns", "throws", "says", "fails"].map((l) => `[${l}]\ncall = app.${l}\nevery = 1 second\n`).join("\n") + "\n[shell]\ncommand = echo from the shell\nevery = 1 second\n";
+    // A JavaScript callback may return any value; a string is kept as the run's output.
+    const callback = (_kw: unknown, ctx: { label: string }) => {
+      if (ctx.label === "throws") throw new Error("thrown at the instant");
+      if (ctx.label === "says") return "said at the instant";
+      if (ctx.label === "fails") return Result(STATUS.failure, { message: "failed at the instant" });
+      return undefined;
+    };
+    const { store: s } = await startEngine(ini, callback as unknown as Callback);
+    const first = engine!.job("returns")!.nextRunAt!;
+    await Bun.sleep(first + 500 - Date.now());
+    await stopEngine();
+    const rows = (await s.client.execute({ sql: "SELECT label, status, message, output FROM activity WHERE scheduled_for = ? ORDER BY label", args: [first] })).rows;
+    expect(rows.map((r): Record<string, unknown> => ({ ...r }))).toEqual([
+      { label: "fails", status: "failure", message: "failed at the instant", output: "" },
+      { label: "returns", status: "success", message: "", output: "" },
+      { label: "says", status: "success", message: "", output: "said at the instant" },
+      { label: "shell", status: "success", message: "", output: "from the shell\n" },
+      { label: "throws", status: "error", message: "Error: thrown at the instant", output: "" },
+    ]);
   }, 15_000);
 });
