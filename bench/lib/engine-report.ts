@@ -1,5 +1,5 @@
 /** bench/engine.ts's arithmetic and report: tickd and the floor, side by side. */
-import { LATE_INSTANT_MS } from "../peers/lib/harness.mjs";
+import { LATE_INSTANT_MS, percentile } from "../peers/lib/harness.mjs";
 import type { MachineInfo } from "./machine.ts";
 import { summarize, type PeerResult } from "./protocol.ts";
 import { cpuPerSecond, machineLine } from "./report.ts";
@@ -34,6 +34,74 @@ export function summarizeRounds(contender: string, runs: readonly RoundRun[]): R
   };
 }
 
+/** A window's `--samples` file: each start's due instant and lateness, in the order they started. */
+export interface Samples {
+  readonly due: readonly number[];
+  readonly late_ms: readonly number[];
+}
+
+/**
+ * Every start of every window of one contender, taken together: the p99 of
+ * the whole run rather than of one window, and how each instant went. An
+ * instant's first start says how late the wake was; its span (last start
+ * minus first) how long the loop of starts took.
+ */
+export interface Pooled {
+  readonly starts: number;
+  readonly p50: number | null;
+  readonly p99: number | null;
+  readonly p999: number | null;
+  readonly max: number | null;
+  /** Starts more than TARGET_P99_MS late. */
+  readonly overTarget: number;
+  readonly instants: number;
+  /** Per instant: lateness of its first start, p50 and p99. */
+  readonly firstP50: number | null;
+  readonly firstP99: number | null;
+  /** Per instant: last start minus first, p50 and p99. */
+  readonly spanP50: number | null;
+  readonly spanP99: number | null;
+}
+
+export function poolSamples(windows: readonly Samples[]): Pooled {
+  const late: number[] = [];
+  const first: number[] = [];
+  const span: number[] = [];
+  for (const w of windows) {
+    late.push(...w.late_ms);
+    const byDue = new Map<number, { first: number; last: number }>();
+    w.due.forEach((due, i) => {
+      const l = w.late_ms[i]!;
+      const seen = byDue.get(due);
+      if (seen) seen.last = l;
+      else byDue.set(due, { first: l, last: l });
+    });
+    for (const { first: f, last } of byDue.values()) {
+      first.push(f);
+      span.push(Math.round((last - f) * 1000) / 1000);
+    }
+  }
+  const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
+  const at = (xs: number[], p: number) => percentile(xs, p) ?? null;
+  sorted(late);
+  sorted(first);
+  sorted(span);
+  return {
+    starts: late.length,
+    p50: at(late, 50),
+    p99: at(late, 99),
+    p999: at(late, 99.9),
+    max: late.at(-1) ?? null,
+    overTarget: late.filter((l) => l > TARGET_P99_MS).length,
+    instants: first.length,
+    firstP50: at(first, 50),
+    firstP99: at(first, 99),
+    spanP50: at(span, 50),
+    spanP99: at(span, 99),
+  };
+}
+
+const ms = (x: number | null) => (x === null ? "–" : `${x.toFixed(2)} ms`);
 const pct = (part: number, whole: number) => (whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)}%`);
 const failed = (error: string) => `failed: ${error.replace(/\|/g, "\\|")}`;
 const cell = (r: RoundRun) => (r.ok ? `${r.result.late_ms.p99} ms · ${r.result.instants?.late ?? "?"}/${r.result.instants?.n ?? "?"}` : failed(r.error));
@@ -48,6 +116,8 @@ export interface EngineResults {
   readonly burst: Workload;
   /** One row per round, one run per contender. */
   readonly rounds: readonly (readonly RoundRun[])[];
+  /** Every start of every round, one per contender (poolSamples). */
+  readonly pooled: readonly Pooled[];
   readonly idle: Workload;
   readonly idleRuns: readonly RoundRun[];
 }
@@ -83,6 +153,11 @@ export function engineMarkdown(machine: MachineInfo, e: EngineResults, names: re
     row([`windows with p99 under ${TARGET_P99_MS} ms`, ...summaries.map((s) => `${s.windowsMet} of ${s.windows}`)]),
     row(["median p99", ...summaries.map((s) => (s.medianP99 === null ? "–" : `${s.medianP99.toFixed(2)} ms`))]),
     row([`instants more than ${LATE_INSTANT_MS} ms late`, ...summaries.map((s) => `${s.lateInstants} of ${s.instants} (${pct(s.lateInstants, s.instants)})`)]),
+    row(["p99 of every start, all rounds together", ...e.pooled.map((p) => `${ms(p.p99)} over ${p.starts.toLocaleString("en-US")} starts`)]),
+    row(["p50 · p99.9 · max, all rounds together", ...e.pooled.map((p) => `${ms(p.p50)} · ${ms(p.p999)} · ${ms(p.max)}`)]),
+    row([`starts more than ${TARGET_P99_MS} ms late`, ...e.pooled.map((p) => `${p.overTarget.toLocaleString("en-US")} (${pct(p.overTarget, p.starts)})`)]),
+    row(["wake: an instant's first start, p50 · p99", ...e.pooled.map((p) => `${ms(p.firstP50)} · ${ms(p.firstP99)}`)]),
+    row(["loop: an instant's last start minus its first, p50 · p99", ...e.pooled.map((p) => `${ms(p.spanP50)} · ${ms(p.spanP99)}`)]),
     "",
     `## Idle at steady state: ${e.idle.jobs.toLocaleString("en-US")} jobs every hour, none due`,
     "",

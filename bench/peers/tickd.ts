@@ -9,7 +9,7 @@
  * Lateness is callback start minus due time, from a high-resolution clock
  * (performance.timeOrigin + performance.now()).
  *
- * Usage: bun bench/peers/tickd.ts --jobs 1000 --interval 1 --duration 10 [--warmup 3]
+ * Usage: bun bench/peers/tickd.ts --jobs 1000 --interval 1 --duration 10 [--warmup 3] [--samples FILE]
  *        bun bench/peers/tickd.ts --jobs 100000 --interval 3600 --duration 20   (none due: idle CPU)
  *        --interval 1..10 gives job i the interval 1 + (i mod 10) seconds, as for every peer.
  */
@@ -21,7 +21,7 @@ import { parseJobFile } from "../../src/config/load.ts";
 import { createEngine } from "../../src/engine/engine.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
 import { openStore } from "../../src/store/index.ts";
-import { lateInstants, percentile } from "./lib/harness.mjs";
+import { lateInstants, percentile, writeSamples } from "./lib/harness.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     interval: { type: "string", default: "1" },
     duration: { type: "string", default: "10" },
     warmup: { type: "string", default: "0" },
+    samples: { type: "string" },
   },
 });
 const jobs = Number(values.jobs);
@@ -36,7 +37,7 @@ const [lo, hi] = values.interval!.includes("..") ? values.interval!.split("..").
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 if (!(jobs > 0 && lo! > 0 && hi! >= lo! && duration > 0 && warmup >= 0)) {
-  console.error("usage: tickd.ts --jobs N --interval SECONDS|A..B --duration SECONDS [--warmup SECONDS]");
+  console.error("usage: tickd.ts --jobs N --interval SECONDS|A..B --duration SECONDS [--warmup SECONDS] [--samples FILE]");
   process.exit(2);
 }
 
@@ -100,6 +101,7 @@ await store.close();
 rmSync(dir, { recursive: true, force: true });
 
 const instants = lateInstants(dues, late);
+if (values.samples) writeSamples(values.samples, dues, late);
 late.sort((a, b) => a - b);
 // Nearest rank, as every other contender reports it (harness.mjs).
 const pct = (p: number) => (late.length === 0 ? null : +percentile(late, p)!.toFixed(3));

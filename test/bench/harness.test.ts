@@ -4,10 +4,12 @@
  * (short) run of a peer printing a line the runner accepts.
  */
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { countCronGrid, countGrid, cronEvery, GRACE_MS, lateInstants, parseArgs, percentile } from "../../bench/peers/lib/harness.mjs";
 import { CONTENDERS, FLOOR, runContender } from "../../bench/lib/contenders.ts";
-import { engineMarkdown, summarizeRounds, type RoundRun } from "../../bench/lib/engine-report.ts";
+import { engineMarkdown, poolSamples, summarizeRounds, type RoundRun, type Samples } from "../../bench/lib/engine-report.ts";
 import type { MachineInfo } from "../../bench/lib/machine.ts";
 import { parseResultLine, ProtocolError, summarize, validateResult } from "../../bench/lib/protocol.ts";
 import { bestOf, targetsSection, withRatio, workloadTable, type BenchResults, type WorkloadResults } from "../../bench/lib/report.ts";
@@ -138,13 +140,28 @@ describe("rounds of tickd and the floor", () => {
     const machine = { cpu: "cpu", cores: 2, memory_gb: 1, os: "os", kernel: "k", load_at_start: 0, bun: "b", node: "n", python: "p", libraries: {}, date: "d" } as MachineInfo;
     const md = engineMarkdown(
       machine,
-      { burst: { jobs: 1000, duration: 20, warmup: 3 }, rounds: [[round(0.8, 0), round(4.5, 2)]], idle: { jobs: 100_000, duration: 20, warmup: 40 }, idleRuns: [idle(3), idle(1)] },
+      {
+        burst: { jobs: 1000, duration: 20, warmup: 3 },
+        rounds: [[round(0.8, 0), round(4.5, 2)]],
+        pooled: [poolSamples([{ due: [1000, 1000, 2000], late_ms: [0.1, 0.5, 2.5] }]), poolSamples([])],
+        idle: { jobs: 100_000, duration: 20, warmup: 40 }, idleRuns: [idle(3), idle(1)] },
       ["tickd", "floor"],
     );
     expect(md).toContain("| 1 | 0.8 ms · 0/20 | 4.5 ms · 2/20 |");
     expect(md).toContain("| windows with p99 under 2 ms | 1 of 1 | 0 of 1 |");
     expect(md).toContain("| instants more than 2 ms late | 0 of 20 (0.0%) | 2 of 20 (10.0%) |");
+    expect(md).toContain("| p99 of every start, all rounds together | 2.50 ms over 3 starts | – over 0 starts |");
+    expect(md).toContain("| starts more than 2 ms late | 1 (33.3%) | 0 (–) |");
+    expect(md).toContain("| loop: an instant's last start minus its first, p50 · p99 | 0.00 ms · 0.40 ms | – · – |");
     expect(md).toContain("| CPU · RSS | 0.15 ms/s (0.015% of a core) · 250 MB | 0.05 ms/s (0.005% of a core) · 250 MB |");
+  });
+  test("pooled, every start of every window counts once, and each instant gives its wake (first start) and loop (span)", () => {
+    // Two windows: instants 1000 (starts 0.1, 0.4, 0.3 in start order) and 2000 (3.0); instant 5000 (0.2, 0.9).
+    const p = poolSamples([
+      { due: [1000, 1000, 1000, 2000], late_ms: [0.1, 0.4, 0.3, 3.0] },
+      { due: [5000, 5000], late_ms: [0.2, 0.9] },
+    ]);
+    expect(p).toEqual({ starts: 6, p50: 0.3, p99: 3.0, p999: 3.0, max: 3.0, overTarget: 1, instants: 3, firstP50: 0.2, firstP99: 3.0, spanP50: 0.2, spanP99: 0.7 });
   });
   test("a window that failed counts as a window, not as one met", () => {
     const s = summarizeRounds("floor", [round(0.5, 0), { ok: false, error: "exit 1" }]);
@@ -203,13 +220,23 @@ describe("a real run", () => {
     expect(out.result.rss_mb).toBeGreaterThan(1);
   });
 
-  test("the floor (no scheduler) fires every due instant and reports its instants", async () => {
-    const out = await runContender(FLOOR, { jobs: 5, interval: "1", duration: 2 }, 20_000);
-    if (!out.ok) throw new Error(out.error);
-    expect(out.result.peer).toBe("floor");
-    expect(out.result.expected).toBe(10);
-    expect(out.result.fired).toBe(10);
-    expect(out.result.instants?.n).toBe(2);
+  test("the floor (no scheduler) fires every due instant, reports its instants, and with --samples writes each start", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tickd-samples-"));
+    try {
+      const file = path.join(dir, "floor.json");
+      const out = await runContender(FLOOR, { jobs: 5, interval: "1", duration: 2, samples: file }, 20_000);
+      if (!out.ok) throw new Error(out.error);
+      expect(out.result.peer).toBe("floor");
+      expect(out.result.expected).toBe(10);
+      expect(out.result.fired).toBe(10);
+      expect(out.result.instants?.n).toBe(2);
+      const samples = JSON.parse(readFileSync(file, "utf8")) as Samples;
+      expect(samples.due.length).toBe(10);
+      expect(new Set(samples.due).size).toBe(2);
+      expect(poolSamples([samples]).max).toBe(out.result.late_ms.max);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("with --warmup 1 the window opens a second after setup: runs due in the warm-up are not counted", async () => {

@@ -6,9 +6,12 @@ export interface BenchArgs {
   /** Seconds between the end of setup and the window. */
   readonly warmup: number;
   readonly intervalText: string;
+  /** `--samples FILE`: where to write each start of the window (writeSamples). */
+  readonly samples: string | undefined;
   intervalFor(i: number): number;
 }
 export declare function parseArgs(argv: readonly string[]): BenchArgs;
+export declare function writeSamples(file: string, dues: readonly number[], lates: readonly number[]): void;
 export declare const LATE_INSTANT_MS: number;
 export declare function lateInstants(dues: readonly number[], lates: readonly number[]): { n: number; late: number };
 export declare function percentile(sorted: readonly number[], p: number): number | null;

@@ -13,14 +13,17 @@
  *
  * The protocol itself is described in bench/README.md.
  */
+import { writeFileSync } from "node:fs";
 
 /** Fires due up to this long before the window ends may still start after it. */
 export const GRACE_MS = 2000;
 
 /**
- * `--jobs N --interval S|A..B --duration S [--warmup S]`. With a range, job i
- * gets A + (i mod (B-A+1)) seconds: deterministic, so every contender gets
- * the same mix. The window opens `warmup` seconds (default 0) after setup.
+ * `--jobs N --interval S|A..B --duration S [--warmup S] [--samples FILE]`.
+ * With a range, job i gets A + (i mod (B-A+1)) seconds: deterministic, so
+ * every contender gets the same mix. The window opens `warmup` seconds
+ * (default 0) after setup. With `--samples`, every start of the window is
+ * also written to FILE (writeSamples), for statistics over many windows.
  */
 export function parseArgs(argv) {
   const flags = {};
@@ -47,6 +50,7 @@ export function parseArgs(argv) {
     duration,
     warmup,
     intervalText,
+    samples: flags.samples,
     /** Interval of job i in whole seconds. */
     intervalFor: (i) => min + (i % span),
   };
@@ -75,6 +79,14 @@ export function percentile(sorted, p) {
   // Nearest rank: the smallest value with at least p% of samples at or below it.
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/**
+ * The `--samples FILE` file: each start of the window as its due instant
+ * (epoch ms) and its lateness (ms), in the order they started.
+ */
+export function writeSamples(file, dues, lates) {
+  writeFileSync(file, `${JSON.stringify({ due: dues, late_ms: lates.map((l) => Math.round(l * 1000) / 1000) })}\n`);
 }
 
 /** An instant is late when one of its starts came more than this long after it. */
@@ -159,6 +171,7 @@ export class Recorder {
       setup_ms: round(this.setupMs, 1),
       rss_mb: round(rssMb, 1),
     };
+    if (this.opts.samples) writeSamples(this.opts.samples, this.dues, this.late);
     process.stdout.write(`${JSON.stringify(line)}\n`);
     return line;
   }
