@@ -161,7 +161,7 @@ export function engineMarkdown(machine: MachineInfo, e: EngineResults, names: re
     "",
     `## Idle at steady state: ${e.idle.jobs.toLocaleString("en-US")} jobs every hour, none due`,
     "",
-    `CPU and RSS over ${e.idle.duration} s, after ${e.idle.warmup} s of warm-up. The floor holds no jobs of its own beyond a closure each: it is the runtime doing nothing.`,
+    `CPU and RSS over ${e.idle.duration} s, after ${e.idle.warmup} s of warm-up. The floor holds nothing per job but a reference to its one callback: it is the runtime doing nothing.`,
     "",
     row(["", ...names]),
     rule,
