@@ -72,7 +72,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   if (gate) {
     // Prepared ahead of its instant: the engine opens the gate when it comes.
     // A call job's callback is held itself, so the gate's loop calls it directly.
-    const held = input.spec.target.kind === "call" && input.callback ? gate.hold(input.callback, kwargs, ctx) : gate.hold(() => invoke(input, ctx, kwargs), kwargs, ctx);
+    const call: HeldStart = spec.target.kind === "call" && input.callback ? input.callback : () => invoke(input, ctx, kwargs);
+    const held = gate.hold(call, kwargs, ctx);
     await gate.opened;
     // The service stopped before the instant came.
     if (gate.cancelled) return outcome(STATUS.skipped, `not started: ${SHUTDOWN_MESSAGE}`, lines, "", "");
