@@ -81,23 +81,19 @@ export function poolSamples(windows: readonly Samples[]): Pooled {
       span.push(Math.round((last - f) * 1000) / 1000);
     }
   }
-  const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
-  const at = (xs: number[], p: number) => percentile(xs, p) ?? null;
-  sorted(late);
-  sorted(first);
-  sorted(span);
+  for (const xs of [late, first, span]) xs.sort((a, b) => a - b);
   return {
     starts: late.length,
-    p50: at(late, 50),
-    p99: at(late, 99),
-    p999: at(late, 99.9),
+    p50: percentile(late, 50),
+    p99: percentile(late, 99),
+    p999: percentile(late, 99.9),
     max: late.at(-1) ?? null,
     overTarget: late.filter((l) => l > TARGET_P99_MS).length,
     instants: first.length,
-    firstP50: at(first, 50),
-    firstP99: at(first, 99),
-    spanP50: at(span, 50),
-    spanP99: at(span, 99),
+    firstP50: percentile(first, 50),
+    firstP99: percentile(first, 99),
+    spanP50: percentile(span, 50),
+    spanP99: percentile(span, 99),
   };
 }
 

@@ -7,7 +7,7 @@ import { Buffer } from "node:buffer";
 import { spawn } from "node:child_process";
 import process from "node:process";
 import type { JobSpec } from "../config/types.ts";
-import { Result, STATUS, type Callback, type JobContext, type Status } from "../sdk/index.ts";
+import { Result, STATUS, type Callback, type JobContext, type KwargValue, type Status } from "../sdk/index.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 import { KILL_GRACE_MS, OUTPUT_CAP_BYTES, SHUTDOWN_MESSAGE } from "./constants.ts";
 
@@ -140,7 +140,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   return outcome(STATUS.success, "", lines, typeof value === "string" ? value : inspect(value), "");
 }
 
-type Kwargs = Parameters<Callback>[0];
+type Kwargs = Record<string, KwargValue>;
 /** A callback, or any start called like one. */
 type HeldStart = (kwargs: Kwargs, ctx: JobContext) => unknown;
 
