@@ -4,12 +4,11 @@
  * Only node: modules and web APIs here, so the engine runs on Deno 2 too.
  */
 import { Buffer } from "node:buffer";
-import { spawn } from "node:child_process";
-import process from "node:process";
 import type { JobSpec } from "../config/types.ts";
 import { Result, STATUS, type Callback, type JobContext, type KwargValue, type Status } from "../sdk/index.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
-import { KILL_GRACE_MS, OUTPUT_CAP_BYTES, SHUTDOWN_MESSAGE } from "./constants.ts";
+import { OUTPUT_CAP_BYTES, SHUTDOWN_MESSAGE } from "./constants.ts";
+import { runCommand } from "./command.ts";
 
 /** What one attempt ended as; the engine turns it into a RunRecord. */
 export interface AttemptOutcome {
@@ -247,58 +246,9 @@ function invoke(input: AttemptInput, ctx: JobContext, kwargs: JobSpec["kwargs"])
   }
 }
 
-/** A shell command through /bin/sh: stdout+stderr captured, non-zero exit is a failure. */
-function runCommand(command: string, ctx: JobContext, cwd: string | undefined): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("/bin/sh", ["-c", command], {
-      // Its own process group, so a timeout kills the whole pipeline, not just sh.
-      detached: true,
-      cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        TICKD_LABEL: ctx.label,
-        TICKD_SCHEDULED_FOR: ctx.scheduledFor.toISOString(),
-        TICKD_ATTEMPT: String(ctx.attempt),
-      },
-    });
-    const capture = new Capture();
-    child.stdout!.on("data", (chunk: Buffer) => capture.add(chunk));
-    child.stderr!.on("data", (chunk: Buffer) => capture.add(chunk));
-    const kill = () => {
-      signalGroup(child.pid, "SIGTERM");
-      const hard = setTimeout(() => signalGroup(child.pid, "SIGKILL"), KILL_GRACE_MS);
-      hard.unref?.();
-      child.once("close", () => clearTimeout(hard));
-    };
-    if (ctx.signal.aborted) kill();
-    else ctx.signal.addEventListener("abort", kill, { once: true });
-    child.once("error", (error) => {
-      ctx.signal.removeEventListener("abort", kill);
-      reject(error);
-    });
-    child.once("close", (code, signal) => {
-      ctx.signal.removeEventListener("abort", kill);
-      const output = capture.text();
-      if (code === 0) resolve(Result(STATUS.success, { output }));
-      else if (signal) resolve(Result(STATUS.failure, { message: `command killed by ${signal}`, output }));
-      else resolve(Result(STATUS.failure, { message: `command exited with code ${code}`, output }));
-    });
-  });
-}
-
 function isEmpty(o: object): boolean {
   for (const _ in o) return false;
   return true;
-}
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
 }
 
 /** An HTTP request: 2xx is a success, anything else a failure; the body is the output. */
@@ -307,28 +257,6 @@ async function runUrl(url: string, method: string, ctx: JobContext): Promise<Res
   const body = capText(await response.text());
   const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
   return Result(response.ok ? STATUS.success : STATUS.failure, { message, output: body });
-}
-
-/** Collects output chunks up to the cap, counting what it dropped. */
-class Capture {
-  #chunks: Buffer[] = [];
-  #kept = 0;
-  #dropped = 0;
-  add(chunk: Buffer): void {
-    const room = OUTPUT_CAP_BYTES - this.#kept;
-    if (room <= 0) {
-      this.#dropped += chunk.length;
-      return;
-    }
-    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    this.#chunks.push(part);
-    this.#kept += part.length;
-    this.#dropped += chunk.length - part.length;
-  }
-  text(): string {
-    const text = Buffer.concat(this.#chunks).toString("utf8");
-    return this.#dropped > 0 ? `${text}\n[output truncated: ${this.#dropped} more bytes]` : text;
-  }
 }
 
 /** Cut text to OUTPUT_CAP_BYTES with a visible mark. */
