@@ -61,7 +61,7 @@ async function serve(dir: string, jobCount: number): Promise<void> {
   const now = Date.now();
   resolved.jobs.forEach((spec, i) => {
     const run = { runId: `seed:${i}`, label: spec.label, scheduledFor: now - 60_000, startedAt: now - 60_000, endedAt: now - 59_000, status: "success" as const, message: "ok", output: "", error: "", attempt: 1, trigger: "schedule" as const, instance };
-    store.started({ ...run, status: "running", endedAt: undefined });
+    void store.begin({ ...run, status: "running", endedAt: undefined });
     store.finished(run);
   });
   await store.flush();

@@ -44,7 +44,7 @@ async function measure(name: string, count: number, burst: number) {
   const start = performance.now();
   for (let i = 0; i < count; i++) {
     const r = record(i, name);
-    store.started(r);
+    void store.begin(r);
     if (burst === 0) await store.flush();
     store.finished({ ...r, status: "success", endedAt: r.startedAt + 12, message: "ok", output: "processed 12 items" });
     if (burst === 0 || (i + 1) % burst === 0) await store.flush();

@@ -112,6 +112,22 @@ export const claims = sqliteTable(
   (t) => [primaryKey({ columns: [t.label, t.scheduledFor] }), index("claims_instance_idx").on(t.instance)],
 );
 
+/**
+ * Where each `every` job's grid of occurrences starts: its first occurrence
+ * when it was first scheduled with this schedule, by whichever instance was
+ * first. Every instance and every later start steps from it, so an occurrence
+ * is the same instant everywhere and its claim protects it. A new schedule
+ * (`grid` differs) starts a new grid.
+ */
+export const anchors = sqliteTable("anchors", {
+  label: text("label").primaryKey(),
+  /** The schedule and zone the anchor belongs to (JSON). */
+  grid: text("grid").notNull(),
+  /** Epoch ms of an occurrence on the grid. */
+  anchor: integer("anchor").notNull(),
+  setAt: integer("set_at").notNull(),
+});
+
 /** Instances that opened the store: where they run, so dead ones can be recognised. */
 export const instances = sqliteTable("instances", {
   name: text("name").primaryKey(),
@@ -127,3 +143,4 @@ export type ActivityRow = typeof activity.$inferSelect;
 export type NewActivityRow = typeof activity.$inferInsert;
 export type ClaimRow = typeof claims.$inferSelect;
 export type InstanceRow = typeof instances.$inferSelect;
+export type AnchorRow = typeof anchors.$inferSelect;

@@ -70,7 +70,7 @@ if (mode === "batched") {
     const ours = await Promise.all(claims);
     for (let i = start; i < end; i++) {
       if (!ours[i - start]) throw new Error(`claim ${i} was refused on a fresh database`);
-      store.started(record(i, base, "running"));
+      void store.begin(record(i, base, "running"));
       store.finished(record(i, base, "success"));
     }
   }
@@ -79,7 +79,7 @@ if (mode === "batched") {
   for (let i = 0; i < runs; i++) {
     const r = record(i, base, "running");
     if (!(await store.claim(r.label, r.scheduledFor))) throw new Error(`claim ${i} was refused on a fresh database`);
-    store.started(r);
+    void store.begin(r);
     store.finished(record(i, base, "success"));
     await store.flush();
   }

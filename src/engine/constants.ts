@@ -26,8 +26,25 @@ export const MAX_SLEEP_MS = 60_000;
 /** Message recorded for runs aborted because the service stopped. */
 export const SHUTDOWN_MESSAGE = "aborted at shutdown";
 
-/** How long a killed command gets between SIGTERM and SIGKILL. */
+/** How long a killed command gets between SIGTERM and SIGKILL (at its timeout, and its leftovers when it exits). */
 export const KILL_GRACE_MS = 2_000;
+
+/**
+ * The same at shutdown: the service's own grace was the job's time to finish,
+ * so what still runs when it is over gets TERM and soon KILL, and `tickd run`
+ * exits within its grace plus this.
+ */
+export const SHUTDOWN_KILL_GRACE_MS = 500;
+
+/** How often an ending command run checks whether its processes are gone. */
+export const PROCESS_POLL_MS = 25;
+
+/**
+ * Once every process of a command run is gone, its pipes get this long to
+ * deliver buffered output, then are closed (a writer that could not be found
+ * must not keep the run open).
+ */
+export const PIPE_DRAIN_MS = 100;
 
 /**
  * The timer that opens a prepared instant is armed this much before it, and
@@ -57,3 +74,11 @@ export const WATCH_SPIN_MS = 0.5;
 
 /** Watching time that may be spent at once, saved up from SPIN_BUDGET_MS (a few instants' worth). */
 export const SPIN_BURST_MS = 100;
+
+/**
+ * How long a run waits for the store to make its "running" row durable
+ * before it would start without one. Past this it does not start and is
+ * recorded `missed` once the store answers: a run without a record could be
+ * lost, or run twice, by the next instance to look.
+ */
+export const START_RECORD_WAIT_MS = 2_000;

@@ -35,7 +35,7 @@ import { EventHub, silentLogger, type EngineLogger } from "./events.ts";
 import { ShutdownSwitch, StartGate } from "./execute.ts";
 import { TimerQueue, type QueueEntry } from "./queue.ts";
 import { recordNotStarted, runOccurrence, sleep, type RunnerDeps } from "./runner.ts";
-import type { EngineEvent, EngineStore, JobChange, JobState, ReloadSummary, RunRecord, SchedulerControl, Trigger } from "./types.ts";
+import type { EngineEvent, EngineStore, GridProposal, JobChange, JobState, ReloadSummary, RunRecord, SchedulerControl, Trigger } from "./types.ts";
 
 export interface EngineOptions {
   /** Source of time; default the system clock. Tests pass a fake. */
@@ -138,6 +138,8 @@ interface Job {
   lastManual: number;
   /** Occurrences going (including their retry waits). */
   inflight: number;
+  /** An occurrence on the job's grid shared through the store (every jobs); undefined: none known. */
+  anchor: number | undefined;
   /** Occurrences waiting behind a running one (overlap = queue). */
   waiting: Array<{ at: number; trigger: Trigger }>;
 }
@@ -202,6 +204,7 @@ class TickEngine implements Engine {
       shutdown: this.#shutdown,
       stopping: this.#stopping.signal,
       gate: null,
+      gateAt: 0,
       ...(options.workDir !== undefined && { cwd: options.workDir }),
       onLog: (label, line) => this.#logger.log("info", "job.log", { label, line }),
     };
@@ -214,17 +217,21 @@ class TickEngine implements Engine {
     this.startedAt = now;
     this.#lastWall = now;
     this.#lastMono = this.#clock.monotonic();
+    const added: Job[] = [];
+    for (const spec of specs) {
+      if (this.#jobs.has(spec.label)) {
+        this.#logger.log("warn", "job.duplicate", { label: spec.label, message: "a job with this label is already scheduled; the later one is ignored" });
+        continue;
+      }
+      const job = this.#addJob(spec);
+      if (job) added.push(job);
+    }
+    await this.#anchor(added, now);
     this.#bulk = true;
     const catchups: Array<Promise<void>> = [];
     try {
-      for (const spec of specs) {
-        if (this.#jobs.has(spec.label)) {
-          this.#logger.log("warn", "job.duplicate", { label: spec.label, message: "a job with this label is already scheduled; the later one is ignored" });
-          continue;
-        }
-        const job = this.#addJob(spec);
-        if (!job) continue;
-        if (job.active && spec.catchup === "once") catchups.push(this.#startWithCatchup(job, now));
+      for (const job of added) {
+        if (job.active && job.spec.catchup === "once") catchups.push(this.#startWithCatchup(job, now));
         else this.#scheduleFirst(job, now);
       }
     } finally {
@@ -340,7 +347,7 @@ class TickEngine implements Engine {
   async reload(): Promise<ReloadSummary> {
     if (!this.#reloadSource) return { added: [], removed: [], updated: [], unchanged: this.#countSource("ini"), diagnostics: [] };
     const { jobs, diagnostics } = await this.#reloadSource();
-    const summary = this.#apply("ini", jobs, diagnostics);
+    const summary = await this.#apply("ini", jobs, diagnostics);
     this.#logger.log("info", "reload", { added: summary.added.length, removed: summary.removed.length, updated: summary.updated.length, unchanged: summary.unchanged, problems: diagnostics.length });
     return summary;
   }
@@ -369,15 +376,42 @@ class TickEngine implements Engine {
       this.#logger.log("error", "job.invalid", { label: spec.label, message: String(error) });
       return null;
     }
-    const job: Job = { spec, schedule, active: spec.active, next: null, phase: "fire", entry: null, claim: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, waiting: [] };
+    const job: Job = { spec, schedule, active: spec.active, next: null, phase: "fire", entry: null, claim: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, anchor: undefined, waiting: [] };
     this.#jobs.set(spec.label, job);
     return job;
   }
 
-  /** As if registered now (catchup skip, activation, schedule change). */
+  /**
+   * The job's next occurrence from now (catchup skip, activation, schedule
+   * change): on its anchored grid, else as if registered now.
+   */
   #scheduleFirst(job: Job, now: number): void {
     if (!job.active || this.#stopping.signal.aborted) return;
-    this.#scheduleAt(job, job.schedule.first(now), now);
+    const anchor = job.anchor;
+    this.#scheduleAt(job, anchor === undefined ? job.schedule.first(now) : anchor > now ? anchor : job.schedule.followingAfter(anchor, now), now);
+  }
+
+  /**
+   * Learn the anchors of `every` jobs' grids from the store, proposing each
+   * one's first occurrence from now. A store that cannot answer leaves the
+   * jobs unanchored (as if registered now), which is logged.
+   */
+  async #anchor(jobs: readonly Job[], now: number): Promise<void> {
+    const proposals: GridProposal[] = [];
+    for (const job of jobs) {
+      if (job.spec.schedule.kind !== "every") continue;
+      const first = job.schedule.first(now);
+      if (first !== null) proposals.push({ label: job.spec.label, grid: gridKey(job), anchor: first });
+    }
+    if (proposals.length === 0) return;
+    let anchors: Map<string, number>;
+    try {
+      anchors = await this.#store.anchors(proposals);
+    } catch (error) {
+      this.#logger.log("error", "store.error", { message: `anchors failed: ${String(error)}; jobs start their grids now` });
+      return;
+    }
+    for (const job of jobs) job.anchor = anchors.get(job.spec.label);
   }
 
   async #startWithCatchup(job: Job, now: number): Promise<void> {
@@ -501,6 +535,7 @@ class TickEngine implements Engine {
       const prepared: Pending = { at: top.at, gate: new StartGate(), deferred: [], due, claims };
       preparing = prepared;
       this.#deps.gate = prepared.gate;
+      this.#deps.gateAt = top.at;
       try {
         take(top.at);
       } finally {
@@ -628,8 +663,10 @@ class TickEngine implements Engine {
     return n;
   }
 
-  #apply(source: Source, specs: readonly JobSpec[], diagnostics: readonly Diagnostic[]): ReloadSummary {
+  async #apply(source: Source, specs: readonly JobSpec[], diagnostics: readonly Diagnostic[]): Promise<ReloadSummary> {
     const now = this.#clock.now();
+    // Added jobs and new schedules are scheduled once their grids are anchored.
+    const toSchedule: Job[] = [];
     const current = new Map([...this.#jobs].map(([label, job]) => [label, job.spec]));
     const plan = planReconcile(source, current, specs, diagnostics);
     const added: string[] = [];
@@ -646,7 +683,7 @@ class TickEngine implements Engine {
       for (const spec of plan.add) {
         const job = this.#addJob(spec);
         if (!job) continue;
-        this.#scheduleFirst(job, now);
+        toSchedule.push(job);
         added.push(spec.label);
         this.#emitChange(spec.label, "added");
       }
@@ -668,8 +705,9 @@ class TickEngine implements Engine {
         job.schedule = schedule;
         if (reschedule) {
           job.active = spec.active;
+          job.anchor = undefined;
           this.#unschedule(job);
-          this.#scheduleFirst(job, now);
+          toSchedule.push(job);
         }
         updated.push(spec.label);
         this.#emitChange(spec.label, "updated");
@@ -677,13 +715,27 @@ class TickEngine implements Engine {
     } finally {
       this.#bulk = false;
     }
-    this.#arm(now);
+    await this.#anchor(toSchedule, now);
+    const later = this.#clock.now();
+    this.#bulk = true;
+    try {
+      // Still this job (not removed or replaced meanwhile) and not yet scheduled.
+      for (const job of toSchedule) if (this.#jobs.get(job.spec.label) === job && job.entry === null) this.#scheduleFirst(job, later);
+    } finally {
+      this.#bulk = false;
+    }
+    this.#arm(later);
     return { added, removed: [...plan.remove], updated, unchanged: plan.refresh.length, diagnostics };
   }
 
   #emitChange(label: string, change: JobChange): void {
     this.#events.emit({ type: "job.changed", label, change });
   }
+}
+
+/** What an `every` job's grid depends on: its rule and zone. */
+function gridKey(job: Job): string {
+  return JSON.stringify([job.spec.schedule, job.schedule.zone]);
 }
 
 function stateOf(job: Job): JobState {

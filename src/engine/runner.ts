@@ -7,6 +7,7 @@
 import type { JobSpec } from "../config/types.ts";
 import { STATUS, type Callback } from "../sdk/index.ts";
 import type { Clock } from "./clock.ts";
+import { START_RECORD_WAIT_MS } from "./constants.ts";
 import type { EventHub, EngineLogger } from "./events.ts";
 import { runAttempt, type ShutdownSwitch, type StartGate } from "./execute.ts";
 import type { EngineStore, RunRecord, Trigger } from "./types.ts";
@@ -25,6 +26,8 @@ export interface RunnerDeps {
   readonly stopping: AbortSignal;
   /** Set by the engine while it prepares the runs of a coming instant. */
   gate: StartGate | null;
+  /** The instant `gate` opens at. */
+  gateAt: number;
   /** Working folder of command jobs. */
   readonly cwd?: string;
   /** Where ctx.log lines go besides the output (the log). */
@@ -69,9 +72,74 @@ async function retry(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, firs
   }
 }
 
+/**
+ * One attempt: its "running" row is made durable first (store.begin), so a
+ * crash from here on leaves a row the next start marks `abandoned`, never
+ * nothing; then the callback starts — at the prepared instant when the row
+ * was durable before it (the usual case), else as soon as it is. An attempt
+ * whose occurrence another instance holds does not start and writes nothing;
+ * one whose row the store could not take within START_RECORD_WAIT_MS does not
+ * start either, and is recorded `missed` once the store answers.
+ */
 function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attempt: number, trigger: Trigger): Promise<RunRecord> {
   const gate = deps.gate;
-  const startedAt = gate ? 0 : deps.clock.now();
+  const planned: RunRecord = {
+    runId: runId(deps.instance, spec.label, scheduledFor, attempt),
+    label: spec.label,
+    scheduledFor,
+    startedAt: gate ? deps.gateAt : deps.clock.now(),
+    status: STATUS.running,
+    message: "",
+    output: "",
+    error: "",
+    attempt,
+    trigger,
+    instance: deps.instance,
+  };
+  const asked = deps.clock.now();
+  return waitForStart(deps, deps.store.begin(planned)).then((answer) => {
+    if (answer === "ours") {
+      // Still before the prepared instant: held in its gate; otherwise now.
+      const held = gate && gate.openedAt === 0 && !gate.cancelled ? gate : null;
+      return startAttempt(deps, spec, planned, held);
+    }
+    if (answer === "theirs") {
+      deps.logger.log("debug", "claim.refused", { label: spec.label, scheduledFor, attempt, message: "another instance has this occurrence" });
+      return { ...planned, status: STATUS.skipped, message: "not started: another instance has this occurrence", endedAt: deps.clock.now() };
+    }
+    const waited = deps.clock.now() - asked;
+    const message = `missed: the store did not record the run's start within ${waited} ms (${answer.reason}); not started`;
+    deps.logger.log("error", "run.missed", { label: spec.label, scheduledFor, attempt, message });
+    const missed: RunRecord = { ...planned, startedAt: Math.max(deps.clock.now(), scheduledFor), endedAt: Math.max(deps.clock.now(), scheduledFor), status: STATUS.missed, message };
+    // Replaces the queued "running" row, or updates it should it have gone in meanwhile.
+    deps.store.finished(missed);
+    deps.events.emit({ type: "run.finished", run: missed });
+    return missed;
+  });
+}
+
+type StartAnswer = "ours" | "theirs" | { readonly reason: string };
+
+/** The store's answer to a begin, or a reason once START_RECORD_WAIT_MS is over first. */
+function waitForStart(deps: RunnerDeps, begun: Promise<boolean>): Promise<StartAnswer> {
+  return new Promise<StartAnswer>((resolve) => {
+    let done = false;
+    const timer = deps.clock.setTimer(() => finish({ reason: "the store is busy or failing" }), START_RECORD_WAIT_MS);
+    function finish(answer: StartAnswer): void {
+      if (done) return;
+      done = true;
+      deps.clock.clearTimer(timer);
+      resolve(answer);
+    }
+    begun.then(
+      (ours) => finish(ours ? "ours" : "theirs"),
+      (error: unknown) => finish({ reason: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+}
+
+function startAttempt(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, gate: StartGate | null): Promise<RunRecord> {
+  const startedAt = gate ? deps.gateAt : deps.clock.now();
   const callback = spec.target.kind === "call" ? deps.resolve(spec) : undefined;
   // The callback starts inside this call, synchronously — or when the gate opens.
   // ctx.log lines written before the run.started event (the callback's
@@ -82,37 +150,25 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
     if (announced) deps.onLog(label, line);
     else (early ??= []).push(line);
   };
+  const { scheduledFor, attempt } = planned;
   const outcome = runAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog });
-  // The record is made and written from the microtask queue, after the whole
-  // burst of due jobs has started; the finished record comes later still
-  // (runAttempt settles no earlier than the microtask after this one).
-  let started: RunRecord | undefined;
-  const record = () => {
-    started = {
-      runId: runId(deps.instance, spec.label, scheduledFor, attempt),
-      label: spec.label,
-      scheduledFor,
-      startedAt: gate ? gate.openedAt : startedAt,
-      status: STATUS.running,
-      message: "",
-      output: "",
-      error: "",
-      attempt,
-      trigger,
-      instance: deps.instance,
-    };
-    // A run held for an instant the service stopped before never started: only its finished record is written.
+  // The event is emitted from the microtask queue, after the whole burst of
+  // due jobs has started; the finished record comes later still (runAttempt
+  // settles no earlier than the microtask after this one).
+  let started: RunRecord = planned;
+  const announce = () => {
+    started = { ...planned, startedAt: gate ? gate.openedAt : startedAt };
+    // A run held for an instant the service stopped before never started.
     if (gate?.cancelled) return;
-    deps.store.started(started);
     deps.events.emit({ type: "run.started", run: started });
     announced = true;
     if (early) for (const line of early) deps.onLog(spec.label, line);
   };
-  if (gate) void gate.opened.then(record);
-  else queueMicrotask(record);
+  if (gate) void gate.opened.then(announce);
+  else queueMicrotask(announce);
   return outcome.then((result) => {
     // Never before its start: a run held for an instant and cancelled "ends" at that instant.
-    const finished: RunRecord = { ...started!, ...result, endedAt: Math.max(deps.clock.now(), started!.startedAt) };
+    const finished: RunRecord = { ...started, ...result, endedAt: Math.max(deps.clock.now(), started.startedAt) };
     deps.store.finished(finished);
     deps.events.emit({ type: "run.finished", run: finished });
     return finished;

@@ -39,14 +39,34 @@ export interface EngineStore {
    * Claims are batched; the engine claims ahead of the due time.
    */
   claim(label: string, scheduledFor: number): Promise<boolean>;
-  /** Queue the "running" row of a run. */
-  started(run: RunRecord): void;
+  /**
+   * Record that a run is starting, before it starts: resolves true once the
+   * "running" row is durable (and, for an occurrence of the schedule, this
+   * instance holds its claim), false when the occurrence belongs to another
+   * instance — then the run must not start. Pending while the store fails.
+   * A crash after this leaves a row that the next start marks `abandoned`.
+   */
+  begin(run: RunRecord): Promise<boolean>;
   /** Queue the final state of a run (same runId as started, or a run that never started: skipped). */
   finished(run: RunRecord): void;
+  /**
+   * The grid anchor of each job (see the anchors table): the stored one when
+   * its grid is the same, else the proposed one, which is then stored. One
+   * answer for every instance on the store.
+   */
+  anchors(proposals: readonly GridProposal[]): Promise<Map<string, number>>;
   /** The latest scheduled time recorded for this label, for `catchup`. */
   lastScheduled(label: string): Promise<number | null>;
   /** Resolve when every queued write is durable. */
   flush(): Promise<void>;
+}
+
+/** A job's grid as this instance would start it: `anchor` is its first occurrence from now. */
+export interface GridProposal {
+  readonly label: string;
+  /** What the grid depends on (schedule and zone), as text. */
+  readonly grid: string;
+  readonly anchor: number;
 }
 
 /** Events the engine emits; the API turns them into subscriptions. */

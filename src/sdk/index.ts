@@ -11,6 +11,8 @@ export const STATUS = Object.freeze({
   timeout: "timeout",
   skipped: "skipped",
   abandoned: "abandoned",
+  /** Not run: it could not start in time (the store did not answer, the instance was down). */
+  missed: "missed",
   running: "running",
 } as const);
 

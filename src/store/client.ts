@@ -7,7 +7,8 @@ import os from "node:os";
 import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "../../schema/db.ts";
-import type { EngineStore, RunRecord } from "../engine/types.ts";
+import type { EngineStore, GridProposal, RunRecord } from "../engine/types.ts";
+import { settleAnchors } from "./anchors.ts";
 import { TickdError } from "../errors.ts";
 import { abandonDeadRuns, beat, pruneBefore, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
@@ -138,8 +139,8 @@ class LibsqlStore implements Store {
     return this.queue.claim(label, scheduledFor);
   }
 
-  started(run: RunRecord): void {
-    this.queue.started(run);
+  begin(run: RunRecord): Promise<boolean> {
+    return this.queue.begin(run);
   }
 
   finished(run: RunRecord): void {
@@ -148,6 +149,10 @@ class LibsqlStore implements Store {
 
   flush(): Promise<void> {
     return this.queue.flush();
+  }
+
+  anchors(proposals: readonly GridProposal[]): Promise<Map<string, number>> {
+    return this.lock.run(() => settleAnchors(this.client, proposals, Date.now()));
   }
 
   async lastScheduled(label: string): Promise<number | null> {

@@ -19,5 +19,13 @@ export const MIGRATIONS: readonly EmbeddedMigration[] = [
       "CREATE TABLE `jobs` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`label` text NOT NULL,\n\t`source` text NOT NULL,\n\t`app` text DEFAULT '' NOT NULL,\n\t`file` text DEFAULT '' NOT NULL,\n\t`target_kind` text DEFAULT 'call' NOT NULL,\n\t`callback` text NOT NULL,\n\t`method` text DEFAULT '' NOT NULL,\n\t`every` text,\n\t`at` text,\n\t`cron` text,\n\t`timezone` text,\n\t`until` integer,\n\t`options` text DEFAULT '{}' NOT NULL,\n\t`kwargs` text DEFAULT '{}' NOT NULL,\n\t`description` text DEFAULT '' NOT NULL,\n\t`active` integer DEFAULT true NOT NULL,\n\t`missing` integer DEFAULT false NOT NULL,\n\t`operator_edited` text DEFAULT '{}' NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
       "CREATE UNIQUE INDEX `jobs_label_unique` ON `jobs` (`label`);"
     ]
+  },
+  {
+    "tag": "0001_anchors",
+    "when": 1796116144280,
+    "hash": "5e5d30ae8e56436a2705c0a53a50349251bec6d8a573b1bb084edb2d191e7865",
+    "statements": [
+      "CREATE TABLE `anchors` (\n\t`label` text PRIMARY KEY NOT NULL,\n\t`grid` text NOT NULL,\n\t`anchor` integer NOT NULL,\n\t`set_at` integer NOT NULL\n);"
+    ]
   }
 ];

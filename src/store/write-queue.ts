@@ -8,11 +8,17 @@
  * - Within a batch activity rows are written before claims, so a claim sees
  *   the runs recorded in the same batch.
  * - started + finished of one run in the same batch collapse into one row.
+ * - Every row of an occurrence of the schedule (any trigger but "manual") is
+ *   written only while this instance holds the occurrence's claim: the batch
+ *   makes sure a claim exists (taking it when nobody has), and the insert is
+ *   conditional on it being ours. So an instance whose claim was taken over
+ *   (it was paused past its lease) writes nothing, and `begin` tells it not
+ *   to start.
  * - A failed batch is retried with backoff and logged each time; if it still
  *   fails, its activity rows go back to the queue (never dropped silently) and
  *   its claims reject, so the engine does not run an occurrence it does not hold.
  */
-import type { Client, InStatement } from "@libsql/client";
+import type { Client, InStatement, ResultSet } from "@libsql/client";
 import type { RunRecord } from "../engine/types.ts";
 import { TickdError } from "../errors.ts";
 import { capText } from "./output-cap.ts";
@@ -45,6 +51,11 @@ export interface WriteStats {
   failures: number;
 }
 
+interface Waiter<T> {
+  resolve: (value: T) => void;
+  reject: (e: unknown) => void;
+}
+
 interface PendingClaim {
   readonly label: string;
   readonly scheduledFor: number;
@@ -53,11 +64,19 @@ interface PendingClaim {
 
 const ACTIVITY_COLUMNS =
   "run_id, label, job_id, scheduled_for, started_at, ended_at, status, message, output, error, attempt, trigger, instance";
-const ACTIVITY_ROW = "(?, ?, (SELECT id FROM jobs WHERE label = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/** One row of the VALUES list; its 13th value is 1 when the row needs this instance's claim. */
+const ACTIVITY_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const ACTIVITY_SELECT =
+  "SELECT v.column1, v.column2, (SELECT id FROM jobs WHERE label = v.column2), v.column3, v.column4, v.column5, v.column6," +
+  " v.column7, v.column8, v.column9, v.column10, v.column11, v.column12 FROM (VALUES ";
+// Manual runs are not occurrences of the schedule and need no claim.
+const ACTIVITY_WHERE =
+  ") AS v WHERE v.column13 = 0 OR EXISTS (SELECT 1 FROM claims c WHERE c.label = v.column2 AND c.scheduled_for = v.column3 AND c.instance = v.column12)";
 // A late "running" write never overwrites a finished row (status guard).
 const ACTIVITY_UPSERT =
-  " ON CONFLICT(run_id) DO UPDATE SET ended_at = excluded.ended_at, status = excluded.status, message = excluded.message," +
-  " output = excluded.output, error = excluded.error WHERE activity.status = 'running' OR excluded.status <> 'running'";
+  " ON CONFLICT(run_id) DO UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, status = excluded.status," +
+  " message = excluded.message, output = excluded.output, error = excluded.error" +
+  " WHERE activity.status = 'running' OR excluded.status <> 'running' RETURNING run_id";
 // Ours when inserted now, or when this instance name already holds it and no
 // run of it is recorded (an earlier life claimed ahead and died before running).
 const CLAIM_UPSERT =
@@ -65,6 +84,8 @@ const CLAIM_UPSERT =
   " WHERE claims.instance = excluded.instance AND NOT EXISTS" +
   " (SELECT 1 FROM activity a WHERE a.label = claims.label AND a.scheduled_for = claims.scheduled_for)" +
   " RETURNING label, scheduled_for";
+// Rows of occurrences nobody claimed ahead (a run due at once, a missed one) take the claim with the row.
+const CLAIM_WITH_ROW = " ON CONFLICT(label, scheduled_for) DO NOTHING";
 
 const claimKey = (label: string, scheduledFor: number) => `${scheduledFor}\u0000${label}`;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -74,6 +95,8 @@ export class WriteQueue {
   /** runId -> latest record; a finished record replaces its started one. */
   private runs = new Map<string, RunRecord>();
   private claims = new Map<string, PendingClaim>();
+  /** Runs whose start waits for their row to be durable (see begin). */
+  private begins = new Map<string, Waiter<boolean>[]>();
   /** Runs this process started and has not finished (markAbandoned leaves them alone). */
   readonly live = new Set<string>();
   private inflight: Promise<void> | null = null;
@@ -96,9 +119,24 @@ export class WriteQueue {
     });
   }
 
-  started(run: RunRecord): void {
+  /**
+   * Write a run's "running" row before the run starts. Resolves true once the
+   * row is durable and, for an occurrence of the schedule, this instance holds
+   * its claim; false when it does not (another instance has the occurrence):
+   * then the run must not start. While the store fails the promise stays
+   * pending (the row is retried); the caller decides how long to wait.
+   */
+  begin(run: RunRecord): Promise<boolean> {
     this.live.add(run.runId);
-    this.enqueue(run);
+    return new Promise<boolean>((resolve, reject) => {
+      if (!this.enqueue(run)) {
+        reject(new TickdError("store", "the store is closed"));
+        return;
+      }
+      const waiters = this.begins.get(run.runId);
+      if (waiters) waiters.push({ resolve, reject });
+      else this.begins.set(run.runId, [{ resolve, reject }]);
+    });
   }
 
   finished(run: RunRecord): void {
@@ -144,13 +182,17 @@ export class WriteQueue {
       if (this.runs.size > 0) {
         this.options.log(`tickd store: closing with ${this.runs.size} run record(s) NOT written: ${[...this.runs.keys()].slice(0, 10).join(", ")}`);
       }
+      const failure = new TickdError("store", "the store closed before the run's start was recorded");
+      for (const waiters of this.begins.values()) for (const w of waiters) w.reject(failure);
+      this.begins.clear();
     }
   }
 
-  private enqueue(run: RunRecord): void {
+  /** Queue a record; false when the store is closed (logged). */
+  private enqueue(run: RunRecord): boolean {
     if (this.closed) {
       this.options.log(`tickd store: run ${run.runId} (${run.label}, ${run.status}) arrived after the store closed and is NOT recorded`);
-      return;
+      return false;
     }
     const capped: RunRecord = {
       ...run,
@@ -159,9 +201,10 @@ export class WriteQueue {
     };
     const previous = this.runs.get(run.runId);
     // Never let a queued "running" replace a queued final state of the same run.
-    if (previous && previous.status !== "running" && capped.status === "running") return;
+    if (previous && previous.status !== "running" && capped.status === "running") return true;
     this.runs.set(run.runId, capped);
     this.schedule(0);
+    return true;
   }
 
   /** Arm the flush timer: after the current tick, so a synchronous burst lands in one batch. */
@@ -207,8 +250,10 @@ export class WriteQueue {
 
   private async writeWithRetry(runs: RunRecord[], claims: PendingClaim[]): Promise<void> {
     if (runs.length === 0 && claims.length === 0) return;
-    const statements = [...activityStatements(runs), ...claimStatements(claims, this.options.instance, Date.now())];
-    const claimStatementCount = Math.ceil(claims.length / ROWS_PER_STATEMENT);
+    const now = Date.now();
+    const rowClaims = claimsForRows(runs, now);
+    const activity = activityStatements(runs);
+    const statements = [...rowClaims, ...activity, ...claimStatements(claims, this.options.instance, now)];
     let lastError: unknown;
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
       try {
@@ -216,14 +261,7 @@ export class WriteQueue {
         this.stats.transactions++;
         this.stats.rowsWritten += runs.length;
         this.stats.claimsWritten += claims.length;
-        const ours = new Set<string>();
-        for (const rs of results.slice(results.length - claimStatementCount)) {
-          for (const row of rs.rows) ours.add(claimKey(String(row.label), Number(row.scheduled_for)));
-        }
-        for (const c of claims) {
-          const won = ours.has(claimKey(c.label, c.scheduledFor));
-          for (const w of c.waiters) w.resolve(won);
-        }
+        this.settle(runs, claims, results.slice(rowClaims.length, rowClaims.length + activity.length), results.slice(rowClaims.length + activity.length));
         return;
       } catch (error) {
         lastError = error;
@@ -236,12 +274,65 @@ export class WriteQueue {
         if (wait !== undefined) await sleep(wait);
       }
     }
-    // Give the runs back (newer records of the same run win), fail the claims.
+    // Give the runs back (newer records of the same run win; their begins
+    // stay waiting), fail the claims.
     for (const run of runs) if (!this.runs.has(run.runId)) this.runs.set(run.runId, run);
     const failure = new TickdError("store", `the store could not record claims: ${(lastError as Error)?.message}`, { cause: lastError });
     for (const c of claims) for (const w of c.waiters) w.reject(failure);
     throw failure;
   }
+
+  /** After a commit: tell each begun run whether its row went in, each claim whether it is ours. */
+  private settle(runs: readonly RunRecord[], claims: readonly PendingClaim[], activity: readonly ResultSet[], claimResults: readonly ResultSet[]): void {
+    if (this.begins.size > 0) {
+      const written = new Set<string>();
+      for (const rs of activity) for (const row of rs.rows) written.add(String(row.run_id));
+      for (const run of runs) {
+        const waiters = this.begins.get(run.runId);
+        if (!waiters) continue;
+        this.begins.delete(run.runId);
+        const ours = written.has(run.runId);
+        if (!ours) this.live.delete(run.runId);
+        for (const w of waiters) w.resolve(ours);
+      }
+    }
+    if (claims.length === 0) return;
+    const ours = new Set<string>();
+    for (const rs of claimResults) for (const row of rs.rows) ours.add(claimKey(String(row.label), Number(row.scheduled_for)));
+    for (const c of claims) {
+      const won = ours.has(claimKey(c.label, c.scheduledFor));
+      for (const w of c.waiters) w.resolve(won);
+    }
+  }
+}
+
+/** A run's row needs the claim of its occurrence unless it is a manual run. */
+function needsClaim(run: RunRecord): boolean {
+  return run.trigger !== "manual";
+}
+
+/** Claims taken with rows (an occurrence nobody claimed ahead), so the rows' condition can hold. */
+function claimsForRows(runs: readonly RunRecord[], now: number): InStatement[] {
+  const seen = new Set<string>();
+  const rows: RunRecord[] = [];
+  for (const r of runs) {
+    if (!needsClaim(r)) continue;
+    const key = claimKey(r.label, r.scheduledFor);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push(r);
+  }
+  const statements: InStatement[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const args: (string | number)[] = [];
+    for (const r of chunk) args.push(r.label, r.scheduledFor, r.instance, now);
+    statements.push({
+      sql: `INSERT INTO claims (label, scheduled_for, instance, claimed_at) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}${CLAIM_WITH_ROW}`,
+      args,
+    });
+  }
+  return statements;
 }
 
 function activityStatements(runs: readonly RunRecord[]): InStatement[] {
@@ -250,10 +341,10 @@ function activityStatements(runs: readonly RunRecord[]): InStatement[] {
     const chunk = runs.slice(i, i + ROWS_PER_STATEMENT);
     const args: (string | number | null)[] = [];
     for (const r of chunk) {
-      args.push(r.runId, r.label, r.label, r.scheduledFor, r.startedAt, r.endedAt ?? null, r.status, r.message, r.output, r.error, r.attempt, r.trigger, r.instance);
+      args.push(r.runId, r.label, r.scheduledFor, r.startedAt, r.endedAt ?? null, r.status, r.message, r.output, r.error, r.attempt, r.trigger, r.instance, needsClaim(r) ? 1 : 0);
     }
     statements.push({
-      sql: `INSERT INTO activity (${ACTIVITY_COLUMNS}) VALUES ${chunk.map(() => ACTIVITY_ROW).join(", ")}${ACTIVITY_UPSERT}`,
+      sql: `INSERT INTO activity (${ACTIVITY_COLUMNS}) ${ACTIVITY_SELECT}${chunk.map(() => ACTIVITY_VALUES).join(", ")}${ACTIVITY_WHERE}${ACTIVITY_UPSERT}`,
       args,
     });
   }

@@ -33,7 +33,7 @@ beforeAll(async () => {
   store.finished(finished("nightly backup", 0, "success", 1500, "3 files copied"));
   store.finished(finished("send reports", 1, "failure", 250, "SMTP refused"));
   store.finished(finished("nightly backup", 2, "error", 80));
-  store.started(finished("send reports", 3, "running", undefined));
+  void store.begin(finished("send reports", 3, "running", undefined));
   await store.close();
 });
 afterAll(() => tmp.cleanup());

@@ -13,16 +13,17 @@ afterEach(async () => {
 const noop = () => {};
 
 describe("control", () => {
-  test("deactivate removes the next occurrence at once; activate schedules it as if registered then", async () => {
+  test("deactivate removes the next occurrence at once; activate schedules it on its grid again", async () => {
     h = await harness("[tick]\ncall = app.tick\nevery = 1 minute\n", { start: T0, callbacks: { tick: noop } });
     await h.clock.advance(90_000);
     const off = await h.engine.deactivate("tick");
     expect([off.active, off.nextRunAt]).toEqual([false, null]);
     await h.clock.advance(10 * 60_000);
     await h.engine.activate("tick");
-    expect(h.engine.job("tick")!.nextRunAt! - T0).toBe(11.5 * 60_000 + 60_000);
+    // Activated at 11.5 min on a grid of whole minutes since T0: next at 12 min.
+    expect(h.engine.job("tick")!.nextRunAt! - T0).toBe(12 * 60_000);
     await h.clock.advance(60_000);
-    expect((await h.rows("tick")).map((r) => (r.scheduledFor - T0) / 1000)).toEqual([60, 750]);
+    expect((await h.rows("tick")).map((r) => (r.scheduledFor - T0) / 1000)).toEqual([60, 720]);
     expect(h.events.filter((e) => e.type === "job.changed").map((e) => (e as { change: string }).change)).toEqual(["deactivated", "activated"]);
   });
 

@@ -15,7 +15,7 @@ if (mode === "migrate") {
 } else if (mode === "run") {
   const scheduledFor = Number(process.env.SCHEDULED_FOR ?? 0);
   if (!(await store.claim(label!, scheduledFor))) throw new Error("claim lost");
-  store.started({
+  void store.begin({
     runId: `${instance}:${label}:${scheduledFor}:1`,
     label: label!,
     scheduledFor,

@@ -31,7 +31,7 @@ describe("claims", () => {
     const first = await open(db.url, "web-1");
     expect(await first.claim("backup", T0)).toBe(true);
     expect(await first.claim("backup", T0 + MINUTE)).toBe(true);
-    first.started(run({ label: "backup", scheduledFor: T0, instance: "web-1" }));
+    void first.begin(run({ label: "backup", scheduledFor: T0, instance: "web-1" }));
     await first.close();
     // the same instance name restarts: the occurrence that ran is not claimed again, the one claimed ahead is
     const second = await open(db.url, "web-1");
@@ -60,7 +60,7 @@ describe("recording runs", () => {
     const before = store.stats.transactions;
     for (let i = 0; i < 1000; i++) {
       const r = run({ label: "tick", scheduledFor: T0 + i * 1000 });
-      store.started(r);
+      void store.begin(r);
       store.finished({ ...r, status: "success", endedAt: r.startedAt + 5, message: `run ${i}` });
     }
     await store.flush();
@@ -75,7 +75,7 @@ describe("recording runs", () => {
     cleanup = db.cleanup;
     const store = await open(db.url);
     const r = run({ label: "backup", scheduledFor: T0 });
-    store.started(r);
+    void store.begin(r);
     await store.flush();
     expect((await getActivity(store, r.runId))?.status).toBe("running");
     store.finished({ ...r, status: "failure", endedAt: T0 + 2000, message: "disk full", error: "" });
@@ -83,7 +83,7 @@ describe("recording runs", () => {
     const row = await getActivity(store, r.runId);
     expect([row?.status, row?.endedAt, row?.message]).toEqual(["failure", T0 + 2000, "disk full"]);
     // a late duplicate "running" write never reopens a finished run
-    store.started(r);
+    void store.begin(r);
     await store.flush();
     expect((await getActivity(store, r.runId))?.status).toBe("failure");
     await store.close();
@@ -126,7 +126,7 @@ describe("recording runs", () => {
     store.finished({ ...run({ label: "backup", scheduledFor: T0 + DAY, trigger: "manual" }), status: "success", endedAt: T0 + DAY });
     await store.flush();
     expect(await store.lastScheduled("backup")).toBe(T0);
-    store.started(run({ label: "backup", scheduledFor: T0 + MINUTE }));
+    void store.begin(run({ label: "backup", scheduledFor: T0 + MINUTE }));
     expect(await store.lastScheduled("backup")).toBe(T0 + MINUTE);
     await store.close();
   });
@@ -185,10 +185,10 @@ describe("lifecycle", () => {
     const db = tempDb();
     cleanup = db.cleanup;
     const earlier = await open(db.url, "web-1");
-    earlier.started(run({ label: "old", scheduledFor: T0, instance: "web-1" }));
+    void earlier.begin(run({ label: "old", scheduledFor: T0, instance: "web-1" }));
     await earlier.close();
     const now = await open(db.url, "web-1");
-    now.started(run({ label: "new", scheduledFor: T0 + MINUTE, instance: "web-1" }));
+    void now.begin(run({ label: "new", scheduledFor: T0 + MINUTE, instance: "web-1" }));
     expect((await now.markAbandoned(T0 + 2 * MINUTE)).abandoned).toBe(1);
     const rows = (await listActivities(now, { first: 10 })).rows.map((r) => [r.label, r.status]);
     expect(rows).toEqual([
@@ -220,7 +220,7 @@ describe("lifecycle", () => {
       await store.claim("daily", r.scheduledFor);
       store.finished({ ...r, status: "success", endedAt: r.startedAt + 1 });
     }
-    store.started(run({ label: "stuck", scheduledFor: T0 })); // still running: kept
+    void store.begin(run({ label: "stuck", scheduledFor: T0 })); // still running: kept
     await store.flush();
     const keepFrom = T0 + 39 * DAY - 30 * DAY;
     expect(await store.prune(keepFrom)).toBe(9);

@@ -12,7 +12,7 @@ afterEach(() => cleanup());
 /** A running row left by instance "db-2:77" on another host, its last heartbeat at `beat`. */
 async function runLeftByAnotherHost(url: string, beat: number) {
   const other = await open(url, "db-2:77");
-  other.started(run({ label: "sync", scheduledFor: T0, instance: "db-2:77" }));
+  void other.begin(run({ label: "sync", scheduledFor: T0, instance: "db-2:77" }));
   await other.flush();
   // The process dies without closing: its row stays, pointing at the other host.
   await other.client.execute({ sql: "UPDATE instances SET hostname = 'db-2.example', heartbeat = ? WHERE name = 'db-2:77'", args: [beat] });

@@ -50,7 +50,7 @@ export function ago(iso: string | null | undefined, now: number): string {
 }
 
 /** Statuses that should catch the eye. */
-export const BAD_STATUSES: ReadonlySet<string> = new Set(["FAILURE", "ERROR", "TIMEOUT", "ABANDONED"]);
+export const BAD_STATUSES: ReadonlySet<string> = new Set(["FAILURE", "ERROR", "TIMEOUT", "ABANDONED", "MISSED"]);
 
 /** SUCCESS -> "success": the words the SDK and the CLI use. */
 export function statusWord(status: string): string {
