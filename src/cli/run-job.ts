@@ -6,6 +6,7 @@
 import { resolveCallback } from "../callbacks/index.ts";
 import { formatDiagnostic, type JobSpec } from "../config/types.ts";
 import { rowToSpec } from "../discovery/index.ts";
+import { commandsEnded } from "../engine/command.ts";
 import { createEngine } from "../engine/engine.ts";
 import { formatMs } from "../engine/execute.ts";
 import type { RunRecord } from "../engine/types.ts";
@@ -69,6 +70,9 @@ export const runJobCommand: Command = {
       const run = await engine.runOnce(spec);
       await engine.stop({ graceMs: 0 });
       printRun(run, io);
+      // A command recorded at its timeout is still being ended (TERM, then
+      // KILL after the grace): return once nothing it started is left.
+      await commandsEnded();
       return run.status === "success" ? EXIT.ok : EXIT.failure;
     } finally {
       await store.close();
