@@ -7,10 +7,15 @@
  *   /healthz          JSON status
  *   /metrics          Prometheus text
  *   anything else     the dashboard handler, else 404
+ *
+ * Every request, on every path, first passes origin.ts: a foreign Host on a
+ * loopback listen (DNS rebinding), a cross-origin WebSocket or state-changing
+ * request is refused with 403 before anything else runs.
  */
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga } from "graphql-yoga";
 import type { RunRecord } from "../engine/types.ts";
+import { TickdError } from "../errors.ts";
 import { serve } from "../runtime/serve.ts";
 import { authenticate, checkListen, parseListen, roleAtLeast, type TokenSet } from "./auth.ts";
 import type { ApiContext, ApiDeps } from "./context.ts";
@@ -18,6 +23,7 @@ import { makeMaskError } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
 import { useQueryLimits } from "./limits-plugin.ts";
 import { Metrics } from "./metrics.ts";
+import { checkRequest, parsePublicUrl, requestFacts, type OriginPolicy } from "./origin.ts";
 import { bridgeEngineEvents, createApiPubSub, SubscriptionGauge } from "./pubsub.ts";
 import { schema } from "./schema.ts";
 import type { ServerContext } from "./server-context.ts";
@@ -25,6 +31,8 @@ import { makeWsUpgrade } from "./ws.ts";
 
 export interface ApiLogger {
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Refused requests; info when absent. */
+  warn?(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -39,6 +47,12 @@ export interface StartApiOptions {
   readonly dashboard?: (request: Request) => Response | undefined | Promise<Response | undefined>;
   /** Log one line per request (default true). */
   readonly logRequests?: boolean;
+  /**
+   * --public-url: the address browsers use when it is not the listen address
+   * (a reverse proxy, a TLS terminator). Its origin is accepted beside the
+   * listen address's, and on a loopback listen its host as a Host. Default none.
+   */
+  readonly publicUrl?: string | null;
 }
 
 export interface ApiServer {
@@ -88,7 +102,26 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
   const tokens = options.tokens ?? null;
   checkListen(options.listen, tokens);
   const { host, port } = parseListen(options.listen);
+  const publicUrl = options.publicUrl ? parsePublicUrl(options.publicUrl) : null;
   const { deps, logger } = options;
+  const warn = logger.warn ?? logger.info;
+  // Set right after serve() returns, before the first request can be handled: the port may be 0 until bound.
+  let policy: OriginPolicy = { listenHost: host, port, publicUrl };
+
+  /**
+   * The origin.ts verdict for one request. A refusal is logged in one line,
+   * always (it is the only line of that request), with the path only: a query
+   * string may carry a token.
+   */
+  function refusal(request: Request, upgrade: boolean): Response | null {
+    const verdict = checkRequest(policy, requestFacts(request, upgrade));
+    if (verdict.ok) return null;
+    const path = URL.canParse(request.url) ? new URL(request.url).pathname : "?";
+    warn(`${upgrade ? "WS" : request.method} ${path} ${verdict.status} ${verdict.reason}`);
+    return path === "/graphql" || path === "/graphql/stream"
+      ? graphqlError(verdict.status, verdict.status === 403 ? "FORBIDDEN" : "BAD_REQUEST", verdict.reason)
+      : new Response(`${verdict.reason}\n`, { status: verdict.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
   const pubsub = createApiPubSub();
   const unbridge = bridgeEngineEvents(deps.scheduler, pubsub);
   const subscriptions = new SubscriptionGauge();
@@ -135,8 +168,10 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
       if (deps.ping) await deps.ping();
       return json(200, { status: "ok", version: deps.version, instance: deps.scheduler.instance, uptimeSeconds: Math.round((Date.now() - deps.scheduler.startedAt) / 1000) });
     } catch (error) {
-      logger.error("healthz: store check failed", { error: (error as Error).stack ?? String(error) });
-      return json(503, { status: "error", reason: "store unreachable" });
+      // A TickdError's message says what fails (e.g. store writes) and is safe to show; anything else stays generic.
+      const reason = error instanceof TickdError ? error.message : "store unreachable";
+      logger.error(`healthz: 503 ${reason}`, error instanceof TickdError ? undefined : { error: String((error as Error)?.message ?? error).split("\n")[0] });
+      return json(503, { status: "error", reason });
     }
   }
 
@@ -185,6 +220,8 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     maxRequestBodySize: LIMITS.maxBodyBytes * 4,
     async fetch(request, remote) {
       const started = performance.now();
+      const refused = refusal(request, false);
+      if (refused) return refused;
       let response: Response;
       try {
         response = await handle(request, remote);
@@ -199,12 +236,15 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
       return response;
     },
     upgrade(request, remote) {
+      const refused = refusal(request, true);
+      if (refused) return refused;
       const path = new URL(request.url).pathname;
       if (path !== "/graphql") return new Response("WebSocket is served at /graphql\n", { status: 404 });
       if (options.logRequests !== false) logger.info(`WS ${path} upgrade`);
       return wsUpgrade(request, remote);
     },
   });
+  policy = { ...policy, port: served.port };
   logger.info(`API listening on ${served.url}/graphql${tokens ? ` (tokens from ${tokens.file})` : " (loopback, no tokens: every client is admin)"}`);
 
   return {

@@ -36,6 +36,7 @@ export const INSTANCE_FLAGS: readonly FlagDef[] = [
   { name: "db", env: true, value: "URL", help: "libSQL database (default file: beside the config, scheduler.db)" },
   { name: "timezone", env: true, value: "ZONE", help: "instance IANA zone (default: the system's)" },
   { name: "log-format", env: true, value: "text|json", help: "log line format (default text)" },
+  { name: "public-url", env: true, value: "URL", help: "where browsers reach the API when not at --listen (a proxy); its origin and Host are accepted too" },
 ];
 
 export function envName(flag: string): string {
@@ -108,6 +109,8 @@ export interface InstanceSettings {
   readonly dbUrl: string;
   readonly timezone: string;
   readonly logFormat: "text" | "json";
+  /** --public-url, checked to be an http(s) URL; undefined when not given. */
+  readonly publicUrl?: string;
 }
 
 export function systemTimezone(): string {
@@ -123,7 +126,11 @@ export function instanceSettings(args: ParsedArgs, cwd = process.cwd()): Instanc
   if (!isValidZone(timezone)) throw new UsageError(`--timezone: "${timezone}" is not an IANA time zone (e.g. Europe/Berlin, UTC)`);
   const logFormat = stringFlag(args, "log-format") ?? "text";
   if (logFormat !== "text" && logFormat !== "json") throw new UsageError(`--log-format: expected text or json, got "${logFormat}"`);
-  return { configPath, root, dbUrl, timezone, logFormat };
+  const publicUrl = stringFlag(args, "public-url");
+  if (publicUrl !== undefined && !(/^https?:\/\/[^/?#@\s]+(?:[/?#]|$)/i.test(publicUrl) && URL.canParse(publicUrl))) {
+    throw new UsageError(`--public-url: "${publicUrl}" is not an http:// or https:// URL; write the address browsers use, e.g. https://tickd.example.com`);
+  }
+  return { configPath, root, dbUrl, timezone, logFormat, ...(publicUrl !== undefined && { publicUrl }) };
 }
 
 export function isValidZone(zone: string): boolean {

@@ -25,13 +25,17 @@ export const startServiceApi: ApiStarter = async ({ settings, engine, store, log
     version: VERSION,
     ...(settings.apps.length > 0 && { discovery: { apps: settings.apps, moduleName: settings.moduleName, root: settings.root } }),
   });
+  // --public-url comes with the instance settings (src/cli/args.ts); ServiceSettings does not declare it yet.
+  const { publicUrl } = settings as ServiceSettings & { readonly publicUrl?: string };
   return startApi({
     listen: settings.listen,
     deps,
     tokens,
+    publicUrl,
     dashboard: dashboardHandler,
     logger: {
       info: (message, fields) => logger.info("api", { message, ...fields }),
+      warn: (message, fields) => logger.warn("api", { message, ...fields }),
       error: (message, fields) => logger.error("api", { message, ...fields }),
     },
   });
