@@ -146,8 +146,9 @@ class CommandRun {
   }
 
   async #end(): Promise<number> {
-    signalGroup(this.#pgid, "SIGTERM");
+    // The scan first, so the group's marked members are counted before TERM ends them.
     const marked = await this.#signalMarked("SIGTERM");
+    signalGroup(this.#pgid, "SIGTERM");
     if (marked > 0 || !procReadable) {
       // Wait for TERM to work, up to the grace.
       while (Date.now() < this.#killAt && this.#anyAlive()) await sleep(Math.min(PROCESS_POLL_MS, this.#killAt - Date.now()));
