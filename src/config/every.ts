@@ -4,6 +4,7 @@
  * Each parser returns either a value or the message of a diagnostic.
  */
 import { Cron } from "croner";
+import { EVERY_UNIT_MS, MAX_EVERY_MS, roughly } from "./bounds.ts";
 import { WEEKDAYS, type AtTime, type IntervalUnit, type Weekday } from "./types.ts";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
@@ -42,13 +43,22 @@ export function parseEvery(key: string, text: string): Parsed<{ interval: number
   if (unit === undefined) return fail("bad-unit", `${key}: ${JSON.stringify(text.trim())} is not a unit; ${UNIT_HINT}`);
   let interval = 1;
   if (numberText !== undefined) {
-    if (!/^\d+$/.test(numberText) || Number(numberText) < 1 || !Number.isSafeInteger(Number(numberText))) {
+    // A huge N is caught by the bound below, with a message that says so.
+    if (!/^\d+$/.test(numberText) || Number(numberText) < 1) {
       return fail("bad-interval", `${key}: "${text.trim()}" needs a positive whole number before the unit; write e.g. 10 ${unit}s (for fractions use a smaller unit: 90 minutes, not 1.5 hours)`);
     }
     interval = Number(numberText);
   }
   if (isWeekday(unit) && interval !== 1) {
     return fail("weekday-interval", `${key}: a weekday runs once a week, so N must be 1 in ${JSON.stringify(text)}; write ${unit}, or use cron for other patterns`);
+  }
+  const unitMs = EVERY_UNIT_MS[unit];
+  if (unitMs !== undefined && interval * unitMs > MAX_EVERY_MS) {
+    const most = Math.floor(MAX_EVERY_MS / unitMs);
+    return fail(
+      "out-of-range",
+      `${key}: "${text.trim()}" is longer than ${roughly(MAX_EVERY_MS)}, the longest interval; write at most ${most} ${unit}s${unit === "day" ? "" : ` (${MAX_EVERY_MS / EVERY_UNIT_MS.day!} days)`}, or use cron for a date each year`,
+    );
   }
   return ok({ interval, unit });
 }

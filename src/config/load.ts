@@ -3,15 +3,18 @@
  *
  * A problem in one job leaves only that job out; the others load. A file that
  * is missing or not INI at all is a startup error (TickdError
- * "config-missing" / "config-invalid") naming the file and line.
+ * "config-missing" / "config-invalid") naming the file and line. Every value
+ * is bounded here (src/config/bounds.ts), so a job that loads never makes the
+ * schedule, the engine or the API overflow.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { TickdError } from "../errors.ts";
 import { coerceKwarg, parseFlag } from "./coerce.ts";
-import { DURATION_HINT, parseDuration } from "./durations.ts";
+import { MAX_JITTER_MS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
+import { DURATION_HINT, formatDuration, parseDuration } from "./durations.ts";
 import { parseAt, parseCron, parseEvery, type Parsed } from "./every.ts";
-import { readIni, type RawEntry, type RawSection } from "./ini-reader.ts";
+import { decodeJobFile, readIni, type RawEntry, type RawSection } from "./ini-reader.ts";
 import { canonicalKey, DEFAULTS, HTTP_METHODS, RESERVED_KEYS, URL_ONLY_KEYS } from "./keys.ts";
 import {
   brandJobSpec,
@@ -69,6 +72,7 @@ export function isDottedPath(text: string): boolean {
 
 export function parseJobFile(text: string, file: string, instanceZone: string): JobFile {
   const raw = readIni(text, file);
+  if (raw.notText) throw new TickdError("config-invalid", `${file}:1 is not a text file; the job file must be UTF-8 INI text`);
   if (raw.notIni) {
     throw new TickdError(
       "config-invalid",
@@ -82,7 +86,11 @@ export function parseJobFile(text: string, file: string, instanceZone: string): 
   // of [DEFAULT]; files written for it keep working. A job's own keys win.
   const defaults = raw.sections.filter((s) => s.label === DEFAULT_SECTION).flatMap((s) => s.entries);
   for (const rawSection of raw.sections) {
-    if (rawSection.label === DEFAULT_SECTION) continue;
+    if (rawSection.label === DEFAULT_SECTION) {
+      // Its unreadable lines are not inherited; say so once, at their line.
+      diagnostics.push(...rawSection.problems);
+      continue;
+    }
     const own = new Set(rawSection.entries.map((e) => canonicalKey(e.key)));
     const inherited = defaults.filter((e) => !own.has(canonicalKey(e.key)));
     const section = inherited.length === 0 ? rawSection : { ...rawSection, entries: [...rawSection.entries, ...inherited] };
@@ -103,7 +111,7 @@ export function parseJobFile(text: string, file: string, instanceZone: string): 
     if (built.job) jobs.push(built.job);
   }
   diagnostics.sort((a, b) => a.line - b.line);
-  return { path: file, jobs, diagnostics };
+  return { path: file, jobs, diagnostics, warnings: raw.warnings };
 }
 
 export async function loadJobFile(filePath: string, instanceZone: string): Promise<JobFile> {
@@ -119,13 +127,11 @@ export async function loadJobFile(filePath: string, instanceZone: string): Promi
     if (code === "EISDIR") throw new TickdError("config-invalid", `${absolute}: is a folder, not a job file; point --config at the scheduler.ini inside it`);
     throw new TickdError("config-missing", `${absolute}: cannot read the job file (${(error as Error).message}); check its permissions`, { cause: error });
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new TickdError("config-invalid", `${absolute}:1 is not a text file; the job file must be UTF-8 INI text`);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new TickdError("config-invalid", `${absolute}:1 is UTF-16 text; save the job file as UTF-8`);
   }
-  return parseJobFile(text, absolute, instanceZone);
+  // Leniently: a stray byte leaves only its section out (see readIni).
+  return parseJobFile(decodeJobFile(bytes), absolute, instanceZone);
 }
 
 interface Built {
@@ -183,7 +189,8 @@ function buildJob(section: RawSection, file: string, instanceZone: string): Buil
     else active = flag;
   }
 
-  const duration = (key: string, allowZero: boolean): number | undefined => {
+  // `what` names the bound in the message: "the longest timeout".
+  const duration = (key: string, allowZero: boolean, max: number, what: string): number | undefined => {
     const entry = byKey.get(key);
     if (!entry) return undefined;
     const ms = parseDuration(entry.value);
@@ -195,11 +202,15 @@ function buildJob(section: RawSection, file: string, instanceZone: string): Buil
       problem(entry, "bad-duration", `${entry.key}: must be longer than zero; ${DURATION_HINT}, or remove the line for no ${entry.key}`);
       return undefined;
     }
+    if (!(ms <= max)) {
+      problem(entry, "out-of-range", `${entry.key}: ${JSON.stringify(entry.value.trim())} is longer than ${roughly(max)}, ${what}; write at most ${roughly(max)}`);
+      return undefined;
+    }
     return ms;
   };
-  const timeoutMs = duration("timeout", false);
-  const retryDelayMs = duration("retry_delay", true) ?? DEFAULTS.retryDelayMs;
-  const jitterMs = duration("jitter", true) ?? DEFAULTS.jitterMs;
+  const timeoutMs = duration("timeout", false, MAX_TIMEOUT_MS, "the longest timeout (remove the line for no timeout)");
+  const retryDelayMs = duration("retry_delay", true, MAX_RETRY_WAIT_MS, "the longest wait before a retry") ?? DEFAULTS.retryDelayMs;
+  const jitterMs = duration("jitter", true, MAX_JITTER_MS, "the longest random delay") ?? DEFAULTS.jitterMs;
 
   const choice = <T extends string>(key: string, options: readonly T[], fallback: T): T => {
     const entry = byKey.get(key);
@@ -216,8 +227,23 @@ function buildJob(section: RawSection, file: string, instanceZone: string): Buil
   let retries: number = DEFAULTS.retries;
   if (retriesEntry) {
     const t = retriesEntry.value.trim();
-    if (/^\d+$/.test(t) && Number.isSafeInteger(Number(t))) retries = Number(t);
-    else problem(retriesEntry, "bad-retries", `retries: ${JSON.stringify(t)} is not a whole number of 0 or more; write e.g. retries = 3 (0 means no retries)`);
+    if (!/^\d+$/.test(t)) {
+      problem(retriesEntry, "bad-retries", `retries: ${JSON.stringify(t)} is not a whole number of 0 or more; write e.g. retries = 3 (0 means no retries)`);
+    } else if (Number(t) > MAX_RETRIES) {
+      problem(retriesEntry, "out-of-range", `retries: ${t} is more than ${MAX_RETRIES}; write at most ${MAX_RETRIES} (each retry waits twice as long as the one before)`);
+    } else {
+      retries = Number(t);
+      // The delay doubles before each retry: the last wait must stay a sane, finite time.
+      const lastWait = retryWait(retryDelayMs, retries);
+      if (retries > 0 && lastWait > MAX_RETRY_WAIT_MS) {
+        const most = mostRetries(retryDelayMs);
+        problem(
+          retriesEntry,
+          "out-of-range",
+          `retries: the last of ${retries} retries would wait ${roughly(lastWait)} (the ${formatDuration(retryDelayMs)} retry_delay doubles before each retry), more than ${roughly(MAX_RETRY_WAIT_MS)}; write retries = ${most} or fewer, or a shorter retry_delay`,
+        );
+      }
+    }
   }
 
   const untilEntry = byKey.get("until");
@@ -231,7 +257,11 @@ function buildJob(section: RawSection, file: string, instanceZone: string): Buil
   const kwargs: Record<string, KwargValue> = {};
   for (const [name, entry] of kwargEntries) kwargs[name] = coerceKwarg(entry.value);
 
-  if (diagnostics.length > 0 || !schedule || !jobTarget) return { diagnostics };
+  if (diagnostics.length > 0 || !schedule || !jobTarget) {
+    // An unreadable line may be the very key reported missing; say only what is certain.
+    const unreadable = section.problems.some((d) => d.code === "bad-bytes");
+    return { diagnostics: unreadable ? diagnostics.filter((d) => d.key !== undefined || !d.code.startsWith("missing-")) : diagnostics };
+  }
   const job = brandJobSpec({
     label,
     target: jobTarget,
