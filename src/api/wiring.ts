@@ -99,6 +99,8 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
     },
     async ping() {
       await store.client.execute("SELECT 1");
+      const health = store.health();
+      if (!health.ok) throw new TickdError("store", health.reason ?? "the store does not take writes");
     },
     async storedJobs() {
       const rows = await listJobs(store, { source: "discovered", includeMissing: true });

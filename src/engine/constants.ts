@@ -4,13 +4,6 @@
 export const OUTPUT_CAP_BYTES = 64 * 1024;
 
 /**
- * Occurrences are claimed in the store this long before they are due, so the
- * durable claim (a batched write) never delays a run at its due time, yet a
- * claim is not held for hours by an instance that may die before then.
- */
-export const CLAIM_AHEAD_MS = 2_000;
-
-/**
  * A wall-clock move larger than this between two ticks (compared with
  * monotonic progress) counts as a jump: NTP step, suspend/resume, manual change.
  */

@@ -4,14 +4,17 @@
  * the clock once, pops what is due, starts those runs first (lateness is
  * measured at the callback's start) and only then computes next occurrences.
  *
- * Each job passes through two heap phases per occurrence: "claim" at
- * `at - CLAIM_AHEAD_MS`, when the occurrence is claimed in the store, and
- * "fire" at `at`. The durable claim is therefore settled before the due time.
+ * An occurrence is claimed in the store together with its run's "running"
+ * row, when its run is prepared (see runner.ts): the claim is its first
+ * durable trace, and no occurrence is claimed that nobody is about to start,
+ * so an instance that dies leaves a row (`abandoned` at the next start) or
+ * nothing to take over — never a claim that silently loses the run.
  *
  * On the system clock an instant is met in two stages (wake.ts): its runs are
  * prepared into a start gate a few tens of ms ahead, and the gate opens at
- * the instant. Between the stages the event loop is free; what was taken
- * with the instant (next occurrences, claims) is done after it opens. A job
+ * the instant. Between the stages the event loop is free (the runs' rows are
+ * written then); what was taken with the instant (next occurrences) is done
+ * after it opens. A job
  * still running when its instant is prepared is decided at the instant. A
  * job deactivated or removed between the stages still starts at that
  * instant, being already prepared; a stop in between records the prepared
@@ -28,10 +31,11 @@ import { TickdError } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
 import type { CompileSchedule, Schedule } from "../schedule/types.ts";
 import { systemClock, type Clock } from "./clock.ts";
-import { CLAIM_AHEAD_MS, EARLY_WAKE_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, PREPARE_AHEAD_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
+import { EARLY_WAKE_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, PREPARE_AHEAD_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
 import { Alarm } from "./wake.ts";
 import { planReconcile, type Source } from "./reconcile.ts";
 import { EventHub, silentLogger, type EngineLogger } from "./events.ts";
+import { commandsEnded } from "./command.ts";
 import { ShutdownSwitch, StartGate } from "./execute.ts";
 import { TimerQueue, type QueueEntry } from "./queue.ts";
 import { recordNotStarted, runOccurrence, sleep, type RunnerDeps } from "./runner.ts";
@@ -95,8 +99,6 @@ export interface Engine extends SchedulerControl {
   runOnce(spec: JobSpec): Promise<RunRecord>;
 }
 
-type Phase = "claim" | "fire";
-
 /** An instant whose runs are prepared and held in a gate until it comes (see wake.ts). */
 interface Pending {
   readonly at: number;
@@ -105,22 +107,13 @@ interface Pending {
    * Occurrences of jobs that were still running when the instant was
    * prepared: their overlap policy is decided at the instant itself.
    */
-  readonly deferred: Array<{ readonly job: Job; readonly at: number; readonly trigger: Trigger; readonly claim: Claim | null }>;
+  readonly deferred: Array<{ readonly job: Job; readonly at: number; readonly trigger: Trigger }>;
   /**
    * The jobs taken for the instant, to schedule their next occurrences once
-   * it has come: before it, that work (and the claims it writes) would only
+   * it has come: before it, that work would only
    * compete with the instant.
    */
   readonly due: Job[];
-  /** Claim-phase entries taken with the instant; claimed once it has come, for the same reason. */
-  readonly claims: Job[];
-}
-
-interface Claim {
-  readonly at: number;
-  /** undefined while the store has not answered. */
-  granted: boolean | undefined;
-  readonly promise: Promise<boolean>;
 }
 
 interface Job {
@@ -129,9 +122,7 @@ interface Job {
   active: boolean;
   /** Next occurrence, or null when not scheduled. */
   next: number | null;
-  phase: Phase;
   entry: QueueEntry<Job> | null;
-  claim: Claim | null;
   /** Highest scheduled instant started; an occurrence at or before it never starts again. */
   lastFired: number;
   /** Last manual scheduledFor, so two manual runs in one millisecond stay distinct. */
@@ -279,6 +270,8 @@ class TickEngine implements Engine {
         await Promise.all([...this.#running]);
       }
     }
+    // Commands' leftover processes are ended and their pipes closed before the store's last flush.
+    await commandsEnded();
     await this.#store.flush();
   }
 
@@ -376,7 +369,7 @@ class TickEngine implements Engine {
       this.#logger.log("error", "job.invalid", { label: spec.label, message: String(error) });
       return null;
     }
-    const job: Job = { spec, schedule, active: spec.active, next: null, phase: "fire", entry: null, claim: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, anchor: undefined, waiting: [] };
+    const job: Job = { spec, schedule, active: spec.active, next: null, entry: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, anchor: undefined, waiting: [] };
     this.#jobs.set(spec.label, job);
     return job;
   }
@@ -438,14 +431,7 @@ class TickEngine implements Engine {
     if (at !== null && job.spec.until !== undefined && at > job.spec.until) at = null;
     job.next = at;
     if (at === null) return;
-    if (at - CLAIM_AHEAD_MS <= now) {
-      this.#requestClaim(job, at);
-      job.phase = "fire";
-      job.entry = this.#queue.push(at, job);
-    } else {
-      job.phase = "claim";
-      job.entry = this.#queue.push(at - CLAIM_AHEAD_MS, job);
-    }
+    job.entry = this.#queue.push(at, job);
     if (!this.#bulk && job.entry.at < this.#alarm.armedFor) this.#arm(now);
   }
 
@@ -453,23 +439,6 @@ class TickEngine implements Engine {
     this.#queue.cancel(job.entry);
     job.entry = null;
     job.next = null;
-    job.claim = null;
-  }
-
-  #requestClaim(job: Job, at: number): Claim {
-    if (job.claim?.at === at) return job.claim;
-    const promise = this.#store.claim(job.spec.label, at).catch((error: unknown) => {
-      // Refusing is the safe side: a store we cannot reach might hold another
-      // instance's claim, and an occurrence must never run twice.
-      this.#logger.log("error", "store.error", { label: job.spec.label, scheduledFor: at, message: `claim failed: ${String(error)}` });
-      return false;
-    });
-    const claim: Claim = { at, granted: undefined, promise };
-    void promise.then((granted) => {
-      claim.granted = granted;
-    });
-    job.claim = claim;
-    return claim;
   }
 
   /** Set the alarm for the prepared instant, or to prepare the earliest entry. */
@@ -507,18 +476,14 @@ class TickEngine implements Engine {
       if (missed && job.spec.catchup !== "once") {
         this.#logger.log("info", "run.missed", { label: job.spec.label, scheduledFor: at, message: "missed while the clock jumped; catchup = skip" });
       } else if (preparing && job.inflight > 0) {
-        preparing.deferred.push({ job, at, trigger, claim: job.claim?.at === at ? job.claim : null });
+        preparing.deferred.push({ job, at, trigger });
       } else this.#fire(job, at, trigger);
     };
 
-    // Claims due now are for occurrences CLAIM_AHEAD_MS away: they wait until
-    // the runs due now have started, so they never delay them.
-    let claims: Job[] = [];
     const take = (upTo: number) => {
       for (let entry = this.#queue.peek(); entry && entry.at <= upTo; entry = this.#queue.peek()) {
         this.#queue.pop();
-        if (entry.value.phase === "claim") claims.push(entry.value);
-        else start(entry.value);
+        start(entry.value);
       }
     };
 
@@ -528,11 +493,11 @@ class TickEngine implements Engine {
       // Stage two: the prepared instant is a few ms away.
       this.#pending = null;
       ({ now, mono } = this.#openAt(pending, now, mono));
-      if (this.#pending === null) ({ due, claims } = pending);
+      if (this.#pending === null) ({ due } = pending);
     } else if (!pending && top && this.#alarm.shouldPrepare(now, mono, top.at)) {
       // Stage one: prepare every run of the coming instant (overlap,
       // contexts) and hold them in a gate.
-      const prepared: Pending = { at: top.at, gate: new StartGate(), deferred: [], due, claims };
+      const prepared: Pending = { at: top.at, gate: new StartGate(), deferred: [], due };
       preparing = prepared;
       this.#deps.gate = prepared.gate;
       this.#deps.gateAt = top.at;
@@ -549,22 +514,13 @@ class TickEngine implements Engine {
       if (this.#alarm.openNow(now, top.at)) ({ now, mono } = this.#openAt(prepared, now, mono));
       else this.#pending = prepared;
       // Still waiting for its instant: the next stage schedules what it took.
-      if (this.#pending) {
-        due = [];
-        claims = [];
-      }
+      if (this.#pending) due = [];
     }
     this.#lastWall = now;
     this.#lastMono = mono;
 
-    // Start every due run as it is popped, before any schedule arithmetic:
-    // lateness counts. A claim far overdue (after a long stall) queues a fire
-    // that is due at once, hence the loop.
+    // Start every due run as it is popped, before any schedule arithmetic: lateness counts.
     take(now);
-    while (claims.length > 0) {
-      for (const job of claims.splice(0)) this.#claimPhase(job);
-      take(now);
-    }
     this.#bulk = true;
     try {
       for (const job of due) {
@@ -590,39 +546,25 @@ class TickEngine implements Engine {
 
   #open(pending: Pending, now: number): void {
     pending.gate.open(now);
-    for (const { job, at, trigger, claim } of pending.deferred) this.#fire(job, at, trigger, claim);
-  }
-
-  /** A claim-phase entry came due: claim the occurrence, queue it to fire. */
-  #claimPhase(job: Job): void {
-    this.#requestClaim(job, job.next!);
-    job.phase = "fire";
-    job.entry = this.#queue.push(job.next!, job);
+    for (const { job, at, trigger } of pending.deferred) this.#fire(job, at, trigger);
   }
 
   /**
-   * Start occurrence `at` if this engine has not started it and the store
-   * grants the claim. `held`: its claim, when the job has since moved on to
-   * claiming its next occurrence.
+   * Start occurrence `at` unless this engine has started it already. Whether
+   * this instance or another runs it is settled by the claim its run's first
+   * row takes (runner.ts).
    */
-  #fire(job: Job, at: number, trigger: Trigger, held: Claim | null = null): void {
+  #fire(job: Job, at: number, trigger: Trigger): void {
     if (at <= job.lastFired) return;
     job.lastFired = at;
-    const claim = held ?? (job.claim?.at === at ? job.claim : this.#requestClaim(job, at));
-    if (job.claim === claim) job.claim = null;
-    if (claim.granted === true) this.#admit(job, at, trigger);
-    else if (claim.granted === undefined) {
-      void claim.promise.then((granted) => {
-        // Never before the instant, should the claim settle early.
-        const early = at - this.#clock.now();
-        if (granted && !this.#stopping.signal.aborted && early > 0) this.#clock.setTimer(() => this.#admit(job, at, trigger), early);
-        else if (granted && !this.#stopping.signal.aborted) this.#admit(job, at, trigger);
-        else if (!granted) this.#logger.log("debug", "claim.refused", { label: job.spec.label, scheduledFor: at });
-      });
-    } else this.#logger.log("debug", "claim.refused", { label: job.spec.label, scheduledFor: at });
+    this.#admit(job, at, trigger);
   }
 
-  /** Apply the overlap policy to an occurrence whose claim is held. */
+  /**
+   * Apply the overlap policy. With several instances each applies its own
+   * (the job's previous run may be going on another): the occurrence's claim
+   * then takes whichever record comes first, a run or its skip, and only it.
+   */
   #admit(job: Job, at: number, trigger: Trigger): void {
     if (job.inflight > 0) {
       if (job.spec.overlap === "skip") {

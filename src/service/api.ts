@@ -26,7 +26,7 @@ export const startServiceApi: ApiStarter = async ({ settings, engine, store, log
     ...(settings.apps.length > 0 && { discovery: { apps: settings.apps, moduleName: settings.moduleName, root: settings.root } }),
   });
   // --public-url comes with the instance settings (src/cli/args.ts); ServiceSettings does not declare it yet.
-  const { publicUrl } = settings as ServiceSettings & { readonly publicUrl?: string };
+  const { publicUrl } = settings;
   return startApi({
     listen: settings.listen,
     deps,

@@ -33,6 +33,8 @@ export interface ServiceSettings {
   /** HOST:PORT of the API. */
   readonly listen: string;
   readonly tokensPath?: string;
+  /** --public-url: the address browsers use, accepted as an origin besides the listen address. */
+  readonly publicUrl?: string;
   /** False with --no-api. */
   readonly api: boolean;
   /** Activity older than this is pruned, hourly. */

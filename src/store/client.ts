@@ -23,7 +23,11 @@ export interface StoreOptions {
   readonly instance: string;
   /** Cap for captured output and error text, UTF-8 bytes. Default 64 KiB. */
   readonly outputCapBytes?: number;
-  /** Busy timeout for embedded databases, ms: how long a writer waits for another process's lock. Default 10 000. */
+  /**
+   * Busy timeout of embedded databases, ms: how long one try blocks the
+   * thread while another process holds the lock. Default BUSY_TIMEOUT_MS;
+   * writes then keep trying without blocking (write-lock.ts).
+   */
   readonly busyTimeoutMs?: number;
   /**
    * Record this process in the instances table (default true). Short-lived
@@ -33,6 +37,19 @@ export interface StoreOptions {
   /** Where write failures are reported. Default: stderr. */
   readonly log?: (line: string) => void;
 }
+
+/** Whether the store takes writes now; `reason` in words when it does not. */
+export interface StoreHealth {
+  readonly ok: boolean;
+  readonly reason?: string;
+}
+
+/** Blocking part of a wait for another process's lock (see write-lock.ts). */
+export const BUSY_TIMEOUT_MS = 20;
+/** A write waiting this long for the lock makes the store unhealthy. */
+const BUSY_UNHEALTHY_MS = 1_000;
+/** SQLite truncates the write-ahead log back to this after a checkpoint, so a burst (or a full disk) does not leave it large. */
+const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export interface Store extends EngineStore {
   /** Drizzle over the client, for the repositories (activity.ts, jobs.ts). */
@@ -59,6 +76,8 @@ export interface Store extends EngineStore {
    * `db.transaction(…)` — must go through here: see write-lock.ts for why.
    */
   exclusive<T>(fn: (db: StoreDb) => Promise<T>): Promise<T>;
+  /** Writes failing or stalled (full disk, a lock held elsewhere), with the reason; for /healthz. */
+  health(): StoreHealth;
   /** Flush queued writes and close the connection. */
   close(): Promise<void>;
 }
@@ -78,7 +97,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       // The client keeps a pool of connections; `timeout` is the busy timeout
       // of each, so writers from other processes (or a transaction on another
       // connection of this pool) wait for the lock instead of failing.
-      timeout: embedded ? (options.busyTimeoutMs ?? 10_000) : undefined,
+      timeout: embedded ? (options.busyTimeoutMs ?? BUSY_TIMEOUT_MS) : undefined,
     });
   } catch (error) {
     throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
@@ -91,13 +110,17 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       // sequential work (the write queue), others keep the safe default FULL.
       await client.execute("PRAGMA journal_mode = WAL");
       await client.execute("PRAGMA synchronous = NORMAL");
+      await client.execute(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     }
-    const migrations = await applyMigrations(client);
+    // Several instances may open one database at once: the first migrates,
+    // the others wait for its lock without blocking (write-lock.ts).
+    const lock = new WriteLock();
+    const migrations = await lock.run(() => applyMigrations(client));
     const life: InstanceLife =
       options.register === false
         ? { name: options.instance, hostname: os.hostname(), pid: process.pid, previous: null }
-        : await registerInstance(client, options.instance, os.hostname(), process.pid, Date.now());
-    return new LibsqlStore(client, url, options, migrations, life, options.register !== false);
+        : await lock.run(() => registerInstance(client, options.instance, os.hostname(), process.pid, Date.now()));
+    return new LibsqlStore(client, url, options, migrations, life, options.register !== false, lock, embedded && url !== ":memory:");
   } catch (error) {
     client.close();
     if (error instanceof TickdError) throw error;
@@ -108,7 +131,6 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
 class LibsqlStore implements Store {
   readonly db: StoreDb;
   private readonly queue: WriteQueue;
-  private readonly lock = new WriteLock();
 
   constructor(
     readonly client: Client,
@@ -117,6 +139,8 @@ class LibsqlStore implements Store {
     readonly migrations: MigrationReport,
     private readonly life: InstanceLife,
     private readonly registered: boolean,
+    private readonly lock: WriteLock,
+    walFile: boolean,
   ) {
     this.db = drizzle(client, { schema });
     this.queue = new WriteQueue(client, {
@@ -124,6 +148,8 @@ class LibsqlStore implements Store {
       outputCapBytes: options.outputCapBytes ?? OUTPUT_CAP_BYTES,
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
       lock: this.lock,
+      // After writes failed (a full disk), give the log's space back at once.
+      ...(walFile && { recovered: () => this.checkpoint() }),
     });
   }
 
@@ -180,6 +206,25 @@ class LibsqlStore implements Store {
   async prune(olderThan: number): Promise<number> {
     await this.queue.flush();
     return this.lock.run(() => pruneBefore(this.client, olderThan));
+  }
+
+  health(): StoreHealth {
+    const failing = this.queue.failing;
+    if (failing) return { ok: false, reason: `writes are failing since ${new Date(failing.since).toISOString()}: ${failing.message}` };
+    const busySince = this.lock.busySince;
+    if (busySince !== null && Date.now() - busySince >= BUSY_UNHEALTHY_MS) {
+      return { ok: false, reason: `writes have waited ${Math.round((Date.now() - busySince) / 1000)} s for the database lock, held by another process` };
+    }
+    return { ok: true };
+  }
+
+  /** Move the write-ahead log into the database and truncate it (never fatal). */
+  private async checkpoint(): Promise<void> {
+    try {
+      await this.lock.run(() => this.client.execute("PRAGMA wal_checkpoint(TRUNCATE)"));
+    } catch (error) {
+      process.stderr.write(`tickd store: checkpoint failed: ${(error as Error).message}\n`);
+    }
   }
 
   exclusive<T>(fn: (db: StoreDb) => Promise<T>): Promise<T> {

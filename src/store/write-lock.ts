@@ -10,16 +10,54 @@
  * the store takes this lock instead (the write queue's batches,
  * markAbandoned, prune, jobs edits, and Store.exclusive for callers).
  */
+/** Waits between tries while another process holds the database lock, ms. */
+const BUSY_BACKOFF_MS = [5, 10, 20, 50, 100, 250];
+/** How long a write keeps trying while the lock is held elsewhere (what a 10 s busy timeout gave, without blocking). */
+export const BUSY_PATIENCE_MS = 10_000;
+
+/**
+ * Across processes the same applies: the driver's busy handler would block
+ * the thread while another process holds the lock (a 15 s `BEGIN EXCLUSIVE`
+ * froze the scheduler and /healthz). So the busy timeout is short
+ * (BUSY_TIMEOUT_MS in client.ts) and a write refused as busy is tried again
+ * here, asynchronously, for up to BUSY_PATIENCE_MS.
+ */
 export class WriteLock {
   private tail: Promise<void> = Promise.resolve();
+  /** Epoch ms since which a write has been waiting for another process's lock; null when none is. */
+  busySince: number | null = null;
 
   /** Run `fn` when every earlier holder is done; later callers wait for it. */
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
+    const result = this.tail.then(() => this.#patiently(fn));
     this.tail = result.then(
       () => {},
       () => {},
     );
     return result;
   }
+
+  async #patiently<T>(fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const value = await fn();
+        this.busySince = null;
+        return value;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() - started >= BUSY_PATIENCE_MS) {
+          this.busySince = null;
+          throw error;
+        }
+        this.busySince ??= started;
+        await new Promise<void>((r) => setTimeout(r, BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)]));
+      }
+    }
+  }
+}
+
+/** SQLite refused because another connection holds the lock. */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
 }

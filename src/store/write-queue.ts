@@ -38,6 +38,8 @@ export interface WriteQueueOptions {
   readonly log: (line: string) => void;
   /** Shared with every other write path of the store in this process. */
   readonly lock: WriteLock;
+  /** Called after a batch went in following failed ones (the store recovered). */
+  readonly recovered?: () => void | Promise<void>;
 }
 
 /** Counters for tests and the benchmark. */
@@ -102,6 +104,8 @@ export class WriteQueue {
   private inflight: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** Since when writes fail, and the latest reason; null while they go in. */
+  failing: { readonly since: number; message: string } | null = null;
 
   constructor(
     private readonly client: Client,
@@ -262,10 +266,18 @@ export class WriteQueue {
         this.stats.rowsWritten += runs.length;
         this.stats.claimsWritten += claims.length;
         this.settle(runs, claims, results.slice(rowClaims.length, rowClaims.length + activity.length), results.slice(rowClaims.length + activity.length));
+        if (this.failing) {
+          this.options.log(`tickd store: writes go in again after failing since ${new Date(this.failing.since).toISOString()}`);
+          this.failing = null;
+          void this.options.recovered?.();
+        }
         return;
       } catch (error) {
         lastError = error;
         this.stats.failures++;
+        const message = (error as Error).message;
+        if (this.failing) this.failing.message = message;
+        else this.failing = { since: Date.now(), message };
         const wait = RETRY_DELAYS_MS[attempt];
         this.options.log(
           `tickd store: writing ${runs.length} run(s) and ${claims.length} claim(s) failed (attempt ${attempt + 1}): ${(error as Error).message}` +

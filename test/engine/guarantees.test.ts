@@ -120,14 +120,12 @@ test("a run's row is in the database, status running, before its callback is cal
   expect((await h.rows("look")).map((r) => r.status)).toEqual(["success"]);
 });
 
-test("an instance whose claim was taken over before the instant does not start the run and writes nothing", async () => {
+test("an occurrence another instance has claimed is neither started nor recorded by this one", async () => {
   let calls = 0;
   h = await harness("[once]\ncall = app.once\nevery = 1 minute\n", { start: T0, callbacks: { once: () => void calls++ } });
-  // The claim is made ahead of the instant; then another instance takes it over
-  // (as one does when this one was paused past its lease).
   await h.clock.advanceTo(T0 + 59_000);
-  const taken = await h.store.client.execute({ sql: "UPDATE claims SET instance = 'other:9' WHERE label = 'once' AND scheduled_for = ?", args: [T0 + 60_000] });
-  expect(taken.rowsAffected).toBe(1);
+  // Another instance (or a takeover of this one's lease) holds the occurrence.
+  await h.store.client.execute({ sql: "INSERT INTO claims (label, scheduled_for, instance, claimed_at) VALUES ('once', ?, 'other:9', ?)", args: [T0 + 60_000, T0] });
   await h.clock.advanceTo(T0 + 61_000);
   expect(calls).toBe(0);
   expect(await h.rows("once")).toEqual([]);
@@ -135,4 +133,18 @@ test("an instance whose claim was taken over before the instant does not start t
   await h.clock.advanceTo(T0 + 121_000);
   expect(calls).toBe(1);
   expect((await h.rows("once")).map((r) => (r.scheduledFor - T0) / 1000)).toEqual([120]);
+});
+
+test("overlap = skip on two instances: the occurrence gets exactly one record, the skip or the run", async () => {
+  const release: Array<() => void> = [];
+  const env = await twoInstances("[slow]\ncall = app.slow\nevery = 10 seconds\n", {
+    slow: () => new Promise<void>((resolve) => release.push(resolve)),
+  });
+  await env.startOne("web-1:1");
+  await env.startOne("web-2:2");
+  await env.clock.advance(35_000);
+  for (const r of release.splice(0)) r();
+  await env.clock.advance(1_000);
+  const rows = await occurrences(env.url);
+  expect(rows.map(([s]) => s)).toEqual([10, 20, 30]);
 });
