@@ -14,6 +14,11 @@
  *   (`echo a; echo b`) legitimately contain those characters.
  * - Values are single-line: a continuation feature would make an indented
  *   `key = value` line ambiguous, and indentation is common in hand-written files.
+ * - A line holding a NUL or bytes that are not UTF-8 (decoded leniently by
+ *   `decodeJobFile` to U+FFFD) is not read: inside a section it is a problem of
+ *   that section, so only that job is left out; in a comment or before the
+ *   first header it is a warning. Only text that is mostly such characters is
+ *   "not a text file" as a whole.
  */
 import type { Diagnostic } from "./types.ts";
 
@@ -37,10 +42,34 @@ export interface RawIni {
   readonly sections: readonly RawSection[];
   /** Problems outside any section (keys before the first header, bad headers). */
   readonly diagnostics: readonly Diagnostic[];
+  /** Lines that were not read but harm no job (bad bytes in a comment or before the first header). */
+  readonly warnings: readonly Diagnostic[];
+  /** True when more than 1 character in 10 is a NUL or not UTF-8: a binary file, not a job file. */
+  readonly notText: boolean;
   /** True when the text has content but not a single section header: not INI at all. */
   readonly notIni: boolean;
   /** The first line that made the text fail to look like INI, for the startup error. */
   readonly firstBadLine?: number;
+}
+
+/** NUL, and U+FFFD, which the lenient decoder puts where bytes are not UTF-8. */
+const BAD_CHAR = /[\u0000\uFFFD]/;
+const BAD_CHARS = /[\u0000\uFFFD]/g;
+/** More bad characters than this share of the text: not a text file at all. */
+const NOT_TEXT_SHARE = 0.1;
+
+/**
+ * Job file bytes -> text. Invalid UTF-8 becomes U+FFFD instead of failing the
+ * whole file, so `readIni` can point at the line and leave only its job out.
+ */
+export function decodeJobFile(bytes: Uint8Array): string {
+  return new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+}
+
+/** "a NUL byte at column 7", for a line that holds a bad character at index `at`. */
+function badBytes(raw: string, at: number): string {
+  const what = raw[at] === "\u0000" ? "a NUL byte" : "bytes that are not UTF-8 text (shown as \uFFFD)";
+  return `${what} at column ${at + 1}`;
 }
 
 function isComment(trimmed: string): boolean {
@@ -62,19 +91,53 @@ export function readIni(text: string, file: string): RawIni {
   const lines = body.split(/\r\n|\r|\n/);
   const sections: { label: string; line: number; entries: RawEntry[]; problems: Diagnostic[] }[] = [];
   const diagnostics: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
   let current: (typeof sections)[number] | undefined;
   // After a broken header, its keys belong to no job; skip them quietly (the header got the message).
   let skipping = false;
   let hasContent = false;
   let firstBadLine: number | undefined;
-  let binary = false;
+  const notText = (body.match(BAD_CHARS)?.length ?? 0) > body.length * NOT_TEXT_SHARE;
 
   lines.forEach((raw, index) => {
     const line = index + 1;
     const trimmed = raw.trim();
-    if (trimmed === "" || isComment(trimmed)) return;
+    if (trimmed === "") return;
+    const bad = raw.search(BAD_CHAR);
+    if (bad !== -1) {
+      const where = badBytes(raw, bad);
+      const label = current ? { label: current.label } : {};
+      if (isComment(trimmed)) {
+        warnings.push({ file, line, ...label, code: "bad-bytes", message: `this comment holds ${where}; it is ignored, as comments are, but save the file as UTF-8 text` });
+        return;
+      }
+      hasContent = true;
+      if (trimmed.startsWith("[")) {
+        firstBadLine ??= line;
+        diagnostics.push({
+          file,
+          line,
+          code: "bad-bytes",
+          message: `section header ${JSON.stringify(trimmed)} holds ${where}, so its label cannot be read and the section is left out; retype the header and save the file as UTF-8 text`,
+        });
+        current = undefined;
+        skipping = true;
+      } else if (current) {
+        current.problems.push({
+          file,
+          line,
+          label: current.label,
+          code: "bad-bytes",
+          message: `${JSON.stringify(trimmed)} holds ${where}, so the line cannot be read and the job is left out; retype the line and save the file as UTF-8 text`,
+        });
+      } else if (!skipping) {
+        firstBadLine ??= line;
+        warnings.push({ file, line, code: "bad-bytes", message: `${JSON.stringify(trimmed)} comes before any [label] header and holds ${where}; it belongs to no job and is ignored, so delete it` });
+      }
+      return;
+    }
+    if (isComment(trimmed)) return;
     hasContent = true;
-    if (raw.includes("\u0000")) binary = true;
 
     if (trimmed.startsWith("[")) {
       const close = trimmed.lastIndexOf("]");
@@ -137,6 +200,6 @@ export function readIni(text: string, file: string): RawIni {
     }
   });
 
-  const notIni = binary || (hasContent && sections.length === 0 && firstBadLine !== undefined);
-  return { sections, diagnostics, notIni, ...(firstBadLine !== undefined ? { firstBadLine } : {}) };
+  const notIni = notText || (hasContent && sections.length === 0 && firstBadLine !== undefined);
+  return { sections, diagnostics, warnings, notText, notIni, ...(firstBadLine !== undefined ? { firstBadLine } : {}) };
 }

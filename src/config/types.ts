@@ -132,4 +132,12 @@ export interface JobFile {
   readonly path: string;
   readonly jobs: readonly JobSpec[];
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Things worth fixing that leave no job out (a comment holding bytes that
+   * are not UTF-8). Kept apart from `diagnostics`, which always mean "left
+   * out"; `tickd check` prints both, and exits 2 on warnings only with --strict.
+   * Warnings about schedules that never fire need an instant: see
+   * `scheduleWarnings` in src/schedule/.
+   */
+  readonly warnings: readonly Diagnostic[];
 }
