@@ -6,7 +6,7 @@ import { TickdError } from "../errors.ts";
 import { cronGrid } from "./cron.ts";
 import { describeRule, isZoned } from "./describe.ts";
 import { type Grid, everyGrid } from "./every.ts";
-import type { Schedule } from "./types.ts";
+import { LAST_INSTANT, type Schedule } from "./types.ts";
 import { cronProblem, zoneProblem } from "./validate.ts";
 import { zoneOf } from "./zone.ts";
 
@@ -23,20 +23,48 @@ export function compileSchedule(job: JobSpec, instanceZone: string): Schedule {
   if (problem !== undefined) throw new TickdError("config-invalid", `[${job.label}] ${problem}`);
   const zone = zoneOf(zoneId);
   const grid: Grid = rule.kind === "cron" ? cronGrid(rule.expression.trim(), zone) : everyGrid(rule, zone);
-  const until = job.until;
-  // Occurrences strictly after `until` are never produced.
-  const bound =
-    until === undefined
-      ? (t: number | null) => t
-      : (t: number | null) => (t === null || t > until ? null : t);
-  const text = describeRule(rule, isZoned(rule) || until !== undefined ? zoneId : undefined, until);
+  // Occurrences strictly after `until`, or past the horizon, are never produced.
+  const last = job.until === undefined ? LAST_INSTANT : Math.min(job.until, LAST_INSTANT);
+  const bound = (t: number | null) => (t === null || !(t <= last) ? null : t);
+  const text = describeRule(rule, isZoned(rule) || job.until !== undefined ? zoneId : undefined, job.until);
   return {
     zone: zoneId,
-    first: (registeredAt) => bound(grid.first(registeredAt)),
-    following: (previous) => bound(grid.following(previous)),
-    followingAfter: (previous, after) => bound(grid.followingAfter(previous, after)),
+    first(registeredAt) {
+      if (!(registeredAt <= LAST_INSTANT)) return null;
+      try {
+        return bound(grid.first(registeredAt));
+      } catch (error) {
+        return endOnRangeError(error);
+      }
+    },
+    following(previous) {
+      if (!(previous <= LAST_INSTANT)) return null;
+      try {
+        return bound(grid.following(previous));
+      } catch (error) {
+        return endOnRangeError(error);
+      }
+    },
+    followingAfter(previous, after) {
+      if (!(previous <= LAST_INSTANT && after <= LAST_INSTANT)) return null;
+      try {
+        return bound(grid.followingAfter(previous, after));
+      } catch (error) {
+        return endOnRangeError(error);
+      }
+    },
     describe: () => text,
   };
+}
+
+/**
+ * Second line of defence behind the loader's bounds (src/config/bounds.ts): an
+ * instant Temporal or Date cannot hold (RangeError) ends the schedule instead
+ * of throwing into the engine, `tickd next` or the API.
+ */
+function endOnRangeError(error: unknown): null {
+  if (error instanceof RangeError) return null;
+  throw error;
 }
 
 /** The first `count` occurrences for a job registered at `registeredAt` (fewer if the schedule ends). */

@@ -5,6 +5,7 @@
  * "every day at 03:00 (Europe/Berlin) until 2027-01-01 00:00".
  */
 import type { AtTime, EverySchedule, ScheduleRule } from "../config/types.ts";
+import { LAST_INSTANT } from "./types.ts";
 import { formatLocal, zoneOf } from "./zone.ts";
 
 const pad = (n: number | undefined): string => String(n ?? 0).padStart(2, "0");
@@ -32,7 +33,8 @@ function describeEvery(rule: EverySchedule): string {
 export function describeRule(rule: ScheduleRule, timezone?: string, until?: number): string {
   const base = rule.kind === "cron" ? `cron ${rule.expression.trim()}` : describeEvery(rule);
   const zone = timezone === undefined ? "" : ` (${timezone})`;
-  if (until === undefined) return base + zone;
+  // Past the horizon an `until` changes nothing (and could not be formatted).
+  if (until === undefined || !(until <= LAST_INSTANT)) return base + zone;
   const wall = formatLocal(zoneOf(timezone ?? "UTC").toLocal(until));
   return `${base}${zone} until ${wall}${timezone === undefined ? " UTC" : ""}`;
 }

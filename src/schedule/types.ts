@@ -1,11 +1,19 @@
 import type { JobSpec } from "../config/types.ts";
 
 /**
+ * The horizon: no occurrence is produced after the end of the year 9999 (UTC),
+ * the last year ISO-8601 writes with four digits and the last `until` the
+ * loader accepts. Temporal and Date end later (year 275760), so every instant
+ * up to here can be formatted, zoned and stored.
+ */
+export const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
  * A compiled schedule: pure functions from instants (epoch ms) to instants.
  * No clock is read here; the caller passes every instant in.
  *
- * `null` means "no further occurrence" (the job's `until` has passed, or a
- * cron expression that can never match again).
+ * `null` means "no further occurrence" (the job's `until` has passed, a
+ * cron expression that can never match again, or the horizon LAST_INSTANT).
  */
 export interface Schedule {
   /**
