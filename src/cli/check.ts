@@ -1,12 +1,16 @@
 /**
  * `tickd check`: load the job file, import every callback, print every
- * problem as `file:line [label] message`; exit 2 if there is any.
+ * problem as `file:line [label] message`; exit 2 if there is any. Warnings
+ * (`file:line [label] warning: message`: schedules that never fire, lines that
+ * are not text but harm no job) are printed too and leave the exit code alone,
+ * unless --strict.
  */
 import path from "node:path";
 import { resolveJobCallbacks } from "../callbacks/index.ts";
 import { formatDiagnostic, loadJobFile, type Diagnostic, type JobFile } from "../config/index.ts";
 import { TickdError } from "../errors.ts";
-import { INSTANCE_FLAGS, UsageError, parseArgs, instanceSettings, type ParsedArgs } from "./args.ts";
+import { scheduleWarnings } from "../schedule/index.ts";
+import { INSTANCE_FLAGS, UsageError, parseArgs, instanceSettings, boolFlag, type FlagDef, type ParsedArgs } from "./args.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
 
 /** Paths inside the working folder are shown relative to it: shorter, and clickable in terminals. */
@@ -18,6 +22,16 @@ export function displayPath(file: string, cwd = process.cwd()): string {
 export function printDiagnostic(d: Diagnostic, io: Output): void {
   io.err(formatDiagnostic({ ...d, file: displayPath(d.file) }));
 }
+
+/** A warning: `file:line [label] warning: message`. */
+export function printWarning(d: Diagnostic, io: Output): void {
+  printDiagnostic({ ...d, message: `warning: ${d.message}` }, io);
+}
+
+const FLAGS: readonly FlagDef[] = [
+  ...INSTANCE_FLAGS,
+  { name: "strict", boolean: true, help: "exit 2 on warnings too (a schedule that never fires, a comment that is not UTF-8 text)" },
+];
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -42,21 +56,32 @@ export async function loadOrReport(configPath: string, zone: string, io: Output)
 
 export const checkCommand: Command = {
   name: "check",
-  usage: "check [--config PATH] [--root DIR]",
-  summary: "validate the job file and resolve every callback; exit 2 on any problem",
-  flags: INSTANCE_FLAGS,
+  usage: "check [--config PATH] [--root DIR] [--strict]",
+  summary: "validate the job file and resolve every callback; exit 2 on any problem (and on warnings with --strict)",
+  flags: FLAGS,
   async run(argv, io) {
-    const args = parseArgs(argv, INSTANCE_FLAGS);
+    const args = parseArgs(argv, FLAGS);
     noPositionals(args, "check");
     const settings = instanceSettings(args);
     const jobFile = await loadOrReport(settings.configPath, settings.timezone, io);
     if (!jobFile) return EXIT.usage;
     const resolved = await resolveJobCallbacks(jobFile, settings.root);
-    const problems = [...jobFile.diagnostics, ...resolved.diagnostics].sort((a, b) => a.line - b.line);
-    for (const d of problems) printDiagnostic(d, io);
+    const problems = [...jobFile.diagnostics, ...resolved.diagnostics];
+    // The command's one clock read: whether an `until` has passed is a question about now.
+    const warnings = [...jobFile.warnings, ...scheduleWarnings(resolved.jobs, settings.timezone, Date.now())];
+    const all = [...problems.map((d) => ({ d, warning: false })), ...warnings.map((d) => ({ d, warning: true }))];
+    for (const { d, warning } of all.sort((a, b) => a.d.line - b.d.line)) (warning ? printWarning : printDiagnostic)(d, io);
+    const file = displayPath(jobFile.path);
     if (problems.length > 0) {
-      io.err(`${plural(problems.length, "problem")} in ${displayPath(jobFile.path)}; ${plural(resolved.jobs.length, "job")} OK, the jobs named above are left out of the schedule`);
+      const also = warnings.length > 0 ? ` and ${plural(warnings.length, "warning")}` : "";
+      const leftOut = warnings.length > 0 ? "the jobs with a problem are left out of the schedule (a warning leaves its job in)" : "the jobs named above are left out of the schedule";
+      io.err(`${plural(problems.length, "problem")}${also} in ${file}; ${plural(resolved.jobs.length, "job")} OK, ${leftOut}`);
       return EXIT.usage;
+    }
+    if (warnings.length > 0) {
+      const strict = boolFlag(args, "strict");
+      io.out(`${plural(resolved.jobs.length, "job")} OK, ${plural(warnings.length, "warning")} in ${file}${strict ? " (--strict: exit 2)" : ""}`);
+      return strict ? EXIT.usage : EXIT.ok;
     }
     io.out(`${plural(resolved.jobs.length, "job")} OK`);
     return EXIT.ok;

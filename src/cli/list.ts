@@ -5,7 +5,7 @@
  */
 import { withDocDescription } from "../callbacks/index.ts";
 import { formatDuration, type Diagnostic, type JobSpec } from "../config/index.ts";
-import { compileSchedule } from "../schedule/index.ts";
+import { compileSchedule, neverFires } from "../schedule/index.ts";
 import { INSTANCE_FLAGS, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
@@ -54,6 +54,9 @@ export const listCommand: Command = {
     if (!jobFile) return EXIT.usage;
     const jobs = await Promise.all(jobFile.jobs.map((job) => withDocDescription(job, settings.root)));
     const problems = leftOut(jobFile.diagnostics);
+    // The command's one clock read: whether an `until` has passed is a question about now.
+    const now = Date.now();
+    const never = new Map(jobs.map((job) => [job.label, neverFires(job, settings.timezone, now)?.message]));
 
     if (boolFlag(args, "json")) {
       const rows: object[] = jobs.map((job) => ({
@@ -73,6 +76,7 @@ export const listCommand: Command = {
         catchup: job.catchup,
         jitterMs: job.jitterMs,
         ...(job.until !== undefined ? { until: new Date(job.until).toISOString() } : {}),
+        ...(never.get(job.label) !== undefined ? { warning: never.get(job.label) } : {}),
         line: job.origin.line,
       }));
       io.out(JSON.stringify([...rows, ...problems], null, 2));
@@ -88,6 +92,8 @@ export const listCommand: Command = {
       if (job.timeoutMs !== undefined) rows.push(["timeout", formatDuration(job.timeoutMs)]);
       if (job.retries > 0) rows.push(["retries", `${job.retries}, first after ${formatDuration(job.retryDelayMs)}`]);
       if (job.description !== "") rows.push(["about", job.description.replace(/\s*\n\s*/g, " ")]);
+      const warning = never.get(job.label);
+      if (warning !== undefined) rows.push(["warning", warning]);
       return [job.label, ...rows.map(([k, v]) => `  ${k.padEnd(9)} ${v}`)].join("\n");
     });
     for (const p of problems) blocks.push(`${p.label ?? "(no job)"}\n  left out  ${p.error}`);

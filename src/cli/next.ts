@@ -6,7 +6,7 @@
  * clock, so the output is reproducible. Never imports job modules.
  */
 import type { JobSpec } from "../config/index.ts";
-import { compileSchedule } from "../schedule/index.ts";
+import { compileSchedule, neverFires } from "../schedule/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
@@ -65,6 +65,8 @@ interface JobRuns {
   readonly zone: string;
   readonly runs: number[];
   readonly error?: string;
+  /** Why the job never fires from `from` (a cron no date matches, an until past or before the first run). */
+  readonly never?: string;
 }
 
 export function nextRuns(job: JobSpec, instanceZone: string, from: number, count: number): JobRuns {
@@ -78,7 +80,8 @@ export function nextRuns(job: JobSpec, instanceZone: string, from: number, count
         at = schedule.following(at);
       }
     }
-    return { job, describe: schedule.describe(), zone: schedule.zone, runs };
+    const never = runs.length === 0 ? neverFires(job, instanceZone, from)?.message : undefined;
+    return { job, describe: schedule.describe(), zone: schedule.zone, runs, ...(never !== undefined ? { never } : {}) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { job, describe: "", zone: job.timezone ?? instanceZone, runs: [], error: `cannot compute the schedule: ${message}` };
@@ -118,7 +121,7 @@ export const nextCommand: Command = {
       lines.push("", `${r.job.label} — ${r.error ?? r.describe}`);
       if (r.error !== undefined) continue;
       if (!r.job.active) lines.push("  inactive: never scheduled (set active = yes to schedule it)");
-      else if (r.runs.length === 0) lines.push("  no further runs (until has passed, or the rule never matches again)");
+      else if (r.runs.length === 0) lines.push(`  no further runs — ${r.never ?? "none before the end of the year 9999, where schedules end"}`);
       else for (const ms of r.runs) lines.push(`  ${humanInZone(ms, r.zone)}`);
     }
     for (const p of problems) lines.push("", `${p.label ?? "(no job)"} — left out`, `  ${p.error}`);

@@ -3,11 +3,12 @@
  * turned into the key/value lines a job file would hold and read back by the
  * config loader's own `parseJobFile`. So a discovered `every: "10 minuets"`
  * gets exactly the message a job file would, and nothing here re-implements
- * a rule of SPEC 1.
+ * a rule of SPEC 1 — the bounds of every value (src/config/bounds.ts) included.
  */
 import { parseJobFile } from "../config/load.ts";
 import { brandJobSpec, type Diagnostic, type JobSpec } from "../config/types.ts";
 import { checkKey, formatIni, IniFormatError, formatKwarg, type Pair } from "../export/ini.ts";
+import { neverFires } from "../schedule/warnings.ts";
 import type { RegisterOptions } from "../sdk/index.ts";
 
 /** The option keys schedule.register accepts besides `label` and `kwargs` (the job-file keys). */
@@ -31,6 +32,12 @@ export interface Validated {
   readonly spec?: JobSpec;
   /** Messages without file/line (the caller names the module): "[label] every: ... ". */
   readonly problems: readonly string[];
+  /**
+   * For a valid spec, why it never fires ("[label] cron: ... matches no date"),
+   * as `tickd check` warns for a job file; the spec is still valid. Only when
+   * validatePairs is given `now`.
+   */
+  readonly warnings?: readonly string[];
 }
 
 /** Registration options -> job-file lines. Throws IniFormatError for values a job file cannot hold. */
@@ -69,7 +76,7 @@ export function registrationPairs(callback: string, options: RegisterOptions): P
  * the result as discovered. `file` is the app's scheduler module, used as the
  * job's origin and in messages.
  */
-export function validatePairs(label: string, pairs: readonly Pair[], origin: { file: string; app: string }, zone: string): Validated {
+export function validatePairs(label: string, pairs: readonly Pair[], origin: { file: string; app: string }, zone: string, now?: number): Validated {
   let text: string;
   try {
     text = formatIni([{ label, pairs }]);
@@ -82,5 +89,6 @@ export function validatePairs(label: string, pairs: readonly Pair[], origin: { f
   const job = parsed.jobs[0];
   if (!job || problems.length > 0) return { problems: problems.length > 0 ? problems : [`[${label}] the job could not be read`] };
   const spec = brandJobSpec({ ...job, origin: { source: "discovered", file: origin.file, line: 0, app: origin.app } });
-  return { spec, problems: [] };
+  const never = now === undefined ? undefined : neverFires(spec, zone, now);
+  return { spec, problems: [], ...(never ? { warnings: [`[${label}] ${never.message}`] } : {}) };
 }
