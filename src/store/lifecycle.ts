@@ -90,7 +90,8 @@ export async function abandonDeadRuns(
   // unless another process on this host still runs under the same name.
   const prev = ctx.self.previous;
   const sharedWithLiveProcess = prev !== null && prev.pid !== ctx.self.pid && prev.hostname === ctx.hostname && pidAlive(prev.pid);
-  const message = (name: string) => `the process running this job died (instance ${name} is gone); recorded as abandoned`;
+  const message = (name: string) =>
+    `the instance running this job stopped before recording how it ended (instance ${name} is gone): the callback may have run in part, in full or not at all`;
 
   const statements: { sql: string; args: (string | number)[] }[] = [];
   for (const name of dead) {

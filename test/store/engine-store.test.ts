@@ -171,7 +171,7 @@ describe("lifecycle", () => {
     expect([row?.status, row?.endedAt, row?.message]).toEqual([
       "abandoned",
       T0 + 2 * MINUTE,
-      `the process running this job died (instance ${os.hostname()}:${child.pid} is gone); recorded as abandoned`,
+      `the instance running this job stopped before recording how it ended (instance ${os.hostname()}:${child.pid} is gone): the callback may have run in part, in full or not at all`,
     ]);
     const instances = await store.client.execute("SELECT name FROM instances ORDER BY name");
     expect(instances.rows.map((r) => r.name)).toEqual([`${os.hostname()}:${process.pid}`]);
