@@ -14,9 +14,9 @@ import { inheritKeyLines, loadJobFile } from "../config/load.ts";
 import { brandJobSpec, formatDiagnostic, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
 import { activeDiscoveredSpecs } from "../discovery/index.ts";
 import { createEngine, type Engine } from "../engine/engine.ts";
-import type { Clock } from "../engine/clock.ts";
+import { systemClock, type Clock } from "../engine/clock.ts";
 import type { Callback } from "../sdk/index.ts";
-import { compileSchedule } from "../schedule/index.ts";
+import { compileSchedule, scheduleWarnings } from "../schedule/index.ts";
 import { HEARTBEAT_EVERY_MS, listJobs, openStore, syncIniJobs, type Store } from "../store/index.ts";
 import { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from "./logger.ts";
 import { processSignals, type SignalSource } from "./signals.ts";
@@ -80,6 +80,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
   // 1. The job file and its callbacks; problems are logged, those jobs left out.
   const first = await readJobs(settings, false);
   logDiagnostics(logger, first.diagnostics);
+  logWarnings(logger, [...first.file.warnings, ...scheduleWarnings(first.jobs, zone, (options.clock ?? systemClock).now())]);
   const callbacks = first.callbacks;
 
   // 2. The store: migrations, runs left `running` by dead processes.
@@ -123,6 +124,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       reloadSource: async () => {
         const next = await readJobs(settings, true);
         logDiagnostics(logger, next.diagnostics);
+        logWarnings(logger, [...next.file.warnings, ...scheduleWarnings(next.jobs, zone, (options.clock ?? systemClock).now())]);
         callbacks.clear();
         for (const [label, fn] of next.callbacks) callbacks.set(label, fn);
         return { jobs: await withOperatorSwitches(store, next.jobs), diagnostics: next.diagnostics };
@@ -281,6 +283,11 @@ async function withOperatorSwitches(store: Store, specs: readonly JobSpec[]): Pr
     inheritKeyLines(spec, switched);
     return switched;
   });
+}
+
+/** Problems that leave no job out (a schedule that never fires, an unreadable comment). */
+function logWarnings(logger: ServiceLogger, warnings: readonly Diagnostic[]): void {
+  for (const d of warnings) logger.warn("config.warning", { label: d.label, code: d.code, message: formatDiagnostic(d) });
 }
 
 function logDiagnostics(logger: ServiceLogger, diagnostics: readonly Diagnostic[]): void {

@@ -191,6 +191,8 @@ cron = * * 31 2 *
       expect(Date.parse(decade.nextRunAt!) - Date.now()).toBeGreaterThan(3649 * 86_400_000);
       expect(decade.nextRuns).toHaveLength(3);
       expect(byLabel.get("february 31")).toMatchObject({ nextRunAt: null, nextRuns: [] });
+      // run warns about the schedule that never fires, as check does, and keeps the job.
+      expect(service.log()).toMatch(/config\.warning.*february 31.*matches no date/);
     } finally {
       expect(await service.stop()).toBe(0);
     }
