@@ -1,0 +1,188 @@
+/**
+ * Issue 12.4, second item: the database on a 3 MB tmpfs that a filler file
+ * fills while tickd runs one-second jobs. While writes fail /healthz must say
+ * 503 with the reason; once the filler is removed writes recover, the WAL is
+ * checkpointed and truncated (it must not keep the space), the occurrences
+ * that could not run are recorded as missed, no false status is written, and
+ * SIGTERM exits 0. Needs root (mount); skipped with the reason otherwise.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { closeSync, mkdtempSync, openSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  analyse,
+  crashSigns,
+  faultProject,
+  fileSize,
+  Instance,
+  jobsOf,
+  killAllSpawned,
+  NOT_RUN,
+  pollHealth,
+  readActivity,
+  readEffects,
+  summarise,
+  wholeLines,
+  type Analysis,
+  type FaultProject,
+  type HealthSample,
+} from "./harness.ts";
+
+const DISK = "3m";
+/** How long the disk stays full. */
+const FULL_MS = 8_000;
+/** After the filler is removed: writes and /healthz recover and the WAL is truncated within this. */
+const RECOVER_MS = 10_000;
+/** The -wal file is below this once checkpointed (SQLite's default autocheckpoint lets it reach 4 MB, more than the disk). */
+const WAL_AFTER_BYTES = 1024 * 1024;
+const HEALTH_TIMEOUT_MS = 1_000;
+/**
+ * A run that could not be claimed in time is a misfire, recorded as missed;
+ * none starts later than this after its instant (today the claims held back
+ * by the full disk are granted together once it frees, 8 s late).
+ */
+const LATE_BOUND_MS = 2_000;
+
+const JOBS = [...jobsOf("every1s-", 10, "every = 1 second", 1000), ...jobsOf("cron1s-", 2, "cron = * * * * * *", 1000)];
+
+function mount(dir: string): string | null {
+  const r = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", `size=${DISK}`, "tmpfs", dir], { stderr: "pipe" });
+  return r.exitCode === 0 ? null : `mount -t tmpfs failed: ${r.stderr.toString().trim()}`;
+}
+function unmount(dir: string): void {
+  Bun.spawnSync(["umount", "-l", dir]);
+}
+
+/** Why this machine cannot run the test, or null: root, and a tmpfs can be mounted. */
+function cannotRun(): string | null {
+  if (process.getuid?.() !== 0) return "needs root to mount a tmpfs";
+  const probe = mkdtempSync(path.join(os.tmpdir(), "tickd-faults-mount-"));
+  const failed = mount(probe);
+  if (!failed) unmount(probe);
+  rmdirSync(probe);
+  return failed;
+}
+
+const skip = cannotRun();
+if (skip) console.warn(`[faults/disk-full] skipped: ${skip}`);
+
+let project: FaultProject;
+let diskDir = "";
+let mounted = false;
+let a: Analysis;
+let summary = "";
+let samples: HealthSample[] = [];
+let fullAt = 0;
+let freedAt = 0;
+let fillerBytes = 0;
+let walMax = 0;
+let walShrunkAfterMs: number | null = null;
+let walAtEnd = 0;
+let rowsAfterFree = 0;
+let exit: { code: number | null; signal: string | null } = { code: null, signal: null };
+let logLines: string[] = [];
+let rowsNotRun: Array<{ label: string; status: string; message: string }> = [];
+
+/** Write zeros until the disk is full; returns the bytes written. */
+function fill(file: string): number {
+  const fd = openSync(file, "w");
+  const chunk = Buffer.alloc(64 * 1024);
+  let bytes = 0;
+  try {
+    for (;;) bytes += writeSync(fd, chunk);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOSPC") throw error;
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
+
+describe.skipIf(skip !== null)(`a full disk (a ${DISK} tmpfs filled while tickd runs)${skip ? ` — skipped: ${skip}` : ""}`, () => {
+  beforeAll(async () => {
+    project = faultProject({ jobs: JOBS, dbSubdir: "disk" });
+    diskDir = path.dirname(project.dbPath);
+    const failed = mount(diskDir);
+    if (failed) throw new Error(failed);
+    mounted = true;
+    const wal = `${project.dbPath}-wal`;
+    const instance = new Instance(project, { name: "disk", api: true });
+    await instance.start();
+    const poll = pollHealth(instance.url!, 250, HEALTH_TIMEOUT_MS);
+    const watchWal = setInterval(() => (walMax = Math.max(walMax, fileSize(wal))), 100);
+    await Bun.sleep(3_000);
+    const filler = path.join(diskDir, "filler");
+    fillerBytes = fill(filler);
+    fullAt = Date.now();
+    await Bun.sleep(FULL_MS);
+    unlinkSync(filler);
+    freedAt = Date.now();
+    while (Date.now() - freedAt < RECOVER_MS) {
+      if (walShrunkAfterMs === null && fileSize(wal) < WAL_AFTER_BYTES && walMax >= WAL_AFTER_BYTES) walShrunkAfterMs = Date.now() - freedAt;
+      await Bun.sleep(100);
+    }
+    clearInterval(watchWal);
+    walAtEnd = fileSize(wal);
+    await poll.stop();
+    samples = poll.samples;
+    const stopAt = Date.now();
+    exit = await instance.stop();
+    logLines = wholeLines(instance.current!.logPath);
+
+    const rows = readActivity(project.dbPath);
+    rowsAfterFree = rows.filter((r) => r.started_at > freedAt + 1_000 && !NOT_RUN.has(r.status)).length;
+    rowsNotRun = rows.filter((r) => NOT_RUN.has(r.status)).map((r) => ({ label: r.label, status: r.status, message: r.message }));
+    a = analyse({ jobs: JOBS, effects: readEffects(project.effectsPath), rows, window: { from: instance.current!.startedAt + 2_000, to: stopAt - 1_000 }, lateBoundMs: LATE_BOUND_MS });
+    const codes = (list: HealthSample[]) => [...new Set(list.map((s) => `${s.status ?? "none"}${s.body?.reason ? `(${String(s.body.reason).slice(0, 80)})` : ""}`))].join(",");
+    const failures = logLines.filter((l) => l.includes("SQLITE_FULL")).length;
+    summary = [
+      summarise(a, { fillerBytes, fullMs: FULL_MS, exit }),
+      `  /healthz while full: ${codes(samples.filter((s) => s.at > fullAt + 2_000 && s.at < freedAt))}; after: ${codes(samples.filter((s) => s.at > freedAt + RECOVER_MS / 2))}`,
+      `  WAL: max ${walMax} B, at the end ${walAtEnd} B, below ${WAL_AFTER_BYTES} B after the free: ${walShrunkAfterMs === null ? "never" : `${walShrunkAfterMs} ms`}`,
+      `  rows of runs started after the free: ${rowsAfterFree}; SQLITE_FULL log lines: ${failures}; crash signs: ${crashSigns(logLines).length}`,
+      `  not-run rows: ${[...new Set(rowsNotRun.map((r) => `${r.status}: ${r.message}`))].slice(0, 4).join(" | ")}`,
+    ].join("\n");
+    console.error(`[faults/disk-full]\n${summary}`);
+  }, 90_000);
+
+  afterAll(async () => {
+    await killAllSpawned();
+    // FAULTS_KEEP=1 leaves the tmpfs mounted, the database on it (umount it after looking).
+    if (mounted && !process.env.FAULTS_KEEP) unmount(diskDir);
+    project?.cleanup();
+  });
+
+  test("/healthz is 503 with the reason while writes fail, 200 once they recover", () => {
+    const whileFull = samples.filter((s) => s.at > fullAt + 3_000 && s.at + s.ms < freedAt);
+    expect(whileFull.length, summary).toBeGreaterThan(0);
+    expect(whileFull.filter((s) => s.status !== 503).slice(0, 3).map((s) => ({ at: new Date(s.at).toISOString(), status: s.status, body: s.body })), summary).toEqual([]);
+    for (const s of whileFull) expect(typeof s.body?.reason === "string" && s.body.reason !== "", summary).toBe(true);
+    expect(samples.at(-1)?.status, summary).toBe(200);
+  });
+
+  test("writes recover once space returns, and the WAL is checkpointed and truncated", () => {
+    expect(rowsAfterFree, summary).toBeGreaterThan(0);
+    expect(walAtEnd, summary).toBeLessThan(WAL_AFTER_BYTES);
+  });
+
+  test(`the occurrences that could not run are recorded as missed, with a reason; none runs more than ${LATE_BOUND_MS} ms late`, () => {
+    expect(a.missing.slice(0, 5), summary).toEqual([]);
+    expect(a.lateStarts.slice(0, 5).map((r) => `${r.label}@${r.scheduled_for} +${r.lateMs}ms`), summary).toEqual([]);
+    expect(rowsNotRun.filter((r) => r.message === "").slice(0, 5), summary).toEqual([]);
+  });
+
+  test("no false status: no 'previous run was still running' skip without a running run, nothing executed lost, doubled or left running", () => {
+    expect(a.falseOverlapSkips.slice(0, 5).map((r) => `${r.label}@${r.scheduled_for}: ${r.message}`), summary).toEqual([]);
+    expect(a.executedUnrecorded.slice(0, 5), summary).toEqual([]);
+    expect(a.executedRecordedNotRun.slice(0, 5), summary).toEqual([]);
+    expect(a.executedTwice.slice(0, 5), summary).toEqual([]);
+    expect(a.duplicateRows.slice(0, 5), summary).toEqual([]);
+    expect(a.leftRunning.slice(0, 5), summary).toEqual([]);
+  });
+
+  test("no crash, and SIGTERM exits 0", () => {
+    expect(crashSigns(logLines).slice(0, 3), summary).toEqual([]);
+    expect(exit, summary).toMatchObject({ code: 0, signal: null });
+  });
+});
