@@ -74,4 +74,4 @@ export const SPIN_BURST_MS = 100;
  * recorded `missed` once the store answers: a run without a record could be
  * lost, or run twice, by the next instance to look.
  */
-export const START_RECORD_WAIT_MS = 2_000;
+export const START_RECORD_WAIT_MS = 1_000;

@@ -28,7 +28,7 @@
  */
 import type { Diagnostic, JobSpec } from "../config/types.ts";
 import { TickdError } from "../errors.ts";
-import type { Callback } from "../sdk/index.ts";
+import { STATUS, type Callback } from "../sdk/index.ts";
 import type { CompileSchedule, Schedule } from "../schedule/types.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { EARLY_WAKE_MS, JUMP_TOLERANCE_MS, MAX_SLEEP_MS, PREPARE_AHEAD_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
@@ -129,6 +129,8 @@ interface Job {
   lastManual: number;
   /** Occurrences going (including their retry waits). */
   inflight: number;
+  /** Of those, the ones whose first row the store has not answered for yet: not started. */
+  awaitingRow: number;
   /** An occurrence on the job's grid shared through the store (every jobs); undefined: none known. */
   anchor: number | undefined;
   /** Occurrences waiting behind a running one (overlap = queue). */
@@ -369,7 +371,7 @@ class TickEngine implements Engine {
       this.#logger.log("error", "job.invalid", { label: spec.label, message: String(error) });
       return null;
     }
-    const job: Job = { spec, schedule, active: spec.active, next: null, entry: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, anchor: undefined, waiting: [] };
+    const job: Job = { spec, schedule, active: spec.active, next: null, entry: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, awaitingRow: 0, anchor: undefined, waiting: [] };
     this.#jobs.set(spec.label, job);
     return job;
   }
@@ -566,6 +568,11 @@ class TickEngine implements Engine {
    * then takes whichever record comes first, a run or its skip, and only it.
    */
   #admit(job: Job, at: number, trigger: Trigger): void {
+    if (job.inflight > 0 && job.inflight === job.awaitingRow && job.spec.overlap !== "allow") {
+      // Nothing of the job runs: the store has not taken the earlier start yet (a lock, a full disk).
+      recordNotStarted(this.#deps, job.spec, at, trigger, "missed: the previous occurrence was still waiting for the store to record its start; not started", STATUS.missed);
+      return;
+    }
     if (job.inflight > 0) {
       if (job.spec.overlap === "skip") {
         recordNotStarted(this.#deps, job.spec, at, trigger, "skipped: the previous run was still running (overlap = skip)");
@@ -585,11 +592,19 @@ class TickEngine implements Engine {
 
   #startOccurrence(job: Job, at: number, trigger: Trigger): Promise<RunRecord> {
     job.inflight += 1;
+    job.awaitingRow += 1;
+    let begun = false;
+    const onBegun = () => {
+      if (begun) return;
+      begun = true;
+      job.awaitingRow -= 1;
+    };
     const spec = job.spec;
-    const run = runOccurrence(this.#deps, spec, at, trigger);
+    const run = runOccurrence(this.#deps, spec, at, trigger, onBegun);
     this.#running.add(run);
     void run.finally(() => {
       this.#running.delete(run);
+      onBegun();
       job.inflight -= 1;
       const next = job.waiting.shift();
       if (next && !this.#stopping.signal.aborted) void this.#startOccurrence(job, next.at, next.trigger);

@@ -44,17 +44,20 @@ export function runId(instance: string, label: string, scheduledFor: number, att
  * due now starts now. Deliberately not an async function: the common case
  * (no jitter, no retry) costs one attempt and nothing else.
  */
-export function runOccurrence(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger): Promise<RunRecord> {
-  if (spec.jitterMs > 0) return runJittered(deps, spec, scheduledFor, trigger);
-  const first = runOneAttempt(deps, spec, scheduledFor, 1, trigger);
+export function runOccurrence(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger, onBegun?: () => void): Promise<RunRecord> {
+  if (spec.jitterMs > 0) return runJittered(deps, spec, scheduledFor, trigger, onBegun);
+  const first = runOneAttempt(deps, spec, scheduledFor, 1, trigger, onBegun);
   return spec.retries > 0 ? first.then((record) => retry(deps, spec, scheduledFor, record)) : first;
 }
 
-async function runJittered(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger): Promise<RunRecord> {
+async function runJittered(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger, onBegun?: () => void): Promise<RunRecord> {
   const delay = Math.floor(deps.random() * spec.jitterMs);
   if (delay > 0) await sleep(deps.clock, delay, deps.stopping);
-  if (deps.stopping.aborted) return recordNotStarted(deps, spec, scheduledFor, trigger, "not started: the scheduler stopped during its jitter delay");
-  const first = await runOneAttempt(deps, spec, scheduledFor, 1, trigger);
+  if (deps.stopping.aborted) {
+    onBegun?.();
+    return recordNotStarted(deps, spec, scheduledFor, trigger, "not started: the scheduler stopped during its jitter delay");
+  }
+  const first = await runOneAttempt(deps, spec, scheduledFor, 1, trigger, onBegun);
   return retry(deps, spec, scheduledFor, first);
 }
 
@@ -79,9 +82,10 @@ async function retry(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, firs
  * was durable before it (the usual case), else as soon as it is. An attempt
  * whose occurrence another instance holds does not start and writes nothing;
  * one whose row the store could not take within START_RECORD_WAIT_MS does not
- * start either, and is recorded `missed` once the store answers.
+ * start either, and is recorded `missed` once the store answers. `onBegun`:
+ * called once the store has answered (or the wait is over), either way.
  */
-function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attempt: number, trigger: Trigger): Promise<RunRecord> {
+function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attempt: number, trigger: Trigger, onBegun?: () => void): Promise<RunRecord> {
   const gate = deps.gate;
   const planned: RunRecord = {
     runId: runId(deps.instance, spec.label, scheduledFor, attempt),
@@ -98,6 +102,7 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
   };
   const asked = deps.clock.now();
   return waitForStart(deps, deps.store.begin(planned)).then((answer) => {
+    onBegun?.();
     if (answer === "ours") {
       // Still before the prepared instant: held in its gate; otherwise now.
       const held = gate && gate.openedAt === 0 && !gate.cancelled ? gate : null;
@@ -176,7 +181,14 @@ function startAttempt(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, gate:
 }
 
 /** A run that never started (skipped by overlap, dropped at shutdown): one finished record. */
-export function recordNotStarted(deps: Pick<RunnerDeps, "clock" | "store" | "events" | "instance">, spec: JobSpec, scheduledFor: number, trigger: Trigger, message: string): RunRecord {
+export function recordNotStarted(
+  deps: Pick<RunnerDeps, "clock" | "store" | "events" | "instance">,
+  spec: JobSpec,
+  scheduledFor: number,
+  trigger: Trigger,
+  message: string,
+  status: typeof STATUS.skipped | typeof STATUS.missed = STATUS.skipped,
+): RunRecord {
   // Decided up to a few ms ahead of the instant (see StartGate); never dated before it.
   const now = Math.max(deps.clock.now(), scheduledFor);
   const record: RunRecord = {
@@ -185,7 +197,7 @@ export function recordNotStarted(deps: Pick<RunnerDeps, "clock" | "store" | "eve
     scheduledFor,
     startedAt: now,
     endedAt: now,
-    status: STATUS.skipped,
+    status,
     message,
     output: "",
     error: "",

@@ -48,8 +48,14 @@ export interface StoreHealth {
 export const BUSY_TIMEOUT_MS = 20;
 /** A write waiting this long for the lock makes the store unhealthy. */
 const BUSY_UNHEALTHY_MS = 1_000;
-/** SQLite truncates the write-ahead log back to this after a checkpoint, so a burst (or a full disk) does not leave it large. */
-const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+/**
+ * The write-ahead log is checkpointed into the database once it holds this
+ * many pages (SQLite's default, 1,000 pages, lets it reach 4 MB, which on a
+ * small disk fills it again right after space came back), and truncated back
+ * to WAL_SIZE_LIMIT_BYTES after each checkpoint.
+ */
+const WAL_CHECKPOINT_PAGES = 200;
+const WAL_SIZE_LIMIT_BYTES = 512 * 1024;
 
 export interface Store extends EngineStore {
   /** Drizzle over the client, for the repositories (activity.ts, jobs.ts). */
@@ -110,6 +116,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       // sequential work (the write queue), others keep the safe default FULL.
       await client.execute("PRAGMA journal_mode = WAL");
       await client.execute("PRAGMA synchronous = NORMAL");
+      await client.execute(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
       await client.execute(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     }
     // Several instances may open one database at once: the first migrates,
