@@ -30,15 +30,9 @@ export interface RunRecord {
 /**
  * What the engine needs from persistence. src/store implements it on libSQL;
  * the engine never imports Drizzle. Writes are queued and flushed in batches
- * (one transaction per burst); `claim` resolves once the claim is durable.
+ * (one transaction per burst); `begin` resolves once its row is durable.
  */
 export interface EngineStore {
-  /**
-   * Claim occurrence (label, scheduledFor) for this instance. Resolves false
-   * when another instance (or an earlier life of this one that ran it) holds it.
-   * Claims are batched; the engine claims ahead of the due time.
-   */
-  claim(label: string, scheduledFor: number): Promise<boolean>;
   /**
    * Record that a run is starting, before it starts: resolves true once the
    * "running" row is durable (and, for an occurrence of the schedule, this

@@ -58,6 +58,12 @@ const WAL_CHECKPOINT_PAGES = 200;
 const WAL_SIZE_LIMIT_BYTES = 512 * 1024;
 
 export interface Store extends EngineStore {
+  /**
+   * Claim occurrence (label, scheduledFor) for this instance without a row:
+   * false when another instance (or an earlier life of this one that ran it)
+   * holds it. The engine claims with each run's first row instead (begin).
+   */
+  claim(label: string, scheduledFor: number): Promise<boolean>;
   /** Drizzle over the client, for the repositories (activity.ts, jobs.ts). */
   readonly db: StoreDb;
   readonly client: Client;
