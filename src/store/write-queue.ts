@@ -11,9 +11,8 @@
  * - Every row of an occurrence of the schedule (any trigger but "manual") is
  *   written only while this instance holds the occurrence's claim: the batch
  *   makes sure a claim exists (taking it when nobody has), and the insert is
- *   conditional on it being ours. So an instance whose claim was taken over
- *   (it was paused past its lease) writes nothing, and `begin` tells it not
- *   to start.
+ *   conditional on it being ours. So an instance whose occurrence another
+ *   instance recorded first writes nothing, and `begin` tells it not to start.
  * - A failed batch is retried with backoff and logged each time; if it still
  *   fails, its activity rows go back to the queue (never dropped silently) and
  *   its claims reject, so the engine does not run an occurrence it does not hold.
