@@ -11,11 +11,17 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { analyse, Instance, faultProject, jobsOf, killAllSpawned, readActivity, readClaims, readEffects, summarise, type Analysis, type FaultProject } from "./harness.ts";
 
 const ROUNDS = Number(process.env.FAULTS_CRASH_ROUNDS ?? 100);
-/** Share of rounds killed around a whole second (the cron jobs' instant), the rest at any point of the life. */
-const NEAR_INSTANT_SHARE = 0.6;
-/** Kill offsets around the instant, ms: from the prepared runs (25 ms ahead) to after the finished records. */
-const NEAR_INSTANT_FROM_MS = -6;
-const NEAR_INSTANT_TO_MS = 12;
+/**
+ * Where the kills land, relative to a whole second (the cron jobs' instant),
+ * by share of rounds: while the instant's runs are prepared and their rows
+ * written (tens of ms ahead), around the callbacks, their effects and their
+ * final rows, and the rest at any point of the life (including start-up and
+ * catch-up).
+ */
+const KILL_WINDOWS = [
+  { mode: "prepare", share: 0.3, fromMs: -40, toMs: -5 },
+  { mode: "instant", share: 0.45, fromMs: -5, toMs: 12 },
+] as const;
 /** The seed makes a failing sequence of kills repeatable: FAULTS_SEED=… */
 const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 1_000_000);
 
@@ -41,8 +47,8 @@ interface Round {
   readonly round: number;
   readonly pid: number;
   readonly name: string;
-  /** "instant": killed `offsetMs` from a whole second; "anywhere": `offsetMs` after the life logged started. */
-  readonly mode: "instant" | "anywhere";
+  /** "prepare"/"instant": killed `offsetMs` from a whole second; "anywhere": `offsetMs` after the life logged started. */
+  readonly mode: (typeof KILL_WINDOWS)[number]["mode"] | "anywhere";
   readonly offsetMs: number;
   /** Claims this life held when it died with no activity row for them. */
   readonly claimsLeft: Array<{ label: string; scheduled_for: number }>;
@@ -80,11 +86,12 @@ describe(`kill -9 at random points of a run's life, ${ROUNDS} rounds, restarted 
       const name = round % 2 === 0 ? "crash" : null;
       const instance = new Instance(project, { name });
       const life = await instance.start();
-      const near = random() < NEAR_INSTANT_SHARE;
+      let pick = random();
+      const near = KILL_WINDOWS.find((w) => (pick -= w.share) < 0);
       let offsetMs: number;
       if (near) {
         const instant = Math.ceil((Date.now() + 250) / 1000) * 1000;
-        offsetMs = Math.round(NEAR_INSTANT_FROM_MS + random() * (NEAR_INSTANT_TO_MS - NEAR_INSTANT_FROM_MS));
+        offsetMs = Math.round(near.fromMs + random() * (near.toMs - near.fromMs));
         await Bun.sleep(Math.max(0, instant + offsetMs - Date.now()));
       } else {
         offsetMs = Math.round(random() * 1200);
@@ -95,7 +102,7 @@ describe(`kill -9 at random points of a run's life, ${ROUNDS} rounds, restarted 
       const recorded = new Set(readActivity(project.dbPath).map((r) => `${r.label} ${r.scheduled_for}`));
       const mine = instance.logLines(life).find((l) => l.event === "scheduler.started")?.instance;
       const claimsLeft = readClaims(project.dbPath).filter((c) => c.instance === mine && !recorded.has(`${c.label} ${c.scheduled_for}`));
-      rounds.push({ round, pid: life.pid, name: String(mine), mode: near ? "instant" : "anywhere", offsetMs, claimsLeft });
+      rounds.push({ round, pid: life.pid, name: String(mine), mode: near?.mode ?? "anywhere", offsetMs, claimsLeft });
     }
     // A last life that ends cleanly: it records what the killed ones left.
     const last = new Instance(project, { name: "crash" });
@@ -127,6 +134,7 @@ describe(`kill -9 at random points of a run's life, ${ROUNDS} rounds, restarted 
   test("runs executed, and the kills hit both around the instant and elsewhere", () => {
     expect(rounds.length).toBe(ROUNDS);
     expect(a.executions, summary).toBeGreaterThan(ROUNDS);
+    if (ROUNDS >= 50) expect(new Set(rounds.map((r) => r.mode)), summary).toEqual(new Set(["prepare", "instant", "anywhere"]));
   });
 
   test("no executed run is without a row, and none is recorded as not run", () => {

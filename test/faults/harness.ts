@@ -17,7 +17,7 @@
  * per exact instant, shows it.
  */
 import { Database } from "bun:sqlite";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Subprocess } from "bun";
@@ -371,6 +371,26 @@ export function fileSize(file: string): number {
     return statSync(file).size;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * The checkpoint sequence number of a WAL file (header bytes 12–15): it grows
+ * each time a checkpoint completes and the log starts over. null when the file
+ * is missing or shorter than its header (truncated by a TRUNCATE checkpoint).
+ */
+export function walCheckpointSeq(walPath: string): number | null {
+  let fd: number;
+  try {
+    fd = openSync(walPath, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const head = Buffer.alloc(32);
+    return readSync(fd, head, 0, 32, 0) < 32 ? null : head.readUInt32BE(12);
+  } finally {
+    closeSync(fd);
   }
 }
 
