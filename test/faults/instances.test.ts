@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { analyse, Instance, faultProject, jobsOf, killAllSpawned, readActivity, readEffects, summarise, type Analysis, type FaultProject } from "./harness.ts";
 
-/** How long an instance may be silent before its claims are another's to take (the lead's lease/heartbeat). */
+/**
+ * How long an instance may be silent before what it holds is another's to
+ * take. Today tickd claims nothing ahead (the run's durable `running` row is
+ * its claim), so a stopped instance holds no occurrence; should a lease come
+ * back, set this to it.
+ */
 const LEASE_MS = 5_000;
 /** The stopped instance stays stopped this long: past its lease. */
 const STOP_MS = LEASE_MS + 3_000;
