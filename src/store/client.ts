@@ -9,6 +9,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "../../schema/db.ts";
 import type { EngineStore, GridProposal, RunRecord } from "../engine/types.ts";
 import { settleAnchors } from "./anchors.ts";
+import { guardShm } from "./shm-guard.ts";
 import { TickdError } from "../errors.ts";
 import { abandonDeadRuns, beat, pruneBefore, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
@@ -94,6 +95,11 @@ export interface Store extends EngineStore {
   close(): Promise<void>;
 }
 
+/** The file a `file:` URL names (file:rel/path, file:/abs, file:///abs), without its query. */
+function filePathOf(url: string): string {
+  return url.replace(/^file:(\/\/)?/, "").split("?")[0]!;
+}
+
 /** True for URLs served by the embedded engine (a file on this machine). */
 export function isEmbeddedUrl(url: string): boolean {
   return url.startsWith("file:") || url === ":memory:";
@@ -111,6 +117,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       // connection of this pool) wait for the lock instead of failing.
       timeout: embedded ? (options.busyTimeoutMs ?? BUSY_TIMEOUT_MS) : undefined,
     });
+    if (embedded && url !== ":memory:") client = guardShm(client, `${filePathOf(url)}-shm`, options.log ?? ((line) => process.stderr.write(`${line}\n`)));
   } catch (error) {
     throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
   }
