@@ -160,7 +160,7 @@ class LibsqlStore implements Store {
     private readonly life: InstanceLife,
     private readonly registered: boolean,
     private readonly lock: WriteLock,
-    walFile: boolean,
+    private readonly walFile: boolean,
   ) {
     this.db = drizzle(client, { schema });
     this.queue = new WriteQueue(client, {
@@ -256,6 +256,8 @@ class LibsqlStore implements Store {
       await this.queue.close();
       // Every run of this process is recorded, so nothing needs its row any more.
       if (this.registered) await this.lock.run(() => unregisterInstance(this.client, this.life));
+      // Leave the database whole in its main file (a plain copy of it then has every run).
+      if (this.walFile && this.registered) await this.checkpoint();
     } finally {
       this.client.close();
     }
