@@ -27,7 +27,9 @@ const { writeDashboardAssets } = await import("./dashboard/build-assets.ts");
 await writeDashboardAssets();
 
 const result = await Bun.build({
-  entrypoints: [new URL("./main.ts", import.meta.url).pathname],
+  // The callback worker's entry is a second entrypoint: a compiled binary
+  // runs only embedded files as workers (src/callbacks/isolate.ts names it).
+  entrypoints: [new URL("./main.ts", import.meta.url).pathname, new URL("./callbacks/worker.ts", import.meta.url).pathname],
   // TICKD_OUTFILE lets parallel work build side by side (tests read TICKD_BIN).
   compile: { outfile: process.env.TICKD_OUTFILE ?? new URL("../dist/tickd", import.meta.url).pathname },
   minify: { syntax: true, whitespace: true },

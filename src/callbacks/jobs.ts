@@ -7,8 +7,20 @@ import { brandJobSpec, type Diagnostic, type JobFile, type JobSpec } from "../co
 import { inheritKeyLines, keyLine } from "../config/load.ts";
 import { TickdError } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
+import type { ModuleWorkers } from "../engine/worker/pool.ts";
 import { readDocComment } from "./doc-comment.ts";
+import { resolveInWorker } from "./isolate.ts";
 import { locateModule, resolveCallback, type ResolveOptions } from "./resolve.ts";
+
+export interface ResolveJobsOptions extends ResolveOptions {
+  /**
+   * Honour each job's `isolate` key (default true): a job with isolate =
+   * worker (the default) gets a callback that runs in its module's worker,
+   * and its module is imported there, not here. False imports every module
+   * here, for commands that only check that callbacks resolve.
+   */
+  readonly isolate?: boolean;
+}
 
 export interface ResolvedJobs {
   /** The jobs that can run: command/url jobs, and call jobs whose callback resolved. Descriptions filled from doc comments. */
@@ -32,18 +44,24 @@ export async function withDocDescription(job: JobSpec, root: string): Promise<Jo
   }
 }
 
-export async function resolveJobCallbacks(jobFile: JobFile, root: string, options: ResolveOptions = {}): Promise<ResolvedJobs> {
+export async function resolveJobCallbacks(jobFile: JobFile, root: string, options: ResolveJobsOptions = {}): Promise<ResolvedJobs> {
   const jobs: JobSpec[] = [];
   const callbacks = new Map<string, Callback>();
   const diagnostics: Diagnostic[] = [];
   const pass: ResolveOptions = { ...options, modules: options.modules ?? new Map() };
+  const workers = new Map<string, ModuleWorkers>();
+  const isolate = options.isolate !== false;
   for (const job of jobFile.jobs) {
     if (job.target.kind !== "call") {
       jobs.push(job);
       continue;
     }
     try {
-      const fn = await resolveCallback(job.target.callback, root, pass);
+      const dotted = job.target.callback;
+      const fn =
+        isolate && job.isolate !== "none"
+          ? await resolveInWorker(dotted, root, { fresh: options.fresh === true, workers })
+          : await resolveCallback(dotted, root, pass);
       callbacks.set(job.label, fn);
       jobs.push(await withDocDescription(job, root));
     } catch (error) {

@@ -26,6 +26,7 @@ export const RESERVED_KEYS = new Set([
   "catchup",
   "jitter",
   "until",
+  "isolate",
 ]);
 
 /** `method` is reserved only for url jobs; for a call it is an ordinary kwarg. */
@@ -41,6 +42,7 @@ export const DEFAULTS = {
   catchup: "skip",
   jitterMs: 0,
   method: "GET",
+  isolate: "worker",
 } as const;
 
 /** Canonical form of a key as written: lower-case, aliases resolved. */

@@ -20,6 +20,7 @@ import {
   brandJobSpec,
   type CatchupPolicy,
   type Diagnostic,
+  type IsolateMode,
   type JobFile,
   type JobSpec,
   type JobTarget,
@@ -222,6 +223,7 @@ function buildJob(section: RawSection, file: string, instanceZone: string): Buil
   };
   const overlap = choice<OverlapPolicy>("overlap", ["skip", "queue", "allow"], DEFAULTS.overlap);
   const catchup = choice<CatchupPolicy>("catchup", ["skip", "once"], DEFAULTS.catchup);
+  const isolate = choice<IsolateMode>("isolate", ["worker", "none"], DEFAULTS.isolate);
 
   const retriesEntry = byKey.get("retries");
   let retries: number = DEFAULTS.retries;
@@ -276,6 +278,7 @@ function buildJob(section: RawSection, file: string, instanceZone: string): Buil
     catchup,
     jitterMs,
     ...(until !== undefined ? { until } : {}),
+    ...(isolate !== DEFAULTS.isolate ? { isolate } : {}),
     kwargs: Object.freeze(kwargs),
     origin: Object.freeze({ source: "ini", file, line: section.line }),
   });

@@ -57,6 +57,8 @@ export type JobTarget =
 
 export type OverlapPolicy = "skip" | "queue" | "allow";
 export type CatchupPolicy = "skip" | "once";
+/** Where a call job's callback runs: its module's worker (ended at its timeout), or the scheduler's own thread. */
+export type IsolateMode = "worker" | "none";
 export type KwargValue = string | number | boolean;
 
 /** Where a job came from: a line of a job file, or a discovered registration. */
@@ -96,6 +98,8 @@ export interface JobSpec {
   readonly jitterMs: number;
   /** Epoch ms after which the job is no longer scheduled. */
   readonly until?: number;
+  /** Call jobs: "none" runs the callback in the scheduler's thread; undefined = "worker" (the default). */
+  readonly isolate?: IsolateMode;
   /** Every other key of the section, coerced (SPEC 1). */
   readonly kwargs: Readonly<Record<string, KwargValue>>;
   readonly origin: JobOrigin;

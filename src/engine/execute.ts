@@ -9,6 +9,11 @@ import { Result, STATUS, type Callback, type JobContext, type KwargValue, type S
 import type { Clock, TimerHandle } from "./clock.ts";
 import { OUTPUT_CAP_BYTES, SHUTDOWN_MESSAGE } from "./constants.ts";
 import { runCommand } from "./command.ts";
+import { describeError, inspect, readReturned } from "./returned.ts";
+import { isolatedOf, type Isolated } from "./worker/pool.ts";
+import { GATE_CANCELLED, GATE_OPEN, GATE_WAITING } from "./worker/protocol.ts";
+
+export { describeError } from "./returned.ts";
 
 /** What one attempt ended as; the engine turns it into a RunRecord. */
 export interface AttemptOutcome {
@@ -22,7 +27,11 @@ export interface AttemptInput {
   readonly spec: JobSpec;
   readonly scheduledFor: number;
   readonly attempt: number;
-  /** The resolved callback of a `call` job; undefined when it could not be resolved. */
+  /**
+   * The resolved callback of a `call` job; undefined when it could not be
+   * resolved. One made by worker/pool.ts runs in its module's worker; any
+   * other function runs here, in-process.
+   */
   readonly callback: Callback | undefined;
   /** Thrown by the engine at shutdown (after the grace period). */
   readonly shutdown: Pick<ShutdownSwitch, "aborted" | "onAbort">;
@@ -40,7 +49,13 @@ export class TimeoutError extends Error {
 }
 
 /** Run one attempt. Never rejects: every way a job can end is an outcome. */
-export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+export function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+  const isolated = input.spec.target.kind === "call" ? isolatedOf(input.callback) : undefined;
+  return isolated ? runInWorker(input, isolated) : runHere(input);
+}
+
+/** A callback, command or request run in this thread. */
+async function runHere(input: AttemptInput): Promise<AttemptOutcome> {
   const { spec, clock } = input;
   // Made on first use: most callbacks never look at their signal, and a
   // thousand simultaneous starts should not pay for a thousand controllers.
@@ -96,30 +111,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     controller.abort(reason);
   };
 
-  // One promise settled by whichever comes first: the job, its timeout, or
-  // shutdown. Not Promise.race and not a listener on a shared AbortSignal:
-  // both cost O(runs) per run, which made 1,000 simultaneous starts slow.
-  const settled = await new Promise<Settled>((resolve) => {
-    let timer: TimerHandle | undefined;
-    let unhook: (() => void) | undefined;
-    let done = false;
-    const finish = (result: Settled) => {
-      if (done) return;
-      done = true;
-      if (timer !== undefined) clock.clearTimer(timer);
-      unhook?.();
-      resolve(result);
-    };
-    // These handlers also mean a job failing after its timeout is never an unhandled rejection.
-    work.then(
-      (value) => finish({ kind: "value", value }),
-      (error) => finish({ kind: "thrown", error }),
-    );
-    if (spec.timeoutMs !== undefined) timer = clock.setTimer(() => finish({ kind: "timeout" }), spec.timeoutMs);
-    if (input.shutdown.aborted) finish({ kind: "shutdown" });
-    else unhook = input.shutdown.onAbort(() => finish({ kind: "shutdown" }));
-  });
-
+  const settled = await race(work, input);
   if (settled.kind === "timeout") {
     abort(new TimeoutError(`timed out after ${formatMs(spec.timeoutMs!)}`));
     return outcome(STATUS.timeout, `timed out after ${formatMs(spec.timeoutMs!)}`, lines, "", "");
@@ -132,11 +124,80 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     const { text, stack } = describeError(settled.error);
     return outcome(STATUS.error, text, lines, "", stack);
   }
-  const value = settled.value;
-  if (Result.is(value)) return outcome(value.status, value.message, lines, value.output, "");
-  if (value === undefined || value === null) return outcome(STATUS.success, "", lines, "", "");
-  // Not a Result: still a success (the callback returned), keep what it said.
-  return outcome(STATUS.success, "", lines, typeof value === "string" ? value : inspect(value), "");
+  const read = readReturned(settled.value);
+  return outcome(read.status, read.message, lines, read.output, "");
+}
+
+/**
+ * A callback run in its module's worker (worker/pool.ts): sent there, held
+ * for the gate's instant when there is one. At its timeout or shutdown the
+ * run is recorded at once, as in-process, and its worker is asked to abort
+ * it; a worker that does not answer is ended, so the callback stops.
+ */
+async function runInWorker(input: AttemptInput, isolated: Isolated): Promise<AttemptOutcome> {
+  const { spec, clock, gate } = input;
+  const lines: string[] = [];
+  const onLog = (line: string) => {
+    lines.push(line);
+    input.onLog?.(spec.label, line);
+  };
+  const info = { label: spec.label, scheduledFor: input.scheduledFor, attempt: input.attempt };
+  const { module, dotted } = isolated;
+  const run = gate ? module.hold(gate, dotted, spec.kwargs, info, onLog, clock) : module.start(dotted, spec.kwargs, info, onLog, clock);
+  if (gate) {
+    await gate.opened;
+    if (gate.cancelled && !gate.workersOpened) {
+      run.cancel();
+      return outcome(STATUS.skipped, `not started: ${SHUTDOWN_MESSAGE}`, lines, "", "");
+    }
+  }
+  const settled = await race(run.done, input);
+  if (settled.kind === "timeout") {
+    run.abort(new TimeoutError(`timed out after ${formatMs(spec.timeoutMs!)}`));
+    return outcome(STATUS.timeout, `timed out after ${formatMs(spec.timeoutMs!)}`, lines, "", "");
+  }
+  if (settled.kind === "shutdown") {
+    run.abort(new Error(SHUTDOWN_MESSAGE));
+    return outcome(STATUS.error, SHUTDOWN_MESSAGE, lines, "", "");
+  }
+  if (settled.kind === "thrown") {
+    // run.done never rejects; kept for the type.
+    const { text, stack } = describeError(settled.error);
+    return outcome(STATUS.error, text, lines, "", stack);
+  }
+  const end = settled.value;
+  if (end.kind === "returned") return outcome(end.status, end.message, lines, end.output, "");
+  if (end.kind === "threw") return outcome(STATUS.error, end.text, lines, "", end.stack);
+  return outcome(STATUS.error, end.message, lines, "", "");
+}
+
+/**
+ * One promise settled by whichever comes first: the job, its timeout, or
+ * shutdown. Not Promise.race and not a listener on a shared AbortSignal:
+ * both cost O(runs) per run, which made 1,000 simultaneous starts slow.
+ */
+function race<T>(work: Promise<T>, input: AttemptInput): Promise<Settled<T>> {
+  const { spec, clock, shutdown } = input;
+  return new Promise<Settled<T>>((resolve) => {
+    let timer: TimerHandle | undefined;
+    let unhook: (() => void) | undefined;
+    let done = false;
+    const finish = (result: Settled<T>) => {
+      if (done) return;
+      done = true;
+      if (timer !== undefined) clock.clearTimer(timer);
+      unhook?.();
+      resolve(result);
+    };
+    // These handlers also mean a job failing after its timeout is never an unhandled rejection.
+    work.then(
+      (value) => finish({ kind: "value", value }),
+      (error) => finish({ kind: "thrown", error }),
+    );
+    if (spec.timeoutMs !== undefined) timer = clock.setTimer(() => finish({ kind: "timeout" }), spec.timeoutMs);
+    if (shutdown.aborted) finish({ kind: "shutdown" });
+    else unhook = shutdown.onAbort(() => finish({ kind: "shutdown" }));
+  });
 }
 
 type Kwargs = Record<string, KwargValue>;
@@ -163,6 +224,10 @@ export class StartGate {
   openedAt = 0;
   /** True when the gate was cancelled: none of its runs started. */
   cancelled = false;
+  /** The cell that workers holding runs of this gate wait on (worker/protocol.ts); made for the first. */
+  #cell: Int32Array | null = null;
+  /** Called as the gate opens or is cancelled, before anything starts (workers send their held runs). */
+  #beforeOpen: Array<() => void> = [];
   get size(): number {
     return this.#calls.length;
   }
@@ -173,8 +238,18 @@ export class StartGate {
     this.#returned.push(undefined);
     return this.#calls.push(call) - 1;
   }
+  /** The shared cell a worker's held runs wait on: GATE_OPEN or GATE_CANCELLED once decided. */
+  workerCell(): Int32Array {
+    return (this.#cell ??= new Int32Array(new SharedArrayBuffer(4)));
+  }
+  beforeOpen(fn: () => void): void {
+    this.#beforeOpen.push(fn);
+  }
   open(at: number): void {
     this.openedAt = at;
+    // Workers first: one store and one notify start every held run in them,
+    // in parallel with the loop below.
+    this.#release(GATE_OPEN);
     const calls = this.#calls;
     const kwargs = this.#kwargs;
     const contexts = this.#contexts;
@@ -198,7 +273,24 @@ export class StartGate {
   cancel(at: number): void {
     this.openedAt = at;
     this.cancelled = true;
+    this.#release(GATE_CANCELLED);
     this.#resolve();
+  }
+  /**
+   * True when a worker opened the cell itself at the instant, before this
+   * gate was cancelled (a stop within microseconds of the instant): the
+   * runs held in workers started, and are waited for as any started run.
+   */
+  workersOpened = false;
+  #release(state: number): void {
+    for (const fn of this.#beforeOpen) fn();
+    this.#beforeOpen = [];
+    if (this.#cell) {
+      // A worker may have opened the cell at the instant already (worker/entry.ts): that stands.
+      const was = Atomics.compareExchange(this.#cell, 0, GATE_WAITING, state);
+      if (was === GATE_OPEN && state === GATE_CANCELLED) this.workersOpened = true;
+      Atomics.notify(this.#cell, 0);
+    }
   }
 }
 
@@ -224,8 +316,8 @@ export class ShutdownSwitch {
   }
 }
 
-type Settled =
-  | { readonly kind: "value"; readonly value: unknown }
+type Settled<T = unknown> =
+  | { readonly kind: "value"; readonly value: T }
   | { readonly kind: "thrown"; readonly error: unknown }
   | { readonly kind: "timeout" }
   | { readonly kind: "shutdown" };
@@ -272,24 +364,6 @@ export function capText(text: string): string {
 function outcome(status: Status, message: string, lines: readonly string[], output: string, error: string): AttemptOutcome {
   const combined = lines.length === 0 ? output : output === "" ? lines.join("\n") : `${lines.join("\n")}\n${output}`;
   return { status, message, output: capText(combined), error };
-}
-
-/** "Name: message" for the record's message, the stack (which repeats it) for `error`. */
-export function describeError(error: unknown): { text: string; stack: string } {
-  if (error instanceof Error) {
-    const text = `${error.name}: ${error.message}`;
-    return { text, stack: error.stack && error.stack.includes(error.message) ? error.stack : `${text}\n${error.stack ?? ""}`.trim() };
-  }
-  const text = `thrown value: ${inspect(error)}`;
-  return { text, stack: text };
-}
-
-function inspect(value: unknown): string {
-  try {
-    return typeof value === "object" ? JSON.stringify(value) : String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 /** 1500 -> "1.5 s", 30000 -> "30 s", 120000 -> "2 min". */

@@ -93,6 +93,7 @@ export function jobPairs(job: JobSpec): Pair[] {
   if (job.catchup !== "skip") pairs.push(["catchup", job.catchup]);
   if (job.jitterMs !== 0) pairs.push(["jitter", formatDuration(job.jitterMs)]);
   if (job.until !== undefined) pairs.push(["until", new Date(job.until).toISOString()]);
+  if (job.isolate === "none") pairs.push(["isolate", "none"]);
   for (const [key, value] of Object.entries(job.kwargs)) {
     checkKey(key, job.target.kind);
     pairs.push([key, formatKwarg(value)]);

@@ -1,0 +1,474 @@
+/**
+ * Callbacks of `call` jobs run in workers (job-file key `isolate = worker`,
+ * the default), so a callback that never yields cannot stop the scheduler's
+ * thread, and its timeout can end it: an abort signal only asks, a
+ * terminated worker stops.
+ *
+ * - One worker per job module (per generation: a reload that re-imports the
+ *   module gets a new worker; the old one ends once its runs are done). The
+ *   module is imported there, not in the scheduler's thread.
+ * - A run that does not stop ABORT_GRACE_MS after its timeout or shutdown
+ *   aborted it is stuck: its worker is ended, and every other run still in
+ *   that worker is recorded as ended with it (an error saying which run was
+ *   stuck). A fresh worker is started for the module at once. Put a callback
+ *   that may hang in its own module and nothing else shares its fate.
+ * - A worker that leaves a message unanswered for STUCK_AFTER_MS is given no
+ *   new runs: the module's next runs go to a fresh worker, so other jobs of a
+ *   module keep their times while one of its runs loops (see constants.ts).
+ * - Runs of a start gate are sent ahead of their instant with the gate's
+ *   shared cell; the gate's opening flips the cell and the worker starts
+ *   them in one loop (entry.ts). The scheduler's thread never waits on a
+ *   callback.
+ * - Idle workers do not keep the process alive; a worker with a run going
+ *   does, as an in-process callback's pending work would.
+ *
+ * Functions handed to the engine directly stay in-process; only callbacks
+ * made here (isolatedCallback) carry the mark runAttempt looks for.
+ */
+import { TickdError } from "../../errors.ts";
+import { Result, type Callback, type JobContext, type KwargValue } from "../../sdk/index.ts";
+import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
+import type { StartGate } from "../execute.ts";
+import { ABORT_GRACE_MS, LOAD_TIMEOUT_MS, MAX_WORKERS_PER_MODULE, STUCK_AFTER_MS } from "./constants.ts";
+import type { FromWorkerMessage, RunEnd, StartRun, ToWorker } from "./protocol.ts";
+
+/** How a run in a worker ended: as its callback said, or with its worker. */
+export type WorkerEnd = RunEnd | { readonly kind: "ended"; readonly message: string };
+
+export interface RunInfo {
+  readonly label: string;
+  readonly scheduledFor: number;
+  readonly attempt: number;
+}
+
+/** One run sent to a worker. */
+export interface WorkerRun {
+  /** Settles with how the run ended; never rejects. */
+  readonly done: Promise<WorkerEnd>;
+  /** Abort its ctx.signal; the worker is ended if it does not answer within ABORT_GRACE_MS. */
+  abort(reason: Error): void;
+  /** Forget a held run whose gate was cancelled (it never starts). */
+  cancel(): void;
+}
+
+const ISOLATED = Symbol("tickd.isolated");
+
+/** What marks a callback that runs in a worker. */
+export interface Isolated {
+  readonly module: ModuleWorkers;
+  readonly dotted: string;
+}
+
+/** The worker side of `callback`, when it runs in one. */
+export function isolatedOf(callback: Callback | undefined): Isolated | undefined {
+  return (callback as { [ISOLATED]?: Isolated } | undefined)?.[ISOLATED];
+}
+
+/**
+ * A Callback that runs `dotted` in the module's worker. The engine's
+ * runAttempt sees its mark and sends starts itself (batched, held for an
+ * instant); called directly it still works, one run at a time.
+ */
+export function isolatedCallback(module: ModuleWorkers, dotted: string): Callback {
+  const fn: Callback = (kwargs, ctx) => module.call(dotted, kwargs, ctx);
+  Object.defineProperty(fn, ISOLATED, { value: { module, dotted } satisfies Isolated });
+  return fn;
+}
+
+/** The module workers of a process, by module file. */
+export class WorkerPool {
+  readonly #entry: string | URL;
+  readonly #modules = new Map<string, ModuleWorkers>();
+  constructor(entry: string | URL) {
+    this.#entry = entry;
+  }
+  /** The workers of `file`; with `fresh`, a new generation (the old one's workers end once idle). */
+  module(file: string, fresh: boolean): ModuleWorkers {
+    const current = this.#modules.get(file);
+    if (current && !fresh) return current;
+    current?.retireAll();
+    const next = new ModuleWorkers(file, this.#entry);
+    this.#modules.set(file, next);
+    return next;
+  }
+}
+
+let nextRunId = 1;
+
+/** The workers of one module: the current one, and stuck ones not yet ended. */
+export class ModuleWorkers {
+  readonly file: string;
+  readonly #entry: string | URL;
+  /** Exports resolved in this generation (dotted -> root), loaded again by each new worker. */
+  readonly #known = new Map<string, string>();
+  readonly #resolved = new Map<string, Promise<void>>();
+  readonly #workers = new Set<WorkerHandle>();
+  #current: WorkerHandle | null = null;
+  /** A newer generation replaced this one: ended workers are not replaced until asked for. */
+  #replaced = false;
+
+  constructor(file: string, entry: string | URL) {
+    this.file = file;
+    this.#entry = entry;
+  }
+
+  /** Import `dotted` (an export of this module) in the worker; rejects with the TickdError resolving gives. */
+  resolve(dotted: string, root: string): Promise<void> {
+    let resolved = this.#resolved.get(dotted);
+    if (!resolved) {
+      resolved = this.#worker().resolve(dotted, root, true);
+      this.#resolved.set(dotted, resolved);
+      this.#known.set(dotted, root);
+      resolved.catch(() => {
+        this.#resolved.delete(dotted);
+        this.#known.delete(dotted);
+      });
+    }
+    return resolved;
+  }
+
+  /** Start a run now. */
+  start(dotted: string, kwargs: Readonly<Record<string, KwargValue>>, info: RunInfo, onLog: (line: string) => void, clock: Clock): WorkerRun {
+    const worker = this.#worker();
+    const run = new LiveRun(nextRunId++, info, onLog, worker, clock);
+    worker.start(run, startRun(run, dotted, kwargs));
+    return run;
+  }
+
+  /** Hold a run for `gate`: it starts in its worker when the gate opens. */
+  hold(gate: StartGate, dotted: string, kwargs: Readonly<Record<string, KwargValue>>, info: RunInfo, onLog: (line: string) => void, clock: Clock): WorkerRun {
+    const worker = this.#worker();
+    const run = new LiveRun(nextRunId++, info, onLog, worker, clock);
+    worker.hold(gate, run, startRun(run, dotted, kwargs));
+    return run;
+  }
+
+  /** One run, for a caller that is not the engine: the callback's value comes back as a Result. */
+  async call(dotted: string, kwargs: Readonly<Record<string, KwargValue>>, ctx: JobContext): Promise<Result> {
+    const run = this.start(dotted, kwargs, { label: ctx.label, scheduledFor: ctx.scheduledFor.getTime(), attempt: ctx.attempt }, (line) => ctx.log(line), systemClock);
+    const signal = ctx.signal;
+    const onAbort = () => run.abort(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    const end = await run.done;
+    signal.removeEventListener("abort", onAbort);
+    if (end.kind === "returned") return Result(end.status, { message: end.message, output: end.output });
+    if (end.kind === "ended") throw new Error(end.message);
+    if (end.name === "") throw end.text.replace(/^thrown value: /, "");
+    const error = new Error(end.text.slice(end.name.length + 2));
+    error.name = end.name;
+    error.stack = end.stack;
+    throw error;
+  }
+
+  /** A newer generation took over: every worker of this one ends once idle. */
+  retireAll(): void {
+    this.#replaced = true;
+    for (const worker of this.#workers) worker.retire();
+  }
+
+  /** The worker new runs go to; a fresh one when the current one is stuck (within MAX_WORKERS_PER_MODULE). */
+  #worker(): WorkerHandle {
+    let current = this.#current;
+    if (current && this.#workers.size < MAX_WORKERS_PER_MODULE && current.stuckFor(performance.now()) > STUCK_AFTER_MS) {
+      current.retire();
+      current = this.#current;
+    }
+    return current ?? this.#spawn();
+  }
+
+  #spawn(): WorkerHandle {
+    const worker = new WorkerHandle(this.#entry, this);
+    this.#workers.add(worker);
+    this.#current = worker;
+    // Unawaited: a run that names an export which fails to load ends with that error.
+    for (const [dotted, root] of this.#known) worker.resolve(dotted, root, false).catch(() => {});
+    return worker;
+  }
+
+  /** Called by a worker that takes no more runs: the next runs get a fresh one, warmed up now. */
+  retired(worker: WorkerHandle): void {
+    if (this.#current !== worker) return;
+    this.#current = null;
+    if (!this.#replaced && this.#known.size > 0) this.#spawn();
+  }
+
+  /** Called by a worker that has ended. */
+  ended(worker: WorkerHandle): void {
+    this.#workers.delete(worker);
+    this.retired(worker);
+  }
+}
+
+function startRun(run: LiveRun, dotted: string, kwargs: Readonly<Record<string, KwargValue>>): StartRun {
+  // Structured clone copies kwargs on the way, so each run gets its own.
+  return { id: run.id, dotted, kwargs: kwargs as Record<string, KwargValue>, label: run.info.label, scheduledFor: run.info.scheduledFor, attempt: run.info.attempt };
+}
+
+class LiveRun implements WorkerRun {
+  readonly id: number;
+  readonly info: RunInfo;
+  readonly onLog: (line: string) => void;
+  readonly worker: WorkerHandle;
+  readonly clock: Clock;
+  readonly done: Promise<WorkerEnd>;
+  #settle: (end: WorkerEnd) => void = () => {};
+  /** Aborted, answered, and still going past the grace: no longer waited for. */
+  orphan = false;
+  /** The abort message's seq, once asked. */
+  abortSeq = 0;
+  killTimer: TimerHandle | undefined;
+
+  constructor(id: number, info: RunInfo, onLog: (line: string) => void, worker: WorkerHandle, clock: Clock) {
+    this.id = id;
+    this.info = info;
+    this.onLog = onLog;
+    this.worker = worker;
+    this.clock = clock;
+    this.done = new Promise((resolve) => (this.#settle = resolve));
+  }
+  abort(reason: Error): void {
+    this.worker.abort(this, reason);
+  }
+  cancel(): void {
+    this.worker.forget(this);
+  }
+  finish(end: WorkerEnd): void {
+    if (this.killTimer !== undefined) this.clock.clearTimer(this.killTimer);
+    this.killTimer = undefined;
+    this.#settle(end);
+  }
+}
+
+/** One worker thread and what the scheduler knows of it. */
+class WorkerHandle {
+  readonly #worker: Worker;
+  readonly #module: ModuleWorkers;
+  readonly #runs = new Map<number, LiveRun>();
+  /** Runs in #runs that are waited for (not orphans). */
+  #live = 0;
+  /** seq -> when it was sent (performance.now()); -seq for a held loop of starts whose gate opened. */
+  readonly #owed = new Map<number, number>();
+  readonly #resolving = new Map<number, (error: TickdError | null) => void>();
+  /** Resolves in flight, and those someone awaits (they keep the process alive). */
+  #loads = 0;
+  #awaited = 0;
+  /** Held runs per gate, not yet sent. */
+  readonly #held = new Map<StartGate, StartRun[]>();
+  /** Runs to start now, sent together at the next microtask. */
+  #now: StartRun[] = [];
+  #seq = 0;
+  #refd = true;
+  #retired = false;
+  #ended = false;
+
+  constructor(entry: string | URL, module: ModuleWorkers) {
+    this.#module = module;
+    this.#worker = new Worker(entry, { name: `tickd ${module.file}` });
+    this.#worker.addEventListener("message", (event) => this.#receive(event.data as FromWorkerMessage));
+    this.#worker.addEventListener("error", (event) => {
+      event.preventDefault?.();
+      this.#died((event as ErrorEvent).message);
+    });
+    this.#worker.addEventListener("close", () => this.#died("its thread exited"));
+    this.#ref();
+  }
+
+  /** How long the oldest unanswered message has waited; 0 while the module loads (a start then queues behind it). */
+  stuckFor(now: number): number {
+    if (this.#loads > 0 || this.#ended) return 0;
+    let oldest = now;
+    for (const since of this.#owed.values()) if (since < oldest) oldest = since;
+    return now - oldest;
+  }
+
+  resolve(dotted: string, root: string, awaited: boolean): Promise<void> {
+    if (this.#ended) return Promise.reject(new TickdError("callback-import-failed", `callback ${dotted}: its worker has ended`));
+    const seq = ++this.#seq;
+    this.#loads++;
+    if (awaited) this.#awaited++;
+    this.#ref();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => this.terminate(`callback ${dotted}: importing ${this.#module.file} did not finish within ${LOAD_TIMEOUT_MS / 1000} s; does the module loop at its top level?`),
+        LOAD_TIMEOUT_MS,
+      );
+      (timer as { unref?: () => void }).unref?.();
+      this.#resolving.set(seq, (error) => {
+        clearTimeout(timer);
+        this.#loads--;
+        if (awaited) this.#awaited--;
+        this.#ref();
+        if (error) reject(error);
+        else resolve();
+      });
+      this.#post({ k: "resolve", seq, dotted, root }, false);
+    });
+  }
+
+  start(run: LiveRun, start: StartRun): void {
+    this.#add(run);
+    if (this.#now.length === 0) queueMicrotask(() => this.#sendNow());
+    this.#now.push(start);
+  }
+
+  hold(gate: StartGate, run: LiveRun, start: StartRun): void {
+    this.#add(run);
+    let held = this.#held.get(gate);
+    if (!held) {
+      held = [];
+      this.#held.set(gate, held);
+      // Sent after the prepare stage (one message per worker and gate), or
+      // at the latest when the gate opens.
+      queueMicrotask(() => this.#sendHeld(gate));
+      gate.beforeOpen(() => this.#sendHeld(gate));
+    }
+    held.push(start);
+  }
+
+  abort(run: LiveRun, reason: Error): void {
+    if (this.#ended || !this.#runs.has(run.id) || run.abortSeq !== 0) return;
+    this.#sendNow();
+    const seq = ++this.#seq;
+    run.abortSeq = seq;
+    this.#post({ k: "abort", seq, id: run.id, name: reason.name, message: reason.message });
+    run.killTimer = run.clock.setTimer(() => this.#overdue(run, reason), ABORT_GRACE_MS);
+  }
+
+  forget(run: LiveRun): void {
+    if (this.#runs.delete(run.id) && !run.orphan) this.#live--;
+    this.#settle();
+  }
+
+  /** Take no new runs; end once the runs going have ended. */
+  retire(): void {
+    if (this.#retired) return;
+    this.#retired = true;
+    this.#module.retired(this);
+    this.#settle();
+  }
+
+  /** End the thread now; every run still in it ends with `why`. */
+  terminate(why: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#retired = true;
+    this.#worker.terminate();
+    const runs = [...this.#runs.values()];
+    this.#runs.clear();
+    this.#live = 0;
+    this.#owed.clear();
+    this.#held.clear();
+    this.#now = [];
+    for (const run of runs) run.finish({ kind: "ended", message: why });
+    const resolving = [...this.#resolving.values()];
+    this.#resolving.clear();
+    for (const settle of resolving) settle(new TickdError("callback-import-failed", why));
+    this.#module.ended(this);
+  }
+
+  #add(run: LiveRun): void {
+    this.#runs.set(run.id, run);
+    this.#live++;
+    this.#ref();
+  }
+
+  #post(message: ToWorker, owed = true): void {
+    if (owed) this.#owed.set(message.seq, performance.now());
+    this.#worker.postMessage(message);
+  }
+
+  #sendNow(): void {
+    if (this.#now.length === 0 || this.#ended) return;
+    const runs = this.#now;
+    this.#now = [];
+    this.#post({ k: "start", seq: ++this.#seq, at: 0, cell: null, runs });
+  }
+
+  #sendHeld(gate: StartGate): void {
+    const runs = this.#held.get(gate);
+    if (!runs || this.#ended) return;
+    this.#held.delete(gate);
+    const seq = ++this.#seq;
+    // The gate opens at the latest instant it holds (earlier ones are overdue).
+    let at = 0;
+    for (const run of runs) if (run.scheduledFor > at) at = run.scheduledFor;
+    this.#post({ k: "start", seq, at, cell: gate.workerCell(), runs });
+    // From the instant on, the worker owes the loop of starts.
+    void gate.opened.then(() => {
+      if (!gate.cancelled && !this.#ended) this.#owed.set(-seq, performance.now());
+    });
+  }
+
+  #receive(batch: FromWorkerMessage): void {
+    for (const event of batch) {
+      switch (event.k) {
+        case "done":
+          this.#owed.delete(event.seq);
+          break;
+        case "opened":
+          this.#owed.delete(-event.seq);
+          break;
+        case "resolved": {
+          const settle = this.#resolving.get(event.seq);
+          this.#resolving.delete(event.seq);
+          settle?.(event.code === "" ? null : new TickdError(event.code as TickdError["code"], event.message));
+          break;
+        }
+        case "log":
+          this.#runs.get(event.id)?.onLog(event.line);
+          break;
+        case "end": {
+          const run = this.#runs.get(event.id);
+          if (!run) break;
+          this.#runs.delete(event.id);
+          if (!run.orphan) this.#live--;
+          run.finish(event.end);
+          break;
+        }
+      }
+    }
+    this.#settle();
+  }
+
+  /** The aborted run is still going after the grace: a stuck thread is ended; a free one keeps it as an orphan. */
+  #overdue(run: LiveRun, reason: Error): void {
+    run.killTimer = undefined;
+    if (this.#ended || !this.#runs.has(run.id)) return;
+    if (this.#owed.has(run.abortSeq)) {
+      const due = new Date(run.info.scheduledFor).toISOString();
+      this.terminate(
+        `ended with its worker: run "${run.info.label}" (due ${due}) did not stop within ${ABORT_GRACE_MS} ms of being aborted (${reason.message}), so the worker running ${this.#module.file} was ended; runs of one module share its worker`,
+      );
+      return;
+    }
+    run.orphan = true;
+    this.#live--;
+    this.retire();
+    this.#settle();
+  }
+
+  #died(reason: string): void {
+    if (this.#ended) return;
+    this.terminate(`ended with its worker: the worker running ${this.#module.file} stopped (${reason})`);
+  }
+
+  /** Keep the process alive while a run is going or a load is awaited; end a retired worker once idle. */
+  #settle(): void {
+    if (this.#ended) return;
+    if (this.#retired && this.#live === 0 && this.#loads === 0 && this.#held.size === 0 && this.#now.length === 0) {
+      this.terminate(`ended with its worker: run abandoned after it ignored its abort; the worker running ${this.#module.file} was ended once its other runs were done`);
+      return;
+    }
+    this.#ref();
+  }
+
+  #ref(): void {
+    const want = this.#live > 0 || this.#awaited > 0;
+    if (want === this.#refd) return;
+    this.#refd = want;
+    const worker = this.#worker as { ref?: () => void; unref?: () => void };
+    if (want) worker.ref?.();
+    else worker.unref?.();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The messages between the scheduler's thread and a callback worker
+ * (pool.ts on one side, entry.ts on the other). Only structured-clone data
+ * crosses: a Result becomes its three fields, a thrown error its text and
+ * stack (returned.ts reads both the same way for in-process runs).
+ *
+ * Every message the scheduler sends carries a `seq` the worker answers with
+ * `done` once it has handled it; an unanswered message is how the scheduler
+ * tells a worker whose thread is stuck (see pool.ts).
+ */
+import type { KwargValue, Status } from "../../sdk/index.ts";
+
+/** One run to start: its callback's dotted path and what its context needs. */
+export interface StartRun {
+  readonly id: number;
+  readonly dotted: string;
+  readonly kwargs: Record<string, KwargValue>;
+  readonly label: string;
+  readonly scheduledFor: number;
+  readonly attempt: number;
+}
+
+/** What a StartGate's shared cell holds (see StartGate.workerCell). */
+export const GATE_WAITING = 0;
+export const GATE_OPEN = 1;
+export const GATE_CANCELLED = 2;
+
+export type ToWorker =
+  /**
+   * Import the module of `dotted` under `root` and check its export;
+   * answered by `resolved` (code "" when it loaded). A worker serves one
+   * generation of one module, so a reload gets a new worker, not a re-import.
+   */
+  | { readonly k: "resolve"; readonly seq: number; readonly dotted: string; readonly root: string }
+  /**
+   * Start `runs`: now when `cell` is null, else when the cell reads
+   * GATE_OPEN (dropped when it reads GATE_CANCELLED), expected at instant
+   * `at` (epoch ms; 0 for a start now). `done` answers the
+   * message (for a held start: it is armed); `opened` follows once the held
+   * loop of starts ran.
+   */
+  | { readonly k: "start"; readonly seq: number; readonly at: number; readonly cell: Int32Array | null; readonly runs: readonly StartRun[] }
+  /** Abort run `id`'s ctx.signal with an Error of this name and message. */
+  | { readonly k: "abort"; readonly seq: number; readonly id: number; readonly name: string; readonly message: string };
+
+/** How a run ended in its worker. */
+export type RunEnd =
+  | { readonly kind: "returned"; readonly status: Status; readonly message: string; readonly output: string }
+  /** `text` and `stack` as describeError gives them; `name` is the error's ("" for a thrown non-Error). */
+  | { readonly kind: "threw"; readonly text: string; readonly stack: string; readonly name: string };
+
+export type FromWorker =
+  | { readonly k: "done"; readonly seq: number }
+  | { readonly k: "opened"; readonly seq: number }
+  | { readonly k: "resolved"; readonly seq: number; readonly code: string; readonly message: string }
+  | { readonly k: "log"; readonly id: number; readonly line: string }
+  | { readonly k: "end"; readonly id: number; readonly end: RunEnd };
+
+/** A worker posts its events in batches: one message is an array of them, in order. */
+export type FromWorkerMessage = readonly FromWorker[];
