@@ -33,7 +33,22 @@ export async function slow() {
 }
 `;
 
-const TICK_TS = `export function tick() {}`;
+const TICK_TS = `
+let ticks = 0;
+export function tick() { ticks++; }
+/** How many ticks this worker ran: one worker serves the module while it answers. */
+export function count() { return String(ticks); }
+`;
+
+const BUSY_TS = `
+/** Computes for 2 s without yielding (no timeout): its worker is busy, not ended. */
+export function busy() {
+  const end = Date.now() + 2_000;
+  while (Date.now() < end) {}
+  return "computed";
+}
+export function quick() { return "quick"; }
+`;
 
 const JOBS_TS = `
 import { isMainThread } from "node:worker_threads";
@@ -83,6 +98,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, "app", "spin.ts"), SPIN_TS);
   writeFileSync(path.join(dir, "app", "tick.ts"), TICK_TS);
   writeFileSync(path.join(dir, "app", "jobs.ts"), JOBS_TS);
+  writeFileSync(path.join(dir, "app", "busy.ts"), BUSY_TS);
   const daily = (label: string, call: string, extra = "") => `[${label}]\ncall = ${call}\nevery = 1 day\n${extra}`;
   const ini = [
     daily("spin", "app.spin.spin", `timeout = 2 seconds\nmarker = ${path.join(dir, "spun")}\n`),
@@ -95,6 +111,9 @@ beforeAll(async () => {
     daily("object", "app.jobs.object"),
     daily("nothing", "app.jobs.nothing"),
     daily("abortable", "app.jobs.abortable", `timeout = 300 ms\nfile = ${path.join(dir, "reason.txt")}\n`),
+    daily("count", "app.tick.count"),
+    daily("busy", "app.busy.busy"),
+    daily("quick", "app.busy.quick"),
     daily("thread", "app.jobs.thread"),
     daily("thread here", "app.jobs.thread", "isolate = none\n"),
   ].join("\n");
@@ -148,6 +167,25 @@ describe("callbacks in workers", () => {
     const again = await engine.runNow("spin");
     expect(again).toMatchObject({ status: "success", output: "recovered" });
   }, 15_000);
+
+  test("the held runs of every second start in the same worker while it answers: module state lives on", async () => {
+    const before = (await rows("tick")).filter((r) => r.status === "success").length;
+    const counted = Number((await engine.runNow("count")).output);
+    const after = (await rows("tick")).filter((r) => r.status === "success").length;
+    expect(before).toBeGreaterThanOrEqual(2);
+    expect(counted).toBeGreaterThanOrEqual(before);
+    expect(counted).toBeLessThanOrEqual(after + 1);
+  });
+
+  test("a worker that has not answered for a second gets no new runs: the module's next run starts in a fresh worker at once", async () => {
+    const busy = engine.runNow("busy");
+    await Bun.sleep(1_150);
+    const asked = Date.now();
+    const quick = await engine.runNow("quick");
+    expect(quick).toMatchObject({ status: "success", output: "quick" });
+    expect(Date.now() - asked).toBeLessThan(300);
+    expect(await busy).toMatchObject({ status: "success", output: "computed" });
+  });
 
   test("ctx.log lines arrive in order before the run's end, the context crosses, and a Result keeps its status, message and output", async () => {
     const run = await engine.runNow("logs");

@@ -247,7 +247,7 @@ class WorkerHandle {
   readonly #runs = new Map<number, LiveRun>();
   /** Runs in #runs that are waited for (not orphans). */
   #live = 0;
-  /** seq -> when it was sent (performance.now()); -seq for a held loop of starts whose gate opened. */
+  /** seq -> since when its answer is due (performance.now(): when sent; for -seq, a held loop of starts, its instant). */
   readonly #owed = new Map<number, number>();
   readonly #resolving = new Map<number, (error: TickdError | null) => void>();
   /** Resolves in flight, and those someone awaits (they keep the process alive). */
@@ -394,10 +394,10 @@ class WorkerHandle {
     let at = 0;
     for (const run of runs) if (run.scheduledFor > at) at = run.scheduledFor;
     this.#post({ k: "start", seq, at, cell: gate.workerCell(), runs });
-    // From the instant on, the worker owes the loop of starts.
-    void gate.opened.then(() => {
-      if (!gate.cancelled && !this.#ended) this.#owed.set(-seq, performance.now());
-    });
+    // From the instant on, the worker owes the loop of starts (or, for a
+    // cancelled gate, word that it dropped them). It may open the gate
+    // itself and answer before this thread has opened it.
+    this.#owed.set(-seq, performance.now() + Math.max(0, at - Date.now()));
   }
 
   #receive(batch: FromWorkerMessage): void {
