@@ -1,7 +1,8 @@
 /**
- * Running one attempt of a job: a callback, a shell command or an HTTP
- * request, raced against its timeout and the engine's shutdown signal.
- * Only node: modules and web APIs here, so the engine runs on Deno 2 too.
+ * Running one attempt of a job: a callback (in its module's worker, or
+ * in-process), a shell command or an HTTP request, raced against its
+ * timeout and the engine's shutdown signal. Only node: modules and web APIs
+ * here, so the engine runs on Deno 2 too.
  */
 import { Buffer } from "node:buffer";
 import type { JobSpec } from "../config/types.ts";
@@ -210,6 +211,11 @@ type HeldStart = (kwargs: Kwargs, ctx: JobContext) => unknown;
  * costs only the callbacks' own starts. The loop reads three flat arrays and
  * calls each callback directly: no closure, no lookup through the job's spec
  * between one start and the next.
+ *
+ * Runs of callbacks in workers are not held here but in their worker
+ * (worker/pool.ts), which waits on the gate's shared cell: `open` flips it
+ * to GATE_OPEN (a worker may already have, at the instant by its own clock)
+ * and notifies, `cancel` to GATE_CANCELLED unless a worker opened it first.
  */
 export class StartGate {
   readonly #calls: HeldStart[] = [];

@@ -186,11 +186,15 @@ export class ModuleWorkers {
     return worker;
   }
 
-  /** Called by a worker that takes no more runs: the next runs get a fresh one, warmed up now. */
+  /**
+   * Called by a worker that takes no more runs: the next runs get a fresh
+   * one, warmed up now — unless this one never answered (its thread cannot
+   * start or the module ends it on import): then at the next run, not in a loop.
+   */
   retired(worker: WorkerHandle): void {
     if (this.#current !== worker) return;
     this.#current = null;
-    if (!this.#replaced && this.#known.size > 0) this.#spawn();
+    if (!this.#replaced && this.#known.size > 0 && worker.answered) this.#spawn();
   }
 
   /** Called by a worker that has ended. */
@@ -249,7 +253,8 @@ class WorkerHandle {
   #live = 0;
   /** seq -> since when its answer is due (performance.now(): when sent; for -seq, a held loop of starts, its instant). */
   readonly #owed = new Map<number, number>();
-  readonly #resolving = new Map<number, (error: TickdError | null) => void>();
+  /** Resolves waiting for their answer: seq -> the export, and how to settle it. */
+  readonly #resolving = new Map<number, { readonly dotted: string; readonly settle: (error: TickdError | null) => void }>();
   /** Resolves in flight, and those someone awaits (they keep the process alive). */
   #loads = 0;
   #awaited = 0;
@@ -259,6 +264,8 @@ class WorkerHandle {
   #now: StartRun[] = [];
   #seq = 0;
   #refd = true;
+  /** True once the worker has answered anything: its thread runs. */
+  answered = false;
   #retired = false;
   #ended = false;
 
@@ -290,18 +297,19 @@ class WorkerHandle {
     this.#ref();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => this.terminate(`callback ${dotted}: importing ${this.#module.file} did not finish within ${LOAD_TIMEOUT_MS / 1000} s; does the module loop at its top level?`),
+        () => this.terminate(`ended with its worker: importing ${this.#module.file} took over ${LOAD_TIMEOUT_MS / 1000} s`, `it did not finish within ${LOAD_TIMEOUT_MS / 1000} s (does the module loop at its top level?)`),
         LOAD_TIMEOUT_MS,
       );
       (timer as { unref?: () => void }).unref?.();
-      this.#resolving.set(seq, (error) => {
+      const settle = (error: TickdError | null) => {
         clearTimeout(timer);
         this.#loads--;
         if (awaited) this.#awaited--;
         this.#ref();
         if (error) reject(error);
         else resolve();
-      });
+      };
+      this.#resolving.set(seq, { dotted, settle });
       this.#post({ k: "resolve", seq, dotted, root }, false);
     });
   }
@@ -348,8 +356,8 @@ class WorkerHandle {
     this.#settle();
   }
 
-  /** End the thread now; every run still in it ends with `why`. */
-  terminate(why: string): void {
+  /** End the thread now; every run still in it ends with `why`, every load waiting with `cause`. */
+  terminate(why: string, cause = why): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#retired = true;
@@ -363,7 +371,9 @@ class WorkerHandle {
     for (const run of runs) run.finish({ kind: "ended", message: why });
     const resolving = [...this.#resolving.values()];
     this.#resolving.clear();
-    for (const settle of resolving) settle(new TickdError("callback-import-failed", why));
+    for (const { dotted, settle } of resolving) {
+      settle(new TickdError("callback-import-failed", `callback ${dotted}: importing ${this.#module.file} failed: ${cause}; fix the module so it loads`));
+    }
     this.#module.ended(this);
   }
 
@@ -401,6 +411,7 @@ class WorkerHandle {
   }
 
   #receive(batch: FromWorkerMessage): void {
+    this.answered = true;
     for (const event of batch) {
       switch (event.k) {
         case "done":
@@ -410,9 +421,9 @@ class WorkerHandle {
           this.#owed.delete(-event.seq);
           break;
         case "resolved": {
-          const settle = this.#resolving.get(event.seq);
+          const waiting = this.#resolving.get(event.seq);
           this.#resolving.delete(event.seq);
-          settle?.(event.code === "" ? null : new TickdError(event.code as TickdError["code"], event.message));
+          waiting?.settle(event.code === "" ? null : new TickdError(event.code as TickdError["code"], event.message));
           break;
         }
         case "log":
@@ -450,7 +461,7 @@ class WorkerHandle {
 
   #died(reason: string): void {
     if (this.#ended) return;
-    this.terminate(`ended with its worker: the worker running ${this.#module.file} stopped (${reason})`);
+    this.terminate(`ended with its worker: the worker running ${this.#module.file} stopped (${reason})`, `its worker stopped (${reason})`);
   }
 
   /** Keep the process alive while a run is going or a load is awaited; end a retired worker once idle. */
