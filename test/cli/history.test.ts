@@ -98,6 +98,6 @@ describe("tickd history", () => {
   test("an unknown status is bad usage naming the valid ones", async () => {
     const result = await tickd(["history", "--status", "ok", ...flags]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toStartWith('tickd history: --status: "ok" is not a status; expected one of success, failure, error, timeout, skipped, abandoned, running');
+    expect(result.stderr).toStartWith('tickd history: --status: "ok" is not a status; expected one of success, failure, error, timeout, skipped, abandoned, missed, running');
   });
 });
