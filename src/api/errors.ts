@@ -1,28 +1,20 @@
 /**
  * GraphQL errors carry a message and `extensions.code`; nothing else reaches
- * the client. TickdError codes map onto the GraphQL codes below; anything
- * unexpected becomes INTERNAL with a generic message while the log keeps the
- * stack.
+ * the client. A TickdError's code maps onto a GraphQL code by apiCodeFor
+ * (src/errors.ts, one table over every code); one that maps to INTERNAL, and
+ * anything unexpected, becomes INTERNAL with a generic message while the log
+ * keeps the stack.
  */
 import { GraphQLError } from "graphql";
-import { TickdError, type ErrorCode } from "../errors.ts";
+import { API_ERROR_CODES, TickdError, apiCodeFor, type ApiErrorCode } from "../errors.ts";
 
-export type ApiErrorCode = "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_USER_INPUT" | "CONFLICT" | "INTERNAL";
+export type { ApiErrorCode } from "../errors.ts";
 
-const API_CODES = new Set<string>(["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "INTERNAL"]);
+const API_CODES = new Set<string>(API_ERROR_CODES);
 
 export function apiError(code: ApiErrorCode, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code } });
 }
-
-const FROM_TICKD: Partial<Record<ErrorCode, ApiErrorCode>> = {
-  usage: "BAD_USER_INPUT",
-  "config-invalid": "BAD_USER_INPUT",
-  "not-found": "NOT_FOUND",
-  forbidden: "FORBIDDEN",
-  unauthenticated: "UNAUTHENTICATED",
-  conflict: "CONFLICT",
-};
 
 /** Codes yoga and graphql-js attach to request errors (parse, validation, bad HTTP): safe to pass on. */
 const REQUEST_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST"]);
@@ -56,7 +48,7 @@ export function makeMaskError(log: ErrorLog) {
   return (error: unknown): Error => {
     if (error instanceof GraphQLError) {
       const cause = error.originalError;
-      if (cause instanceof TickdError && FROM_TICKD[cause.code]) return rebuild(error, cause.message, FROM_TICKD[cause.code]!);
+      if (cause instanceof TickdError && apiCodeFor(cause) !== "INTERNAL") return rebuild(error, cause.message, apiCodeFor(cause));
       // A resolver threw apiError(...): graphql-js wraps it; the inner one has the code.
       const coded = cause instanceof GraphQLError ? cause : error;
       const code = coded.extensions?.code;
