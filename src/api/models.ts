@@ -2,7 +2,8 @@
  * The shapes GraphQL types resolve from: live jobs from the engine and
  * missing jobs from the store, brought to one form.
  */
-import type { JobTarget, KwargValue, ScheduleRule } from "../config/types.ts";
+import { everyText, optionKeys, optionValue } from "../config/keys.ts";
+import type { JobSpec, JobTarget, KwargValue } from "../config/types.ts";
 import type { JobState } from "../engine/types.ts";
 import { describeRule, isZoned } from "../schedule/describe.ts";
 import type { StoredJob } from "./context.ts";
@@ -46,10 +47,15 @@ export interface JobModel {
   readonly until: number | null;
 }
 
-/** `every` as written in a job file, from the parsed rule ("10 minutes", "monday", "hour"). */
-export function everyText(rule: ScheduleRule): string | null {
-  if (rule.kind !== "every") return null;
-  return rule.interval === 1 ? rule.unit : `${rule.interval} ${rule.unit}s`;
+/**
+ * The options a job's model carries, by the key table (src/config/keys.ts):
+ * each key kept in the `options` column, under its JobSpec field; null when
+ * the job has none (no timeout).
+ */
+function optionFields(spec: JobSpec): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const row of optionKeys()) if (row.column === "options") fields[row.field] = optionValue(spec, row) ?? null;
+  return fields;
 }
 
 export function jobFromState(state: JobState, instanceZone: string): JobModel {
@@ -82,12 +88,7 @@ export function jobFromState(state: JobState, instanceZone: string): JobModel {
     missing: false,
     nextRunAt: state.nextRunAt,
     running: state.running,
-    timeoutMs: spec.timeoutMs ?? null,
-    overlap: spec.overlap,
-    retries: spec.retries,
-    retryDelayMs: spec.retryDelayMs,
-    catchup: spec.catchup,
-    jitterMs: spec.jitterMs,
+    ...(optionFields(spec) as Pick<JobModel, "timeoutMs" | "overlap" | "retries" | "retryDelayMs" | "catchup" | "jitterMs">),
     until: spec.until ?? null,
   };
 }

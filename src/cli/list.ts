@@ -4,7 +4,7 @@
  * descriptions missing from the file come from doc comments read as text.
  */
 import { withDocDescription } from "../callbacks/index.ts";
-import { formatDuration, type Diagnostic, type JobSpec } from "../config/index.ts";
+import { optionKeys, optionValue, type Diagnostic, type JobSpec } from "../config/index.ts";
 import { compileSchedule, neverFires } from "../schedule/index.ts";
 import { INSTANCE_FLAGS, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals } from "./check.ts";
@@ -30,6 +30,16 @@ export function describeTarget(job: JobSpec): string {
 /** The problems of jobs left out, grouped by label (file-level problems under ""). */
 export function leftOut(diagnostics: readonly Diagnostic[]): { label?: string; line: number; error: string }[] {
   return diagnostics.map((d) => ({ ...(d.label !== undefined ? { label: d.label } : {}), line: d.line, error: `${displayPath(d.file)}:${d.line} ${d.message}` }));
+}
+
+/** The options kept in the store's `options` column, by JobSpec field, as the job holds them (the key table, src/config/keys.ts). */
+function optionFields(job: JobSpec): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const row of optionKeys()) {
+    const value = (job as unknown as Record<string, unknown>)[row.field];
+    if (row.column === "options" && value !== undefined) fields[row.field] = value;
+  }
+  return fields;
 }
 
 function scheduleWords(job: JobSpec, zone: string): string {
@@ -69,12 +79,7 @@ export const listCommand: Command = {
         ...(job.target.kind === "url" ? { method: job.target.method } : {}),
         description: job.description,
         kwargs: job.kwargs,
-        ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
-        overlap: job.overlap,
-        retries: job.retries,
-        retryDelayMs: job.retryDelayMs,
-        catchup: job.catchup,
-        jitterMs: job.jitterMs,
+        ...optionFields(job),
         ...(job.until !== undefined ? { until: new Date(job.until).toISOString() } : {}),
         ...(never.get(job.label) !== undefined ? { warning: never.get(job.label) } : {}),
         line: job.origin.line,
@@ -89,8 +94,11 @@ export const listCommand: Command = {
         ["schedule", scheduleWords(job, settings.timezone)],
         [job.target.kind, describeTarget(job)],
       ];
-      if (job.timeoutMs !== undefined) rows.push(["timeout", formatDuration(job.timeoutMs)]);
-      if (job.retries > 0) rows.push(["retries", `${job.retries}, first after ${formatDuration(job.retryDelayMs)}`]);
+      for (const row of optionKeys()) {
+        const value = optionValue(job, row);
+        const words = row.list && value !== undefined ? row.list.words(value, job) : undefined;
+        if (words !== undefined) rows.push([row.list!.name, words]);
+      }
       if (job.description !== "") rows.push(["about", job.description.replace(/\s*\n\s*/g, " ")]);
       const warning = never.get(job.label);
       if (warning !== undefined) rows.push(["warning", warning]);

@@ -6,4 +6,18 @@ export { parseDuration, formatDuration, DURATION_HINT } from "./durations.ts";
 export { coerceKwarg, parseFlag } from "./coerce.ts";
 export { parseEvery, parseAt, parseCron, UNIT_HINT, type Parsed } from "./every.ts";
 export { parseUntil } from "./until.ts";
-export { ALIASES, RESERVED_KEYS, DEFAULTS } from "./keys.ts";
+export {
+  JOB_KEYS,
+  HTTP_METHODS,
+  jobKey,
+  canonicalKey,
+  optionKeys,
+  optionValue,
+  optionText,
+  everyText,
+  type JobKey,
+  type OptionKey,
+  type GroupKey,
+  type KeyColumn,
+  type ParseContext,
+} from "./keys.ts";

@@ -66,6 +66,35 @@ export function decodeJobFile(bytes: Uint8Array): string {
   return new TextDecoder("utf-8", { fatal: false }).decode(bytes);
 }
 
+/**
+ * The problem of a `[label]` header holding a NUL or bytes that are not UTF-8
+ * (the section cannot be read); undefined for a readable header. Discovery
+ * checks a registration's label with the same words.
+ */
+export function unreadableHeader(raw: string, line: number, file: string): Diagnostic | undefined {
+  const bad = raw.search(BAD_CHAR);
+  if (bad === -1) return undefined;
+  return {
+    file,
+    line,
+    code: "bad-bytes",
+    message: `section header ${JSON.stringify(raw.trim())} holds ${badBytes(raw, bad)}, so its label cannot be read and the section is left out; retype the header and save the file as UTF-8 text`,
+  };
+}
+
+/** The problem of a `key = value` line of section `label` that cannot be read; undefined for a readable line. */
+export function unreadableLine(raw: string, line: number, label: string, file: string): Diagnostic | undefined {
+  const bad = raw.search(BAD_CHAR);
+  if (bad === -1) return undefined;
+  return {
+    file,
+    line,
+    label,
+    code: "bad-bytes",
+    message: `${JSON.stringify(raw.trim())} holds ${badBytes(raw, bad)}, so the line cannot be read and the job is left out; retype the line and save the file as UTF-8 text`,
+  };
+}
+
 /** "a NUL byte at column 7", for a line that holds a bad character at index `at`. */
 function badBytes(raw: string, at: number): string {
   const what = raw[at] === "\u0000" ? "a NUL byte" : "bytes that are not UTF-8 text (shown as \uFFFD)";
@@ -114,22 +143,11 @@ export function readIni(text: string, file: string): RawIni {
       hasContent = true;
       if (trimmed.startsWith("[")) {
         firstBadLine ??= line;
-        diagnostics.push({
-          file,
-          line,
-          code: "bad-bytes",
-          message: `section header ${JSON.stringify(trimmed)} holds ${where}, so its label cannot be read and the section is left out; retype the header and save the file as UTF-8 text`,
-        });
+        diagnostics.push(unreadableHeader(raw, line, file)!);
         current = undefined;
         skipping = true;
       } else if (current) {
-        current.problems.push({
-          file,
-          line,
-          label: current.label,
-          code: "bad-bytes",
-          message: `${JSON.stringify(trimmed)} holds ${where}, so the line cannot be read and the job is left out; retype the line and save the file as UTF-8 text`,
-        });
+        current.problems.push(unreadableLine(raw, line, current.label, file)!);
       } else if (!skipping) {
         firstBadLine ??= line;
         warnings.push({ file, line, code: "bad-bytes", message: `${JSON.stringify(trimmed)} comes before any [label] header and holds ${where}; it belongs to no job and is ignored, so delete it` });

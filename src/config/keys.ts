@@ -1,52 +1,340 @@
 /**
- * The reserved keys of a job section (SPEC 1) and their aliases. Every other
- * key becomes a keyword argument of the callback.
+ * The job-file keys, each written down once: its aliases, what it means, how
+ * its text is parsed and formatted, its default, where the store keeps it,
+ * who may change it. The loader (load.ts), discovery's validation, the store's
+ * row mapping, export-ini, the API's job model and `tickd list` all read this
+ * table, so adding a key is one row here plus its behaviour (systemd's
+ * unit-file keys are one table from key to parser; croner documents each
+ * option once, with its default).
+ *
+ * Every key that is not in the table becomes a keyword argument of the callback.
+ *
+ * Rows come in three groups:
+ * - `target` (call, command, url, method) and `schedule` (every, at, cron):
+ *   keys that make sense only together; the loader reads each group at once
+ *   (buildTarget, buildSchedule in load.ts) and the row says how to write the
+ *   job's value back (`text`).
+ * - `option`: a key read on its own by its `parse`, with a `default`, set on
+ *   the JobSpec field `field`.
  */
-
-/** Alias -> canonical key. The original accepted `callback` and `frequency`. */
-export const ALIASES: Readonly<Record<string, string>> = {
-  callback: "call",
-  frequency: "every",
-};
-
-export const RESERVED_KEYS = new Set([
-  "call",
-  "command",
-  "url",
-  "every",
-  "at",
-  "cron",
-  "active",
-  "description",
-  "timezone",
-  "timeout",
-  "overlap",
-  "retries",
-  "retry_delay",
-  "catchup",
-  "jitter",
-  "until",
-  "isolate",
-]);
-
-/** `method` is reserved only for url jobs; for a call it is an ordinary kwarg. */
-export const URL_ONLY_KEYS = new Set(["method"]);
+import { MAX_JITTER_MS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
+import { parseFlag } from "./coerce.ts";
+import { DURATION_HINT, formatDuration, parseDuration } from "./durations.ts";
+import { isWeekday, type Parsed } from "./every.ts";
+import type { JobSpec, ScheduleRule } from "./types.ts";
+import { parseUntil } from "./until.ts";
+import { isValidZone } from "./zone.ts";
 
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
-export const DEFAULTS = {
-  active: true,
-  overlap: "skip",
-  retries: 0,
-  retryDelayMs: 1000,
-  catchup: "skip",
-  jitterMs: 0,
-  method: "GET",
-  isolate: "worker",
-} as const;
+/** What an option's parser may read besides its own text. */
+export interface ParseContext {
+  /** The zone the job computes in: its `timezone` once parsed, else the instance zone. */
+  readonly zone: string;
+  /** Another option's value (parsed, or its default when absent or wrong), by JobSpec field. */
+  value(field: string): unknown;
+}
+
+/** Where the store keeps a key: a column of the jobs table, or a field of its `options` JSON column. */
+export type KeyColumn = "options" | "callback" | "method" | "every" | "at" | "cron" | "timezone" | "until" | "description" | "active";
+
+interface KeyBase {
+  /** Canonical name, lower-case, as written in a job file and given to schedule.register. */
+  readonly key: string;
+  /** Other names the loader accepts for it (the original's); matched case-insensitively. */
+  readonly aliases?: readonly string[];
+  /** What the key means, once (the README's table of keys says the same). */
+  readonly doc: string;
+  /** Where the store keeps it (`options`: under the name `field`). */
+  readonly column: KeyColumn;
+  /**
+   * Which operator edit may change it (the flag recorded in the row's
+   * operatorEdited): `schedule` for updateSchedule, `active` for the on/off
+   * switch; absent = only the job file or the registration sets it.
+   */
+  readonly operator?: "schedule" | "active";
+  /** Whether schedule.register accepts it as an option (the others come from the file only). */
+  readonly register: boolean;
+  /** Reserved only in url jobs (`method`); in a call it stays an ordinary keyword argument. */
+  readonly urlOnly?: boolean;
+}
+
+/** A key of the target or schedule group: read with the others of its group by the loader. */
+export interface GroupKey extends KeyBase {
+  readonly group: "target" | "schedule";
+  /** The job's value as a job file writes it; undefined = no line (a default, or another kind of job). */
+  text(job: JobSpec): string | undefined;
+  /** The value its column holds, when not `text` (`every`: "day" where export-ini writes "1 day"). */
+  stored?(job: JobSpec): string | undefined;
+}
+
+/** A key read on its own: its text becomes the JobSpec field `field`. */
+export interface OptionKey<T = unknown> extends KeyBase {
+  readonly group: "option";
+  /** The JobSpec field (and the name in the `options` column and the API's job model). */
+  readonly field: string;
+  /** The value when the key is absent or wrong; undefined = the field is absent. */
+  readonly default?: T;
+  /** The field is absent from the JobSpec while it holds the default (`isolate`: undefined = worker). */
+  readonly sparse?: boolean;
+  /** Text -> value, or the diagnostic. `written` is the key as written (an alias, in capitals), for messages. */
+  parse(text: string, written: string, ctx: ParseContext): Parsed<T>;
+  /** Value -> the text a job file holds, read back by `parse` as the same value (export-ini, stored rows). */
+  format(value: T): string;
+  /** For `tickd list`: a line "name  words", when the value is worth showing there. */
+  readonly list?: { readonly name: string; words(value: T, job: JobSpec): string | undefined };
+}
+
+export type JobKey = GroupKey | OptionKey;
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (code: string, message: string): Parsed<never> => ({ ok: false, code, message });
+
+/** `every` as a job file writes it, from the parsed rule: "10 minutes", "monday", "hour"; null for cron. */
+export function everyText(rule: ScheduleRule): string | null {
+  if (rule.kind !== "every") return null;
+  // A weekday's interval is always 1.
+  return rule.interval === 1 ? rule.unit : `${rule.interval} ${rule.unit}s`;
+}
+
+/** A duration key; `what` names the bound in the message ("the longest timeout"). */
+function duration(key: string, doc: string, field: string, options: { allowZero: boolean; max: number; what: string; default?: number }): OptionKey<number> {
+  return {
+    key,
+    doc,
+    field,
+    group: "option",
+    column: "options",
+    register: true,
+    ...(options.default !== undefined ? { default: options.default } : {}),
+    parse(text, written) {
+      const ms = parseDuration(text);
+      if (ms === undefined) return fail("bad-duration", `${written}: ${JSON.stringify(text)} is not a duration; ${DURATION_HINT}`);
+      if (ms === 0 && !options.allowZero) {
+        return fail("bad-duration", `${written}: must be longer than zero; ${DURATION_HINT}, or remove the line for no ${written}`);
+      }
+      if (!(ms <= options.max)) {
+        return fail("out-of-range", `${written}: ${JSON.stringify(text.trim())} is longer than ${roughly(options.max)}, ${options.what}; write at most ${roughly(options.max)}`);
+      }
+      return ok(ms);
+    },
+    format: formatDuration,
+  };
+}
+
+/** A key whose value is one of a few words, matched case-insensitively. */
+function choice<T extends string>(key: string, doc: string, words: readonly T[], fallback: T, extra: Partial<OptionKey<T>> = {}): OptionKey<T> {
+  return {
+    key,
+    doc,
+    field: key,
+    group: "option",
+    column: "options",
+    register: true,
+    default: fallback,
+    parse(text, written) {
+      const value = text.trim().toLowerCase();
+      if ((words as readonly string[]).includes(value)) return ok(value as T);
+      return fail(`bad-${key}`, `${written}: ${JSON.stringify(text)} is not one of ${words.join(", ")}; write one of them (default ${fallback})`);
+    },
+    format: (value) => value,
+    ...extra,
+  };
+}
+
+const target = (key: string, doc: string, text: GroupKey["text"], extra: Partial<GroupKey> = {}): GroupKey => ({
+  key,
+  doc,
+  group: "target",
+  column: "callback",
+  register: false,
+  text,
+  ...extra,
+});
+
+const schedule = (key: "every" | "at" | "cron", doc: string, text: GroupKey["text"], extra: Partial<GroupKey> = {}): GroupKey => ({
+  key,
+  doc,
+  group: "schedule",
+  column: key,
+  operator: "schedule",
+  register: true,
+  text,
+  ...extra,
+});
+
+const rows: JobKey[] = [
+  target("call", "The callback to run, as a dotted path resolved under --root: folder.module.function.", (j) => (j.target.kind === "call" ? j.target.callback : undefined), { aliases: ["callback"] }),
+  target("command", "A shell command to run instead of a callback.", (j) => (j.target.kind === "command" ? j.target.command : undefined)),
+  target("url", "An http(s) address to call instead of a callback.", (j) => (j.target.kind === "url" ? j.target.url : undefined)),
+  target("method", "The HTTP method of a url job; default GET.", (j) => (j.target.kind === "url" && j.target.method.toUpperCase() !== "GET" ? j.target.method : undefined), {
+    column: "method",
+    urlOnly: true,
+  }),
+  schedule(
+    "every",
+    "[N] unit: second(s), minute(s), hour(s), day(s), week(s) or a weekday.",
+    // A job file spells the count out ("1 day"); a weekday has none.
+    (j) => (j.schedule.kind !== "every" ? undefined : isWeekday(j.schedule.unit) ? j.schedule.unit : `${j.schedule.interval} ${j.schedule.unit}${j.schedule.interval === 1 ? "" : "s"}`),
+    { aliases: ["frequency"], stored: (j) => everyText(j.schedule) ?? undefined },
+  ),
+  schedule("at", "The moment within each unit of every: :SS, MM:SS or :MM, HH:MM[:SS].", (j) => (j.schedule.kind === "every" ? j.schedule.at?.text : undefined)),
+  schedule("cron", "A cron expression (5 fields, or 6 with seconds first), or a nickname such as @daily.", (j) => (j.schedule.kind === "cron" ? j.schedule.expression : undefined)),
+  {
+    key: "timezone",
+    doc: "The IANA zone of at, cron and day boundaries; default the instance zone (--timezone).",
+    field: "timezone",
+    group: "option",
+    column: "timezone",
+    operator: "schedule",
+    register: true,
+    parse: (text) => (isValidZone(text) ? ok(text) : fail("bad-timezone", `timezone: ${JSON.stringify(text)} is not an IANA time zone; write a name such as Europe/Berlin, America/New_York or UTC`)),
+    format: (value) => String(value),
+  },
+  {
+    key: "description",
+    doc: "Free text; default the callback's doc comment.",
+    field: "description",
+    group: "option",
+    column: "description",
+    register: true,
+    default: "",
+    // A doc comment's paragraphs are kept (export-ini joins them: a job file value is one line).
+    parse: (text) => ok(text),
+    format: (value) => String(value),
+  },
+  {
+    key: "active",
+    doc: "yes or no; an inactive job is listed but never scheduled. Default yes.",
+    field: "active",
+    group: "option",
+    column: "active",
+    operator: "active",
+    register: true,
+    default: true,
+    parse: (text) => {
+      const flag = parseFlag(text);
+      return flag === undefined ? fail("bad-active", `active: ${JSON.stringify(text)} is not yes or no; write yes or no (true/false, on/off and 1/0 work too)`) : ok(flag);
+    },
+    format: (value) => (value ? "yes" : "no"),
+  },
+  {
+    ...duration("timeout", "How long a run may take before it is ended and recorded timeout; default none.", "timeoutMs", {
+      allowZero: false,
+      max: MAX_TIMEOUT_MS,
+      what: "the longest timeout (remove the line for no timeout)",
+    }),
+    list: { name: "timeout", words: (value) => formatDuration(value as number) },
+  },
+  choice("overlap", "What a run due while the previous one still runs does: skip, queue or allow. Default skip.", ["skip", "queue", "allow"], "skip"),
+  {
+    key: "retries",
+    doc: "How many times a failed run is tried again, each wait twice the one before; default 0.",
+    field: "retries",
+    group: "option",
+    column: "options",
+    register: true,
+    default: 0,
+    parse(text, _written, ctx) {
+      const t = text.trim();
+      if (!/^\d+$/.test(t)) return fail("bad-retries", `retries: ${JSON.stringify(t)} is not a whole number of 0 or more; write e.g. retries = 3 (0 means no retries)`);
+      if (Number(t) > MAX_RETRIES) return fail("out-of-range", `retries: ${t} is more than ${MAX_RETRIES}; write at most ${MAX_RETRIES} (each retry waits twice as long as the one before)`);
+      const retries = Number(t);
+      // The delay doubles before each retry: the last wait must stay a sane, finite time.
+      const retryDelayMs = ctx.value("retryDelayMs") as number;
+      const lastWait = retryWait(retryDelayMs, retries);
+      if (retries > 0 && lastWait > MAX_RETRY_WAIT_MS) {
+        return fail(
+          "out-of-range",
+          `retries: the last of ${retries} retries would wait ${roughly(lastWait)} (the ${formatDuration(retryDelayMs)} retry_delay doubles before each retry), more than ${roughly(MAX_RETRY_WAIT_MS)}; write retries = ${mostRetries(retryDelayMs)} or fewer, or a shorter retry_delay`,
+        );
+      }
+      return ok(retries);
+    },
+    format: (value) => String(value),
+    list: { name: "retries", words: (value, job) => ((value as number) > 0 ? `${value as number}, first after ${formatDuration(job.retryDelayMs)}` : undefined) },
+  },
+  duration("retry_delay", "The wait before the first retry, doubling before each next one; default 1 second.", "retryDelayMs", {
+    allowZero: true,
+    max: MAX_RETRY_WAIT_MS,
+    what: "the longest wait before a retry",
+    default: 1000,
+  }),
+  choice("catchup", "After downtime: skip the missed runs, or run once for them. Default skip.", ["skip", "once"], "skip"),
+  duration("jitter", "The most random delay added to each run; default 0.", "jitterMs", { allowZero: true, max: MAX_JITTER_MS, what: "the longest random delay", default: 0 }),
+  {
+    key: "until",
+    doc: "An ISO date or date-time after which the job is no longer scheduled (a date counts through its end).",
+    field: "until",
+    group: "option",
+    column: "until",
+    operator: "schedule",
+    register: true,
+    parse: (text, _written, ctx) => parseUntil(text, ctx.zone),
+    format: (value) => new Date(value as number).toISOString(),
+  },
+  choice("isolate", "Where a callback runs: its module's worker (ended at its timeout), or none (the scheduler's thread). Default worker.", ["worker", "none"], "worker", {
+    register: false,
+    sparse: true,
+  }),
+];
+
+/** Every key, in the order export-ini writes them (after the target: description, then the rest). */
+export const JOB_KEYS: readonly JobKey[] = rows;
+
+let byName = new Map<string, JobKey>();
+function index(): void {
+  byName = new Map();
+  for (const row of rows) for (const name of [row.key, ...(row.aliases ?? [])]) byName.set(name, row);
+}
+index();
+
+/** The row of a key as written (any case, aliases resolved); undefined for a keyword argument. */
+export function jobKey(written: string, targetKind?: JobSpec["target"]["kind"]): JobKey | undefined {
+  const row = byName.get(written.toLowerCase());
+  if (row?.urlOnly && targetKind !== "url") return undefined;
+  return row;
+}
 
 /** Canonical form of a key as written: lower-case, aliases resolved. */
 export function canonicalKey(written: string): string {
   const lower = written.toLowerCase();
-  return ALIASES[lower] ?? lower;
+  return byName.get(lower)?.key ?? lower;
+}
+
+/** The keys read on their own, in table order. */
+export function optionKeys(): readonly OptionKey[] {
+  return rows.filter((r): r is OptionKey => r.group === "option");
+}
+
+/** The keys an operator's schedule edit may change (the row's own columns). */
+export function operatorScheduleColumns(): readonly KeyColumn[] {
+  return rows.filter((r) => r.operator === "schedule").map((r) => r.column);
+}
+
+/** An option's value on a job; undefined when absent. Sparse fields read as their default. */
+export function optionValue(job: JobSpec, row: OptionKey): unknown {
+  const value = (job as unknown as Record<string, unknown>)[row.field];
+  return value === undefined && row.sparse ? row.default : value;
+}
+
+/** The text a job file holds for an option's value; undefined when no line is needed (absent or the default). */
+export function optionText(row: OptionKey, value: unknown): string | undefined {
+  if (value === undefined || value === null || value === row.default) return undefined;
+  return row.format(value);
+}
+
+/**
+ * Tests only: add a row (a key that exists nowhere else) and get back the
+ * function that removes it again. Production keys are the rows above.
+ */
+export function addKeyForTests(row: JobKey): () => void {
+  if (byName.has(row.key)) throw new Error(`the key ${row.key} is already in the table`);
+  rows.push(row);
+  index();
+  return () => {
+    const at = rows.indexOf(row);
+    if (at !== -1) rows.splice(at, 1);
+    index();
+  };
 }

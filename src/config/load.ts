@@ -10,55 +10,30 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { TickdError } from "../errors.ts";
-import { coerceKwarg, parseFlag } from "./coerce.ts";
-import { MAX_JITTER_MS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
-import { DURATION_HINT, formatDuration, parseDuration } from "./durations.ts";
-import { parseAt, parseCron, parseEvery, type Parsed } from "./every.ts";
+import { coerceKwarg } from "./coerce.ts";
+import { parseAt, parseCron, parseEvery } from "./every.ts";
 import { decodeJobFile, readIni, type RawEntry, type RawSection } from "./ini-reader.ts";
-import { canonicalKey, DEFAULTS, HTTP_METHODS, RESERVED_KEYS, URL_ONLY_KEYS } from "./keys.ts";
-import {
-  brandJobSpec,
-  type CatchupPolicy,
-  type Diagnostic,
-  type IsolateMode,
-  type JobFile,
-  type JobSpec,
-  type JobTarget,
-  type KwargValue,
-  type OverlapPolicy,
-  type ScheduleRule,
-} from "./types.ts";
-import { parseUntil } from "./until.ts";
+import { canonicalKey, HTTP_METHODS, jobKey, optionKeys, type OptionKey, type ParseContext } from "./keys.ts";
+import { brandJobSpec, type Diagnostic, type JobFile, type JobSpec, type JobTarget, type KwargValue, type ScheduleRule } from "./types.ts";
+import { isValidZone } from "./zone.ts";
 
-// Line of every key of a loaded job, so later checks (callback resolution)
-// can point at `call` rather than the header. Kept beside the frozen spec
-// instead of in it: the JobSpec contract stays what the engine needs.
 /** The section whose keys every job inherits, as in configparser. */
 export const DEFAULT_SECTION = "DEFAULT";
 
-const keyLines = new WeakMap<JobSpec, ReadonlyMap<string, number>>();
-
 /** The line of `key` (canonical name, e.g. "call") in the job's section; the header line if absent. */
 export function keyLine(job: JobSpec, key: string): number {
-  return keyLines.get(job)?.get(key) ?? job.origin.line;
+  return job.origin.lines?.[key] ?? job.origin.line;
 }
 
-/** Carry the key lines over to a copy of a job (e.g. one with its description filled in). */
-export function inheritKeyLines(from: JobSpec, to: JobSpec): JobSpec {
-  const lines = keyLines.get(from);
-  if (lines) keyLines.set(to, lines);
+/**
+ * Key lines travel in `origin`, so a copy made with `{ ...job }` keeps them;
+ * this returns `to` as it is (kept for callers written when they did not).
+ */
+export function inheritKeyLines(_from: JobSpec, to: JobSpec): JobSpec {
   return to;
 }
 
-export function isValidZone(zone: string): boolean {
-  if (zone.trim() === "") return false;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidZone };
 
 const MODULE_SEGMENT = /^[\p{L}\p{N}_$-]+$/u;
 const EXPORT_NAME = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
@@ -140,23 +115,28 @@ interface Built {
   readonly diagnostics: Diagnostic[];
 }
 
-function buildJob(section: RawSection, file: string, instanceZone: string): Built {
+/**
+ * One job from its key/value entries: the section of a job file, or the
+ * entries discovery makes of a registration or a stored row (the same rules,
+ * the same messages).
+ */
+export function buildJob(section: RawSection, file: string, instanceZone: string): Built {
   const { label } = section;
   const diagnostics: Diagnostic[] = [...section.problems];
   const problem = (entry: RawEntry | undefined, code: string, message: string) => {
     diagnostics.push({ file, line: entry?.line ?? section.line, label, ...(entry ? { key: entry.key } : {}), code, message });
   };
 
-  // Canonical reserved key -> its entry; everything else is a kwarg.
+  // Canonical key of the table -> its entry; everything else is a kwarg.
   const byKey = new Map<string, RawEntry>();
   const kwargEntries = new Map<string, RawEntry>();
-  const target = section.entries.find((e) => ["call", "command", "url"].includes(canonicalKey(e.key)));
-  const isUrlJob = target !== undefined && canonicalKey(target.key) === "url";
+  // `method` is a key only in url jobs (jobKey leaves it out until the kind is known).
+  const target = section.entries.find((e) => jobKey(e.key)?.group === "target");
+  const targetKind = target === undefined ? undefined : (canonicalKey(target.key) as JobTarget["kind"]);
   for (const entry of section.entries) {
-    const key = canonicalKey(entry.key);
-    const reserved = RESERVED_KEYS.has(key) || (isUrlJob && URL_ONLY_KEYS.has(key));
-    const table = reserved ? byKey : kwargEntries;
-    const name = reserved ? key : entry.key;
+    const row = jobKey(entry.key, targetKind);
+    const table = row ? byKey : kwargEntries;
+    const name = row ? row.key : entry.key;
     const earlier = table.get(name);
     if (earlier) {
       const same = earlier.key.toLowerCase() === entry.key.toLowerCase();
@@ -175,85 +155,35 @@ function buildJob(section: RawSection, file: string, instanceZone: string): Buil
   const schedule = buildSchedule(byKey, problem);
   const jobTarget = buildTarget(byKey, problem, (code, message) => problem(undefined, code, message));
 
-  const tzEntry = byKey.get("timezone");
-  let timezone: string | undefined;
-  if (tzEntry) {
-    if (isValidZone(tzEntry.value)) timezone = tzEntry.value;
-    else problem(tzEntry, "bad-timezone", `timezone: ${JSON.stringify(tzEntry.value)} is not an IANA time zone; write a name such as Europe/Berlin, America/New_York or UTC`);
-  }
-
-  const activeEntry = byKey.get("active");
-  let active: boolean = DEFAULTS.active;
-  if (activeEntry) {
-    const flag = parseFlag(activeEntry.value);
-    if (flag === undefined) problem(activeEntry, "bad-active", `active: ${JSON.stringify(activeEntry.value)} is not yes or no; write yes or no (true/false, on/off and 1/0 work too)`);
-    else active = flag;
-  }
-
-  // `what` names the bound in the message: "the longest timeout".
-  const duration = (key: string, allowZero: boolean, max: number, what: string): number | undefined => {
-    const entry = byKey.get(key);
-    if (!entry) return undefined;
-    const ms = parseDuration(entry.value);
-    if (ms === undefined) {
-      problem(entry, "bad-duration", `${entry.key}: ${JSON.stringify(entry.value)} is not a duration; ${DURATION_HINT}`);
-      return undefined;
+  // Each option by its row's parser, in table order; a parser may ask for
+  // another option's value (retries reads retry_delay, until the zone).
+  const values = new Map<string, unknown>();
+  const value = (row: OptionKey): unknown => {
+    if (values.has(row.field)) return values.get(row.field);
+    values.set(row.field, row.default);
+    const entry = byKey.get(row.key);
+    if (entry) {
+      const parsed = row.parse(entry.value, entry.key, context);
+      if (parsed.ok) values.set(row.field, parsed.value);
+      else problem(entry, parsed.code, parsed.message);
     }
-    if (ms === 0 && !allowZero) {
-      problem(entry, "bad-duration", `${entry.key}: must be longer than zero; ${DURATION_HINT}, or remove the line for no ${entry.key}`);
-      return undefined;
-    }
-    if (!(ms <= max)) {
-      problem(entry, "out-of-range", `${entry.key}: ${JSON.stringify(entry.value.trim())} is longer than ${roughly(max)}, ${what}; write at most ${roughly(max)}`);
-      return undefined;
-    }
-    return ms;
+    return values.get(row.field);
   };
-  const timeoutMs = duration("timeout", false, MAX_TIMEOUT_MS, "the longest timeout (remove the line for no timeout)");
-  const retryDelayMs = duration("retry_delay", true, MAX_RETRY_WAIT_MS, "the longest wait before a retry") ?? DEFAULTS.retryDelayMs;
-  const jitterMs = duration("jitter", true, MAX_JITTER_MS, "the longest random delay") ?? DEFAULTS.jitterMs;
-
-  const choice = <T extends string>(key: string, options: readonly T[], fallback: T): T => {
-    const entry = byKey.get(key);
-    if (!entry) return fallback;
-    const value = entry.value.trim().toLowerCase();
-    if ((options as readonly string[]).includes(value)) return value as T;
-    problem(entry, `bad-${key}`, `${entry.key}: ${JSON.stringify(entry.value)} is not one of ${options.join(", ")}; write one of them (default ${fallback})`);
-    return fallback;
+  const options = optionKeys();
+  const context: ParseContext = {
+    get zone() {
+      const timezone = options.find((r) => r.field === "timezone");
+      return ((timezone && value(timezone)) as string | undefined) ?? instanceZone;
+    },
+    value: (field) => {
+      const row = options.find((r) => r.field === field);
+      return row ? value(row) : undefined;
+    },
   };
-  const overlap = choice<OverlapPolicy>("overlap", ["skip", "queue", "allow"], DEFAULTS.overlap);
-  const catchup = choice<CatchupPolicy>("catchup", ["skip", "once"], DEFAULTS.catchup);
-  const isolate = choice<IsolateMode>("isolate", ["worker", "none"], DEFAULTS.isolate);
-
-  const retriesEntry = byKey.get("retries");
-  let retries: number = DEFAULTS.retries;
-  if (retriesEntry) {
-    const t = retriesEntry.value.trim();
-    if (!/^\d+$/.test(t)) {
-      problem(retriesEntry, "bad-retries", `retries: ${JSON.stringify(t)} is not a whole number of 0 or more; write e.g. retries = 3 (0 means no retries)`);
-    } else if (Number(t) > MAX_RETRIES) {
-      problem(retriesEntry, "out-of-range", `retries: ${t} is more than ${MAX_RETRIES}; write at most ${MAX_RETRIES} (each retry waits twice as long as the one before)`);
-    } else {
-      retries = Number(t);
-      // The delay doubles before each retry: the last wait must stay a sane, finite time.
-      const lastWait = retryWait(retryDelayMs, retries);
-      if (retries > 0 && lastWait > MAX_RETRY_WAIT_MS) {
-        const most = mostRetries(retryDelayMs);
-        problem(
-          retriesEntry,
-          "out-of-range",
-          `retries: the last of ${retries} retries would wait ${roughly(lastWait)} (the ${formatDuration(retryDelayMs)} retry_delay doubles before each retry), more than ${roughly(MAX_RETRY_WAIT_MS)}; write retries = ${most} or fewer, or a shorter retry_delay`,
-        );
-      }
-    }
-  }
-
-  const untilEntry = byKey.get("until");
-  let until: number | undefined;
-  if (untilEntry) {
-    const parsed = parseUntil(untilEntry.value, timezone ?? instanceZone);
-    if (parsed.ok) until = parsed.value;
-    else problem(untilEntry, parsed.code, parsed.message);
+  const fields: Record<string, unknown> = {};
+  for (const row of options) {
+    const v = value(row);
+    if (v !== undefined && !(row.sparse && v === row.default)) fields[row.field] = v;
   }
 
   const kwargs: Record<string, KwargValue> = {};
@@ -264,25 +194,15 @@ function buildJob(section: RawSection, file: string, instanceZone: string): Buil
     const unreadable = section.problems.some((d) => d.code === "bad-bytes");
     return { diagnostics: unreadable ? diagnostics.filter((d) => d.key !== undefined || !d.code.startsWith("missing-")) : diagnostics };
   }
+  const lines = Object.freeze(Object.fromEntries([...byKey].map(([k, e]) => [k, e.line])));
   const job = brandJobSpec({
     label,
     target: jobTarget,
     schedule,
-    ...(timezone !== undefined ? { timezone } : {}),
-    active,
-    description: byKey.get("description")?.value ?? "",
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    overlap,
-    retries,
-    retryDelayMs,
-    catchup,
-    jitterMs,
-    ...(until !== undefined ? { until } : {}),
-    ...(isolate !== DEFAULTS.isolate ? { isolate } : {}),
+    ...(fields as Pick<JobSpec, "active" | "description" | "overlap" | "retries" | "retryDelayMs" | "catchup" | "jitterMs">),
     kwargs: Object.freeze(kwargs),
-    origin: Object.freeze({ source: "ini", file, line: section.line }),
+    origin: Object.freeze({ source: "ini", file, line: section.line, lines }),
   });
-  keyLines.set(job, new Map([...byKey].map(([k, e]) => [k, e.line])));
   return { job, diagnostics };
 }
 
@@ -351,7 +271,7 @@ function buildTarget(byKey: Map<string, RawEntry>, problem: Problem, sectionProb
     return void problem(entry, "bad-url", `url: ${JSON.stringify(value)} is not an http(s) URL; write the full address, e.g. https://example.com/tasks/cleanup`);
   }
   const methodEntry = byKey.get("method");
-  const method = (methodEntry?.value.trim() ?? DEFAULTS.method).toUpperCase();
+  const method = (methodEntry?.value.trim() ?? "GET").toUpperCase();
   if (!(HTTP_METHODS as readonly string[]).includes(method)) {
     return void problem(methodEntry, "bad-method", `method: ${JSON.stringify(methodEntry?.value ?? "")} is not an HTTP method; write one of ${HTTP_METHODS.join(", ")} (default GET)`);
   }

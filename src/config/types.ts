@@ -68,6 +68,12 @@ export interface JobOrigin {
   readonly file: string;
   /** 1-based line of the section header; 0 for discovered jobs. */
   readonly line: number;
+  /**
+   * Job-file jobs: the line of each key read from the section (canonical
+   * name, e.g. "call"), so a later check (callback resolution, a schedule that
+   * never fires) points at its key; see `keyLine` in load.ts.
+   */
+  readonly lines?: Readonly<Record<string, number>>;
   /** Discovered jobs only: the app name given to schedule.register. */
   readonly app?: string;
 }

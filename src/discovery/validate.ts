@@ -1,32 +1,26 @@
 /**
  * One validator for every job: a registration (or a stored discovered job) is
- * turned into the key/value lines a job file would hold and read back by the
- * config loader's own `parseJobFile`. So a discovered `every: "10 minuets"`
- * gets exactly the message a job file would, and nothing here re-implements
- * a rule of SPEC 1 — the bounds of every value (src/config/bounds.ts) included.
+ * made into key/value entries, as a job file's section holds them, and built
+ * by the config loader's own `buildJob` from the key table
+ * (src/config/keys.ts). So a discovered `every: "10 minuets"` gets exactly the
+ * message a job file would, and nothing here re-implements a rule of the job
+ * file — the bounds of every value (src/config/bounds.ts) included. No INI
+ * text is written or read: the checks a job file's lines would impose (a label
+ * that can be a header, values on one line, readable bytes) are made here on
+ * the values themselves, with the reader's words.
  */
-import { parseJobFile } from "../config/load.ts";
+import { unreadableHeader, unreadableLine, type RawEntry } from "../config/ini-reader.ts";
+import { JOB_KEYS } from "../config/keys.ts";
+import { buildJob, DEFAULT_SECTION } from "../config/load.ts";
 import { brandJobSpec, type Diagnostic, type JobSpec } from "../config/types.ts";
-import { checkKey, formatIni, IniFormatError, formatKwarg, type Pair } from "../export/ini.ts";
+import { checkKey, checkLabel, IniFormatError, formatKwarg, type Pair } from "../export/ini.ts";
 import { neverFires } from "../schedule/warnings.ts";
 import type { RegisterOptions } from "../sdk/index.ts";
 
-/** The option keys schedule.register accepts besides `label` and `kwargs` (the job-file keys). */
-const OPTION_KEYS = [
-  "every",
-  "at",
-  "cron",
-  "timezone",
-  "description",
-  "active",
-  "timeout",
-  "overlap",
-  "retries",
-  "retry_delay",
-  "catchup",
-  "jitter",
-  "until",
-] as const;
+/** The option keys schedule.register accepts besides `label` and `kwargs`: the table's keys marked `register`. */
+function optionKeys(): string[] {
+  return JOB_KEYS.filter((row) => row.register).map((row) => row.key);
+}
 
 export interface Validated {
   readonly spec?: JobSpec;
@@ -43,13 +37,14 @@ export interface Validated {
 /** Registration options -> job-file lines. Throws IniFormatError for values a job file cannot hold. */
 export function registrationPairs(callback: string, options: RegisterOptions): Pair[] {
   const pairs: Pair[] = [["call", callback]];
-  const known = new Set<string>([...OPTION_KEYS, "label", "kwargs"]);
+  const keys = optionKeys();
+  const known = new Set<string>([...keys, "label", "kwargs"]);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) {
       throw new IniFormatError(`unknown option "${key}"; schedule.register accepts ${[...known].join(", ")}`);
     }
   }
-  for (const key of OPTION_KEYS) {
+  for (const key of keys) {
     const value = (options as Record<string, unknown>)[key];
     if (value === undefined || value === null) continue;
     if (typeof value === "boolean") pairs.push([key, value ? "yes" : "no"]);
@@ -72,21 +67,35 @@ export function registrationPairs(callback: string, options: RegisterOptions): P
 }
 
 /**
- * Validate job-file lines for one label through the config loader and mark
- * the result as discovered. `file` is the app's scheduler module, used as the
- * job's origin and in messages.
+ * Validate job-file lines for one label with the config loader's rules and
+ * mark the result as discovered. `file` is the app's scheduler module, used as
+ * the job's origin and in messages. Line numbers are those the lines would
+ * have in a job file of this one section (the header on line 1).
  */
 export function validatePairs(label: string, pairs: readonly Pair[], origin: { file: string; app: string }, zone: string, now?: number): Validated {
-  let text: string;
   try {
-    text = formatIni([{ label, pairs }]);
+    checkLabel(label);
+    // Free text (a doc comment's paragraphs) may; every other value is one line, as in a job file.
+    for (const [key, value] of pairs) if (key !== "description" && /[\r\n]/.test(value)) throw new IniFormatError(`${key}: a value cannot span lines`);
   } catch (error) {
     if (error instanceof IniFormatError) return { problems: [`[${label}] ${error.message}`] };
     throw error;
   }
-  const parsed = parseJobFile(text, origin.file, zone);
-  const problems = parsed.diagnostics.map((d: Diagnostic) => `[${d.label ?? label}] ${d.message}`);
-  const job = parsed.jobs[0];
+  // [DEFAULT] is the section whose keys a job file's jobs inherit, never a job.
+  if (label === DEFAULT_SECTION) return { problems: [`[${label}] the job could not be read`] };
+  const header = unreadableHeader(`[${label}]`, 1, origin.file);
+  if (header) return { problems: [`[${label}] ${header.message}`] };
+  const entries: RawEntry[] = [];
+  const unreadable: Diagnostic[] = [];
+  pairs.forEach(([key, value], index) => {
+    const line = index + 2;
+    const bad = unreadableLine(value === "" ? `${key} =` : `${key} = ${value}`, line, label, origin.file);
+    if (bad) unreadable.push(bad);
+    else entries.push({ key, value: value.trim(), line });
+  });
+  const built = buildJob({ label, line: 1, entries, problems: unreadable }, origin.file, zone);
+  const problems = built.diagnostics.sort((a, b) => a.line - b.line).map((d: Diagnostic) => `[${d.label ?? label}] ${d.message}`);
+  const job = built.job;
   if (!job || problems.length > 0) return { problems: problems.length > 0 ? problems : [`[${label}] the job could not be read`] };
   const spec = brandJobSpec({ ...job, origin: { source: "discovered", file: origin.file, line: 0, app: origin.app } });
   const never = now === undefined ? undefined : neverFires(spec, zone, now);

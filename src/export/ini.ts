@@ -9,8 +9,7 @@
  * value that itself starts and ends with `"` survives).
  */
 import { coerceKwarg } from "../config/coerce.ts";
-import { formatDuration } from "../config/durations.ts";
-import { ALIASES, RESERVED_KEYS, URL_ONLY_KEYS } from "../config/keys.ts";
+import { JOB_KEYS, jobKey, optionText, optionValue } from "../config/keys.ts";
 import type { JobSpec, KwargValue } from "../config/types.ts";
 
 export type Pair = readonly [key: string, value: string];
@@ -41,7 +40,7 @@ export function formatKwarg(value: KwargValue): string {
   return coerceKwarg(value) === value ? value : `"${value}"`;
 }
 
-/** A free-text value (description): the loader trims it, so only line breaks are a problem. */
+/** A value as written: the loader trims it, so only line breaks are a problem. */
 function formatText(key: string, value: string): string {
   if (/[\r\n]/.test(value)) throw new IniFormatError(`${key}: a value cannot span lines in a job file`);
   return value.trim();
@@ -51,49 +50,32 @@ export function checkKey(key: string, targetKind: JobSpec["target"]["kind"]): vo
   if (key === "" || key !== key.trim() || /[=:\r\n]/.test(key) || /^[[;#]/.test(key)) {
     throw new IniFormatError(`the keyword argument name ${JSON.stringify(key)} cannot be a job file key; use letters, digits and _`);
   }
-  const lower = key.toLowerCase();
-  if (RESERVED_KEYS.has(lower) || lower in ALIASES || (targetKind === "url" && URL_ONLY_KEYS.has(lower))) {
+  if (jobKey(key, targetKind) !== undefined) {
     throw new IniFormatError(`the keyword argument "${key}" has the name of a job file setting; rename it`);
   }
 }
 
-function checkLabel(label: string): void {
+export function checkLabel(label: string): void {
   if (label === "" || label !== label.trim() || /[\r\n]/.test(label)) {
     throw new IniFormatError(`the label ${JSON.stringify(label)} cannot be a section header; labels are one line without surrounding spaces`);
   }
 }
 
-/** The key/value lines of a job, in the order an operator would write them. Defaults are left out. */
+/**
+ * The key/value lines of a job, in the order an operator would write them:
+ * what it runs, its description, then the other keys in table order
+ * (src/config/keys.ts). Defaults are left out.
+ */
 export function jobPairs(job: JobSpec): Pair[] {
   const pairs: Pair[] = [];
-  const t = job.target;
-  if (t.kind === "call") pairs.push(["call", t.callback]);
-  else if (t.kind === "command") pairs.push(["command", t.command]);
-  else {
-    pairs.push(["url", t.url]);
-    if (t.method.toUpperCase() !== "GET") pairs.push(["method", t.method]);
+  const rows = [...JOB_KEYS.filter((r) => r.group === "target"), ...JOB_KEYS.filter((r) => r.key === "description"), ...JOB_KEYS.filter((r) => r.group !== "target" && r.key !== "description")];
+  for (const row of rows) {
+    const text = row.group === "option" ? optionText(row, optionValue(job, row)) : row.text(job);
+    if (text === undefined) continue;
+    // A doc-comment description may span lines; a job file value cannot, so
+    // the lines are joined with spaces (the only lossy step of the export).
+    pairs.push([row.key, formatText(row.key, row.key === "description" ? text.replace(/\s*[\r\n]+\s*/g, " ") : text)]);
   }
-  // A doc-comment description may span lines; a job file value cannot, so the
-  // lines are joined with spaces (the only lossy step of the export).
-  if (job.description !== "") pairs.push(["description", formatText("description", job.description.replace(/\s*[\r\n]+\s*/g, " "))]);
-  const s = job.schedule;
-  if (s.kind === "cron") {
-    pairs.push(["cron", s.expression]);
-  } else {
-    const weekday = !["second", "minute", "hour", "day", "week"].includes(s.unit);
-    pairs.push(["every", weekday ? s.unit : `${s.interval} ${s.unit}${s.interval === 1 ? "" : "s"}`]);
-    if (s.at) pairs.push(["at", s.at.text]);
-  }
-  if (job.timezone !== undefined) pairs.push(["timezone", job.timezone]);
-  if (!job.active) pairs.push(["active", "no"]);
-  if (job.timeoutMs !== undefined) pairs.push(["timeout", formatDuration(job.timeoutMs)]);
-  if (job.overlap !== "skip") pairs.push(["overlap", job.overlap]);
-  if (job.retries !== 0) pairs.push(["retries", String(job.retries)]);
-  if (job.retryDelayMs !== 1000) pairs.push(["retry_delay", formatDuration(job.retryDelayMs)]);
-  if (job.catchup !== "skip") pairs.push(["catchup", job.catchup]);
-  if (job.jitterMs !== 0) pairs.push(["jitter", formatDuration(job.jitterMs)]);
-  if (job.until !== undefined) pairs.push(["until", new Date(job.until).toISOString()]);
-  if (job.isolate === "none") pairs.push(["isolate", "none"]);
   for (const [key, value] of Object.entries(job.kwargs)) {
     checkKey(key, job.target.kind);
     pairs.push([key, formatKwarg(value)]);

@@ -4,6 +4,7 @@
  * "every 2 hours at :15", "cron 0 3 * * * (Europe/Berlin)",
  * "every day at 03:00 (Europe/Berlin) until 2027-01-01 00:00".
  */
+import { everyText } from "../config/keys.ts";
 import type { AtTime, EverySchedule, ScheduleRule } from "../config/types.ts";
 import { LAST_INSTANT } from "./types.ts";
 import { formatLocal, zoneOf } from "./zone.ts";
@@ -19,8 +20,7 @@ export function describeAt(unit: EverySchedule["unit"], at: AtTime): string {
 }
 
 function describeEvery(rule: EverySchedule): string {
-  const isWeekday = !["second", "minute", "hour", "day", "week"].includes(rule.unit);
-  const what = isWeekday || rule.interval === 1 ? rule.unit : `${rule.interval} ${rule.unit}s`;
+  const what = everyText(rule);
   const at = rule.at === undefined ? "" : ` at ${describeAt(rule.unit, rule.at)}`;
   return `every ${what}${at}`;
 }

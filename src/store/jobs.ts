@@ -9,6 +9,7 @@
  * those fields as the operator left them.
  */
 import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { JOB_KEYS, operatorScheduleColumns, optionKeys } from "../config/keys.ts";
 import type { JobSpec } from "../config/types.ts";
 import { jobs, type JobOptions, type JobRow, type NewJobRow } from "../../schema/db.ts";
 import { TickdError } from "../errors.ts";
@@ -26,41 +27,33 @@ export interface ScheduleFields {
 /** The columns a JobSpec determines (everything but id, active, missing, edits and timestamps). */
 export type JobColumns = Omit<NewJobRow, "id" | "active" | "missing" | "operatorEdited" | "createdAt" | "updatedAt">;
 
-/** `every` as a job file writes it: "monday", "minute", "10 minutes". */
-function everyText(spec: JobSpec): string | null {
-  const s = spec.schedule;
-  if (s.kind !== "every") return null;
-  const weekday = !["second", "minute", "hour", "day", "week"].includes(s.unit);
-  return weekday || s.interval === 1 ? s.unit : `${s.interval} ${s.unit}s`;
-}
-
+/**
+ * A job's columns, by the key table (src/config/keys.ts): each key goes to its
+ * row's column, options into the `options` JSON under their JobSpec field.
+ */
 export function specColumns(spec: JobSpec): JobColumns {
   const t = spec.target;
-  const options: JobOptions = {
-    ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
-    overlap: spec.overlap,
-    retries: spec.retries,
-    retryDelayMs: spec.retryDelayMs,
-    catchup: spec.catchup,
-    jitterMs: spec.jitterMs,
-  };
-  return {
+  const columns: Record<string, unknown> = {
     label: spec.label,
     source: spec.origin.source,
     app: spec.origin.app ?? "",
     file: spec.origin.file,
     targetKind: t.kind,
+    // The target's own columns: what it runs, and a url job's method as given.
     callback: t.kind === "call" ? t.callback : t.kind === "command" ? t.command : t.url,
     method: t.kind === "url" ? t.method : "",
-    every: everyText(spec),
-    at: spec.schedule.kind === "every" ? (spec.schedule.at?.text ?? null) : null,
-    cron: spec.schedule.kind === "cron" ? spec.schedule.expression : null,
-    timezone: spec.timezone ?? null,
-    until: spec.until ?? null,
-    options,
-    kwargs: { ...spec.kwargs },
-    description: spec.description,
   };
+  for (const row of JOB_KEYS) if (row.group === "schedule") columns[row.column] = (row.stored ?? row.text)(spec) ?? null;
+  const options: Record<string, unknown> = {};
+  for (const row of optionKeys()) {
+    const value = (spec as unknown as Record<string, unknown>)[row.field];
+    if (row.column === "options") {
+      if (value !== undefined) options[row.field] = value;
+    } else if (row.column !== "active") columns[row.column] = value ?? null;
+  }
+  columns.options = options as JobOptions;
+  columns.kwargs = { ...spec.kwargs };
+  return columns as JobColumns;
 }
 
 export async function listJobs(store: Store, filter: { source?: "ini" | "discovered"; includeMissing?: boolean } = {}): Promise<JobRow[]> {
@@ -151,7 +144,7 @@ export async function upsertDiscovered(
     throw new TickdError("conflict", `job "${columns.label}" is defined in the job file ${row.file}; give the registration another label`);
   }
   const next: Record<string, unknown> = { ...columns, source: "discovered", missing: false };
-  if (row.operatorEdited?.schedule) for (const k of ["every", "at", "cron", "timezone", "until"]) delete next[k];
+  if (row.operatorEdited?.schedule) for (const k of operatorScheduleColumns()) delete next[k];
   if (JSON.stringify(pick(row, next)) === JSON.stringify(next)) return "unchanged";
   await store.exclusive((db) => db.update(jobs).set({ ...next, updatedAt: now }).where(eq(jobs.id, row.id)));
   return "updated";
@@ -185,7 +178,7 @@ export async function setActive(store: Store, label: string, active: boolean, no
  */
 export async function updateSchedule(store: Store, label: string, fields: ScheduleFields, now: number = Date.now()): Promise<JobRow> {
   const set: Record<string, unknown> = {};
-  for (const k of ["every", "at", "cron", "timezone", "until"] as const) if (fields[k] !== undefined) set[k] = fields[k];
+  for (const k of operatorScheduleColumns()) if (fields[k as keyof ScheduleFields] !== undefined) set[k] = fields[k as keyof ScheduleFields];
   const [row] = await store.exclusive((db) => db
     .update(jobs)
     .set({ ...set, operatorEdited: sql`json_set(${jobs.operatorEdited}, '$.schedule', json('true'))`, updatedAt: now })
