@@ -4,17 +4,21 @@
  * timeout and the engine's shutdown signal. Only node: modules and web APIs
  * here, so the engine runs on Deno 2 too.
  */
-import { Buffer } from "node:buffer";
 import type { JobSpec } from "../config/types.ts";
 import { Result, STATUS, type Callback, type JobContext, type KwargValue, type Status } from "../sdk/index.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
-import { OUTPUT_CAP_BYTES, SHUTDOWN_MESSAGE } from "./constants.ts";
+import { TimeoutError } from "../errors.ts";
+import { capText } from "../store/output-cap.ts";
+import { SHUTDOWN_MESSAGE } from "./constants.ts";
 import { runCommand } from "./command.ts";
 import { describeError, inspect, readReturned } from "./returned.ts";
 import { isolatedOf, type Isolated } from "./worker/pool.ts";
 import { GATE_CANCELLED, GATE_OPEN, GATE_WAITING } from "./worker/protocol.ts";
 
 export { describeError } from "./returned.ts";
+// One home each: the error class in src/errors.ts, the cap (one mark, applied once) in store/output-cap.ts, a leaf module.
+export { TimeoutError } from "../errors.ts";
+export { capText } from "../store/output-cap.ts";
 
 /** What one attempt ended as; the engine turns it into a RunRecord. */
 export interface AttemptOutcome {
@@ -45,12 +49,8 @@ export interface AttemptInput {
   readonly onLog?: (label: string, line: string) => void;
 }
 
-export class TimeoutError extends Error {
-  override readonly name = "TimeoutError";
-}
-
 /** Run one attempt. Never rejects: every way a job can end is an outcome. */
-export function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+export function executeAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const isolated = input.spec.target.kind === "call" ? isolatedOf(input.callback) : undefined;
   return isolated ? runInWorker(input, isolated) : runHere(input);
 }
@@ -355,16 +355,6 @@ async function runUrl(url: string, method: string, ctx: JobContext): Promise<Res
   const body = capText(await response.text());
   const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
   return Result(response.ok ? STATUS.success : STATUS.failure, { message, output: body });
-}
-
-/** Cut text to OUTPUT_CAP_BYTES with a visible mark. */
-export function capText(text: string): string {
-  // Fast path: even at 4 bytes a character this fits.
-  if (text.length * 4 <= OUTPUT_CAP_BYTES) return text;
-  const bytes = Buffer.from(text, "utf8");
-  if (bytes.length <= OUTPUT_CAP_BYTES) return text;
-  const kept = bytes.subarray(0, OUTPUT_CAP_BYTES).toString("utf8");
-  return `${kept}\n[output truncated: ${bytes.length - OUTPUT_CAP_BYTES} more bytes]`;
 }
 
 function outcome(status: Status, message: string, lines: readonly string[], output: string, error: string): AttemptOutcome {

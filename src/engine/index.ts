@@ -2,7 +2,7 @@
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export { systemClock, MAX_TIMER_MS, type Clock, type TimerHandle } from "./clock.ts";
 export { TimerQueue, type QueueEntry } from "./queue.ts";
-export { runAttempt, capText, describeError, formatMs, TimeoutError, type AttemptInput, type AttemptOutcome } from "./execute.ts";
+export { executeAttempt, capText, describeError, formatMs, TimeoutError, type AttemptInput, type AttemptOutcome } from "./execute.ts";
 export { EventHub, silentLogger, type EngineLogger, type LogLevel, type Listener } from "./events.ts";
 export { runId } from "./runner.ts";
 export { Alarm } from "./wake.ts";

@@ -9,7 +9,8 @@ import { STATUS, type Callback } from "../sdk/index.ts";
 import type { Clock } from "./clock.ts";
 import { START_RECORD_WAIT_MS } from "./constants.ts";
 import type { EventHub, EngineLogger } from "./events.ts";
-import { runAttempt, type ShutdownSwitch, type StartGate } from "./execute.ts";
+import type { Held } from "./admission.ts";
+import { executeAttempt, type ShutdownSwitch } from "./execute.ts";
 import type { EngineStore, RunRecord, Trigger } from "./types.ts";
 
 export interface RunnerDeps {
@@ -24,10 +25,6 @@ export interface RunnerDeps {
   readonly shutdown: ShutdownSwitch;
   /** Aborted as soon as shutdown begins: no new attempt starts, waits end. */
   readonly stopping: AbortSignal;
-  /** Set by the engine while it prepares the runs of a coming instant. */
-  gate: StartGate | null;
-  /** The instant `gate` opens at. */
-  gateAt: number;
   /** Working folder of command jobs. */
   readonly cwd?: string;
   /** Where ctx.log lines go besides the output (the log). */
@@ -44,9 +41,10 @@ export function runId(instance: string, label: string, scheduledFor: number, att
  * due now starts now. Deliberately not an async function: the common case
  * (no jitter, no retry) costs one attempt and nothing else.
  */
-export function runOccurrence(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger, onBegun?: () => void): Promise<RunRecord> {
+export function runOccurrence(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger, onBegun?: () => void, held: Held | null = null): Promise<RunRecord> {
+  // A jittered run starts after its delay, never in the instant's gate.
   if (spec.jitterMs > 0) return runJittered(deps, spec, scheduledFor, trigger, onBegun);
-  const first = runOneAttempt(deps, spec, scheduledFor, 1, trigger, onBegun);
+  const first = runAttempt(deps, spec, scheduledFor, 1, trigger, onBegun, held);
   return spec.retries > 0 ? first.then((record) => retry(deps, spec, scheduledFor, record)) : first;
 }
 
@@ -57,7 +55,7 @@ async function runJittered(deps: RunnerDeps, spec: JobSpec, scheduledFor: number
     onBegun?.();
     return recordNotStarted(deps, spec, scheduledFor, trigger, "not started: the scheduler stopped during its jitter delay");
   }
-  const first = await runOneAttempt(deps, spec, scheduledFor, 1, trigger, onBegun);
+  const first = await runAttempt(deps, spec, scheduledFor, 1, trigger, onBegun);
   return retry(deps, spec, scheduledFor, first);
 }
 
@@ -71,7 +69,7 @@ async function retry(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, firs
     deps.logger.log("info", "run.retry", { label: spec.label, attempt: attempt + 1, delayMs: delay, scheduledFor });
     await sleep(deps.clock, delay, deps.stopping);
     if (deps.stopping.aborted) return record;
-    record = await runOneAttempt(deps, spec, scheduledFor, attempt + 1, "retry");
+    record = await runAttempt(deps, spec, scheduledFor, attempt + 1, "retry");
   }
 }
 
@@ -85,13 +83,13 @@ async function retry(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, firs
  * start either, and is recorded `missed` once the store answers. `onBegun`:
  * called once the store has answered (or the wait is over), either way.
  */
-function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attempt: number, trigger: Trigger, onBegun?: () => void): Promise<RunRecord> {
-  const gate = deps.gate;
+function runAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attempt: number, trigger: Trigger, onBegun?: () => void, held: Held | null = null): Promise<RunRecord> {
+  const gate = held?.gate ?? null;
   const planned: RunRecord = {
     runId: runId(deps.instance, spec.label, scheduledFor, attempt),
     label: spec.label,
     scheduledFor,
-    startedAt: gate ? deps.gateAt : deps.clock.now(),
+    startedAt: held ? held.at : deps.clock.now(),
     status: STATUS.running,
     message: "",
     output: "",
@@ -105,8 +103,8 @@ function runOneAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, at
     onBegun?.();
     if (answer === "ours") {
       // Still before the prepared instant: held in its gate; otherwise now.
-      const held = gate && gate.openedAt === 0 && !gate.cancelled ? gate : null;
-      return startAttempt(deps, spec, planned, held);
+      const open = held && held.gate.openedAt === 0 && !held.gate.cancelled ? held : null;
+      return startAttempt(deps, spec, planned, open);
     }
     if (answer === "theirs") {
       deps.logger.log("debug", "claim.refused", { label: spec.label, scheduledFor, attempt, message: "another instance has this occurrence" });
@@ -143,8 +141,9 @@ function waitForStart(deps: RunnerDeps, begun: Promise<boolean>): Promise<StartA
   });
 }
 
-function startAttempt(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, gate: StartGate | null): Promise<RunRecord> {
-  const startedAt = gate ? deps.gateAt : deps.clock.now();
+function startAttempt(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, held: Held | null): Promise<RunRecord> {
+  const gate = held?.gate ?? null;
+  const startedAt = held ? held.at : deps.clock.now();
   const callback = spec.target.kind === "call" ? deps.resolve(spec) : undefined;
   // The callback starts inside this call, synchronously — or when the gate opens.
   // ctx.log lines written before the run.started event (the callback's
@@ -156,9 +155,9 @@ function startAttempt(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, gate:
     else (early ??= []).push(line);
   };
   const { scheduledFor, attempt } = planned;
-  const outcome = runAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog });
+  const outcome = executeAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog });
   // The event is emitted from the microtask queue, after the whole burst of
-  // due jobs has started; the finished record comes later still (runAttempt
+  // due jobs has started; the finished record comes later still (executeAttempt
   // settles no earlier than the microtask after this one).
   let started: RunRecord = planned;
   const announce = () => {

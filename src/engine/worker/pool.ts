@@ -23,14 +23,14 @@
  *   does, as an in-process callback's pending work would.
  *
  * Functions handed to the engine directly stay in-process; only callbacks
- * made here (isolatedCallback) carry the mark runAttempt looks for.
+ * made here (isolatedCallback) carry the mark executeAttempt looks for.
  */
 import { TickdError } from "../../errors.ts";
 import { Result, type Callback, type JobContext, type KwargValue } from "../../sdk/index.ts";
 import { systemClock, type Clock, type TimerHandle } from "../clock.ts";
 import type { StartGate } from "../execute.ts";
 import { ABORT_GRACE_MS, LOAD_TIMEOUT_MS, MAX_WORKERS_PER_MODULE, STUCK_AFTER_MS } from "./constants.ts";
-import type { FromWorkerMessage, RunEnd, StartRun, ToWorker } from "./protocol.ts";
+import { encodeStarts, type FromWorkerMessage, type RunEnd, type StartRun, type ToWorker } from "./protocol.ts";
 
 /** How a run in a worker ended: as its callback said, or with its worker. */
 export type WorkerEnd = RunEnd | { readonly kind: "ended"; readonly message: string };
@@ -66,7 +66,7 @@ export function isolatedOf(callback: Callback | undefined): Isolated | undefined
 
 /**
  * A Callback that runs `dotted` in the module's worker. The engine's
- * runAttempt sees its mark and sends starts itself (batched, held for an
+ * executeAttempt sees its mark and sends starts itself (batched, held for an
  * instant); called directly it still works, one run at a time.
  */
 export function isolatedCallback(module: ModuleWorkers, dotted: string): Callback {
@@ -392,7 +392,7 @@ class WorkerHandle {
     if (this.#now.length === 0 || this.#ended) return;
     const runs = this.#now;
     this.#now = [];
-    this.#post({ k: "start", seq: ++this.#seq, at: 0, cell: null, runs });
+    this.#post({ k: "start", seq: ++this.#seq, at: 0, cell: null, runs: encodeStarts(runs) });
   }
 
   #sendHeld(gate: StartGate): void {
@@ -403,7 +403,7 @@ class WorkerHandle {
     // The gate opens at the latest instant it holds (earlier ones are overdue).
     let at = 0;
     for (const run of runs) if (run.scheduledFor > at) at = run.scheduledFor;
-    this.#post({ k: "start", seq, at, cell: gate.workerCell(), runs });
+    this.#post({ k: "start", seq, at, cell: gate.workerCell(), runs: encodeStarts(runs) });
     // From the instant on, the worker owes the loop of starts (or, for a
     // cancelled gate, word that it dropped them). It may open the gate
     // itself and answer before this thread has opened it.

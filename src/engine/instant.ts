@@ -1,0 +1,206 @@
+/**
+ * Meeting each due instant: one timer for the earliest occurrence. A tick
+ * reads the clock once, takes what is due, starts those runs first (lateness
+ * is measured at the callback's start) and only then computes next
+ * occurrences.
+ *
+ * On the system clock an instant is met in two stages (wake.ts): its runs are
+ * prepared into a start gate a few tens of ms ahead — each writes its
+ * "running" row then, so the row is durable before the start — and the gate
+ * opens at the instant. Between the stages the event loop is free; what was
+ * taken with the instant (next occurrences) is done after it opens. A job
+ * still running when its instant is prepared is decided at the instant. A job
+ * deactivated or removed between the stages still starts at that instant,
+ * being already prepared; a stop in between records the prepared runs as not
+ * started.
+ *
+ * Invariant: an occurrence (label, scheduledFor) starts at most once per
+ * engine (`lastFired` only grows) and at most once per store (the claim its
+ * first row takes).
+ */
+import type { Clock } from "./clock.ts";
+import { JUMP_TOLERANCE_MS } from "./constants.ts";
+import type { EngineLogger } from "./events.ts";
+import { StartGate } from "./execute.ts";
+import type { Launcher } from "./admission.ts";
+import type { Job, JobTable } from "./job-table.ts";
+import type { Trigger } from "./types.ts";
+import { Alarm } from "./wake.ts";
+
+/** An instant whose runs are prepared and held in a gate until it comes. */
+interface Pending {
+  readonly at: number;
+  readonly gate: StartGate;
+  /**
+   * Occurrences of jobs that were still running when the instant was
+   * prepared: their overlap policy is decided at the instant itself.
+   */
+  readonly deferred: Array<{ readonly job: Job; readonly at: number; readonly trigger: Trigger }>;
+  /**
+   * The jobs taken for the instant, to schedule their next occurrences once
+   * it has come: before it, that work would only compete with the instant.
+   */
+  readonly due: Job[];
+}
+
+export interface InstantsOptions {
+  readonly clock: Clock;
+  readonly table: JobTable;
+  readonly launcher: Launcher;
+  readonly logger: EngineLogger;
+  readonly alarm: { readonly maxSleepMs: number; readonly earlyWakeMs: number; readonly prepareAheadMs: number };
+  /** True once the engine stops. */
+  readonly stopped: () => boolean;
+  /**
+   * Resolves once the store has written what is queued (the prepared runs'
+   * rows among it): the alarm learns preparing as lasting until then, so an
+   * instant is prepared early enough for its rows to be durable before it.
+   */
+  readonly written: () => Promise<void>;
+}
+
+export class Instants {
+  readonly #clock: Clock;
+  readonly #table: JobTable;
+  readonly #launcher: Launcher;
+  readonly #logger: EngineLogger;
+  readonly #stopped: () => boolean;
+  readonly #written: () => Promise<void>;
+  readonly #alarm: Alarm;
+  #lastWall = 0;
+  #lastMono = 0;
+  /** The prepared instant waiting for its time, if any. */
+  #pending: Pending | null = null;
+
+  constructor(options: InstantsOptions) {
+    this.#clock = options.clock;
+    this.#table = options.table;
+    this.#launcher = options.launcher;
+    this.#logger = options.logger;
+    this.#stopped = options.stopped;
+    this.#written = options.written;
+    this.#alarm = new Alarm(options.clock, options.alarm, () => this.#tick());
+  }
+
+  /** The readings a later tick compares with, to notice a clock jump. */
+  begin(now: number): void {
+    this.#lastWall = now;
+    this.#lastMono = this.#clock.monotonic();
+  }
+
+  /** An occurrence was queued at `at`: wake for it when it comes before the armed timer. */
+  queued(at: number, now: number): void {
+    if (at < this.#alarm.armedFor) this.arm(now);
+  }
+
+  /** Set the alarm for the prepared instant, or to prepare the earliest entry. */
+  arm(_now: number): void {
+    if (this.#stopped()) return;
+    const top = this.#table.peek()?.at;
+    const pending = this.#pending;
+    if (!pending) this.#alarm.set(top, "prepare");
+    else if (top === undefined || pending.at <= top) this.#alarm.set(pending.at, "open");
+    // Something came due before the prepared instant (a job added meanwhile): wake for it exactly.
+    else this.#alarm.set(top, "exact");
+  }
+
+  /** The engine stops: no more wakes; runs prepared for an instant that has not come are released as not started. */
+  cancel(): void {
+    this.#alarm.clear();
+    const pending = this.#pending;
+    this.#pending = null;
+    pending?.gate.cancel(pending.at);
+  }
+
+  #tick(): void {
+    let now = this.#clock.now();
+    let mono = this.#clock.monotonic();
+    this.#alarm.learn(mono);
+    const drift = now - (this.#lastWall + (mono - this.#lastMono));
+    // After a forward jump (suspend, NTP step) occurrences inside the jump
+    // were missed, not merely late; they follow the job's catchup policy.
+    const jumped = drift > JUMP_TOLERANCE_MS;
+    if (jumped) this.#logger.log("warn", "clock.jump", { direction: "forward", ms: Math.round(drift) });
+    else if (drift < -JUMP_TOLERANCE_MS) this.#logger.log("warn", "clock.jump", { direction: "backward", ms: Math.round(-drift), message: "nothing runs twice; jobs wait for their next occurrence" });
+
+    // While an instant is being prepared, a job still running is decided at the instant.
+    let preparing: Pending | null = null;
+    // Jobs taken in this tick (or in the stage that prepared the instant opened now).
+    let due: Job[] = [];
+    const start = (job: Job) => {
+      due.push(job);
+      const at = job.next!;
+      const missed = jumped && at < now - JUMP_TOLERANCE_MS;
+      const trigger: Trigger = missed ? "catchup" : "schedule";
+      if (missed && job.spec.catchup !== "once") {
+        this.#logger.log("info", "run.missed", { label: job.spec.label, scheduledFor: at, message: "missed while the clock jumped; catchup = skip" });
+      } else if (preparing && job.inflight > 0) {
+        preparing.deferred.push({ job, at, trigger });
+      } else this.#launcher.fire(job, at, trigger, preparing);
+    };
+
+    const take = (upTo: number) => {
+      for (let entry = this.#table.peek(); entry && entry.at <= upTo; entry = this.#table.peek()) start(this.#table.pop()!);
+    };
+
+    const pending = this.#pending;
+    const top = this.#table.peek();
+    if (pending && (!top || pending.at <= top.at)) {
+      // Stage two: the prepared instant is a few ms away.
+      this.#pending = null;
+      ({ now, mono } = this.#openAt(pending, now, mono));
+      if (this.#pending === null) ({ due } = pending);
+    } else if (!pending && top && this.#alarm.shouldPrepare(now, mono, top.at)) {
+      // Stage one: prepare every run of the coming instant (overlap,
+      // contexts, their rows) and hold them in a gate.
+      const prepared: Pending = { at: top.at, gate: new StartGate(), deferred: [], due };
+      preparing = prepared;
+      try {
+        take(top.at);
+      } finally {
+        preparing = null;
+      }
+      const preparedAt = this.#clock.monotonic();
+      this.#alarm.prepared(preparedAt - mono);
+      const began = mono;
+      this.#written().then(
+        () => this.#alarm.prepared(this.#clock.monotonic() - began),
+        () => {}, // the store reports its own failures
+      );
+      now = this.#clock.now();
+      mono = preparedAt;
+      if (this.#alarm.openNow(now, top.at)) ({ now, mono } = this.#openAt(prepared, now, mono));
+      else this.#pending = prepared;
+      // Still waiting for its instant: the next stage schedules what it took.
+      if (this.#pending) due = [];
+    }
+    this.#lastWall = now;
+    this.#lastMono = mono;
+
+    // Start every due run as it is popped, before any schedule arithmetic: lateness counts.
+    take(now);
+    this.#table.bulk(() => {
+      for (const job of due) {
+        // Rescheduled, deactivated or removed meanwhile (between the stages of an instant).
+        if (job.entry !== null || !job.active || job.next === null) continue;
+        // Strictly after the occurrence just taken, even when it was taken ahead of its instant.
+        this.#table.scheduleAt(job, job.schedule.followingAfter(job.next, Math.max(now, job.next)), now);
+      }
+    });
+    this.arm(now);
+  }
+
+  /** Wait precisely for a prepared instant and open its gate. Returns the last clock readings. */
+  #openAt(pending: Pending, now: number, mono: number): { now: number; mono: number } {
+    ({ now, mono } = this.#alarm.watch(pending.at, now, mono));
+    if (now >= pending.at) this.#open(pending, now);
+    // The watch gave up (the wall clock stalled or stepped back): wait again for the instant.
+    else this.#pending = pending;
+    return { now, mono };
+  }
+
+  #open(pending: Pending, now: number): void {
+    pending.gate.open(now);
+    for (const { job, at, trigger } of pending.deferred) this.#launcher.fire(job, at, trigger);
+  }
+}
