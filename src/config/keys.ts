@@ -13,9 +13,12 @@
  * - `target` (call, command, url, method) and `schedule` (every, at, cron):
  *   keys that make sense only together; the loader reads each group at once
  *   (buildTarget, buildSchedule in load.ts) and the row says how to write the
- *   job's value back (`text`).
- * - `option`: a key read on its own by its `parse`, with a `default`, set on
- *   the JobSpec field `field`.
+ *   job's value back (`text`, and `stored` where its column differs).
+ * - `option`: every other key, read on its own by its `parse`, with its
+ *   `default`, set on the JobSpec field `field`; its `format` writes it back
+ *   and `list` shows it in `tickd list`.
+ * The table's order is schedule.register's list of options and export-ini's
+ * order of lines (which writes the description right after the target).
  */
 import { MAX_JITTER_MS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
 import { parseFlag } from "./coerce.ts";
@@ -43,7 +46,7 @@ interface KeyBase {
   readonly key: string;
   /** Other names the loader accepts for it (the original's); matched case-insensitively. */
   readonly aliases?: readonly string[];
-  /** What the key means, once (the README's table of keys says the same). */
+  /** What the key means, once (the README's table of keys says it for operators). */
   readonly doc: string;
   /** Where the store keeps it (`options`: under the name `field`). */
   readonly column: KeyColumn;
