@@ -1,7 +1,10 @@
 /**
  * The validated job specification: the only shape the schedule calculator and
- * the engine accept. Raw INI sections become a JobSpec through `loadJobFile`
- * (src/config/load.ts); nothing else can make one, which the brand enforces.
+ * the engine accept. Key/value entries — a job file's section, or what
+ * discovery makes of a registration or a stored row — become a JobSpec
+ * through `buildJob` (src/config/load.ts), which reads each key's row of the
+ * key table (src/config/keys.ts). The brand marks what passed it; copies
+ * (a description filled in, an operator's switch) are minted with brandJobSpec.
  *
  * Instants are epoch milliseconds (UTC) everywhere outside src/schedule/,
  * where Temporal does the zoned arithmetic.
@@ -106,7 +109,7 @@ export interface JobSpec {
   readonly until?: number;
   /** Call jobs: "none" runs the callback in the scheduler's thread; undefined = "worker" (the default). */
   readonly isolate?: IsolateMode;
-  /** Every other key of the section, coerced (SPEC 1). */
+  /** Every key of the section that is not in the key table, coerced (config/coerce.ts). */
   readonly kwargs: Readonly<Record<string, KwargValue>>;
   readonly origin: JobOrigin;
 }
