@@ -3,11 +3,9 @@
  * flag and an environment variable TICKD_<NAME>; the flag wins.
  */
 import path from "node:path";
+import { UsageError } from "../errors.ts";
 
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-  readonly code = "usage";
-}
+export { UsageError } from "../errors.ts";
 
 export interface FlagDef {
   /** Long name without dashes, e.g. "config". */

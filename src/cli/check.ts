@@ -41,10 +41,14 @@ export function noPositionals(args: ParsedArgs, command: string): void {
   if (args.positionals.length > 0) throw new UsageError(`${command} takes no arguments, got "${args.positionals.join(" ")}"`);
 }
 
-/** Load the job file of a command; a missing or non-INI file is printed and becomes exit 2. */
-export async function loadOrReport(configPath: string, zone: string, io: Output): Promise<JobFile | undefined> {
+/**
+ * Run `read` (which reads the job file); a missing or non-INI file is printed
+ * as its message alone, which names the file as a diagnostic does, and gives
+ * undefined: the command exits 2. Any other error goes on to main().
+ */
+export async function readOrReport<T>(read: () => Promise<T>, io: Output): Promise<T | undefined> {
   try {
-    return await loadJobFile(configPath, zone);
+    return await read();
   } catch (error) {
     if (error instanceof TickdError && (error.code === "config-missing" || error.code === "config-invalid")) {
       io.err(error.message);
@@ -52,6 +56,11 @@ export async function loadOrReport(configPath: string, zone: string, io: Output)
     }
     throw error;
   }
+}
+
+/** Load the job file of a command; a missing or non-INI file is printed and becomes exit 2. */
+export function loadOrReport(configPath: string, zone: string, io: Output): Promise<JobFile | undefined> {
+  return readOrReport(() => loadJobFile(configPath, zone), io);
 }
 
 export const checkCommand: Command = {

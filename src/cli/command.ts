@@ -1,7 +1,7 @@
 import type { FlagDef } from "./args.ts";
 
-/** Exit codes (SPEC 7): 0 success, 1 failure, 2 bad usage or invalid configuration. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** Exit codes: 0 success, 1 failure, 2 bad usage or invalid configuration (src/errors.ts, beside exitCodeFor). */
+export { EXIT } from "../errors.ts";
 
 /** Where a command writes; tests and the API pass their own. */
 export interface Output {

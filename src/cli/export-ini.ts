@@ -77,8 +77,7 @@ export const exportIniCommand: Command = {
         writeFileAtomic(output, result.text);
       } catch (error) {
         if (error instanceof TickdError && error.code === "write-failed") {
-          io.err(`tickd export-ini: ${error.message}; nothing was written`);
-          return EXIT.failure;
+          throw new TickdError("write-failed", `${error.message}; nothing was written`, { cause: error });
         }
         throw error;
       }

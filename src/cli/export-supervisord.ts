@@ -44,13 +44,9 @@ export const exportSupervisordCommand: Command = {
       writeFileAtomic(confPath, files.conf);
       mkdirSync(logFolder, { recursive: true });
     } catch (error) {
-      if (error instanceof TickdError && error.code === "write-failed") {
-        io.err(`tickd export-supervisord: ${error.message}`);
-        return EXIT.failure;
-      }
-      if ((error as NodeJS.ErrnoException).code) {
-        io.err(`tickd export-supervisord: cannot create the log folder: ${(error as Error).message}`);
-        return EXIT.failure;
+      // What the writes refuse is already a write-failed TickdError; mkdir's errno is made one.
+      if (!(error instanceof TickdError) && (error as NodeJS.ErrnoException).code) {
+        throw new TickdError("write-failed", `cannot create the log folder: ${(error as Error).message}`, { cause: error });
       }
       throw error;
     }

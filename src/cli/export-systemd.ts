@@ -4,7 +4,6 @@
  * (SPEC 9). Prints both; -w writes them into DIR (default /etc/systemd/system).
  */
 import path from "node:path";
-import { TickdError } from "../errors.ts";
 import { assertWritable, exportSystemd, writeFileAtomic } from "../export/index.ts";
 import { boolFlag, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { noPositionals } from "./check.ts";
@@ -30,18 +29,10 @@ export const exportSystemdCommand: Command = {
       io.out(`# ==> ${unitPath} <==\n${files.unit}\n# ==> ${templatePath} <==\n${files.template.replace(/\n$/, "")}`);
       return EXIT.ok;
     }
-    try {
-      assertWritable(unitPath);
-      assertWritable(templatePath);
-      writeFileAtomic(unitPath, files.unit);
-      writeFileAtomic(templatePath, files.template);
-    } catch (error) {
-      if (error instanceof TickdError && error.code === "write-failed") {
-        io.err(`tickd export-systemd: ${error.message}`);
-        return EXIT.failure;
-      }
-      throw error;
-    }
+    assertWritable(unitPath);
+    assertWritable(templatePath);
+    writeFileAtomic(unitPath, files.unit);
+    writeFileAtomic(templatePath, files.template);
     io.out(`wrote ${unitPath} and ${templatePath}`);
     io.out(`then: systemctl daemon-reload && systemctl enable --now ${files.unitName}`);
     io.out(`tenants: systemctl enable --now tickd@TENANT.service (TENANT = a folder beside ${path.basename(service.root)}; port in TENANT/config/tickd.env)`);

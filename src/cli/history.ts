@@ -4,7 +4,6 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { TickdError } from "../errors.ts";
 import { STATUSES, type Status } from "../sdk/index.ts";
 import { listActivities, MAX_PAGE_SIZE, openStore, type ActivityRow } from "../store/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
@@ -41,19 +40,11 @@ export const historyCommand: Command = {
       return EXIT.ok;
     }
     let rows: readonly ActivityRow[];
+    const store = await openStore(settings.dbUrl, { instance: "tickd-history", register: false });
     try {
-      const store = await openStore(settings.dbUrl, { instance: "tickd-history", register: false });
-      try {
-        rows = (await listActivities(store, { label, status, first: limit })).rows;
-      } finally {
-        await store.close();
-      }
-    } catch (error) {
-      if (error instanceof TickdError) {
-        io.err(`tickd history: ${error.message}`);
-        return EXIT.failure;
-      }
-      throw error;
+      rows = (await listActivities(store, { label, status, first: limit })).rows;
+    } finally {
+      await store.close();
     }
     if (json) {
       io.out(JSON.stringify(rows.map(toJson), null, 2));

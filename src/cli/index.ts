@@ -2,8 +2,9 @@
  * Entry of the command line: picks the command, prints help and version.
  * Each command lives in its own file and stays thin.
  */
+import { TickdError, UsageError, exitCodeFor } from "../errors.ts";
 import { VERSION } from "../version.ts";
-import { UsageError, formatFlags } from "./args.ts";
+import { formatFlags } from "./args.ts";
 import { EXIT, stdio, type Command, type Output } from "./command.ts";
 import { checkCommand } from "./check.ts";
 import { listCommand } from "./list.ts";
@@ -70,13 +71,20 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     io.out(commandHelp(command));
     return EXIT.ok;
   }
+  // The one place a command's error becomes output and an exit code: one
+  // line naming the command (bad flags add its help), never a stack trace.
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`tickd ${command.name}: ${error.message}\n\n${commandHelp(command)}`);
-      return EXIT.usage;
-    }
-    throw error;
+    const help = error instanceof UsageError ? `\n\n${commandHelp(command)}` : "";
+    io.err(`tickd ${command.name}: ${errorLine(error)}${help}`);
+    return exitCodeFor(error);
   }
+}
+
+/** What an error says, in one line: a TickdError's message; for anything else its name too (a TypeError is a bug to report). */
+export function errorLine(error: unknown): string {
+  if (error instanceof TickdError) return error.message;
+  if (error instanceof Error) return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`.split("\n")[0]!;
+  return String(error).split("\n")[0]!;
 }

@@ -4,8 +4,8 @@
  * `tickd run` does the same at start; this is for deploy scripts.
  */
 import { openStore } from "../store/index.ts";
-import { TickdError } from "../errors.ts";
-import { INSTANCE_FLAGS, UsageError, instanceSettings, parseArgs } from "./args.ts";
+import { INSTANCE_FLAGS, instanceSettings, parseArgs } from "./args.ts";
+import { noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
 export const migrateCommand: Command = {
@@ -15,25 +15,17 @@ export const migrateCommand: Command = {
   flags: INSTANCE_FLAGS,
   async run(argv, io) {
     const args = parseArgs(argv, INSTANCE_FLAGS);
-    if (args.positionals.length > 0) throw new UsageError(`migrate takes no arguments, got "${args.positionals.join(" ")}"`);
+    noPositionals(args, "migrate");
     const { dbUrl } = instanceSettings(args);
-    try {
-      const store = await openStore(dbUrl, { instance: "tickd-migrate", register: false });
-      await store.close();
-      const { applied, known } = store.migrations;
-      for (const tag of applied) io.out(`applied ${tag}`);
-      io.out(
-        applied.length === 0
-          ? `${dbUrl} is up to date (${known.length} migration${known.length === 1 ? "" : "s"})`
-          : `${dbUrl}: applied ${applied.length} of ${known.length} migration${known.length === 1 ? "" : "s"}`,
-      );
-      return EXIT.ok;
-    } catch (error) {
-      if (error instanceof TickdError) {
-        io.err(`tickd migrate: ${error.message}`);
-        return EXIT.failure;
-      }
-      throw error;
-    }
+    const store = await openStore(dbUrl, { instance: "tickd-migrate", register: false });
+    await store.close();
+    const { applied, known } = store.migrations;
+    for (const tag of applied) io.out(`applied ${tag}`);
+    io.out(
+      applied.length === 0
+        ? `${dbUrl} is up to date (${known.length} migration${known.length === 1 ? "" : "s"})`
+        : `${dbUrl}: applied ${applied.length} of ${known.length} migration${known.length === 1 ? "" : "s"}`,
+    );
+    return EXIT.ok;
   },
 };

@@ -10,12 +10,12 @@ import { commandsEnded } from "../engine/command.ts";
 import { createEngine } from "../engine/engine.ts";
 import { formatMs } from "../engine/execute.ts";
 import type { RunRecord } from "../engine/types.ts";
-import { TickdError } from "../errors.ts";
 import { compileSchedule } from "../schedule/index.ts";
 import type { Callback } from "../sdk/index.ts";
 import { defaultInstance, readJobs } from "../service/index.ts";
 import { getJob, openStore } from "../store/index.ts";
 import { INSTANCE_FLAGS, UsageError, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { readOrReport } from "./check.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
 
 const FLAGS: readonly FlagDef[] = [...INSTANCE_FLAGS, { name: "instance", env: true, value: "NAME", help: "instance name recorded on the run (default hostname:pid)" }];
@@ -30,16 +30,8 @@ export const runJobCommand: Command = {
     if (args.positionals.length !== 1) throw new UsageError(`run-job takes exactly one LABEL (quote labels with spaces), got ${args.positionals.length}`);
     const label = args.positionals[0]!;
     const settings = instanceSettings(args);
-    let loaded;
-    try {
-      loaded = await readJobs(settings, false);
-    } catch (error) {
-      if (error instanceof TickdError && (error.code === "config-missing" || error.code === "config-invalid")) {
-        io.err(error.message);
-        return EXIT.usage;
-      }
-      throw error;
-    }
+    const loaded = await readOrReport(() => readJobs(settings, false), io);
+    if (!loaded) return EXIT.usage;
     const problem = loaded.diagnostics.find((d) => d.label === label);
     if (problem) {
       io.err(formatDiagnostic(problem));

@@ -3,12 +3,11 @@
  * SIGTERM/SIGINT (drain, exit 0). SIGHUP reloads the job file.
  */
 import { parseDuration } from "../config/durations.ts";
-import { TickdError } from "../errors.ts";
 import { parseListen } from "../api/auth.ts";
 import { startService, type ServiceSettings } from "../service/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
 import { noPositionals } from "./check.ts";
-import { EXIT, type Command } from "./command.ts";
+import type { Command } from "./command.ts";
 
 export const RUN_FLAGS: readonly FlagDef[] = [
   ...INSTANCE_FLAGS,
@@ -59,18 +58,9 @@ export const runCommand: Command = {
     const args = parseArgs(argv, RUN_FLAGS);
     noPositionals(args, "run");
     const settings = serviceSettings(args);
-    try {
-      // Bad flags are found before anything is opened or written.
-      if (settings.api) parseListen(settings.listen);
-      const service = await startService(settings);
-      return await service.done;
-    } catch (error) {
-      if (error instanceof TickdError) {
-        io.err(`tickd run: ${error.message}`);
-        const usage = error.code === "config-missing" || error.code === "config-invalid" || error.code === "usage" || error.code === "forbidden";
-        return usage ? EXIT.usage : EXIT.failure;
-      }
-      throw error;
-    }
+    // Bad flags are found before anything is opened or written.
+    if (settings.api) parseListen(settings.listen);
+    const service = await startService(settings);
+    return await service.done;
   },
 };
