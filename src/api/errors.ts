@@ -17,7 +17,9 @@ export function apiError(code: ApiErrorCode, message: string): GraphQLError {
 }
 
 /** Codes yoga and graphql-js attach to request errors (parse, validation, bad HTTP): safe to pass on. */
-const REQUEST_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST"]);
+const REQUEST_ERROR_CODES = ["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST"] as const;
+export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
+const REQUEST_CODES = new Set<string>(REQUEST_ERROR_CODES);
 
 /** For request-level errors that carry only an HTTP status (CSRF 403, GET mutation 405, ...). */
 function codeForStatus(status: number): ApiErrorCode {

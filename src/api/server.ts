@@ -19,7 +19,7 @@ import { TickdError } from "../errors.ts";
 import { serve } from "../runtime/serve.ts";
 import { authenticate, checkListen, parseListen, roleAtLeast, type TokenSet } from "./auth.ts";
 import type { ApiContext, ApiDeps } from "./context.ts";
-import { makeMaskError } from "./errors.ts";
+import { makeMaskError, type ApiErrorCode, type RequestErrorCode } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
 import { useQueryLimits } from "./limits-plugin.ts";
 import { Metrics } from "./metrics.ts";
@@ -67,7 +67,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return new Response(`${JSON.stringify(body)}\n`, { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
 }
 
-function graphqlError(status: number, code: string, message: string): Response {
+function graphqlError(status: number, code: ApiErrorCode | RequestErrorCode, message: string): Response {
   const headers: Record<string, string> = status === 401 ? { "www-authenticate": 'Bearer realm="tickd"' } : {};
   return json(status, { errors: [{ message, extensions: { code } }] }, headers);
 }

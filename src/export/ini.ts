@@ -11,6 +11,7 @@
 import { coerceKwarg } from "../config/coerce.ts";
 import { JOB_KEYS, jobKey, optionText, optionValue } from "../config/keys.ts";
 import type { JobSpec, KwargValue } from "../config/types.ts";
+import { IniFormatError } from "../errors.ts";
 
 export type Pair = readonly [key: string, value: string];
 
@@ -21,10 +22,7 @@ export interface IniSection {
   readonly comments?: readonly string[];
 }
 
-/** Why a job or a value cannot be written as a job file line. */
-export class IniFormatError extends Error {
-  override readonly name = "IniFormatError";
-}
+export { IniFormatError } from "../errors.ts";
 
 /** A kwarg value as the loader must read it back: bare if that round-trips, else in double quotes. */
 export function formatKwarg(value: KwargValue): string {
