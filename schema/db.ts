@@ -16,6 +16,8 @@ export interface JobOptions {
   retryDelayMs?: number;
   catchup?: "skip" | "once";
   jitterMs?: number;
+  /** Where callbacks run: absent = in their module's worker. */
+  isolate?: "worker" | "none";
 }
 
 /**

@@ -4,7 +4,7 @@
  * pointing at its `call` line and is left out; the others go on.
  */
 import { brandJobSpec, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
-import { inheritKeyLines, keyLine } from "../config/load.ts";
+import { keyLine } from "../config/load.ts";
 import { TickdError } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
 import type { ModuleWorkers } from "../engine/worker/pool.ts";
@@ -38,7 +38,7 @@ export async function withDocDescription(job: JobSpec, root: string): Promise<Jo
     const { file, exportName } = await locateModule(job.target.callback, root);
     const doc = await readDocComment(file, exportName);
     if (doc === "") return job;
-    return inheritKeyLines(job, brandJobSpec({ ...job, description: doc }));
+    return brandJobSpec({ ...job, description: doc });
   } catch {
     return job;
   }

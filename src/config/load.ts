@@ -25,14 +25,6 @@ export function keyLine(job: JobSpec, key: string): number {
   return job.origin.lines?.[key] ?? job.origin.line;
 }
 
-/**
- * Key lines travel in `origin`, so a copy made with `{ ...job }` keeps them;
- * this returns `to` as it is (kept for callers written when they did not).
- */
-export function inheritKeyLines(_from: JobSpec, to: JobSpec): JobSpec {
-  return to;
-}
-
 export { isValidZone };
 
 const MODULE_SEGMENT = /^[\p{L}\p{N}_$-]+$/u;

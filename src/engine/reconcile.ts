@@ -5,6 +5,7 @@
  * occurrence is recomputed) or only how a run behaves (it is kept). Pure; the
  * engine applies the plan.
  */
+import { optionKeys, optionValue } from "../config/keys.ts";
 import type { Diagnostic, JobSpec } from "../config/types.ts";
 
 export type Source = JobSpec["origin"]["source"];
@@ -53,12 +54,8 @@ function fullKey(spec: JobSpec): string {
     scheduleKey(spec),
     spec.target,
     spec.description,
-    spec.timeoutMs ?? null,
-    spec.overlap,
-    spec.retries,
-    spec.retryDelayMs,
-    spec.catchup,
-    spec.jitterMs,
+    // Every option of the key table (timeout, overlap, retries, isolate, …).
+    optionKeys().map((row) => optionValue(spec, row) ?? null),
     Object.entries(spec.kwargs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     spec.origin.source,
     spec.origin.app ?? null,

@@ -10,7 +10,7 @@
 import process from "node:process";
 import os from "node:os";
 import { resolveCallback, resolveJobCallbacks } from "../callbacks/index.ts";
-import { inheritKeyLines, loadJobFile } from "../config/load.ts";
+import { loadJobFile } from "../config/load.ts";
 import { brandJobSpec, formatDiagnostic, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
 import { activeDiscoveredSpecs } from "../discovery/index.ts";
 import { createEngine, type Engine } from "../engine/engine.ts";
@@ -280,7 +280,6 @@ async function withOperatorSwitches(store: Store, specs: readonly JobSpec[]): Pr
     const active = stored.get(spec.label);
     if (active === undefined || active === spec.active) return spec;
     const switched = brandJobSpec({ ...spec, active });
-    inheritKeyLines(spec, switched);
     return switched;
   });
 }
