@@ -134,9 +134,13 @@ export function apiCodeFor(error: unknown): ApiErrorCode {
 
 /**
  * The codes of a job-file diagnostic (`Diagnostic.code`): one per rule a
- * line can break. Warnings (a job kept in the schedule) use them too.
+ * line can break. Warnings (a job kept in the schedule) use them too. A
+ * value a key's parser cannot read is `bad-<key>` (the key table in
+ * config/keys.ts: a new key's row brings its code); the `bad-…` codes listed
+ * are those of today's keys and of the parts of a schedule.
  */
 export type DiagnosticCode =
+  | `bad-${string}`
   // the file's lines
   | "ini-syntax"
   | "bad-bytes"
