@@ -1,5 +1,5 @@
 /**
- * Flag parsing shared by every command. Each instance setting (SPEC 2) has a
+ * Flag parsing shared by every command. Each instance setting has a
  * flag and an environment variable TICKD_<NAME>; the flag wins.
  */
 import path from "node:path";
@@ -27,7 +27,7 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
-/** The instance settings every service command accepts (SPEC 2). */
+/** The instance settings every service command accepts: job file, callback root, database, zone, log format, public URL. */
 export const INSTANCE_FLAGS: readonly FlagDef[] = [
   { name: "config", env: true, value: "PATH", help: "job file (default config/scheduler.ini)" },
   { name: "root", env: true, value: "DIR", help: "where dotted callback paths resolve (default: the config folder's parent)" },
@@ -100,7 +100,7 @@ export function boolFlag(args: ParsedArgs, name: string): boolean {
   return args.flags[name] === true;
 }
 
-/** Instance settings resolved to absolute paths and defaults (SPEC 2). */
+/** Instance settings resolved to absolute paths and defaults. */
 export interface InstanceSettings {
   readonly configPath: string;
   readonly root: string;

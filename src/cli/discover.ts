@@ -1,6 +1,7 @@
 /**
  * `tickd discover`: import each app's scheduler module and bring the store's
- * discovered jobs in line (SPEC 4). Prints what changed; exit 1 when a module
+ * discovered jobs in line (new ones added inactive, changed ones updated, gone
+ * ones marked missing with their history kept). Prints what changed; exit 1 when a module
  * failed or a registration was rejected, 2 for bad usage (unknown app folder).
  */
 import { statSync } from "node:fs";

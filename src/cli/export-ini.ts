@@ -1,6 +1,6 @@
 /**
- * `tickd export-ini`: the active jobs (job file + discovered) as a job file
- * (SPEC 4), which `check` accepts and `next` schedules identically.
+ * `tickd export-ini`: the active jobs (job file + discovered) as a job file,
+ * which `check` accepts and `next` schedules identically.
  * `-p` prints it; `-o PATH` writes it atomically (temp file + rename).
  */
 import { existsSync } from "node:fs";

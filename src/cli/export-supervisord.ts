@@ -1,6 +1,6 @@
 /**
  * `tickd export-supervisord SCRIPT_PATH [-w] [-n NAME]`: the `[program:NAME]`
- * section and the script it runs (SPEC 9). Prints both; with -w writes the
+ * section and the script it runs. Prints both; with -w writes the
  * script (mode 755) and the conf beside it as NAME.conf (or --conf PATH).
  */
 import { mkdirSync } from "node:fs";

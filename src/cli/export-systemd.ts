@@ -1,7 +1,7 @@
 /**
  * `tickd export-systemd [-n NAME] [-w] [-d DIR]`: NAME.service for this tenant
- * and the template tickd@.service whose instance name picks a tenant folder
- * (SPEC 9). Prints both; -w writes them into DIR (default /etc/systemd/system).
+ * and the template tickd@.service whose instance name picks a tenant folder.
+ * Prints both; -w writes them into DIR (default /etc/systemd/system).
  */
 import path from "node:path";
 import { assertWritable, exportSystemd, writeFileAtomic } from "../export/index.ts";
