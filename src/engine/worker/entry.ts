@@ -12,11 +12,11 @@
  * the event loop stays free for the runs still going.
  */
 import process from "node:process";
-import type { Callback, JobContext } from "../../sdk/index.ts";
+import type { Callback, JobContext, KwargValue } from "../../sdk/index.ts";
 import { describeError, inspect, readReturned } from "../returned.ts";
 import { MAX_EARLY_WAKE_MS, SPIN_BUDGET_MS, SPIN_BURST_MS } from "../constants.ts";
 import { WORKER_LATE_MS, WORKER_SPIN_MS, WORKER_WAKE_EARLY_MS } from "./constants.ts";
-import { GATE_OPEN, GATE_WAITING, type FromWorker, type RunEnd, type StartRun, type ToWorker } from "./protocol.ts";
+import { GATE_OPEN, GATE_WAITING, type FromWorker, type RunEnd, type StartBatch, type ToWorker } from "./protocol.ts";
 
 /** Dotted path (and the root it resolves under) -> the exported function. */
 export type LoadCallback = (dotted: string, root: string) => Promise<Callback>;
@@ -32,9 +32,9 @@ const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** Runs laid out for one loop of starts. */
 interface Prepared {
-  readonly runs: readonly StartRun[];
+  readonly runs: StartBatch;
   readonly contexts: readonly JobContext[];
-  readonly kwargs: ReadonlyArray<StartRun["kwargs"]>;
+  readonly kwargs: ReadonlyArray<Record<string, KwargValue>>;
   /** The callbacks, when they were loaded at preparation. */
   readonly fns: ReadonlyArray<Callback | undefined> | undefined;
 }
@@ -82,30 +82,41 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
   const returned = (value: unknown): RunEnd => ({ kind: "returned", ...readReturned(value) });
   const threw = (error: unknown): RunEnd => ({ kind: "threw", ...describeError(error), name: error instanceof Error ? error.name : "" });
 
-  const context = (run: StartRun, state: RunState): JobContext => ({
-    label: run.label,
-    scheduledFor: new Date(run.scheduledFor),
-    attempt: run.attempt,
-    get signal() {
-      state.controller ??= new AbortController();
-      return state.controller.signal;
-    },
-    log: (...parts: unknown[]) => {
-      send({ k: "log", id: run.id, line: parts.map((p) => (typeof p === "string" ? p : inspect(p))).join(" ") });
-      // Sent at once: a callback that logs and then never yields still leaves its lines.
-      flush();
-    },
-  });
+  const context = (runs: StartBatch, i: number, state: RunState): JobContext => {
+    const id = runs.ids[i]!;
+    return {
+      label: runs.labels[i]!,
+      scheduledFor: new Date(runs.scheduledFor[i]!),
+      attempt: runs.attempts[i]!,
+      get signal() {
+        state.controller ??= new AbortController();
+        return state.controller.signal;
+      },
+      log: (...parts: unknown[]) => {
+        send({ k: "log", id, line: parts.map((p) => (typeof p === "string" ? p : inspect(p))).join(" ") });
+        // Sent at once: a callback that logs and then never yields still leaves its lines.
+        flush();
+      },
+    };
+  };
+
+  const lookUp = (runs: StartBatch) => {
+    const fns = runs.callbacks.map((dotted) => callbacks.get(dotted));
+    return Array.from(runs.callback, (c) => fns[c]);
+  };
 
   /** Contexts and arguments laid out ahead (callbacks too, once loaded), so the loop of starts only calls. */
-  const prepare = (runs: readonly StartRun[]): Prepared => {
-    const contexts = runs.map((run) => {
+  const prepare = (runs: StartBatch): Prepared => {
+    const n = runs.ids.length;
+    const contexts: JobContext[] = new Array(n);
+    const kwargs: Array<Record<string, KwargValue>> = new Array(n);
+    for (let i = 0; i < n; i++) {
       const state = new RunState();
-      going.set(run.id, state);
-      return context(run, state);
-    });
-    const kwargs = runs.map((run) => run.kwargs);
-    return { runs, contexts, kwargs, fns: loads === 0 ? runs.map((run) => callbacks.get(run.dotted)) : undefined };
+      going.set(runs.ids[i]!, state);
+      contexts[i] = context(runs, i, state);
+      kwargs[i] = runs.kwargs[i] || {};
+    }
+    return { runs, contexts, kwargs, fns: loads === 0 ? lookUp(runs) : undefined };
   };
 
   /**
@@ -114,10 +125,11 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
    * so the last start is not late by the bookkeeping of the others.
    */
   const startAll = ({ runs, contexts, kwargs, fns: ready }: Prepared) => {
-    const fns = ready ?? runs.map((run) => callbacks.get(run.dotted));
-    const values: unknown[] = new Array(runs.length);
-    const thrown = new Uint8Array(runs.length);
-    for (let i = 0; i < fns.length; i++) {
+    const fns = ready ?? lookUp(runs);
+    const n = fns.length;
+    const values: unknown[] = new Array(n);
+    const thrown = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
       try {
         values[i] = fns[i]!(kwargs[i]!, contexts[i]!);
       } catch (error) {
@@ -125,8 +137,9 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
         thrown[i] = 1;
       }
     }
-    for (let i = 0; i < runs.length; i++) {
-      const { id, dotted } = runs[i]!;
+    for (let i = 0; i < n; i++) {
+      const id = runs.ids[i]!;
+      const dotted = runs.callbacks[runs.callback[i]!]!;
       const value = values[i];
       if (!fns[i]) end(id, threw(failures.get(dotted) ?? new Error(`callback ${dotted} was not loaded in its worker`)));
       else if (thrown[i] === 1) end(id, threw(value));
@@ -139,8 +152,8 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
     }
   };
 
-  const drop = (runs: readonly StartRun[]) => {
-    for (const run of runs) going.delete(run.id);
+  const drop = (runs: StartBatch) => {
+    for (const id of runs.ids) going.delete(id);
   };
 
   /** After any loads in flight: what is started at once must find its callback. */
