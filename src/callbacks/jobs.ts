@@ -5,7 +5,7 @@
  */
 import { brandJobSpec, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
 import { keyLine } from "../config/load.ts";
-import { TickdError } from "../errors.ts";
+import { TickdError, isCallbackErrorCode } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
 import type { ModuleWorkers } from "../engine/worker/pool.ts";
 import { readDocComment } from "./doc-comment.ts";
@@ -71,7 +71,7 @@ export async function resolveJobCallbacks(jobFile: JobFile, root: string, option
         line: keyLine(job, "call"),
         label: job.label,
         key: "call",
-        code: error.code,
+        code: isCallbackErrorCode(error.code) ? error.code : "callback-import-failed",
         message: `call: ${error.message.replace(/^callback /, "")}`,
       });
     }

@@ -4,13 +4,14 @@
  * Each parser returns either a value or the message of a diagnostic.
  */
 import { Cron } from "croner";
+import type { DiagnosticCode } from "../errors.ts";
 import { EVERY_UNIT_MS, MAX_EVERY_MS, roughly } from "./bounds.ts";
 import { WEEKDAYS, type AtTime, type IntervalUnit, type Weekday } from "./types.ts";
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: DiagnosticCode; message: string };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = (code: string, message: string): Parsed<never> => ({ ok: false, code, message });
+const fail = (code: DiagnosticCode, message: string): Parsed<never> => ({ ok: false, code, message });
 
 const UNITS: readonly IntervalUnit[] = ["second", "minute", "hour", "day", "week"];
 export const UNIT_HINT = "expected one of second(s), minute(s), hour(s), day(s), week(s), monday … sunday";

@@ -20,6 +20,7 @@
  * The table's order is schedule.register's list of options and export-ini's
  * order of lines (which writes the description right after the target).
  */
+import type { DiagnosticCode } from "../errors.ts";
 import { MAX_JITTER_MS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
 import { parseFlag } from "./coerce.ts";
 import { DURATION_HINT, formatDuration, parseDuration } from "./durations.ts";
@@ -91,7 +92,7 @@ export interface OptionKey<T = unknown> extends KeyBase {
 export type JobKey = GroupKey | OptionKey;
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = (code: string, message: string): Parsed<never> => ({ ok: false, code, message });
+const fail = (code: DiagnosticCode, message: string): Parsed<never> => ({ ok: false, code, message });
 
 /** `every` as a job file writes it, from the parsed rule: "10 minutes", "monday", "hour"; null for cron. */
 export function everyText(rule: ScheduleRule): string | null {

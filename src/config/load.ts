@@ -9,7 +9,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { TickdError } from "../errors.ts";
+import { TickdError, type DiagnosticCode } from "../errors.ts";
 import { coerceKwarg } from "./coerce.ts";
 import { parseAt, parseCron, parseEvery } from "./every.ts";
 import { decodeJobFile, readIni, type RawEntry, type RawSection } from "./ini-reader.ts";
@@ -115,7 +115,7 @@ interface Built {
 export function buildJob(section: RawSection, file: string, instanceZone: string): Built {
   const { label } = section;
   const diagnostics: Diagnostic[] = [...section.problems];
-  const problem = (entry: RawEntry | undefined, code: string, message: string) => {
+  const problem = (entry: RawEntry | undefined, code: DiagnosticCode, message: string) => {
     diagnostics.push({ file, line: entry?.line ?? section.line, label, ...(entry ? { key: entry.key } : {}), code, message });
   };
 
@@ -198,7 +198,7 @@ export function buildJob(section: RawSection, file: string, instanceZone: string
   return { job, diagnostics };
 }
 
-type Problem = (entry: RawEntry | undefined, code: string, message: string) => void;
+type Problem = (entry: RawEntry | undefined, code: DiagnosticCode, message: string) => void;
 
 function buildSchedule(byKey: Map<string, RawEntry>, problem: Problem): ScheduleRule | undefined {
   const every = byKey.get("every");
@@ -228,7 +228,7 @@ function buildSchedule(byKey: Map<string, RawEntry>, problem: Problem): Schedule
   return { kind: "every", interval, unit, at: atParsed.value };
 }
 
-function buildTarget(byKey: Map<string, RawEntry>, problem: Problem, sectionProblem: (code: string, message: string) => void): JobTarget | undefined {
+function buildTarget(byKey: Map<string, RawEntry>, problem: Problem, sectionProblem: (code: DiagnosticCode, message: string) => void): JobTarget | undefined {
   const given = (["call", "command", "url"] as const).map((k) => byKey.get(k)).filter((e) => e !== undefined);
   if (given.length === 0) {
     sectionProblem("missing-call", "has nothing to run; add call = module.function (e.g. call = myapp.scheduler.cleanup), or command = … / url = …");

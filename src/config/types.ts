@@ -10,6 +10,8 @@
  * where Temporal does the zoned arithmetic.
  */
 
+import type { DiagnosticCode } from "../errors.ts";
+
 declare const jobSpecBrand: unique symbol;
 
 /** Fixed units of `every`; plural forms in the file map onto these. */
@@ -129,7 +131,7 @@ export interface Diagnostic {
   /** The key at fault, when there is one. */
   readonly key?: string;
   /** Stable machine-readable code, e.g. "bad-unit", "missing-callback". */
-  readonly code: string;
+  readonly code: DiagnosticCode;
   /** What is wrong and what to do, as one sentence. */
   readonly message: string;
 }
