@@ -21,6 +21,7 @@ import { readdir, readFile } from "node:fs/promises";
 import process from "node:process";
 import type { Readable } from "node:stream";
 import { Result, STATUS, type JobContext } from "../sdk/index.ts";
+import { formatBytes } from "../store/output-cap.ts";
 import { KILL_GRACE_MS, OUTPUT_CAP_BYTES, PIPE_DRAIN_MS, PROCESS_POLL_MS, SHUTDOWN_KILL_GRACE_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
 
 /** The environment variable every process of a command run inherits. */
@@ -351,6 +352,7 @@ class Capture {
   }
   text(): string {
     const text = Buffer.concat(this.#chunks).toString("utf8");
-    return this.#dropped > 0 ? `${text}\n[output truncated: ${this.#dropped} more bytes]` : text;
+    // The same mark as every other cut output (store/output-cap.ts), with the real total.
+    return this.#dropped > 0 ? `${text}\n… [output truncated: ${formatBytes(this.#kept + this.#dropped)} total, showing first ${formatBytes(this.#kept)}]` : text;
   }
 }

@@ -1,7 +1,7 @@
 /** Engine tunables, in one place so their reasons sit together. */
 
 /** Captured output (ctx.log lines, command stdout/stderr, url bodies) is cut here, with a visible mark. */
-export const OUTPUT_CAP_BYTES = 64 * 1024;
+export { OUTPUT_CAP_BYTES } from "../store/output-cap.ts";
 
 /**
  * A wall-clock move larger than this between two ticks (compared with
