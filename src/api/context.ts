@@ -9,17 +9,9 @@ import type { Status } from "../sdk/index.ts";
 import type { Role } from "./auth.ts";
 import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
 
-/** Filters of the `activities` query, already validated and converted to epoch ms. */
-export interface ActivityFilter {
-  /** Exact job label. */
-  readonly label?: string;
-  /** Any of these statuses. */
-  readonly statuses?: readonly Status[];
-  /** Runs started at or after this instant. */
-  readonly since?: number;
-  /** Runs started before this instant. */
-  readonly until?: number;
-}
+/** Filters of the `activities` query, already validated and converted to epoch ms: the store's. */
+export type { ActivityFilter } from "../store/activity.ts";
+import type { ActivityFilter } from "../store/activity.ts";
 
 /** One page of runs, newest first, each with an opaque cursor the store understands. */
 export interface ActivityPage {
@@ -58,7 +50,8 @@ export interface DiscoverSummary {
   readonly missing: readonly string[];
 }
 
-export interface ExportResult {
+/** What the exportIni mutation answers (the GraphQL type keeps its name, ExportResult). */
+export interface ExportedIni {
   readonly text: string;
   /** Where the file was written; null for a preview. */
   readonly path: string | null;
@@ -82,7 +75,7 @@ export interface ApiDeps {
   /** Run discovery (src/discovery) and apply it to the store and the live schedule. */
   discover(): Promise<DiscoverSummary>;
   /** Write (or preview) the active jobs as a job file (src/export). */
-  exportIni(preview: boolean): Promise<ExportResult>;
+  exportIni(preview: boolean): Promise<ExportedIni>;
   /**
    * Change a discovered job's schedule: validate like the job file, persist as
    * an operator edit, apply live. Throws TickdError "config-invalid" with the

@@ -48,23 +48,10 @@ export function activityReader(store: Store): ActivityReader {
   return {
     async list(filter, first, after) {
       if (first === 0) return { items: [], hasNextPage: false };
-      const page = await listActivities(store, {
-        first,
-        ...(after !== undefined && { after }),
-        ...(filter.label !== undefined && { label: filter.label }),
-        ...(filter.statuses !== undefined && { status: filter.statuses }),
-        ...(filter.since !== undefined && { since: filter.since }),
-        ...(filter.until !== undefined && { until: filter.until }),
-      });
+      const page = await listActivities(store, { ...filter, first, ...(after !== undefined && { after }) });
       return { items: page.rows.map((row) => ({ run: runFromRow(row), cursor: activityCursor(row) })), hasNextPage: page.hasNextPage };
     },
-    count: (filter) =>
-      countActivities(store, {
-        ...(filter.label !== undefined && { label: filter.label }),
-        ...(filter.statuses !== undefined && { status: filter.statuses }),
-        ...(filter.since !== undefined && { since: filter.since }),
-        ...(filter.until !== undefined && { until: filter.until }),
-      }),
+    count: (filter) => countActivities(store, filter),
     async get(runId) {
       const row = await getActivity(store, runId);
       return row ? runFromRow(row) : null;

@@ -42,7 +42,7 @@ export const historyCommand: Command = {
     let rows: readonly ActivityRow[];
     const store = await openStore(settings.dbUrl, { instance: "tickd-history", register: false });
     try {
-      rows = (await listActivities(store, { label, status, first: limit })).rows;
+      rows = (await listActivities(store, { label, statuses: status, first: limit })).rows;
     } finally {
       await store.close();
     }

@@ -10,6 +10,7 @@
  * where Temporal does the zoned arithmetic.
  */
 
+import type { KwargValue } from "../sdk/index.ts";
 import type { DiagnosticCode } from "../errors.ts";
 
 declare const jobSpecBrand: unique symbol;
@@ -64,7 +65,8 @@ export type OverlapPolicy = "skip" | "queue" | "allow";
 export type CatchupPolicy = "skip" | "once";
 /** Where a call job's callback runs: its module's worker (ended at its timeout), or the scheduler's own thread. */
 export type IsolateMode = "worker" | "none";
-export type KwargValue = string | number | boolean;
+/** A keyword argument's value: the SDK's type, the one definition. */
+export type { KwargValue };
 
 /** Where a job came from: a line of a job file, or a discovered registration. */
 export interface JobOrigin {

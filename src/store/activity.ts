@@ -9,10 +9,12 @@ import type { Status } from "../sdk/index.ts";
 import { TickdError } from "../errors.ts";
 import type { Store } from "./client.ts";
 
+/** Which runs: the `activities` query's filter and `tickd history`'s, epoch ms. */
 export interface ActivityFilter {
+  /** Exact job label. */
   readonly label?: string;
   /** Any of these statuses; empty or absent = all. */
-  readonly status?: readonly Status[];
+  readonly statuses?: readonly Status[];
   /** Runs that started at or after this instant, epoch ms. */
   readonly since?: number;
   /** Runs that started before this instant, epoch ms. */
@@ -54,7 +56,7 @@ export function decodeActivityCursor(cursor: string): { startedAt: number; id: n
 function filterConditions(f: ActivityFilter): SQL[] {
   const conditions: SQL[] = [];
   if (f.label !== undefined) conditions.push(eq(activity.label, f.label));
-  if (f.status && f.status.length > 0) conditions.push(inArray(activity.status, [...f.status]));
+  if (f.statuses && f.statuses.length > 0) conditions.push(inArray(activity.status, [...f.statuses]));
   if (f.since !== undefined) conditions.push(gte(activity.startedAt, f.since));
   if (f.until !== undefined) conditions.push(lt(activity.startedAt, f.until));
   return conditions;

@@ -64,7 +64,7 @@ describe("listing activity", () => {
   });
 
   test("filters by label, statuses and a half-open time range", async () => {
-    const failures = await listActivities(store, { label: "a", status: ["failure"], first: 100 });
+    const failures = await listActivities(store, { label: "a", statuses: ["failure"], first: 100 });
     expect(failures.rows.map((r) => r.message)).toEqual(["a24", "a19", "a14", "a9", "a4"]);
     const window = await listActivities(store, { since: T0 + 5 * MINUTE, until: T0 + 7 * MINUTE, first: 100 });
     // b2 and a5 both start at T0 + 5 min; the later-recorded one comes first

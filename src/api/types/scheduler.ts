@@ -6,7 +6,7 @@ import type { Diagnostic } from "../../config/types.ts";
 import type { ReloadSummary } from "../../engine/types.ts";
 import { STATUSES, type Status } from "../../sdk/index.ts";
 import { builder } from "../builder.ts";
-import type { ApiContext, DiscoverSummary, ExportResult } from "../context.ts";
+import type { ApiContext, DiscoverSummary, ExportedIni } from "../context.ts";
 import { listJobs } from "../jobs.ts";
 import { StatusEnum } from "./enums.ts";
 
@@ -81,7 +81,7 @@ const DiscoverResultRef = builder.objectRef<DiscoverSummary>("DiscoverResult").i
   }),
 });
 
-const ExportResultRef = builder.objectRef<ExportResult>("ExportResult").implement({
+const ExportResultRef = builder.objectRef<ExportedIni>("ExportResult").implement({
   fields: (t) => ({
     text: t.exposeString("text", { description: "The job file text." }),
     path: t.exposeString("path", { nullable: true, description: "Where it was written; null for a preview." }),
