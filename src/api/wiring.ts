@@ -121,7 +121,7 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
       // Validate the edited row exactly as discovery would load it (the job-file rules).
       const candidate = { ...row, every: edit.every ?? null, at: edit.at ?? null, cron: edit.cron ?? null, timezone: edit.timezone ?? null };
       const { spec, problems } = rowToSpec(candidate, zone);
-      if (!spec) throw new TickdError("config-invalid", problems.map((p) => p.replace(/^\[[^\]]*\] /, "")).join("; "));
+      if (!spec) throw new TickdError("config-invalid", problems.join("; "));
       await updateSchedule(store, label, { every: candidate.every, at: candidate.at, cron: candidate.cron, timezone: candidate.timezone });
       await applyDiscovered();
       const state = scheduler.job(label);

@@ -175,7 +175,7 @@ export async function discoverApps(options: DiscoverAppsOptions): Promise<Discov
       }
       const validated = validatePairs(label, pairs, { file, app: reg.app }, zone);
       if (!validated.spec) {
-        for (const message of validated.problems) problems.push({ kind: "invalid-registration", file, label, message: message.replace(/^\[[^\]]*\] /, "") });
+        for (const message of validated.problems) problems.push({ kind: "invalid-registration", file, label, message });
         continue;
       }
       labels.add(label);

@@ -137,7 +137,7 @@ export async function activeDiscoveredSpecs(store: Pick<Store, "db">, zone: stri
   for (const row of rows) {
     const { spec, problems: p } = rowToSpec(row, zone);
     if (spec) specs.push(spec);
-    else for (const message of p) problems.push({ kind: "invalid-registration", file: row.file, label: row.label, message: message.replace(/^\[[^\]]*\] /, "") });
+    else for (const message of p) problems.push({ kind: "invalid-registration", file: row.file, label: row.label, message });
   }
   return { specs, problems };
 }

@@ -53,7 +53,7 @@ export function rowToSpec(row: JobRow, zone: string): { spec?: JobSpec; problems
   try {
     return validatePairs(row.label, rowPairs(row), { file: row.file, app: row.app }, zone);
   } catch (error) {
-    if (error instanceof IniFormatError) return { problems: [`[${row.label}] ${error.message}`] };
+    if (error instanceof IniFormatError) return { problems: [error.message] };
     throw error;
   }
 }

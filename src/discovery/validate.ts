@@ -78,13 +78,13 @@ export function validatePairs(label: string, pairs: readonly Pair[], origin: { f
     // Free text (a doc comment's paragraphs) may; every other value is one line, as in a job file.
     for (const [key, value] of pairs) if (key !== "description" && /[\r\n]/.test(value)) throw new IniFormatError(`${key}: a value cannot span lines`);
   } catch (error) {
-    if (error instanceof IniFormatError) return { problems: [`[${label}] ${error.message}`] };
+    if (error instanceof IniFormatError) return { problems: [error.message] };
     throw error;
   }
   // [DEFAULT] is the section whose keys a job file's jobs inherit, never a job.
-  if (label === DEFAULT_SECTION) return { problems: [`[${label}] the job could not be read`] };
+  if (label === DEFAULT_SECTION) return { problems: ["the job could not be read"] };
   const header = unreadableHeader(`[${label}]`, 1, origin.file);
-  if (header) return { problems: [`[${label}] ${header.message}`] };
+  if (header) return { problems: [header.message] };
   const entries: RawEntry[] = [];
   const unreadable: Diagnostic[] = [];
   pairs.forEach(([key, value], index) => {
@@ -94,10 +94,10 @@ export function validatePairs(label: string, pairs: readonly Pair[], origin: { f
     else entries.push({ key, value: value.trim(), line });
   });
   const built = buildJob({ label, line: 1, entries, problems: unreadable }, origin.file, zone);
-  const problems = built.diagnostics.sort((a, b) => a.line - b.line).map((d: Diagnostic) => `[${d.label ?? label}] ${d.message}`);
+  const problems = built.diagnostics.sort((a, b) => a.line - b.line).map((d: Diagnostic) => d.message);
   const job = built.job;
-  if (!job || problems.length > 0) return { problems: problems.length > 0 ? problems : [`[${label}] the job could not be read`] };
+  if (!job || problems.length > 0) return { problems: problems.length > 0 ? problems : ["the job could not be read"] };
   const spec = brandJobSpec({ ...job, origin: { source: "discovered", file: origin.file, line: 0, app: origin.app } });
   const never = now === undefined ? undefined : neverFires(spec, zone, now);
-  return { spec, problems: [], ...(never ? { warnings: [`[${label}] ${never.message}`] } : {}) };
+  return { spec, problems: [], ...(never ? { warnings: [never.message] } : {}) };
 }

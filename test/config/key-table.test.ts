@@ -74,7 +74,7 @@ describe("a key added only to the key table", () => {
     expect(field(ok.spec!, "priority")).toBe(3);
     const wrong = { every: "10 minutes", priority: 12 } as RegisterOptions;
     const bad = validatePairs("shop.restock", registrationPairs("shop.jobs.restock", wrong), { file: "/apps/shop/scheduler.ts", app: "shop" }, "UTC");
-    expect(bad.problems).toEqual(['[shop.restock] priority: "12" is not 0 to 9']);
+    expect(bad.problems).toEqual(['priority: "12" is not 0 to 9']);
     expect(() => registrationPairs("shop.jobs.restock", { colour: "red" } as RegisterOptions)).toThrow(/accepts every, .*until, priority, label, kwargs$/);
   });
 

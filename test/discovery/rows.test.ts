@@ -33,19 +33,19 @@ describe("a stored discovered job", () => {
 
   test("an operator's edit is checked with the job file's messages", () => {
     expect(rowToSpec(storedRow({ every: "10 minuets", at: null }), "UTC").problems).toEqual([
-      '[shop.restock] every: "10 minuets" is not a unit; expected one of second(s), minute(s), hour(s), day(s), week(s), monday … sunday',
+      'every: "10 minuets" is not a unit; expected one of second(s), minute(s), hour(s), day(s), week(s), monday … sunday',
     ]);
-    expect(rowToSpec(storedRow({ every: "1 hour\nminutes", at: null }), "UTC").problems).toEqual(["[shop.restock] every: a value cannot span lines"]);
+    expect(rowToSpec(storedRow({ every: "1 hour\nminutes", at: null }), "UTC").problems).toEqual(["every: a value cannot span lines"]);
   });
 });
 
 describe("a registration", () => {
   test("whose label holds a NUL is a problem of that registration, in the job file reader's words", () => {
     const v = validatePairs("a\u0000b", registrationPairs("shop.jobs.restock", { every: "1 day" }), { file: FILE, app: "shop" }, "UTC");
-    expect(v.problems).toEqual(['[a\u0000b] section header "[a\\u0000b]" holds a NUL byte at column 3, so its label cannot be read and the section is left out; retype the header and save the file as UTF-8 text']);
+    expect(v.problems).toEqual(['section header "[a\\u0000b]" holds a NUL byte at column 3, so its label cannot be read and the section is left out; retype the header and save the file as UTF-8 text']);
   });
 
   test("labelled DEFAULT is not a job (the section every job of a file inherits)", () => {
-    expect(validatePairs("DEFAULT", registrationPairs("shop.jobs.restock", { every: "1 day" }), { file: FILE, app: "shop" }, "UTC").problems).toEqual(["[DEFAULT] the job could not be read"]);
+    expect(validatePairs("DEFAULT", registrationPairs("shop.jobs.restock", { every: "1 day" }), { file: FILE, app: "shop" }, "UTC").problems).toEqual(["the job could not be read"]);
   });
 });
