@@ -50,12 +50,17 @@ export const BUSY_TIMEOUT_MS = 20;
 /** A write waiting this long for the lock makes the store unhealthy. */
 const BUSY_UNHEALTHY_MS = 1_000;
 /**
- * The write-ahead log is checkpointed into the database once it holds this
- * many pages (SQLite's default, 1,000 pages, lets it reach 4 MB, which on a
- * small disk fills it again right after space came back), and truncated back
- * to WAL_SIZE_LIMIT_BYTES after each checkpoint.
+ * The write-ahead log is checkpointed by tickd, not by SQLite on whichever
+ * commit crosses its threshold: a checkpoint writes and syncs the database
+ * file on this thread, and the commit that crosses the threshold may be the
+ * one recording the runs of an instant a few ms away. So: after a batch that
+ * held no runs about to start, once a second (every CHECKPOINT_FORCE_MS
+ * whatever the batch). The log is truncated back to WAL_SIZE_LIMIT_BYTES after
+ * each checkpoint, so it stays small and never refills a small disk (SQLite's
+ * own default lets it reach 4 MB).
  */
-const WAL_CHECKPOINT_PAGES = 200;
+const CHECKPOINT_EVERY_MS = 1_000;
+const CHECKPOINT_FORCE_MS = 5_000;
 const WAL_SIZE_LIMIT_BYTES = 512 * 1024;
 
 export interface Store extends EngineStore {
@@ -129,7 +134,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       // sequential work (the write queue), others keep the safe default FULL.
       await client.execute("PRAGMA journal_mode = WAL");
       await client.execute("PRAGMA synchronous = NORMAL");
-      await client.execute(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+      await client.execute("PRAGMA wal_autocheckpoint = 0");
       await client.execute(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     }
     // Several instances may open one database at once: the first migrates,
@@ -151,6 +156,8 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
 class LibsqlStore implements Store {
   readonly db: StoreDb;
   private readonly queue: WriteQueue;
+  /** Where store faults are reported (the service's log). */
+  private readonly log: (line: string) => void;
 
   constructor(
     readonly client: Client,
@@ -162,14 +169,15 @@ class LibsqlStore implements Store {
     private readonly lock: WriteLock,
     private readonly walFile: boolean,
   ) {
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.db = drizzle(client, { schema });
     this.queue = new WriteQueue(client, {
       instance: options.instance,
       outputCapBytes: options.outputCapBytes ?? OUTPUT_CAP_BYTES,
-      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+      log: this.log,
       lock: this.lock,
       // After writes failed (a full disk), give the log's space back at once.
-      ...(walFile && { recovered: () => this.checkpoint() }),
+      ...(walFile && { recovered: () => this.checkpoint("TRUNCATE"), written: (starts: boolean) => this.checkpointSoon(starts) }),
     });
   }
 
@@ -238,12 +246,27 @@ class LibsqlStore implements Store {
     return { ok: true };
   }
 
-  /** Move the write-ahead log into the database and truncate it (never fatal). */
-  private async checkpoint(): Promise<void> {
+  private lastCheckpoint = Date.now();
+  private closing = false;
+
+  /** After a batch: checkpoint when it is time (see CHECKPOINT_EVERY_MS), in a task of its own. */
+  private checkpointSoon(starts: boolean): void {
+    if (this.closing || this.queue.failing) return;
+    const since = Date.now() - this.lastCheckpoint;
+    if (since < CHECKPOINT_EVERY_MS || (starts && since < CHECKPOINT_FORCE_MS)) return;
+    this.lastCheckpoint = Date.now();
+    setTimeout(() => {
+      if (!this.closing) void this.checkpoint("PASSIVE");
+    }, 0);
+  }
+
+  /** Move the write-ahead log into the database (TRUNCATE: and cut the log to nothing); never fatal. */
+  private async checkpoint(mode: "PASSIVE" | "TRUNCATE"): Promise<void> {
+    this.lastCheckpoint = Date.now();
     try {
-      await this.lock.run(() => this.client.execute("PRAGMA wal_checkpoint(TRUNCATE)"));
+      await this.lock.run(() => this.client.execute(`PRAGMA wal_checkpoint(${mode})`));
     } catch (error) {
-      process.stderr.write(`tickd store: checkpoint failed: ${(error as Error).message}\n`);
+      this.log(`tickd store: checkpoint failed: ${(error as Error).message}`);
     }
   }
 
@@ -253,11 +276,12 @@ class LibsqlStore implements Store {
 
   async close(): Promise<void> {
     try {
+      this.closing = true;
       await this.queue.close();
       // Every run of this process is recorded, so nothing needs its row any more.
       if (this.registered) await this.lock.run(() => unregisterInstance(this.client, this.life));
       // Leave the database whole in its main file (a plain copy of it then has every run).
-      if (this.walFile && this.registered) await this.checkpoint();
+      if (this.walFile && this.registered) await this.checkpoint("TRUNCATE");
     } finally {
       this.client.close();
     }

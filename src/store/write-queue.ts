@@ -39,6 +39,8 @@ export interface WriteQueueOptions {
   readonly lock: WriteLock;
   /** Called after a batch went in following failed ones (the store recovered). */
   readonly recovered?: () => void | Promise<void>;
+  /** Called after each batch that went in; `starts`: it held rows of runs about to start. */
+  readonly written?: (starts: boolean) => void;
 }
 
 /** Counters for tests and the benchmark. */
@@ -98,6 +100,8 @@ export class WriteQueue {
   private claims = new Map<string, PendingClaim>();
   /** Runs whose start waits for their row to be durable (see begin). */
   private begins = new Map<string, Waiter<boolean>[]>();
+  /** Begins the batch being settled answered (so `written` can say it held starts). */
+  private readonly beginsSettled = new Set<string>();
   /** Runs this process started and has not finished (markAbandoned leaves them alone). */
   readonly live = new Set<string>();
   private inflight: Promise<void> | null = null;
@@ -270,6 +274,8 @@ export class WriteQueue {
           this.failing = null;
           void this.options.recovered?.();
         }
+        this.options.written?.(runs.some((r) => this.beginsSettled.has(r.runId)));
+        this.beginsSettled.clear();
         return;
       } catch (error) {
         lastError = error;
@@ -302,6 +308,7 @@ export class WriteQueue {
         const waiters = this.begins.get(run.runId);
         if (!waiters) continue;
         this.begins.delete(run.runId);
+        this.beginsSettled.add(run.runId);
         const ours = written.has(run.runId);
         if (!ours) this.live.delete(run.runId);
         for (const w of waiters) w.resolve(ours);
