@@ -75,13 +75,8 @@ export class JobTable {
 
   /** Compile and add a job (not yet scheduled); null, logged, when its schedule does not compile. */
   add(spec: JobSpec): Job | null {
-    let schedule: Schedule;
-    try {
-      schedule = this.#options.compile(spec, this.#options.timezone);
-    } catch (error) {
-      this.#options.logger.log("error", "job.invalid", { label: spec.label, message: String(error) });
-      return null;
-    }
+    const schedule = this.#compile(spec);
+    if (!schedule) return null;
     const job: Job = { spec, schedule, active: spec.active, next: null, entry: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, awaitingRow: 0, anchor: undefined, waiting: [] };
     this.#jobs.set(spec.label, job);
     return job;
@@ -89,16 +84,21 @@ export class JobTable {
 
   /** A new spec for a job: false (logged) when its schedule does not compile, and the job keeps its old one. */
   update(job: Job, spec: JobSpec): boolean {
-    let schedule: Schedule;
-    try {
-      schedule = this.#options.compile(spec, this.#options.timezone);
-    } catch (error) {
-      this.#options.logger.log("error", "job.invalid", { label: spec.label, message: String(error) });
-      return false;
-    }
+    const schedule = this.#compile(spec);
+    if (!schedule) return false;
     job.spec = spec;
     job.schedule = schedule;
     return true;
+  }
+
+  /** The job's schedule; null, logged, when it does not compile. */
+  #compile(spec: JobSpec): Schedule | null {
+    try {
+      return this.#options.compile(spec, this.#options.timezone);
+    } catch (error) {
+      this.#options.logger.log("error", "job.invalid", { label: spec.label, message: String(error) });
+      return null;
+    }
   }
 
   delete(label: string): void {
