@@ -40,6 +40,7 @@ export function serviceSpec(args: ParsedArgs): ServiceSpec {
     moduleName: given("module-name"),
     logFormat: given("log-format"),
     tokens: given("tokens"),
+    publicUrl: given("public-url"),
     instance: given("instance"),
     keep: given("keep"),
     grace: graceText,

@@ -50,6 +50,7 @@ export interface RunFlags {
   readonly apps?: string;
   readonly moduleName?: string;
   readonly tokens?: string;
+  readonly publicUrl?: string;
   readonly logFormat?: string;
   readonly instance?: string;
   readonly keep?: string;
@@ -69,6 +70,7 @@ export function runCommandLine(configPath: string, flags: RunFlags = {}, executa
   add("apps", flags.apps);
   add("module-name", flags.moduleName);
   add("tokens", flags.tokens && path.resolve(flags.tokens));
+  add("public-url", flags.publicUrl);
   add("log-format", flags.logFormat);
   add("instance", flags.instance);
   add("keep", flags.keep);

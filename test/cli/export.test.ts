@@ -252,11 +252,13 @@ describe("tickd export-systemd", () => {
   });
 
   test("every run setting given is pinned in ExecStart, and the stop timeout outlasts --grace", async () => {
-    const r = await runService("export-systemd", "--grace", "2 minutes", "--tokens", "config/tokens.txt", "--instance", "acme-1", "--db", "libsql://db.example:8080");
+    const r = await runService(
+      "export-systemd", "--grace", "2 minutes", "--tokens", "config/tokens.txt", "--public-url", "https://tickd.example.com", "--instance", "acme-1", "--db", "libsql://db.example:8080",
+    );
     expect(r.code).toBe(0);
     const unit = r.stdout.split("\n# ==> ")[0]!;
     expect(unit).toContain(
-      `\nExecStart=${BINARY} run --config ${path.join(dir, "config", "scheduler.ini")} --db libsql://db.example:8080 --tokens ${path.join(dir, "config", "tokens.txt")} --instance acme-1 --grace "2 minutes"\n`,
+      `\nExecStart=${BINARY} run --config ${path.join(dir, "config", "scheduler.ini")} --db libsql://db.example:8080 --tokens ${path.join(dir, "config", "tokens.txt")} --public-url https://tickd.example.com --instance acme-1 --grace "2 minutes"\n`,
     );
     expect(unit).toContain("\nTimeoutStopSec=135\n");
   });
