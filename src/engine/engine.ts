@@ -158,7 +158,7 @@ class TickEngine implements Engine {
   async start(specs: readonly JobSpec[]): Promise<void> {
     const now = this.#clock.now();
     this.startedAt = now;
-    this.#instants.begin(now);
+    this.#instants.reset(now);
     const added: Job[] = [];
     for (const spec of specs) {
       if (this.#table.get(spec.label)) {

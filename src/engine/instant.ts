@@ -83,7 +83,7 @@ export class Instants {
   }
 
   /** The readings a later tick compares with, to notice a clock jump. */
-  begin(now: number): void {
+  reset(now: number): void {
     this.#lastWall = now;
     this.#lastMono = this.#clock.monotonic();
   }

@@ -26,33 +26,21 @@ export function compileSchedule(job: JobSpec, instanceZone: string): Schedule {
   // Occurrences strictly after `until`, or past the horizon, are never produced.
   const last = job.until === undefined ? LAST_INSTANT : Math.min(job.until, LAST_INSTANT);
   const bound = (t: number | null) => (t === null || !(t <= last) ? null : t);
+  // From instants past the horizon nothing follows; a RangeError ends the schedule.
+  const step = (a: number, b: number, next: () => number | null): number | null => {
+    if (!(a <= LAST_INSTANT && b <= LAST_INSTANT)) return null;
+    try {
+      return bound(next());
+    } catch (error) {
+      return endOnRangeError(error);
+    }
+  };
   const text = describeRule(rule, isZoned(rule) || job.until !== undefined ? zoneId : undefined, job.until);
   return {
     zone: zoneId,
-    first(registeredAt) {
-      if (!(registeredAt <= LAST_INSTANT)) return null;
-      try {
-        return bound(grid.first(registeredAt));
-      } catch (error) {
-        return endOnRangeError(error);
-      }
-    },
-    following(previous) {
-      if (!(previous <= LAST_INSTANT)) return null;
-      try {
-        return bound(grid.following(previous));
-      } catch (error) {
-        return endOnRangeError(error);
-      }
-    },
-    followingAfter(previous, after) {
-      if (!(previous <= LAST_INSTANT && after <= LAST_INSTANT)) return null;
-      try {
-        return bound(grid.followingAfter(previous, after));
-      } catch (error) {
-        return endOnRangeError(error);
-      }
-    },
+    first: (registeredAt) => step(registeredAt, registeredAt, () => grid.first(registeredAt)),
+    following: (previous) => step(previous, previous, () => grid.following(previous)),
+    followingAfter: (previous, after) => step(previous, after, () => grid.followingAfter(previous, after)),
     describe: () => text,
   };
 }

@@ -76,11 +76,12 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
   const signals = options.signals ?? processSignals;
   const instance = settings.instance ?? defaultInstance();
   const zone = settings.timezone;
+  const clock = options.clock ?? systemClock;
 
   // 1. The job file and its callbacks; problems are logged, those jobs left out.
   const first = await readJobs(settings, false);
   logDiagnostics(logger, first.diagnostics);
-  logWarnings(logger, [...first.file.warnings, ...scheduleWarnings(first.jobs, zone, (options.clock ?? systemClock).now())]);
+  logWarnings(logger, [...first.file.warnings, ...scheduleWarnings(first.jobs, zone, clock.now())]);
   const callbacks = first.callbacks;
 
   // 2. The store: migrations, runs left `running` by dead processes.
@@ -124,7 +125,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       reloadSource: async () => {
         const next = await readJobs(settings, true);
         logDiagnostics(logger, next.diagnostics);
-        logWarnings(logger, [...next.file.warnings, ...scheduleWarnings(next.jobs, zone, (options.clock ?? systemClock).now())]);
+        logWarnings(logger, [...next.file.warnings, ...scheduleWarnings(next.jobs, zone, clock.now())]);
         callbacks.clear();
         for (const [label, fn] of next.callbacks) callbacks.set(label, fn);
         return { jobs: await withOperatorSwitches(store, next.jobs), diagnostics: next.diagnostics };

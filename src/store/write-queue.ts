@@ -100,8 +100,6 @@ export class WriteQueue {
   private claims = new Map<string, PendingClaim>();
   /** Runs whose start waits for their row to be durable (see begin). */
   private begins = new Map<string, Waiter<boolean>[]>();
-  /** Begins the batch being settled answered (so `written` can say it held starts). */
-  private readonly beginsSettled = new Set<string>();
   /** Runs this process started and has not finished (markAbandoned leaves them alone). */
   readonly live = new Set<string>();
   private inflight: Promise<void> | null = null;
@@ -268,14 +266,13 @@ export class WriteQueue {
         this.stats.transactions++;
         this.stats.rowsWritten += runs.length;
         this.stats.claimsWritten += claims.length;
-        this.settle(runs, claims, results.slice(rowClaims.length, rowClaims.length + activity.length), results.slice(rowClaims.length + activity.length));
+        const starts = this.settle(runs, claims, results.slice(rowClaims.length, rowClaims.length + activity.length), results.slice(rowClaims.length + activity.length));
         if (this.failing) {
           this.options.log(`tickd store: writes go in again after failing since ${new Date(this.failing.since).toISOString()}`);
           this.failing = null;
           void this.options.recovered?.();
         }
-        this.options.written?.(runs.some((r) => this.beginsSettled.has(r.runId)));
-        this.beginsSettled.clear();
+        this.options.written?.(starts);
         return;
       } catch (error) {
         lastError = error;
@@ -299,8 +296,12 @@ export class WriteQueue {
     throw failure;
   }
 
-  /** After a commit: tell each begun run whether its row went in, each claim whether it is ours. */
-  private settle(runs: readonly RunRecord[], claims: readonly PendingClaim[], activity: readonly ResultSet[], claimResults: readonly ResultSet[]): void {
+  /**
+   * After a commit: tell each begun run whether its row went in, each claim
+   * whether it is ours. True when the batch answered a begin (it held runs about to start).
+   */
+  private settle(runs: readonly RunRecord[], claims: readonly PendingClaim[], activity: readonly ResultSet[], claimResults: readonly ResultSet[]): boolean {
+    let starts = false;
     if (this.begins.size > 0) {
       const written = new Set<string>();
       for (const rs of activity) for (const row of rs.rows) written.add(String(row.run_id));
@@ -308,19 +309,20 @@ export class WriteQueue {
         const waiters = this.begins.get(run.runId);
         if (!waiters) continue;
         this.begins.delete(run.runId);
-        this.beginsSettled.add(run.runId);
+        starts = true;
         const ours = written.has(run.runId);
         if (!ours) this.live.delete(run.runId);
         for (const w of waiters) w.resolve(ours);
       }
     }
-    if (claims.length === 0) return;
+    if (claims.length === 0) return starts;
     const ours = new Set<string>();
     for (const rs of claimResults) for (const row of rs.rows) ours.add(claimKey(String(row.label), Number(row.scheduled_for)));
     for (const c of claims) {
       const won = ours.has(claimKey(c.label, c.scheduledFor));
       for (const w of c.waiters) w.resolve(won);
     }
+    return starts;
   }
 }
 
