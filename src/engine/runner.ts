@@ -84,7 +84,6 @@ async function retry(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, firs
  * called once the store has answered (or the wait is over), either way.
  */
 function runAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attempt: number, trigger: Trigger, onBegun?: () => void, held: Held | null = null): Promise<RunRecord> {
-  const gate = held?.gate ?? null;
   const planned: RunRecord = {
     runId: runId(deps.instance, spec.label, scheduledFor, attempt),
     label: spec.label,
@@ -113,7 +112,8 @@ function runAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attem
     const waited = deps.clock.now() - asked;
     const message = `missed: the store did not record the run's start within ${waited} ms (${answer.reason}); not started`;
     deps.logger.log("error", "run.missed", { label: spec.label, scheduledFor, attempt, message });
-    const missed: RunRecord = { ...planned, startedAt: Math.max(deps.clock.now(), scheduledFor), endedAt: Math.max(deps.clock.now(), scheduledFor), status: STATUS.missed, message };
+    const at = Math.max(deps.clock.now(), scheduledFor);
+    const missed: RunRecord = { ...planned, startedAt: at, endedAt: at, status: STATUS.missed, message };
     // Replaces the queued "running" row, or updates it should it have gone in meanwhile.
     deps.store.finished(missed);
     deps.events.emit({ type: "run.finished", run: missed });
