@@ -100,6 +100,9 @@ export interface Store extends EngineStore {
   close(): Promise<void>;
 }
 
+/** Where store faults go when the caller gives no log. */
+const toStderr = (line: string): void => void process.stderr.write(`${line}\n`);
+
 /** The file a `file:` URL names (file:rel/path, file:/abs, file:///abs), without its query. */
 function filePathOf(url: string): string {
   return url.replace(/^file:(\/\/)?/, "").split("?")[0]!;
@@ -112,6 +115,8 @@ export function isEmbeddedUrl(url: string): boolean {
 
 export async function openStore(url: string, options: StoreOptions): Promise<Store> {
   const embedded = isEmbeddedUrl(url);
+  // An embedded file (not :memory:) runs in WAL mode, with its -wal and -shm files.
+  const walFile = embedded && url !== ":memory:";
   let client: Client;
   try {
     client = createClient({
@@ -122,12 +127,12 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       // connection of this pool) wait for the lock instead of failing.
       timeout: embedded ? (options.busyTimeoutMs ?? BUSY_TIMEOUT_MS) : undefined,
     });
-    if (embedded && url !== ":memory:") client = guardShm(client, `${filePathOf(url)}-shm`, options.log ?? ((line) => process.stderr.write(`${line}\n`)));
+    if (walFile) client = guardShm(client, `${filePathOf(url)}-shm`, options.log ?? toStderr);
   } catch (error) {
     throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
   }
   try {
-    if (embedded && url !== ":memory:") {
+    if (walFile) {
       // WAL lets readers (API, `tickd history`) work while the engine writes;
       // synchronous=NORMAL is durable in WAL mode except on power loss. It is a
       // per-connection setting: the pool reuses this first connection for
@@ -145,7 +150,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       options.register === false
         ? { name: options.instance, hostname: os.hostname(), pid: process.pid, previous: null }
         : await lock.run(() => registerInstance(client, options.instance, os.hostname(), process.pid, Date.now()));
-    return new LibsqlStore(client, url, options, migrations, life, options.register !== false, lock, embedded && url !== ":memory:");
+    return new LibsqlStore(client, url, options, migrations, life, options.register !== false, lock, walFile);
   } catch (error) {
     client.close();
     if (error instanceof TickdError) throw error;
@@ -169,7 +174,7 @@ class LibsqlStore implements Store {
     private readonly lock: WriteLock,
     private readonly walFile: boolean,
   ) {
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = options.log ?? toStderr;
     this.db = drizzle(client, { schema });
     this.queue = new WriteQueue(client, {
       instance: options.instance,
