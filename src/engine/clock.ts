@@ -15,6 +15,12 @@ export interface Clock {
    * a clock without it (a fake one) is watched by reading it.
    */
   block?(ms: number): void;
+  /**
+   * Collect garbage now, synchronously. Optional: the engine calls it in the
+   * quiet gap after a large instant is prepared (instant.ts), so that no
+   * collection is under way, and none is due, when the instant comes.
+   */
+  collect?(): void;
 }
 
 export type TimerHandle = { readonly id: unknown };
@@ -24,6 +30,9 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Atomics.wait needs a shared cell; nothing ever notifies it, so a wait always runs to its timeout. */
 const blockCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Bun's synchronous collector; Deno and Node expose none without a flag, and do without. */
+const bunGc = (globalThis as { Bun?: { gc(sync: boolean): void } }).Bun?.gc;
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -47,4 +56,5 @@ export const systemClock: Clock = {
   block(ms) {
     if (ms > 0) Atomics.wait(blockCell, 0, 0, ms);
   },
+  ...(bunGc && { collect: () => bunGc(true) }),
 };

@@ -178,6 +178,7 @@ class TickEngine implements Engine {
       return started;
     });
     await Promise.all(catchups);
+    this.#instants.settled(added.length);
     this.#instants.arm(this.#clock.now());
   }
 

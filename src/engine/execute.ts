@@ -221,9 +221,9 @@ export class StartGate {
   readonly #calls: HeldStart[] = [];
   readonly #kwargs: Kwargs[] = [];
   readonly #contexts: JobContext[] = [];
-  /** What each call returned, or threw (then #threw is 1). */
+  /** What each call returned, or threw (then #threw is 1); filled in as held, so opening allocates nothing. */
   readonly #returned: unknown[] = [];
-  #threw = new Uint8Array(0);
+  readonly #threw: number[] = [];
   #resolve: () => void = () => {};
   readonly opened: Promise<void> = new Promise((resolve) => (this.#resolve = resolve));
   /** The instant the gate opened: every run it held started then. */
@@ -242,6 +242,7 @@ export class StartGate {
     this.#kwargs.push(kwargs);
     this.#contexts.push(ctx);
     this.#returned.push(undefined);
+    this.#threw.push(0);
     return this.#calls.push(call) - 1;
   }
   /** The shared cell a worker's held runs wait on: GATE_OPEN or GATE_CANCELLED once decided. */
@@ -260,7 +261,7 @@ export class StartGate {
     const kwargs = this.#kwargs;
     const contexts = this.#contexts;
     const returned = this.#returned;
-    const threw = (this.#threw = new Uint8Array(calls.length));
+    const threw = this.#threw;
     for (let i = 0; i < calls.length; i++) {
       try {
         returned[i] = calls[i]!(kwargs[i]!, contexts[i]!);

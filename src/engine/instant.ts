@@ -19,7 +19,7 @@
  * first row takes).
  */
 import type { Clock } from "./clock.ts";
-import { JUMP_TOLERANCE_MS } from "./constants.ts";
+import { COLLECT_FIRST_MS, COLLECT_MIN_RUNS, JUMP_TOLERANCE_MS } from "./constants.ts";
 import type { EngineLogger } from "./events.ts";
 import { StartGate } from "./execute.ts";
 import type { Launcher } from "./admission.ts";
@@ -71,6 +71,8 @@ export class Instants {
   #lastMono = 0;
   /** The prepared instant waiting for its time, if any. */
   #pending: Pending | null = null;
+  /** How long a garbage collection took lately (decaying max), ms; measured first when the engine starts. */
+  #collectMs = COLLECT_FIRST_MS;
 
   constructor(options: InstantsOptions) {
     this.#clock = options.clock;
@@ -164,7 +166,10 @@ export class Instants {
       this.#alarm.prepared(preparedAt - mono);
       const began = mono;
       this.#written().then(
-        () => this.#alarm.prepared(this.#clock.monotonic() - began),
+        () => {
+          this.#alarm.prepared(this.#clock.monotonic() - began);
+          this.#collectBefore(prepared);
+        },
         () => {}, // the store reports its own failures
       );
       now = this.#clock.now();
@@ -188,6 +193,33 @@ export class Instants {
       }
     });
     this.arm(now);
+  }
+
+  /**
+   * Jobs were set up (the engine started with `jobs` of them): when that is
+   * enough for large instants, collect the setup's garbage now and learn what
+   * a collection takes on this heap.
+   */
+  settled(jobs: number): void {
+    if (jobs >= COLLECT_MIN_RUNS) this.#collect();
+  }
+
+  /**
+   * A large instant is prepared and its rows are written: collect garbage
+   * now, while nothing is due, when twice what a collection takes is left
+   * before the instant's wake (COLLECT_MIN_RUNS says why).
+   */
+  #collectBefore(prepared: Pending): void {
+    if (this.#pending !== prepared || prepared.due.length < COLLECT_MIN_RUNS) return;
+    if (prepared.at - this.#clock.now() - this.#alarm.slackMs >= 2 * this.#collectMs) this.#collect();
+  }
+
+  #collect(): void {
+    const collect = this.#clock.collect;
+    if (!collect) return;
+    const began = this.#clock.monotonic();
+    collect();
+    this.#collectMs = Math.max(this.#clock.monotonic() - began, this.#collectMs * 0.9);
   }
 
   /** Wait precisely for a prepared instant and open its gate. Returns the last clock readings. */

@@ -100,6 +100,11 @@ export class Alarm {
     this.#armedFor = Infinity;
   }
 
+  /** How early the wake that opens a prepared instant comes, ms. */
+  get slackMs(): number {
+    return this.#slackMs;
+  }
+
   /** At a wake: learn how late this machine's timers fire, so the next wake is early enough. */
   learn(mono: number): void {
     if (this.#earlyWakeMs <= 0) return;

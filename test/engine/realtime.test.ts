@@ -6,6 +6,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import os from "node:os";
 import path from "node:path";
 import { parseJobFile } from "../../src/config/load.ts";
+import { systemClock, type Clock } from "../../src/engine/clock.ts";
+import { COLLECT_MIN_RUNS, EARLY_WAKE_MS } from "../../src/engine/constants.ts";
 import { createEngine, type Engine } from "../../src/engine/engine.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
 import { Result, STATUS, type Callback } from "../../src/sdk/index.ts";
@@ -23,12 +25,12 @@ afterEach(async () => {
 });
 
 /** An engine on the real clock over a temp store, running `ini` with `callback` for every job. */
-async function startEngine(ini: string, callback: Callback, prepareAheadMs?: number): Promise<{ engine: Engine; store: Store }> {
+async function startEngine(ini: string, callback: Callback, prepareAheadMs?: number, clock?: Clock, earlyWakeMs?: number): Promise<{ engine: Engine; store: Store }> {
   const t = tempDir("tickd-realtime-");
   cleanup = t.cleanup;
   const instance = `${os.hostname()}:${process.pid}`;
   store = await openStore(`file:${path.join(t.dir, "scheduler.db")}`, { instance });
-  engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => callback, ...(prepareAheadMs !== undefined && { prepareAheadMs }) });
+  engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => callback, ...(prepareAheadMs !== undefined && { prepareAheadMs }), ...(clock && { clock, earlyWakeMs }) });
   await engine.start(parseJobFile(ini, path.join(t.dir, "scheduler.ini"), "UTC").jobs);
   return { engine, store };
 }
@@ -112,5 +114,34 @@ describe("on the real clock", () => {
       { label: "shell", status: "success", message: "", output: "from the shell\n" },
       { label: "throws", status: "error", message: "Error: thrown at the instant", output: "" },
     ]);
+  }, 15_000);
+
+  test("an instant of many runs is followed by a collection before it comes, after its rows are written; a small one is not", async () => {
+    // The real clock, watched as the system clock is, with its collections recorded.
+    const collections: number[] = [];
+    const clock: Clock = { ...systemClock, collect: () => void collections.push(Date.now()) };
+    const many = COLLECT_MIN_RUNS + 20;
+    const ini = Array.from({ length: many }, (_, i) => `[job ${i}]\ncall = app.noop\nevery = 1 second\n`).join("\n");
+    const dues = new Set<number>();
+    await startEngine(ini, (_kwargs, ctx) => void dues.add(ctx.scheduledFor.getTime()), undefined, clock, EARLY_WAKE_MS);
+    await Bun.sleep(2_500);
+    await stopEngine();
+    expect(dues.size).toBeGreaterThanOrEqual(2);
+    // One as the engine started, then one for each instant in the gap before it
+    // (never after it: that would be a pause among the starts).
+    expect(collections.length).toBe(1 + dues.size);
+    for (const due of dues) expect(collections.filter((t) => t < due && t > due - 200).length).toBe(1);
+    await store!.close();
+    cleanup!();
+    store = cleanup = undefined;
+
+    collections.length = 0;
+    const few = Array.from({ length: 10 }, (_, i) => `[job ${i}]\ncall = app.noop\nevery = 1 second\n`).join("\n");
+    let ran = 0;
+    await startEngine(few, () => void ran++, undefined, clock, EARLY_WAKE_MS);
+    await Bun.sleep(2_200);
+    await stopEngine();
+    expect(ran).toBeGreaterThanOrEqual(20);
+    expect(collections).toEqual([]);
   }, 15_000);
 });
