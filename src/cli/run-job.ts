@@ -3,7 +3,7 @@
  * any run (trigger "manual"). Exit 0 on success, 1 on failure/error/timeout,
  * 2 for an unknown label or a job the file leaves out.
  */
-import { resolveCallback } from "../callbacks/index.ts";
+import { resolveCallback, resolveInWorker } from "../callbacks/index.ts";
 import { formatDiagnostic, type JobSpec } from "../config/types.ts";
 import { rowToSpec } from "../discovery/index.ts";
 import { commandsEnded } from "../engine/command.ts";
@@ -50,7 +50,10 @@ export const runJobCommand: Command = {
           const converted = rowToSpec(row, settings.timezone);
           if (converted.spec) {
             spec = converted.spec;
-            if (spec.target.kind === "call") callback = await resolveCallback(spec.target.callback, settings.root);
+            if (spec.target.kind === "call") {
+              const dotted = spec.target.callback;
+              callback = spec.isolate === "none" ? await resolveCallback(dotted, settings.root) : await resolveInWorker(dotted, settings.root);
+            }
           }
         }
       }

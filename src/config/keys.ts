@@ -278,7 +278,6 @@ const rows: JobKey[] = [
     format: (value) => new Date(value as number).toISOString(),
   },
   choice("isolate", "Where a callback runs: its module's worker (ended at its timeout), or none (the scheduler's thread). Default worker.", ["worker", "none"], "worker", {
-    register: false,
     sparse: true,
   }),
 ];

@@ -107,6 +107,8 @@ export interface RegisterOptions {
   catchup?: "skip" | "once";
   jitter?: string;
   until?: string;
+  /** Where the callback runs: its module's worker (the default; ended at its timeout), or "none": the scheduler's own thread. */
+  isolate?: "worker" | "none";
   kwargs?: Record<string, KwargValue>;
 }
 

@@ -9,7 +9,7 @@
  */
 import process from "node:process";
 import os from "node:os";
-import { resolveCallback, resolveJobCallbacks } from "../callbacks/index.ts";
+import { resolveCallback, resolveInWorker, resolveJobCallbacks } from "../callbacks/index.ts";
 import { loadJobFile } from "../config/load.ts";
 import { brandJobSpec, formatDiagnostic, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
 import { activeDiscoveredSpecs } from "../discovery/index.ts";
@@ -96,18 +96,20 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     const discovered = await activeDiscoveredSpecs(store, zone);
     for (const problem of discovered.problems) logger.warn("discovered.invalid", { label: problem.label, file: problem.file, message: problem.message });
 
-    // Discovered jobs resolve lazily (they may be added live by discoverJobs).
+    // Discovered jobs resolve lazily (they may be added live by discoverJobs),
+    // in their module's worker like the job file's unless they say isolate = none.
     const lazy = new Map<string, Callback>();
     const resolve = (spec: JobSpec): Callback | undefined => {
       if (spec.target.kind !== "call") return undefined;
       if (spec.origin.source === "ini") return callbacks.get(spec.label);
       const dotted = spec.target.callback;
-      let fn = lazy.get(dotted);
+      const key = `${spec.isolate ?? "worker"} ${dotted}`;
+      let fn = lazy.get(key);
       if (!fn) {
-        const loading = resolveCallback(dotted, settings.root);
-        loading.catch(() => lazy.delete(dotted));
+        const loading = spec.isolate === "none" ? resolveCallback(dotted, settings.root) : resolveInWorker(dotted, settings.root);
+        loading.catch(() => lazy.delete(key));
         fn = async (kwargs, ctx) => (await loading)(kwargs, ctx);
-        lazy.set(dotted, fn);
+        lazy.set(key, fn);
       }
       return fn;
     };

@@ -53,6 +53,23 @@ describe("tickd discover", () => {
     );
   });
 
+  test("a discovered job's callback runs in its module's worker, or in the scheduler's thread with isolate: \"none\"", async () => {
+    writeApp(
+      "where",
+      `import { isMainThread } from "node:worker_threads";\n` +
+        `export function there() { return Result(STATUS.success, { message: isMainThread ? "main thread" : "worker" }); }\n` +
+        `export function here() { return Result(STATUS.success, { message: isMainThread ? "main thread" : "worker" }); }\n` +
+        `schedule.register("where", there, { every: "1 day", active: true });\n` +
+        `schedule.register("where", here, { every: "1 day", active: true, isolate: "none" });`,
+    );
+    expect((await discover("--apps", "apps/where")).code).toBe(0);
+    writeFileSync(path.join(dir, "config", "scheduler.ini"), "[file job]\ncommand = true\nevery = 1 day\n");
+    const there = await tickd(["run-job", "where.there"], { cwd: dir, env: { TICKD_TIMEZONE: "UTC" } });
+    expect(there.stdout).toContain("message: worker");
+    const here = await tickd(["run-job", "where.here"], { cwd: dir, env: { TICKD_TIMEZONE: "UTC" } });
+    expect(here.stdout).toContain("message: main thread");
+  });
+
   test("stores the registered jobs, new ones inactive unless registered active, and says so", async () => {
     const r = await discover("--apps", "apps/billing,apps/reports");
     expect(r.stderr).toBe("");
