@@ -74,7 +74,7 @@ export const checkCommand: Command = {
     const settings = instanceSettings(args);
     const jobFile = await loadOrReport(settings.configPath, settings.timezone, io);
     if (!jobFile) return EXIT.usage;
-    const resolved = await resolveJobCallbacks(jobFile, settings.root);
+    const resolved = await resolveJobCallbacks(jobFile, settings.root, { isolate: false });
     const problems = [...jobFile.diagnostics, ...resolved.diagnostics];
     // The command's one clock read: whether an `until` has passed is a question about now.
     const warnings = [...jobFile.warnings, ...scheduleWarnings(resolved.jobs, settings.timezone, Date.now())];

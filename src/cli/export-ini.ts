@@ -49,7 +49,7 @@ export const exportIniCommand: Command = {
       const loaded = await loadOrReport(settings.configPath, settings.timezone, io);
       if (!loaded) return EXIT.usage;
       // Only jobs that would run are exported, so the result passes `check`.
-      const resolved = await resolveJobCallbacks(loaded, settings.root);
+      const resolved = await resolveJobCallbacks(loaded, settings.root, { isolate: false });
       jobFile = resolved.jobs;
       const problems = loaded.diagnostics.length + resolved.diagnostics.length;
       if (problems > 0) {

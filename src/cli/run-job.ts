@@ -30,7 +30,7 @@ export const runJobCommand: Command = {
     if (args.positionals.length !== 1) throw new UsageError(`run-job takes exactly one LABEL (quote labels with spaces), got ${args.positionals.length}`);
     const label = args.positionals[0]!;
     const settings = instanceSettings(args);
-    const loaded = await readOrReport(() => readJobs(settings, false), io);
+    const loaded = await readOrReport(() => readJobs(settings, { only: label }), io);
     if (!loaded) return EXIT.usage;
     const problem = loaded.diagnostics.find((d) => d.label === label);
     if (problem) {

@@ -79,7 +79,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
   const clock = options.clock ?? systemClock;
 
   // 1. The job file and its callbacks; problems are logged, those jobs left out.
-  const first = await readJobs(settings, false);
+  const first = await readJobs(settings);
   logDiagnostics(logger, first.diagnostics);
   logWarnings(logger, [...first.file.warnings, ...scheduleWarnings(first.jobs, zone, clock.now())]);
   const callbacks = first.callbacks;
@@ -125,7 +125,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       resolve,
       logger,
       reloadSource: async () => {
-        const next = await readJobs(settings, true);
+        const next = await readJobs(settings, { fresh: true });
         logDiagnostics(logger, next.diagnostics);
         logWarnings(logger, [...next.file.warnings, ...scheduleWarnings(next.jobs, zone, clock.now())]);
         callbacks.clear();
@@ -264,10 +264,14 @@ interface ReadJobs {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Load the job file and resolve its callbacks (afresh on reload). */
-export async function readJobs(settings: Pick<ServiceSettings, "configPath" | "root" | "timezone">, fresh: boolean): Promise<ReadJobs> {
+/**
+ * Load the job file and resolve its callbacks: afresh on reload (`fresh`),
+ * or only job `only`'s (run-job, which starts no worker for the others).
+ */
+export async function readJobs(settings: Pick<ServiceSettings, "configPath" | "root" | "timezone">, options: { fresh?: boolean; only?: string } = {}): Promise<ReadJobs> {
   const file = await loadJobFile(settings.configPath, settings.timezone);
-  const resolved = await resolveJobCallbacks(file, settings.root, { fresh });
+  const wanted = options.only === undefined ? file : { ...file, jobs: file.jobs.filter((job) => job.label === options.only) };
+  const resolved = await resolveJobCallbacks(wanted, settings.root, { fresh: options.fresh === true });
   return { file, jobs: resolved.jobs, callbacks: resolved.callbacks, diagnostics: [...file.diagnostics, ...resolved.diagnostics] };
 }
 
