@@ -9,6 +9,9 @@
  *    Every start of every round is also pooled (`--samples`): the p99 of
  *    the whole run, and per instant how late the wake was (first start)
  *    and how long the loop of starts took (span).
+ *    tickd runs twice: its callback in the scheduler's thread (isolate =
+ *    none, the engine's own cost) and in its module's worker (the default,
+ *    isolate = worker: what the isolation costs).
  * 2. Idle at steady state: 100,000 jobs every hour, none due, measured after
  *    a warm-up long enough for Bun's GC timer to settle (make bench measures
  *    the 5 s right after setup, when it still collects every second).
@@ -30,7 +33,9 @@ import { GRACE_MS } from "./peers/lib/harness.mjs";
 const rounds = envNumber("BENCH_ROUNDS", 8);
 const burst = { jobs: 1000, interval: "1", duration: envNumber("BENCH_BURST_S", 20), warmup: envNumber("BENCH_WARMUP_S", 3) };
 const idle = { jobs: 100_000, interval: "3600", duration: envNumber("BENCH_IDLE_S", 20), warmup: envNumber("BENCH_IDLE_WARMUP_S", 40) };
-const contenders = [CONTENDERS.find((c) => c.name === "tickd")!, FLOOR];
+const tickd = CONTENDERS.find((c) => c.name === "tickd")!;
+const inWorker = { ...tickd, name: "tickd, isolate = worker", command: [...tickd.command, "--isolate", "worker"] };
+const contenders = [tickd, inWorker, FLOOR];
 const names = contenders.map((c) => c.name);
 
 const t0 = performance.now();
@@ -41,7 +46,7 @@ log(`${names.join(" and ")}: ${rounds} burst rounds of ${burst.duration} s (+${b
 const samplesDir = mkdtempSync(path.join(os.tmpdir(), "tickd-bench-samples-"));
 const samples = new Map<string, Samples[]>(names.map((n) => [n, []]));
 const run = async (c: (typeof contenders)[number], w: typeof burst, pool = false): Promise<RoundRun> => {
-  const file = path.join(samplesDir, `${c.name}.json`);
+  const file = path.join(samplesDir, `${c.name.replace(/\W+/g, "-")}.json`);
   const out = await runContender(c, { ...w, ...(pool && { samples: file }) }, (30 + w.warmup + w.duration) * 1000 + GRACE_MS);
   if (out.ok && pool) samples.get(c.name)!.push(JSON.parse(readFileSync(file, "utf8")) as Samples);
   return out.ok ? { ok: true, result: out.result } : { ok: false, error: out.error };
@@ -59,7 +64,9 @@ for (let round = 1; round <= rounds; round++) {
   results.push(row);
 }
 const idleRuns: RoundRun[] = [];
-for (const c of contenders) {
+// Idle, nothing runs: where the callbacks would run does not matter.
+const idleContenders = contenders.filter((c) => c !== inWorker);
+for (const c of idleContenders) {
   idleRuns.push(await run(c, idle));
   log(`idle     ${c.name.padEnd(5)} ${describe(idleRuns.at(-1)!, true)}`);
 }
@@ -71,7 +78,7 @@ const outDir = path.join(BENCH_DIR, "results");
 mkdirSync(outDir, { recursive: true });
 const summaries = names.map((name, i) => summarizeRounds(name, results.map((r) => r[i]!)));
 writeFileSync(path.join(outDir, "engine.json"), `${JSON.stringify({ machine, burst, rounds: results, summaries, pooled, idle, idleRuns }, null, 2)}\n`);
-writeFileSync(path.join(outDir, "engine.md"), engineMarkdown(machine, { burst, rounds: results, pooled, idle, idleRuns }, names));
+writeFileSync(path.join(outDir, "engine.md"), engineMarkdown(machine, { burst, rounds: results, pooled, idle, idleRuns }, names, idleContenders.map((c) => c.name)));
 summaries.forEach((s, i) =>
   log(`${s.contender}: p99 under 2 ms in ${s.windowsMet} of ${s.windows} windows; ${s.lateInstants} of ${s.instants} instants more than 2 ms late; pooled p99 ${pooled[i]!.p99} ms over ${pooled[i]!.starts} starts`),
 );

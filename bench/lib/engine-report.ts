@@ -125,7 +125,8 @@ function idleCell(r: RoundRun): string {
   return `${msPerS.toFixed(2)} ms/s (${(msPerS / 10).toFixed(3)}% of a core) · ${r.result.rss_mb} MB`;
 }
 
-export function engineMarkdown(machine: MachineInfo, e: EngineResults, names: readonly string[]): string {
+/** `idleNames`: the contenders of the idle runs (all of `names` unless given). */
+export function engineMarkdown(machine: MachineInfo, e: EngineResults, names: readonly string[], idleNames: readonly string[] = names): string {
   const summaries = names.map((name, i) => summarizeRounds(name, e.rounds.map((r) => r[i]!)));
   const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   const rule = `| --- | ${names.map(() => "---:").join(" | ")} |`;
@@ -134,7 +135,7 @@ export function engineMarkdown(machine: MachineInfo, e: EngineResults, names: re
     "",
     machineLine(machine),
     "",
-    "The floor is tickd's wake with no scheduler behind it (bench/peers/floor.ts): what it misses, the machine missed. Contenders run one at a time, alternately.",
+    "The floor is tickd's wake with no scheduler behind it (bench/peers/floor.ts): what it misses, the machine missed. Contenders run one at a time, alternately. tickd's callbacks run in the scheduler's thread (isolate = none) unless the column says isolate = worker, the default, where each start goes to the callback's module worker and is measured there.",
     "",
     `## Lateness, round after round: ${e.burst.jobs.toLocaleString("en-US")} jobs every second`,
     "",
@@ -159,8 +160,8 @@ export function engineMarkdown(machine: MachineInfo, e: EngineResults, names: re
     "",
     `CPU and RSS over ${e.idle.duration} s, after ${e.idle.warmup} s of warm-up. The floor holds nothing per job but a reference to its one callback: it is the runtime doing nothing.`,
     "",
-    row(["", ...names]),
-    rule,
+    row(["", ...idleNames]),
+    `| --- | ${idleNames.map(() => "---:").join(" | ")} |`,
     row(["CPU · RSS", ...e.idleRuns.map(idleCell)]),
     "",
   ].join("\n");

@@ -9,7 +9,13 @@
  * Lateness is callback start minus due time, from a high-resolution clock
  * (performance.timeOrigin + performance.now()).
  *
- * Usage: bun bench/peers/tickd.ts --jobs 1000 --interval 1 --duration 10 [--warmup 3] [--samples FILE]
+ * With --isolate worker the callback is a module's export run in its worker,
+ * as a job file's callbacks are by default (isolate = worker); it measures its
+ * own lateness there and returns it as its message, read back from the runs'
+ * rows. Without it the callback runs in the scheduler's thread (isolate =
+ * none), the engine's own cost.
+ *
+ * Usage: bun bench/peers/tickd.ts --jobs 1000 --interval 1 --duration 10 [--warmup 3] [--samples FILE] [--isolate worker|none]
  *        bun bench/peers/tickd.ts --jobs 100000 --interval 3600 --duration 20   (none due: idle CPU)
  *        --interval 1..10 gives job i the interval 1 + (i mod 10) seconds, as for every peer.
  */
@@ -17,6 +23,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { writeFileSync } from "node:fs";
+import { resolveInWorker } from "../../src/callbacks/index.ts";
 import { parseJobFile } from "../../src/config/load.ts";
 import { createEngine } from "../../src/engine/engine.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
@@ -30,14 +38,16 @@ const { values } = parseArgs({
     duration: { type: "string", default: "10" },
     warmup: { type: "string", default: "0" },
     samples: { type: "string" },
+    isolate: { type: "string", default: "none" },
   },
 });
 const jobs = Number(values.jobs);
 const [lo, hi] = values.interval!.includes("..") ? values.interval!.split("..").map(Number) : [Number(values.interval), Number(values.interval)];
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
-if (!(jobs > 0 && lo! > 0 && hi! >= lo! && duration > 0 && warmup >= 0)) {
-  console.error("usage: tickd.ts --jobs N --interval SECONDS|A..B --duration SECONDS [--warmup SECONDS] [--samples FILE]");
+const inWorker = values.isolate === "worker";
+if (!(jobs > 0 && lo! > 0 && hi! >= lo! && duration > 0 && warmup >= 0 && (inWorker || values.isolate === "none"))) {
+  console.error("usage: tickd.ts --jobs N --interval SECONDS|A..B --duration SECONDS [--warmup SECONDS] [--samples FILE] [--isolate worker|none]");
   process.exit(2);
 }
 
@@ -68,7 +78,16 @@ const noop = (_kwargs: unknown, ctx: { scheduledFor: Date }) => {
   }
 };
 
-const engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => noop });
+// In a worker: the same measure, taken there and returned as the run's message.
+writeFileSync(
+  path.join(dir, "bench.ts"),
+  `import { Result, STATUS } from "tickd";\n` +
+    `export function noop(_kwargs, ctx) {\n` +
+    `  return Result(STATUS.success, { message: String(performance.timeOrigin + performance.now() - ctx.scheduledFor.getTime()) });\n` +
+    `}\n`,
+);
+const callback = inWorker ? await resolveInWorker("bench.noop", dir) : noop;
+const engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => callback });
 const registeredAt = Date.now();
 await engine.start(file.jobs);
 // Let the first claims and writes settle, and collect setup garbage (parsing
@@ -97,6 +116,17 @@ measuring = false;
 const rssMb = process.memoryUsage().rss / 2 ** 20;
 
 await engine.stop({ graceMs: 1000 });
+if (inWorker) {
+  await store.flush();
+  const rows = await store.client.execute({
+    sql: "SELECT scheduled_for, message FROM activity WHERE scheduled_for >= ? AND scheduled_for < ? AND status = 'success'",
+    args: [windowStart, windowEnd],
+  });
+  for (const row of rows.rows) {
+    dues.push(Number(row.scheduled_for));
+    late.push(Number(row.message));
+  }
+}
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 
@@ -108,6 +138,7 @@ const pct = (p: number) => (late.length === 0 ? null : +percentile(late, p)!.toF
 console.log(
   JSON.stringify({
     peer: "tickd",
+    isolate: values.isolate,
     jobs,
     interval_s: values.interval!.includes("..") ? values.interval : lo,
     duration_s: duration,
