@@ -11,7 +11,7 @@ import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
 
 /** Filters of the `activities` query, already validated and converted to epoch ms: the store's. */
 export type { ActivityFilter } from "../store/activity.ts";
-import type { ActivityFilter } from "../store/activity.ts";
+import type { ActivityFilter, JobHealth } from "../store/activity.ts";
 
 /** One page of runs, newest first, each with an opaque cursor the store understands. */
 export interface ActivityPage {
@@ -32,6 +32,8 @@ export interface ActivityReader {
   countsByStatus(): Promise<Partial<Record<Status, number>>>;
   /** Per job and status, for /metrics. */
   countsByJobAndStatus(): Promise<readonly { label: string; status: Status; count: number }[]>;
+  /** Each recorded job's last success, last run and failure streak: where /metrics starts from. Optional. */
+  jobHealth?(): Promise<ReadonlyMap<string, JobHealth>>;
 }
 
 /**

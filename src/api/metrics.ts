@@ -1,75 +1,177 @@
 /**
- * Prometheus text for /metrics. Counters count since this process started
- * (Prometheus handles resets); gauges read the live engine.
+ * Prometheus text for /metrics (text format 0.0.4; `promtool check metrics`
+ * passes on it, a test runs it).
+ *
+ * - A job is `label="…"`, never `job` or `instance`: those are the target
+ *   labels Prometheus adds to every scraped series, and a clash would rename
+ *   ours `exported_job`. The instance's name is `tickd_info{name="…"}`.
+ * - Every job the engine holds has its series from the first scrape, at zero
+ *   (a rule on `tickd_job_consecutive_failures` works before the first run).
+ * - Counters count since this process started (Prometheus handles resets);
+ *   the per-job timestamps and the failure streak start from the store's
+ *   history, so a restart does not make a failing job look healthy.
+ * - Lateness is measured on scheduled runs only: a retry waits its delay and
+ *   a manual run has no due time, so neither says how punctual tickd is.
  */
-import type { EngineEvent, SchedulerControl } from "../engine/types.ts";
+import type { EngineEvent, JobState, RunRecord, SchedulerControl, Trigger } from "../engine/types.ts";
+import { FAILING_STATUSES, STATUS, STATUSES, type Status } from "../sdk/index.ts";
+import type { JobHealth } from "../store/activity.ts";
 
-/** Lateness buckets, seconds: how long after its due time a run started. */
-const LATENESS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
+/** Lateness buckets, seconds: how long after its due time a scheduled run started. */
+const LATENESS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
+/** Duration buckets, seconds: from a no-op to an hour-long batch. */
+const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600] as const;
+/** The statuses a run ends with: each job's runs_total has a series for each, from the start. */
+const FINAL_STATUSES: readonly Status[] = STATUSES.filter((s) => s !== STATUS.running);
+const FAILING = new Set<Status>(FAILING_STATUSES);
 
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 }
 
+/** Seconds since the epoch, as Prometheus timestamps are; 0 for "never". */
+const seconds = (ms: number | null | undefined) => (ms ? ms / 1000 : 0);
+
+class Histogram {
+  readonly counts: number[];
+  count = 0;
+  sum = 0;
+  constructor(readonly bounds: readonly number[]) {
+    this.counts = new Array<number>(bounds.length).fill(0);
+  }
+  observe(value: number): void {
+    this.count++;
+    this.sum += value;
+    for (let i = 0; i < this.bounds.length; i++) if (value <= this.bounds[i]!) this.counts[i]!++;
+  }
+  render(name: string, labels: string, out: string[]): void {
+    const sep = labels === "" ? "" : ",";
+    this.bounds.forEach((le, i) => out.push(`${name}_bucket{${labels}${sep}le="${le}"} ${this.counts[i]}`));
+    out.push(`${name}_bucket{${labels}${sep}le="+Inf"} ${this.count}`);
+    const braces = labels === "" ? "" : `{${labels}}`;
+    out.push(`${name}_sum${braces} ${this.sum}`, `${name}_count${braces} ${this.count}`);
+  }
+}
+
+/** What /metrics keeps per job. */
+interface JobSeries {
+  /** Finished runs since start, by `status trigger`. */
+  readonly runs: Map<string, number>;
+  readonly duration: Histogram;
+  lastSuccessAt: number | null;
+  lastRunAt: number | null;
+  failuresInRow: number;
+  missed: number;
+}
+
 export class Metrics {
-  readonly #runs = new Map<string, Map<string, number>>();
-  readonly #buckets = new Array<number>(LATENESS_BUCKETS.length).fill(0);
-  #latenessCount = 0;
-  #latenessSum = 0;
+  readonly #jobs = new Map<string, JobSeries>();
+  readonly #lateness = new Histogram(LATENESS_BUCKETS);
   readonly #unsubscribe: () => void;
+  /** The store's history, read once; runs that finish meanwhile are applied on top. */
+  readonly #seeded: Promise<void>;
 
   constructor(
     private readonly scheduler: SchedulerControl,
     private readonly subscriptions: { readonly open: number },
+    history?: () => Promise<ReadonlyMap<string, JobHealth>>,
   ) {
     this.#unsubscribe = scheduler.subscribe((event) => this.#observe(event));
+    this.#seeded = (history?.() ?? Promise.resolve(new Map<string, JobHealth>())).then(
+      (health) => {
+        for (const [label, h] of health) {
+          const job = this.#job(label);
+          // A run that finished after the query was sent is newer than what it read.
+          job.lastSuccessAt = Math.max(job.lastSuccessAt ?? 0, h.lastSuccessAt ?? 0) || null;
+          job.lastRunAt = Math.max(job.lastRunAt ?? 0, h.lastRunAt ?? 0) || null;
+          if (job.runs.size === 0) job.failuresInRow = h.failuresInRow;
+        }
+      },
+      () => {}, // without history the series start from this process's runs
+    );
+  }
+
+  #job(label: string): JobSeries {
+    let job = this.#jobs.get(label);
+    if (!job) {
+      job = { runs: new Map(), duration: new Histogram(DURATION_BUCKETS), lastSuccessAt: null, lastRunAt: null, failuresInRow: 0, missed: 0 };
+      this.#jobs.set(label, job);
+    }
+    return job;
   }
 
   #observe(event: EngineEvent): void {
     if (event.type === "run.started") {
-      const lateness = Math.max(0, event.run.startedAt - event.run.scheduledFor) / 1000;
-      this.#latenessCount++;
-      this.#latenessSum += lateness;
-      LATENESS_BUCKETS.forEach((le, i) => {
-        if (lateness <= le) this.#buckets[i]!++;
-      });
+      if (event.run.trigger === "schedule") this.#lateness.observe(Math.max(0, event.run.startedAt - event.run.scheduledFor) / 1000);
     } else if (event.type === "run.finished") {
-      const byStatus = this.#runs.get(event.run.label) ?? new Map<string, number>();
-      byStatus.set(event.run.status, (byStatus.get(event.run.status) ?? 0) + 1);
-      this.#runs.set(event.run.label, byStatus);
+      this.#finished(event.run);
     }
+  }
+
+  #finished(run: RunRecord): void {
+    const job = this.#job(run.label);
+    const key = `${run.status} ${run.trigger}`;
+    job.runs.set(key, (job.runs.get(key) ?? 0) + 1);
+    if (run.status === STATUS.missed) job.missed++;
+    // A skipped occurrence (overlap) neither breaks nor continues a streak.
+    if (run.status === STATUS.skipped) return;
+    job.lastRunAt = Math.max(job.lastRunAt ?? 0, run.startedAt);
+    if (run.endedAt !== undefined && run.status !== STATUS.missed) job.duration.observe(Math.max(0, run.endedAt - run.startedAt) / 1000);
+    if (run.status === STATUS.success) {
+      job.failuresInRow = 0;
+      job.lastSuccessAt = Math.max(job.lastSuccessAt ?? 0, run.endedAt ?? run.startedAt);
+    } else if (FAILING.has(run.status)) job.failuresInRow++;
   }
 
   stop(): void {
     this.#unsubscribe();
   }
 
-  render(extra: { version: string }): string {
-    const lines: string[] = [];
-    const jobs = this.scheduler.jobs();
-    lines.push("# HELP tickd_info tickd version and instance.", "# TYPE tickd_info gauge");
-    lines.push(`tickd_info{version="${escapeLabel(extra.version)}",instance="${escapeLabel(this.scheduler.instance)}"} 1`);
-    lines.push("# HELP tickd_start_time_seconds When the scheduler started, unix seconds.", "# TYPE tickd_start_time_seconds gauge");
-    lines.push(`tickd_start_time_seconds ${this.scheduler.startedAt / 1000}`);
+  async render(extra: { version: string }): Promise<string> {
+    await this.#seeded;
+    const out: string[] = [];
+    const jobs = [...this.scheduler.jobs()].sort((a, b) => (a.spec.label < b.spec.label ? -1 : 1));
+    const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    const perJob = (name: string, type: string, help: string, value: (job: JobSeries, state: JobState) => number) => {
+      family(name, type, help);
+      for (const state of jobs) out.push(`${name}{label="${escapeLabel(state.spec.label)}"} ${value(this.#job(state.spec.label), state)}`);
+    };
 
-    lines.push("# HELP tickd_runs_total Finished runs since start, by job and status.", "# TYPE tickd_runs_total counter");
-    for (const [label, byStatus] of [...this.#runs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      for (const [status, n] of byStatus) lines.push(`tickd_runs_total{job="${escapeLabel(label)}",status="${status}"} ${n}`);
+    family("tickd_info", "gauge", "tickd's version and the instance's name (--instance).");
+    out.push(`tickd_info{version="${escapeLabel(extra.version)}",name="${escapeLabel(this.scheduler.instance)}"} 1`);
+    family("tickd_start_time_seconds", "gauge", "When the scheduler started, unix seconds.");
+    out.push(`tickd_start_time_seconds ${seconds(this.scheduler.startedAt)}`);
+
+    family("tickd_runs_total", "counter", "Finished runs since this process started, by job label, status and trigger.");
+    for (const state of jobs) {
+      const job = this.#job(state.spec.label);
+      const label = escapeLabel(state.spec.label);
+      const keys = new Set([...FINAL_STATUSES.map((s) => `${s} schedule`), ...job.runs.keys()]);
+      for (const key of [...keys].sort()) {
+        const [status, trigger] = key.split(" ") as [Status, Trigger];
+        out.push(`tickd_runs_total{label="${label}",status="${status}",trigger="${trigger}"} ${job.runs.get(key) ?? 0}`);
+      }
     }
+    perJob("tickd_occurrences_missed_total", "counter", "Occurrences recorded missed since this process started: they could not start in time.", (j) => j.missed);
+    perJob("tickd_job_last_success_timestamp_seconds", "gauge", "When the job's last successful run ended, unix seconds; 0 if none is recorded.", (j) => seconds(j.lastSuccessAt));
+    perJob("tickd_job_last_run_timestamp_seconds", "gauge", "When the job's last finished run started, unix seconds; 0 if none is recorded.", (j) => seconds(j.lastRunAt));
+    perJob("tickd_job_next_run_timestamp_seconds", "gauge", "When the job is due next, unix seconds; 0 when it is not scheduled (inactive or ended).", (_j, s) => seconds(s.nextRunAt));
+    perJob("tickd_job_consecutive_failures", "gauge", "Runs that went wrong (failure, error, timeout, abandoned, missed) since the job's last success.", (j) => j.failuresInRow);
+    perJob("tickd_job_active", "gauge", "1 when the job is active (scheduled), 0 when it is switched off.", (_j, s) => (s.active ? 1 : 0));
+    perJob("tickd_job_running", "gauge", "Runs of the job going on now.", (_j, s) => s.running);
 
-    lines.push("# HELP tickd_run_lateness_seconds Delay between a run's due time and its start.", "# TYPE tickd_run_lateness_seconds histogram");
-    LATENESS_BUCKETS.forEach((le, i) => lines.push(`tickd_run_lateness_seconds_bucket{le="${le}"} ${this.#buckets[i]}`));
-    lines.push(`tickd_run_lateness_seconds_bucket{le="+Inf"} ${this.#latenessCount}`);
-    lines.push(`tickd_run_lateness_seconds_sum ${this.#latenessSum}`);
-    lines.push(`tickd_run_lateness_seconds_count ${this.#latenessCount}`);
+    family("tickd_job_duration_seconds", "histogram", "How long the job's runs took, since this process started.");
+    for (const state of jobs) this.#job(state.spec.label).duration.render("tickd_job_duration_seconds", `label="${escapeLabel(state.spec.label)}"`, out);
+    family("tickd_run_lateness_seconds", "histogram", "How long after its due time a scheduled run started (retries and manual runs excluded).");
+    this.#lateness.render("tickd_run_lateness_seconds", "", out);
 
-    lines.push("# HELP tickd_jobs_running Runs going on now.", "# TYPE tickd_jobs_running gauge");
-    lines.push(`tickd_jobs_running ${jobs.reduce((n, j) => n + j.running, 0)}`);
-    lines.push("# HELP tickd_jobs Jobs known to the engine, by active flag.", "# TYPE tickd_jobs gauge");
+    family("tickd_jobs_running", "gauge", "Runs going on now, all jobs.");
+    out.push(`tickd_jobs_running ${jobs.reduce((n, j) => n + j.running, 0)}`);
+    family("tickd_jobs", "gauge", "Jobs known to the engine, by active flag.");
     const active = jobs.filter((j) => j.active).length;
-    lines.push(`tickd_jobs{active="true"} ${active}`, `tickd_jobs{active="false"} ${jobs.length - active}`);
-    lines.push("# HELP tickd_api_subscriptions GraphQL subscriptions open now (SSE and WebSocket).", "# TYPE tickd_api_subscriptions gauge");
-    lines.push(`tickd_api_subscriptions ${this.subscriptions.open}`);
-    return `${lines.join("\n")}\n`;
+    out.push(`tickd_jobs{active="true"} ${active}`, `tickd_jobs{active="false"} ${jobs.length - active}`);
+    family("tickd_api_subscriptions", "gauge", "GraphQL subscriptions open now (SSE and WebSocket).");
+    out.push(`tickd_api_subscriptions ${this.subscriptions.open}`);
+    return `${out.join("\n")}\n`;
   }
 }

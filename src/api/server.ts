@@ -125,7 +125,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
   const pubsub = createApiPubSub();
   const unbridge = bridgeEngineEvents(deps.scheduler, pubsub);
   const subscriptions = new SubscriptionGauge();
-  const metrics = new Metrics(deps.scheduler, subscriptions);
+  const metrics = new Metrics(deps.scheduler, subscriptions, deps.activities.jobHealth?.bind(deps.activities));
 
   const yoga = createYoga<ServerContext, ApiContext>({
     schema,
@@ -156,7 +156,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     if (path === "/metrics") {
       const role = authenticate(tokens, request.headers.get("authorization"), remote);
       if (!roleAtLeast(role, "viewer")) return new Response("authentication required\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="tickd"' } });
-      return new Response(metrics.render({ version: deps.version }), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+      return new Response(await metrics.render({ version: deps.version }), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
     }
     if (path === "/graphql" || path === "/graphql/stream") return graphql(request, url, remote);
     const page = options.dashboard ? await options.dashboard(request) : undefined;

@@ -12,7 +12,7 @@ import { writeFileAtomic } from "../export/atomic.ts";
 import { exportIni } from "../export/index.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Store } from "../store/client.ts";
-import { activityCursor, countActivities, countsByJobAndStatus, countsByStatus, getActivity, listActivities, lastRuns } from "../store/activity.ts";
+import { activityCursor, countActivities, countsByJobAndStatus, countsByStatus, getActivity, jobHealth, listActivities, lastRuns } from "../store/activity.ts";
 import { getJob, listJobs, setActive, updateSchedule } from "../store/jobs.ts";
 import type { ActivityRow } from "../../schema/db.ts";
 import type { ActivityReader, ApiDeps, StoredJob } from "./context.ts";
@@ -62,6 +62,7 @@ export function activityReader(store: Store): ActivityReader {
     },
     countsByStatus: async () => (await countsByStatus(store)) as Partial<Record<Status, number>>,
     countsByJobAndStatus: async () => (await countsByJobAndStatus(store)) as { label: string; status: Status; count: number }[],
+    jobHealth: () => jobHealth(store),
   };
 }
 

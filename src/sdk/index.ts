@@ -20,6 +20,9 @@ export type Status = (typeof STATUS)[keyof typeof STATUS];
 
 export const STATUSES: readonly Status[] = Object.values(STATUS);
 
+/** The statuses of a run that went wrong: a job whose last runs ended so is failing (metrics, alerts). */
+export const FAILING_STATUSES: readonly Status[] = [STATUS.failure, STATUS.error, STATUS.timeout, STATUS.abandoned, STATUS.missed];
+
 export interface ResultFields {
   /** May be shown to users (dashboard, activity feed). */
   message?: string;

@@ -5,7 +5,7 @@
 import { Buffer } from "node:buffer";
 import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { activity, type ActivityRow } from "../../schema/db.ts";
-import type { Status } from "../sdk/index.ts";
+import { FAILING_STATUSES, type Status } from "../sdk/index.ts";
 import { TickdError } from "../errors.ts";
 import type { Store } from "./client.ts";
 
@@ -125,4 +125,34 @@ export async function countsByJobAndStatus(store: Store): Promise<{ label: strin
     .groupBy(activity.label, activity.status)
     .orderBy(activity.label, activity.status);
   return rows.map((r) => ({ label: r.label, status: r.status, count: r.n }));
+}
+
+/** What /metrics starts from for one job: its history as recorded, epoch ms. */
+export interface JobHealth {
+  /** When its last successful run ended; null when none is recorded. */
+  readonly lastSuccessAt: number | null;
+  /** When its last finished run started. */
+  readonly lastRunAt: number | null;
+  /** Runs that went wrong (FAILING_STATUSES) since its last success. */
+  readonly failuresInRow: number;
+}
+
+/** Every recorded job's health, in one query (the history within retention). */
+export async function jobHealth(store: Store): Promise<Map<string, JobHealth>> {
+  const failing = FAILING_STATUSES.map((s) => `'${s}'`).join(", ");
+  const rs = await store.client.execute(
+    `WITH last_ok AS (SELECT label, MAX(started_at) AS at FROM activity WHERE status = 'success' GROUP BY label)
+     SELECT a.label AS label,
+            MAX(CASE WHEN a.status = 'success' THEN a.ended_at END) AS last_success,
+            MAX(CASE WHEN a.status <> 'running' THEN a.started_at END) AS last_run,
+            SUM(CASE WHEN a.status IN (${failing}) AND a.started_at > COALESCE(o.at, -1) THEN 1 ELSE 0 END) AS failing
+     FROM activity a LEFT JOIN last_ok o ON o.label = a.label
+     GROUP BY a.label`,
+  );
+  const health = new Map<string, JobHealth>();
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  for (const row of rs.rows) {
+    health.set(String(row.label), { lastSuccessAt: num(row.last_success), lastRunAt: num(row.last_run), failuresInRow: Number(row.failing ?? 0) });
+  }
+  return health;
 }

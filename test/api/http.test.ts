@@ -137,8 +137,8 @@ describe("other endpoints", () => {
     const res = await fetch(`${api.url}/metrics`);
     expect(res.headers.get("content-type")).toStartWith("text/plain; version=0.0.4");
     const text = await res.text();
-    expect(text).toContain('tickd_runs_total{job="failing",status="error"} 1');
-    expect(text).toMatch(/^tickd_runs_total\{job="ticker",status="success"\} \d+$/m);
+    expect(text).toContain('tickd_runs_total{label="failing",status="error",trigger="manual"} 1');
+    expect(text).toMatch(/^tickd_runs_total\{label="ticker",status="success",trigger="schedule"\} [1-9]\d*$/m);
     expect(text).toContain("# TYPE tickd_run_lateness_seconds histogram");
     expect(text).toMatch(/^tickd_run_lateness_seconds_count \d+$/m);
     expect(text).toContain("tickd_jobs_running ");
