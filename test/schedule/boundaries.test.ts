@@ -5,30 +5,21 @@
  * time, 1 ms and 1 s either side of it, at midnight and just before it, on
  * the weekday itself and the days either side (around a year end).
  *
- * All cases go to one Python process (test/schedule/oracle/runs.py, Debian's
- * python3-schedule, installed by `make test` as root). 1.1's `at()` takes no
- * zone and works in naive wall time, so the comparison is in UTC; tickd's
- * zones and DST are tested against Temporal in dst.test.ts and property.test.ts.
+ * All cases go to one Python process (test/schedule/oracle/schedule11.ts).
+ * 1.1's `at()` takes no zone and works in naive wall time, so the comparison
+ * is in UTC; tickd's zones and DST are tested against Temporal in
+ * dst.test.ts and property.test.ts.
  */
 import { expect, test } from "bun:test";
-import path from "node:path";
 import { parseAt, parseEvery } from "../../src/config/index.ts";
 import { WEEKDAYS, type ScheduleRule } from "../../src/config/types.ts";
 import { compileSchedule, nextRuns } from "../../src/schedule/index.ts";
 import { job } from "./helpers.ts";
+import { type OracleCase, schedule11Runs } from "./oracle/schedule11.ts";
 
-const PYTHON = "/usr/bin/python3"; // Debian's, where python3-schedule installs
-const ORACLE = path.join(import.meta.dir, "oracle/runs.py");
 const COUNT = 5;
 const SECOND = 1000;
 const DAY = 86_400_000;
-
-interface Case {
-  readonly unit: string;
-  readonly interval: number;
-  readonly at: string | null;
-  readonly registered: string;
-}
 
 /** The `at` forms schedule 1.1 accepts for each unit (none for seconds and weeks). */
 const AT_FORMS: Record<string, readonly (string | null)[]> = {
@@ -74,8 +65,8 @@ function registrations(day: number, unit: string, at: string | null): number[] {
 /** Monday 2026-12-28: weekday jobs are registered around their day of that week, which runs into 2027. */
 const WEEK = Date.UTC(2026, 11, 28);
 
-function cases(): Case[] {
-  const all: Case[] = [];
+function cases(): OracleCase[] {
+  const all: OracleCase[] = [];
   for (const [kind, forms] of Object.entries(AT_FORMS)) {
     const units = kind === "weekday" ? WEEKDAYS : [kind];
     for (const unit of units) {
@@ -92,17 +83,8 @@ function cases(): Case[] {
   return all;
 }
 
-/** Python's answer per case: ISO instants, or why schedule refused the job. */
-function oracle(all: readonly Case[]): (string[] | { error: string })[] {
-  const run = Bun.spawnSync([PYTHON, ORACLE], { stdin: Buffer.from(JSON.stringify({ count: COUNT, cases: all })) });
-  if (run.exitCode !== 0) {
-    throw new Error(`${ORACLE} failed (needs Debian's python3-schedule: apt-get install python3-schedule):\n${run.stderr.toString()}`);
-  }
-  return JSON.parse(run.stdout.toString());
-}
-
 /** The rule as the job-file loader parses `every` and `at`. */
-function rule(c: Case): ScheduleRule {
+function rule(c: OracleCase): ScheduleRule {
   const every = parseEvery("every", everyText(c));
   if (!every.ok) throw new Error(every.message);
   if (c.at === null) return { kind: "every", ...every.value };
@@ -111,22 +93,21 @@ function rule(c: Case): ScheduleRule {
   return { kind: "every", ...every.value, at: at.value };
 }
 
-const everyText = (c: Case): string => (c.interval === 1 ? c.unit : `${c.interval} ${c.unit}s`);
+const everyText = (c: OracleCase): string => (c.interval === 1 ? c.unit : `${c.interval} ${c.unit}s`);
 
-function tickdRuns(c: Case): string[] {
+function tickdRuns(c: OracleCase): string[] {
   const schedule = compileSchedule(job(rule(c)), "UTC");
   return nextRuns(schedule, Date.parse(c.registered), COUNT).map((ms) => new Date(ms).toISOString());
 }
 
-function describeCase(c: Case): string {
+function describeCase(c: OracleCase): string {
   const weekday = new Date(c.registered).toUTCString().slice(0, 3); // "Mon"
   return `every ${everyText(c)}${c.at === null ? "" : ` at ${c.at}`} registered ${weekday} ${c.registered}`;
 }
 
 test("every rule's first five runs agree with schedule 1.1 at boundary instants", () => {
   const all = cases();
-  const python = oracle(all);
-  expect(python).toHaveLength(all.length);
+  const python = schedule11Runs(all, COUNT);
   const disagreements: { case: string; tickd: string[]; python: string[] | { error: string } }[] = [];
   all.forEach((c, i) => {
     const theirs = python[i]!;
