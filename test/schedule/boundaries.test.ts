@@ -1,6 +1,6 @@
 /**
- * The first five runs of every kind of `every` rule agree with Python
- * `schedule` 1.1 itself (issue 14, "Timing: the original's engine, exactly")
+ * The first five runs of every kind of `every` rule (each unit, intervals 1,
+ * 2 and 7, each `at` form 1.1 accepts) agree with Python `schedule` 1.1 itself (issue 14, "Timing: the original's engine, exactly")
  * at the instants where schedulers slip: registration exactly on the `at`
  * time, 1 ms and 1 s either side of it, at midnight and just before it, on
  * the weekday itself and the days either side (around a year end).
@@ -24,8 +24,8 @@ const DAY = 86_400_000;
 /** The `at` forms schedule 1.1 accepts for each unit (none for seconds and weeks). */
 const AT_FORMS: Record<string, readonly (string | null)[]> = {
   second: [null],
-  minute: [null, ":00", ":30"],
-  hour: [null, ":00", ":15", "15:30"],
+  minute: [null, ":00", ":30", ":59"],
+  hour: [null, ":00", ":15", "15:30", "59:59"],
   day: [null, "00:00", "10:00", "10:00:30", "23:59:59"],
   week: [null],
   weekday: [null, "00:00", "10:00", "10:00:30", "23:59:59"],
@@ -71,7 +71,7 @@ function cases(): OracleCase[] {
     const units = kind === "weekday" ? WEEKDAYS : [kind];
     for (const unit of units) {
       const day = kind === "weekday" ? WEEK + WEEKDAYS.indexOf(unit as (typeof WEEKDAYS)[number]) * DAY : Date.UTC(2026, 11, 31);
-      for (const interval of kind === "weekday" ? [1] : [1, 3]) {
+      for (const interval of kind === "weekday" ? [1] : [1, 2, 7]) {
         for (const at of forms) {
           for (const ms of registrations(day, kind, at)) {
             all.push({ unit, interval, at, registered: new Date(ms).toISOString() });
