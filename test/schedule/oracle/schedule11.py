@@ -3,33 +3,15 @@
 Regenerate the fixture (Debian: apt install python3-schedule):
     /usr/bin/python3 test/schedule/oracle/schedule11.py > test/schedule/oracle/schedule11.json
 
-Each case fixes "now" by replacing schedule's `datetime` module, registers one
-job and records `next_run`. Naive wall times; tickd reproduces them in UTC.
+Each case fixes "now" (frozen.py), registers one job and records `next_run`.
+Naive wall times; tickd reproduces them in UTC.
 """
 import datetime as real_datetime
 import json
 import random
-import types
 
-import schedule
+from frozen import WEEKDAYS, iso, register
 
-
-class FrozenDateTime(real_datetime.datetime):
-    frozen = None
-
-    @classmethod
-    def now(cls, tz=None):
-        return cls.frozen
-
-
-shim = types.ModuleType("datetime")
-shim.datetime = FrozenDateTime
-shim.timedelta = real_datetime.timedelta
-shim.time = real_datetime.time
-shim.date = real_datetime.date
-schedule.datetime = shim
-
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 rng = random.Random(20261128)
 
 
@@ -60,19 +42,7 @@ def random_case():
 
 
 def first_run(unit, interval, at, now):
-    FrozenDateTime.frozen = FrozenDateTime(
-        now.year, now.month, now.day, now.hour, now.minute, now.second, now.microsecond)
-    scheduler = schedule.Scheduler()
-    job = scheduler.every(interval)
-    job = getattr(job, unit if unit in WEEKDAYS else unit + ("s" if interval > 1 else ""))
-    if at is not None:
-        job = job.at(at)
-    job.do(lambda: None)
-    return job.next_run
-
-
-def iso(dt):
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (dt.microsecond // 1000)
+    return register(unit, interval, at, now).next_run
 
 
 cases = []
