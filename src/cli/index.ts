@@ -13,6 +13,7 @@ import { runCommand } from "./run.ts";
 import { runJobCommand } from "./run-job.ts";
 import { historyCommand } from "./history.ts";
 import { migrateCommand } from "./migrate.ts";
+import { backupCommand, restoreCommand } from "./backup.ts";
 import { discoverCommand } from "./discover.ts";
 import { exportIniCommand } from "./export-ini.ts";
 import { exportSupervisordCommand } from "./export-supervisord.ts";
@@ -26,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   runJobCommand,
   historyCommand,
   migrateCommand,
+  backupCommand,
+  restoreCommand,
   discoverCommand,
   exportIniCommand,
   exportSupervisordCommand,

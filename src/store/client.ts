@@ -104,7 +104,7 @@ export interface Store extends EngineStore {
 const toStderr = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** The file a `file:` URL names (file:rel/path, file:/abs, file:///abs), without its query. */
-function filePathOf(url: string): string {
+export function filePathOf(url: string): string {
   return url.replace(/^file:(\/\/)?/, "").split("?")[0]!;
 }
 

@@ -39,6 +39,7 @@ export async function applyMigrations(client: Client, migrations: readonly Embed
     await tx.execute(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)`);
     const rows = await tx.execute(`SELECT hash, created_at FROM "${MIGRATIONS_TABLE}"`);
     const appliedHashes = new Set(rows.rows.map((r) => String(r.hash)));
+    refuseNewer(rows.rows.map((r) => ({ hash: String(r.hash), when: Number(r.created_at ?? 0) })), migrations);
     // drizzle's migrator decides by the latest created_at; honour that too, so a
     // migration that drizzle-kit applied (same `when`, maybe edited text) is not re-run.
     const latest = rows.rows.reduce((max, r) => Math.max(max, Number(r.created_at ?? 0)), 0);
@@ -63,4 +64,23 @@ export async function applyMigrations(client: Client, migrations: readonly Embed
   } finally {
     tx.close();
   }
+}
+
+/**
+ * A database that holds migrations this binary does not know, newer than all
+ * it knows, was written by a newer tickd: opening it could misread or damage
+ * what the newer one wrote. Refused, with what to do (run the newer tickd, or
+ * restore a backup taken before the upgrade).
+ */
+export function refuseNewer(applied: readonly { hash: string; when: number }[], migrations: readonly EmbeddedMigration[] = MIGRATIONS): void {
+  const knownHashes = new Set(migrations.map((m) => m.hash));
+  const newest = migrations.reduce((max, m) => Math.max(max, m.when), 0);
+  const unknown = applied.filter((a) => !knownHashes.has(a.hash) && a.when > newest);
+  if (unknown.length === 0) return;
+  const latest = new Date(Math.max(...unknown.map((u) => u.when))).toISOString().slice(0, 10);
+  throw new TickdError(
+    "store",
+    `the database was written by a newer tickd: it has ${unknown.length} migration${unknown.length === 1 ? "" : "s"} this binary does not know (the latest from ${latest}); ` +
+      "run that tickd or a newer one, or restore a backup taken before the upgrade (tickd restore --from FILE)",
+  );
 }

@@ -1,0 +1,51 @@
+/**
+ * `tickd backup --to FILE` and `tickd restore --from FILE`: a consistent copy
+ * of the embedded database while the service runs, and putting one back
+ * while it does not (store/backup.ts says how).
+ */
+import { backupDatabase, restoreDatabase, type BackupSummary } from "../store/backup.ts";
+import { INSTANCE_FLAGS, UsageError, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { noPositionals } from "./check.ts";
+import { EXIT, type Command } from "./command.ts";
+
+const BACKUP_FLAGS: readonly FlagDef[] = [...INSTANCE_FLAGS, { name: "to", value: "FILE", help: "the new file to write the backup to" }];
+const RESTORE_FLAGS: readonly FlagDef[] = [...INSTANCE_FLAGS, { name: "from", value: "FILE", help: "the backup to put in the database's place" }];
+
+function describe(s: BackupSummary): string {
+  return `${s.runs} run${s.runs === 1 ? "" : "s"}, ${s.jobs} stored job${s.jobs === 1 ? "" : "s"}, ${Math.max(1, Math.round(s.bytes / 1024))} KB`;
+}
+
+export const backupCommand: Command = {
+  name: "backup",
+  usage: "backup --to FILE [--db URL] [--config PATH]",
+  summary: "copy the database consistently, even while tickd runs",
+  flags: BACKUP_FLAGS,
+  async run(argv, io) {
+    const args = parseArgs(argv, BACKUP_FLAGS);
+    noPositionals(args, "backup");
+    const to = stringFlag(args, "to");
+    if (!to) throw new UsageError("backup needs --to FILE, the new file to write the copy to");
+    const { dbUrl } = instanceSettings(args);
+    const summary = await backupDatabase(dbUrl, to);
+    io.out(`backed up ${dbUrl} to ${to} (${describe(summary)})`);
+    return EXIT.ok;
+  },
+};
+
+export const restoreCommand: Command = {
+  name: "restore",
+  usage: "restore --from FILE [--db URL] [--config PATH]",
+  summary: "put a backup in the database's place (tickd must be stopped)",
+  flags: RESTORE_FLAGS,
+  async run(argv, io) {
+    const args = parseArgs(argv, RESTORE_FLAGS);
+    noPositionals(args, "restore");
+    const from = stringFlag(args, "from");
+    if (!from) throw new UsageError("restore needs --from FILE, a backup made by tickd backup");
+    const { dbUrl } = instanceSettings(args);
+    const report = await restoreDatabase(dbUrl, from, Date.now());
+    io.out(`restored ${from} to ${report.file} (${describe(report)})`);
+    if (report.kept) io.out(`the database it replaced is kept in ${report.kept}`);
+    return EXIT.ok;
+  },
+};
