@@ -6,7 +6,7 @@
  */
 import type { JobSpec } from "../config/types.ts";
 import { Result, STATUS, type Callback, type JobContext, type KwargValue, type Status } from "../sdk/index.ts";
-import type { Clock, TimerHandle } from "./clock.ts";
+import type { Clock, TimerHandle } from "../clock.ts";
 import { TimeoutError } from "../errors.ts";
 import { capText } from "../store/output-cap.ts";
 import { SHUTDOWN_MESSAGE } from "./constants.ts";

@@ -6,7 +6,7 @@
  */
 import type { JobSpec } from "../config/types.ts";
 import { STATUS, type Callback } from "../sdk/index.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock.ts";
 import { START_RECORD_WAIT_MS } from "./constants.ts";
 import type { EventHub, EngineLogger } from "./events.ts";
 import type { Held } from "./admission.ts";

@@ -14,7 +14,7 @@ import { loadJobFile } from "../config/load.ts";
 import { brandJobSpec, formatDiagnostic, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
 import { activeDiscoveredSpecs } from "../discovery/index.ts";
 import { createEngine, type Engine } from "../engine/engine.ts";
-import { systemClock, type Clock } from "../engine/clock.ts";
+import { systemClock, type Clock } from "../clock.ts";
 import type { Callback } from "../sdk/index.ts";
 import { compileSchedule, scheduleWarnings } from "../schedule/index.ts";
 import { HEARTBEAT_EVERY_MS, listJobs, openStore, syncIniJobs, type Store } from "../store/index.ts";

@@ -1,6 +1,13 @@
 /**
- * The engine's only source of time. Production uses `systemClock`; tests pass a
- * fake (test/helpers/fake-clock.ts) and run a year of schedule in milliseconds.
+ * The process's only source of time: the engine, the service, the store and
+ * the API each take a `Clock` as an option, `systemClock` by default. Tests
+ * pass a fake (test/helpers/fake-clock.ts) and run a year of schedule, an
+ * hourly prune or a dead instance's heartbeat timeout in milliseconds.
+ *
+ * Code reads what a clock can do from its optional members, never from which
+ * clock it is: `block` says the clock is the real one, whose instant can be
+ * watched by sleeping in the kernel (so the engine wakes early and watches);
+ * a clock without it only moves when told to.
  */
 export interface Clock {
   /** Wall-clock instant, epoch ms. */
@@ -11,8 +18,10 @@ export interface Clock {
   setTimer(fn: () => void, ms: number): TimerHandle;
   clearTimer(handle: TimerHandle): void;
   /**
-   * Block the thread for `ms` (fractional), sleeping in the kernel. Optional:
-   * a clock without it (a fake one) is watched by reading it.
+   * Block the thread for `ms` (fractional), sleeping in the kernel. Its
+   * presence is the capability "time passes on its own and can be watched":
+   * the engine then wakes early and blocks up to an instant. A clock without
+   * it (a fake one) jumps straight to each timer, so waking early buys nothing.
    */
   block?(ms: number): void;
   /**
