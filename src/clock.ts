@@ -67,3 +67,37 @@ export const systemClock: Clock = {
   },
   ...(bunGc && { collect: () => bunGc(true) }),
 };
+
+/** Resolve after `ms` by `clock`. */
+export function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => void clock.setTimer(resolve, Math.max(0, ms)));
+}
+
+/**
+ * Run `fn` in a task of its own, after the current one (and the microtasks it
+ * leaves), so that a synchronous burst is handled once. A deferral, not a
+ * delay: it is on no clock, since a fake clock would hold it until a test
+ * advances time, and nothing about it is time. Returns a function that cancels it.
+ */
+export function nextTask(fn: () => void): () => void {
+  const id = setTimeout(fn, 0);
+  return () => clearTimeout(id);
+}
+
+/** Call `fn` every `ms` by `clock` until the returned function is called. */
+export function repeat(clock: Clock, ms: number, fn: () => void): () => void {
+  let handle: TimerHandle;
+  let stopped = false;
+  const arm = () => {
+    handle = clock.setTimer(() => {
+      if (stopped) return;
+      arm();
+      fn();
+    }, ms);
+  };
+  arm();
+  return () => {
+    stopped = true;
+    clock.clearTimer(handle);
+  };
+}

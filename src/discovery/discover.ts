@@ -22,14 +22,14 @@ import { discoverApps, type DiscoverAppsOptions, type DiscoveryProblem } from ".
 import { registrationColumns, rowToSpec } from "./rows.ts";
 
 /** What discovery needs of the store: reads on `db`, writes inside `exclusive` (the process's one writer). */
-export type JobsStore = Pick<Store, "db" | "exclusive">;
+export type JobsStore = Pick<Store, "db" | "exclusive" | "clock">;
 
 export interface DiscoverJobsOptions extends DiscoverAppsOptions {
   /** The instance zone (required here: stored jobs are re-validated in it). */
   readonly zone: string;
   /** The running engine; receives the active discovered jobs afterwards. */
   readonly control?: Pick<SchedulerControl, "setDiscoveredJobs">;
-  /** Epoch ms written as created/updated time. Default Date.now(). */
+  /** Epoch ms written as created/updated time. Default: the store clock's now. */
   readonly now?: number;
 }
 
@@ -60,7 +60,7 @@ export async function discoverJobs(store: JobsStore, options: DiscoverJobsOption
   if (problems.some((p) => p.kind === "unknown-app")) {
     return { added: [], updated: [], missing: [], unchanged: [], problems, active: [], applied: false };
   }
-  const now = options.now ?? Date.now();
+  const now = options.now ?? store.clock.now();
   const added: string[] = [];
   const updated: string[] = [];
   const missing: string[] = [];

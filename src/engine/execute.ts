@@ -339,7 +339,7 @@ function invoke(input: AttemptInput, ctx: JobContext, kwargs: JobSpec["kwargs"])
       return input.callback(kwargs, ctx);
     }
     case "command":
-      return runCommand(target.command, ctx, input.cwd);
+      return runCommand(target.command, ctx, input.cwd, input.clock);
     case "url":
       return runUrl(target.url, target.method, ctx);
   }
