@@ -111,9 +111,21 @@ export interface Store extends EngineStore {
 /** Where store faults go when the caller gives no log. */
 const toStderr = (line: string): void => void process.stderr.write(`${line}\n`);
 
-/** The file a `file:` URL names (file:rel/path, file:/abs, file:///abs), without its query. */
-function filePathOf(url: string): string {
-  return url.replace(/^file:(\/\/)?/, "").split("?")[0]!;
+/**
+ * The file an embedded database's URL names, as libSQL reads it: file:rel/path,
+ * file:/abs, file:///abs or file://localhost/abs, percent-decoded, without its
+ * query or fragment. Null for :memory: and for remote databases.
+ */
+export function databaseFile(url: string): string | null {
+  const match = /^file:(?:\/\/(?:localhost)?(?=\/))?([^?#]*)/i.exec(url);
+  if (!match) return null;
+  let file = match[1]!;
+  try {
+    file = decodeURIComponent(file);
+  } catch {
+    // A stray % is a character of the name, as libSQL leaves it.
+  }
+  return file === "" || file === ":memory:" ? null : file;
 }
 
 /** True for URLs served by the embedded engine (a file on this machine). */
@@ -124,7 +136,8 @@ export function isEmbeddedUrl(url: string): boolean {
 export async function openStore(url: string, options: StoreOptions): Promise<Store> {
   const embedded = isEmbeddedUrl(url);
   // An embedded file (not :memory:) runs in WAL mode, with its -wal and -shm files.
-  const walFile = embedded && url !== ":memory:";
+  const file = databaseFile(url);
+  const walFile = file !== null;
   let client: Client;
   try {
     client = createClient({
@@ -135,7 +148,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       // connection of this pool) wait for the lock instead of failing.
       timeout: embedded ? (options.busyTimeoutMs ?? BUSY_TIMEOUT_MS) : undefined,
     });
-    if (walFile) client = guardShm(client, `${filePathOf(url)}-shm`, options.log ?? toStderr);
+    if (file !== null) client = guardShm(client, `${file}-shm`, options.log ?? toStderr);
   } catch (error) {
     throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
   }
