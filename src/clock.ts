@@ -68,9 +68,18 @@ export const systemClock: Clock = {
   ...(bunGc && { collect: () => bunGc(true) }),
 };
 
-/** Resolve after `ms` by `clock`. */
-export function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise<void>((resolve) => void clock.setTimer(resolve, Math.max(0, ms)));
+/** Resolve after `ms` by `clock`, or as soon as `until` aborts. */
+export function sleep(clock: Clock, ms: number, until?: AbortSignal): Promise<void> {
+  if (until?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clock.clearTimer(handle);
+      until?.removeEventListener("abort", done);
+      resolve();
+    };
+    const handle = clock.setTimer(done, Math.max(0, ms));
+    until?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /**
