@@ -223,6 +223,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     // Bun's own cap is a backstop; the handler answers 413 with a message first.
     maxRequestBodySize: LIMITS.maxBodyBytes * 4,
     async fetch(request, remote) {
+      // Real elapsed time, for the request log line only (not on the process clock).
       const started = performance.now();
       const refused = refusal(request, false);
       if (refused) return refused;
