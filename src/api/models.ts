@@ -2,7 +2,7 @@
  * The shapes GraphQL types resolve from: live jobs from the engine and
  * missing jobs from the store, brought to one form.
  */
-import { everyText, optionKeys, optionValue } from "../config/keys.ts";
+import { everyText, jobKey, optionKeys, optionValue } from "../config/keys.ts";
 import type { JobSpec, JobTarget, KwargValue } from "../config/types.ts";
 import type { JobState } from "../engine/types.ts";
 import { describeRule, isZoned } from "../schedule/describe.ts";
@@ -45,6 +45,18 @@ export interface JobModel {
   readonly catchup: string;
   readonly jitterMs: number;
   readonly until: number | null;
+}
+
+/**
+ * The description of the job model's field for job-file key `key`: the key
+ * table's `doc` (what the key means, written once), then what is particular
+ * to the API (`note`: units, who may read it). A key missing from the table
+ * fails when the schema is built, not silently.
+ */
+export function keyDoc(key: string, note?: string): string {
+  const row = jobKey(key, "url");
+  if (!row) throw new Error(`keyDoc: no job-file key ${JSON.stringify(key)} in the key table (src/config/keys.ts)`);
+  return note ? `${row.doc} ${note}` : row.doc;
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga } from "graphql-yoga";
+import { systemClock, type Clock } from "../clock.ts";
 import type { RunRecord } from "../engine/types.ts";
 import { TickdError } from "../errors.ts";
 import { serve } from "../runtime/serve.ts";
@@ -53,6 +54,8 @@ export interface StartApiOptions {
    * listen address's, and on a loopback listen its host as a Host. Default none.
    */
   readonly publicUrl?: string | null;
+  /** The process's clock (the engine's): /healthz's uptime is read from it. Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 export interface ApiServer {
@@ -104,6 +107,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
   const { host, port } = parseListen(options.listen);
   const publicUrl = options.publicUrl ? parsePublicUrl(options.publicUrl) : null;
   const { deps, logger } = options;
+  const clock = options.clock ?? systemClock;
   const warn = logger.warn ?? logger.info;
   // Set right after serve() returns, before the first request can be handled: the port may be 0 until bound.
   let policy: OriginPolicy = { listenHost: host, port, publicUrl };
@@ -166,7 +170,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
   async function health(): Promise<Response> {
     try {
       if (deps.ping) await deps.ping();
-      return json(200, { status: "ok", version: deps.version, instance: deps.scheduler.instance, uptimeSeconds: Math.round((Date.now() - deps.scheduler.startedAt) / 1000) });
+      return json(200, { status: "ok", version: deps.version, instance: deps.scheduler.instance, uptimeSeconds: Math.round((clock.now() - deps.scheduler.startedAt) / 1000) });
     } catch (error) {
       // A TickdError's message says what fails (e.g. store writes) and is safe to show; anything else stays generic.
       const reason = error instanceof TickdError ? error.message : "store unreachable";
@@ -219,6 +223,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     // Bun's own cap is a backstop; the handler answers 413 with a message first.
     maxRequestBodySize: LIMITS.maxBodyBytes * 4,
     async fetch(request, remote) {
+      // Real elapsed time, for the request log line only (not on the process clock).
       const started = performance.now();
       const refused = refusal(request, false);
       if (refused) return refused;

@@ -142,7 +142,7 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
       const jobs = scheduler.jobs().map((s) => s.spec);
       const jobFile: JobSpec[] = jobs.filter((s) => s.origin.source === "ini");
       const discovered: JobSpec[] = jobs.filter((s) => s.origin.source === "discovered");
-      const { text } = exportIni({ jobFile, discovered, generatedAt: Date.now() });
+      const { text } = exportIni({ jobFile, discovered, generatedAt: store.clock.now() });
       if (preview) return { text, path: null };
       const target = options.exportPath ?? path.join(path.dirname(scheduler.configPath || "."), "scheduler.export.ini");
       if (scheduler.configPath && path.resolve(target) === path.resolve(scheduler.configPath)) {

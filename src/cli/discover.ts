@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_MODULE_NAME, discoverJobs, formatProblem, openJobsDb, type DiscoverJobsResult } from "../discovery/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
-import { displayPath, noPositionals, plural } from "./check.ts";
+import { displayPath, noPositionals, plural, printWarning } from "./check.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
 
 export const DISCOVERY_FLAGS: readonly FlagDef[] = [
@@ -77,6 +77,8 @@ export const discoverCommand: Command = {
     } finally {
       await opened.close();
     }
+    // To stderr in both forms, as `check` prints them: stdout stays the result.
+    for (const warning of result.warnings) printWarning(warning, io);
     if (boolFlag(args, "json")) {
       io.out(
         JSON.stringify(

@@ -4,12 +4,12 @@
  * `-p` prints it; `-o PATH` writes it atomically (temp file + rename).
  */
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { resolveJobCallbacks } from "../callbacks/index.ts";
 import type { JobSpec } from "../config/types.ts";
 import { activeDiscoveredSpecs, formatProblem, openJobsDb } from "../discovery/index.ts";
 import { TickdError } from "../errors.ts";
 import { exportIni, writeFileAtomic } from "../export/index.ts";
+import { databaseFile } from "../store/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals, plural } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
@@ -22,12 +22,8 @@ const FLAGS: readonly FlagDef[] = [
 
 /** An embedded database that does not exist yet holds no discovered jobs; do not create one just to read it. */
 function databaseExists(url: string): boolean {
-  if (!url.startsWith("file:")) return true;
-  try {
-    return existsSync(url.startsWith("file://") ? fileURLToPath(url) : url.slice("file:".length));
-  } catch {
-    return true;
-  }
+  const file = databaseFile(url);
+  return file === null || existsSync(file);
 }
 
 export const exportIniCommand: Command = {

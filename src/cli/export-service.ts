@@ -7,6 +7,7 @@ import { DEFAULT_STOP_WAIT_SECONDS, runCommandLine, SERVICE_NAME, type ServiceSp
 import { DURATION_HINT, parseDuration } from "../config/durations.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
 import { RUN_FLAGS } from "./run.ts";
+import { databaseFile } from "../store/index.ts";
 
 export const SERVICE_FLAGS: readonly FlagDef[] = [
   ...INSTANCE_FLAGS,
@@ -46,7 +47,7 @@ export function serviceSpec(args: ParsedArgs): ServiceSpec {
     grace: graceText,
     noApi: boolFlag(args, "no-api"),
   });
-  const dbFile = settings.dbUrl.startsWith("file:") ? path.resolve(settings.dbUrl.slice("file:".length).replace(/^\/\/(?=\/)/, "")) : undefined;
-  const writablePaths = dbFile ? [path.dirname(dbFile)] : [];
+  const dbFile = databaseFile(settings.dbUrl);
+  const writablePaths = dbFile === null ? [] : [path.dirname(path.resolve(dbFile))];
   return { name, configPath: settings.configPath, root: settings.root, command, stopWaitSeconds, writablePaths };
 }

@@ -3,9 +3,8 @@
  * table (started, label, status, duration, message) or as JSON.
  */
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { STATUSES, type Status } from "../sdk/index.ts";
-import { listActivities, MAX_PAGE_SIZE, openStore, type ActivityRow } from "../store/index.ts";
+import { databaseFile, listActivities, MAX_PAGE_SIZE, openStore, type ActivityRow } from "../store/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { EXIT, type Command } from "./command.ts";
 
@@ -71,16 +70,6 @@ function parseStatuses(values: readonly string[]): Status[] {
     result.push(s as Status);
   }
   return result;
-}
-
-/** The file behind a file: URL, or null for remote databases. */
-function databaseFile(url: string): string | null {
-  if (!url.startsWith("file:")) return null;
-  try {
-    return url.startsWith("file://") ? fileURLToPath(url) : decodeURIComponent(url.slice("file:".length).split("?")[0]!);
-  } catch {
-    return null;
-  }
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

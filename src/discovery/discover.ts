@@ -14,22 +14,23 @@
  * Afterwards the live engine, when given, receives the active discovered jobs.
  */
 import { and, eq } from "drizzle-orm";
-import type { JobSpec } from "../config/types.ts";
+import type { Diagnostic, JobSpec } from "../config/types.ts";
 import type { ReloadSummary, SchedulerControl } from "../engine/types.ts";
 import { jobs, type JobRow } from "../../schema/db.ts";
+import { scheduleWarnings } from "../schedule/index.ts";
 import type { Store } from "../store/index.ts";
 import { discoverApps, type DiscoverAppsOptions, type DiscoveryProblem } from "./apps.ts";
 import { registrationColumns, rowToSpec } from "./rows.ts";
 
 /** What discovery needs of the store: reads on `db`, writes inside `exclusive` (the process's one writer). */
-export type JobsStore = Pick<Store, "db" | "exclusive">;
+export type JobsStore = Pick<Store, "db" | "exclusive" | "clock">;
 
 export interface DiscoverJobsOptions extends DiscoverAppsOptions {
   /** The instance zone (required here: stored jobs are re-validated in it). */
   readonly zone: string;
   /** The running engine; receives the active discovered jobs afterwards. */
   readonly control?: Pick<SchedulerControl, "setDiscoveredJobs">;
-  /** Epoch ms written as created/updated time. Default Date.now(). */
+  /** Epoch ms written as created/updated time. Default: the store clock's now. */
   readonly now?: number;
 }
 
@@ -40,6 +41,8 @@ export interface DiscoverJobsResult {
   /** Discovered jobs already stored exactly as registered. */
   readonly unchanged: readonly string[];
   readonly problems: readonly DiscoveryProblem[];
+  /** Registrations whose schedule never fires (schedule/warnings.ts): stored all the same, as `check` leaves such jobs in. */
+  readonly warnings: readonly Diagnostic[];
   /** The active discovered jobs after discovery (what the engine was given). */
   readonly active: readonly JobSpec[];
   /** What the live engine changed, when one was given and nothing stopped discovery. */
@@ -58,9 +61,9 @@ export async function discoverJobs(store: JobsStore, options: DiscoverJobsOption
   const found = await discoverApps(options);
   const problems: DiscoveryProblem[] = [...found.problems];
   if (problems.some((p) => p.kind === "unknown-app")) {
-    return { added: [], updated: [], missing: [], unchanged: [], problems, active: [], applied: false };
+    return { added: [], updated: [], missing: [], unchanged: [], problems, warnings: [], active: [], applied: false };
   }
-  const now = options.now ?? Date.now();
+  const now = options.now ?? store.clock.now();
   const added: string[] = [];
   const updated: string[] = [];
   const missing: string[] = [];
@@ -119,7 +122,12 @@ export async function discoverJobs(store: JobsStore, options: DiscoverJobsOption
   const { specs, problems: stored } = await activeDiscoveredSpecs(store, options.zone);
   problems.push(...stored);
   const engine = options.control ? await options.control.setDiscoveredJobs(specs) : undefined;
-  return { added, updated, missing, unchanged, problems, active: specs, applied: true, ...(engine ? { engine } : {}) };
+  const warnings = scheduleWarnings(
+    found.registrations.map((reg) => reg.spec),
+    options.zone,
+    now,
+  );
+  return { added, updated, missing, unchanged, problems, warnings, active: specs, applied: true, ...(engine ? { engine } : {}) };
 }
 
 /**

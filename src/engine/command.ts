@@ -20,6 +20,7 @@ import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import process from "node:process";
 import type { Readable } from "node:stream";
+import { sleep as sleepOn, systemClock, type Clock } from "../clock.ts";
 import { Result, STATUS, type JobContext } from "../sdk/index.ts";
 import { formatBytes } from "../store/output-cap.ts";
 import { KILL_GRACE_MS, OUTPUT_CAP_BYTES, PIPE_DRAIN_MS, PROCESS_POLL_MS, SHUTDOWN_KILL_GRACE_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
@@ -45,8 +46,12 @@ export async function commandsEnded(): Promise<void> {
   while (live.size > 0) await Promise.all([...live]);
 }
 
-/** A shell command through /bin/sh: stdout+stderr captured, non-zero exit is a failure. */
-export function runCommand(command: string, ctx: JobContext, cwd: string | undefined): Promise<Result> {
+/**
+ * A shell command through /bin/sh: stdout+stderr captured, non-zero exit is a
+ * failure. `clock` is the run's (the engine's): the grace between TERM and
+ * KILL is measured on it, so a test can move past it.
+ */
+export function runCommand(command: string, ctx: JobContext, cwd: string | undefined, clock: Clock): Promise<Result> {
   const token = TOKEN_PREFIX + (tokenCount++).toString(36);
   const child = spawn("/bin/sh", ["-c", command], {
     // Its own process group, so a timeout kills the whole pipeline, not just sh.
@@ -61,7 +66,7 @@ export function runCommand(command: string, ctx: JobContext, cwd: string | undef
       [RUN_TOKEN_VAR]: token,
     },
   });
-  const run = new CommandRun(child, token);
+  const run = new CommandRun(child, token, clock);
   const signal = ctx.signal;
   const abort = () => void run.end(abortGrace(signal.reason));
   if (signal.aborted) abort();
@@ -96,8 +101,10 @@ class CommandRun {
   #killAt = Infinity;
   /** Marked processes found (pids), besides the top shell. */
   readonly #found = new Set<number>();
+  readonly #clock: Clock;
 
-  constructor(child: ChildProcess, token: string) {
+  constructor(child: ChildProcess, token: string, clock: Clock) {
+    this.#clock = clock;
     this.#child = child;
     this.#token = token;
     this.#pgid = child.pid;
@@ -141,7 +148,7 @@ class CommandRun {
    * it only brings the KILL forward.
    */
   end(graceMs: number): Promise<number> {
-    this.#killAt = Math.min(this.#killAt, Date.now() + graceMs);
+    this.#killAt = Math.min(this.#killAt, this.#clock.now() + graceMs);
     this.#ending ??= this.#end();
     return this.#ending;
   }
@@ -151,8 +158,9 @@ class CommandRun {
     const marked = await this.#signalMarked("SIGTERM");
     signalGroup(this.#pgid, "SIGTERM");
     if (marked > 0 || !procReadable) {
-      // Wait for TERM to work, up to the grace.
-      while (Date.now() < this.#killAt && this.#anyAlive()) await sleep(Math.min(PROCESS_POLL_MS, this.#killAt - Date.now()));
+      // Wait for TERM to work, up to the grace (on the run's clock). The polls
+      // between looks are real time: they wait for processes, which run on the machine's.
+      while (this.#clock.now() < this.#killAt && this.#anyAlive()) await sleep(Math.min(PROCESS_POLL_MS, this.#killAt - this.#clock.now()));
     }
     // Whatever is still there, or was started since (a scan verifies the
     // mark, so a pid reused by a stranger is never signalled), gets KILL.
@@ -210,9 +218,8 @@ function ended(stream: Readable | null): Promise<void> {
   });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
+/** Real time (see #end): the machine's processes and pipes do not run on a fake clock. */
+const sleep = (ms: number): Promise<void> => sleepOn(systemClock, ms);
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;

@@ -15,7 +15,7 @@ import { TickdError } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
 import type { CompileSchedule } from "../schedule/types.ts";
 import { Launcher } from "./admission.ts";
-import { systemClock, type Clock } from "./clock.ts";
+import { sleep, systemClock, type Clock } from "../clock.ts";
 import { commandsEnded } from "./command.ts";
 import { EARLY_WAKE_MS, MAX_SLEEP_MS, PREPARE_AHEAD_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
 import { EventHub, silentLogger, type EngineLogger } from "./events.ts";
@@ -23,7 +23,7 @@ import { ShutdownSwitch } from "./execute.ts";
 import { Instants } from "./instant.ts";
 import { JobTable, stateOf, type Job } from "./job-table.ts";
 import { planReconcile, type Source } from "./reconcile.ts";
-import { sleep, type RunnerDeps } from "./runner.ts";
+import type { RunnerDeps } from "./runner.ts";
 import type { EngineEvent, EngineStore, JobChange, JobState, ReloadSummary, RunRecord, SchedulerControl } from "./types.ts";
 
 export interface EngineOptions {
@@ -147,7 +147,8 @@ class TickEngine implements Engine {
       written: () => this.#store.flush(),
       alarm: {
         maxSleepMs: options.maxSleepMs ?? MAX_SLEEP_MS,
-        earlyWakeMs: options.earlyWakeMs ?? (this.#clock === systemClock ? EARLY_WAKE_MS : 0),
+        // Waking early only pays with a clock that can be watched up to the instant (block).
+        earlyWakeMs: options.earlyWakeMs ?? (this.#clock.block ? EARLY_WAKE_MS : 0),
         prepareAheadMs: options.prepareAheadMs ?? PREPARE_AHEAD_MS,
       },
     });

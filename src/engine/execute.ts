@@ -6,7 +6,7 @@
  */
 import type { JobSpec } from "../config/types.ts";
 import { Result, STATUS, type Callback, type JobContext, type KwargValue, type Status } from "../sdk/index.ts";
-import type { Clock, TimerHandle } from "./clock.ts";
+import type { Clock, TimerHandle } from "../clock.ts";
 import { TimeoutError } from "../errors.ts";
 import { capText } from "../store/output-cap.ts";
 import { SHUTDOWN_MESSAGE } from "./constants.ts";
@@ -339,7 +339,7 @@ function invoke(input: AttemptInput, ctx: JobContext, kwargs: JobSpec["kwargs"])
       return input.callback(kwargs, ctx);
     }
     case "command":
-      return runCommand(target.command, ctx, input.cwd);
+      return runCommand(target.command, ctx, input.cwd, input.clock);
     case "url":
       return runUrl(target.url, target.method, ctx);
   }

@@ -18,7 +18,7 @@
  * engine (`lastFired` only grows) and at most once per store (the claim its
  * first row takes).
  */
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock.ts";
 import { COLLECT_FIRST_MS, COLLECT_MIN_RUNS, JUMP_TOLERANCE_MS } from "./constants.ts";
 import type { EngineLogger } from "./events.ts";
 import { StartGate } from "./execute.ts";

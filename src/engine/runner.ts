@@ -6,7 +6,7 @@
  */
 import type { JobSpec } from "../config/types.ts";
 import { STATUS, type Callback } from "../sdk/index.ts";
-import type { Clock } from "./clock.ts";
+import { sleep, type Clock } from "../clock.ts";
 import { START_RECORD_WAIT_MS } from "./constants.ts";
 import type { EventHub, EngineLogger } from "./events.ts";
 import type { Held } from "./admission.ts";
@@ -207,18 +207,4 @@ export function recordNotStarted(
   deps.store.finished(record);
   deps.events.emit({ type: "run.finished", run: record });
   return record;
-}
-
-/** Wait on the engine's clock; ends early (resolves) when `until` aborts. */
-export function sleep(clock: Clock, ms: number, until: AbortSignal): Promise<void> {
-  if (until.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clock.clearTimer(handle);
-      until.removeEventListener("abort", done);
-      resolve();
-    };
-    const handle = clock.setTimer(done, ms);
-    until.addEventListener("abort", done, { once: true });
-  });
 }

@@ -24,7 +24,7 @@
  * - The longest sleep is `maxSleepMs`, so a wall-clock jump is noticed even
  *   when the next job is days away.
  */
-import type { Clock, TimerHandle } from "./clock.ts";
+import type { Clock, TimerHandle } from "../clock.ts";
 import { MAX_EARLY_WAKE_MS, MAX_PREP_LEAD_MS, SPIN_BUDGET_MS, SPIN_BURST_MS, WATCH_SPIN_MS } from "./constants.ts";
 
 /**

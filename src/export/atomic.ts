@@ -29,6 +29,7 @@ export function writeFileAtomic(target: string, text: string, options: WriteOpti
   } catch (error) {
     throw cannotWrite(abs, error);
   }
+  // Date.now() only makes the name unique; it is no reading of time.
   const temp = path.join(dir, `.${path.basename(abs)}.${process.pid}.${Date.now()}.tmp`);
   try {
     writeFileSync(temp, text, { mode: options.mode ?? 0o644, flag: "wx" });

@@ -3,6 +3,7 @@
  * "start it, get a URL, stop it". Tests pass their own starter.
  */
 import { createApiDeps, loadTokens, startApi } from "../api/index.ts";
+import type { Clock } from "../clock.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Store } from "../store/index.ts";
 import { VERSION } from "../version.ts";
@@ -15,9 +16,9 @@ export interface ApiHandle {
   stop(): Promise<void>;
 }
 
-export type ApiStarter = (input: { settings: ServiceSettings; engine: Engine; store: Store; logger: ServiceLogger }) => Promise<ApiHandle>;
+export type ApiStarter = (input: { settings: ServiceSettings; engine: Engine; store: Store; logger: ServiceLogger; clock: Clock }) => Promise<ApiHandle>;
 
-export const startServiceApi: ApiStarter = async ({ settings, engine, store, logger }) => {
+export const startServiceApi: ApiStarter = async ({ settings, engine, store, logger, clock }) => {
   const tokens = settings.tokensPath ? await loadTokens(settings.tokensPath) : null;
   const deps = createApiDeps({
     scheduler: engine,
@@ -32,6 +33,7 @@ export const startServiceApi: ApiStarter = async ({ settings, engine, store, log
     deps,
     tokens,
     publicUrl,
+    clock,
     dashboard: dashboardHandler,
     logger: {
       info: (message, fields) => logger.info("api", { message, ...fields }),

@@ -14,7 +14,7 @@ import { loadJobFile } from "../config/load.ts";
 import { brandJobSpec, formatDiagnostic, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
 import { activeDiscoveredSpecs } from "../discovery/index.ts";
 import { createEngine, type Engine } from "../engine/engine.ts";
-import { systemClock, type Clock } from "../engine/clock.ts";
+import { repeat, systemClock, type Clock } from "../clock.ts";
 import type { Callback } from "../sdk/index.ts";
 import { compileSchedule, scheduleWarnings } from "../schedule/index.ts";
 import { HEARTBEAT_EVERY_MS, listJobs, openStore, syncIniJobs, type Store } from "../store/index.ts";
@@ -85,10 +85,10 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
   const callbacks = first.callbacks;
 
   // 2. The store: migrations, runs left `running` by dead processes.
-  const store = await openStore(settings.dbUrl, { instance, log: (line) => logger.error("store.error", { message: line }) });
+  const store = await openStore(settings.dbUrl, { instance, clock, log: (line) => logger.error("store.error", { message: line }) });
   let api: ApiHandle | null = null;
   try {
-    const abandoned = await store.markAbandoned(Date.now());
+    const abandoned = await store.markAbandoned(clock.now());
     if (abandoned.abandoned > 0 || abandoned.claimsDropped > 0) {
       logger.warn("runs.abandoned", { count: abandoned.abandoned, claimsDropped: abandoned.claimsDropped, instances: abandoned.deadInstances.join(",") });
     }
@@ -115,7 +115,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     };
 
     const engine = createEngine({
-      clock: options.clock,
+      clock,
       store,
       instance,
       timezone: zone,
@@ -137,7 +137,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
 
     // 3. The API binds before any job runs.
     if (settings.api) {
-      api = await (options.startApi ?? startServiceApi)({ settings, engine, store, logger });
+      api = await (options.startApi ?? startServiceApi)({ settings, engine, store, logger, clock });
       logger.info("api.listening", { url: api.url });
     }
 
@@ -155,21 +155,21 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     // 5. Retention.
     const prune = async () => {
       try {
-        const deleted = await store.prune(Date.now() - settings.keepMs);
+        const deleted = await store.prune(clock.now() - settings.keepMs);
         if (deleted > 0) logger.info("retention.pruned", { deleted });
       } catch (error) {
         logger.error("retention.failed", { message: String(error) });
       }
     };
     void prune();
-    const pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
+    const stopPruning = repeat(clock, PRUNE_EVERY_MS, () => void prune());
 
     // 5b. Heartbeat: other instances on a shared store learn this one is alive,
     // and this one records as abandoned the runs of instances that stopped beating.
     const heartbeat = async () => {
       try {
-        await store.heartbeat(Date.now());
-        const report = await store.markAbandoned(Date.now());
+        await store.heartbeat(clock.now());
+        const report = await store.markAbandoned(clock.now());
         if (report.abandoned > 0 || report.claimsDropped > 0) {
           logger.warn("runs.abandoned", { count: report.abandoned, claimsDropped: report.claimsDropped, instances: report.deadInstances.join(",") });
         }
@@ -177,7 +177,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
         logger.error("heartbeat.failed", { message: String(error) });
       }
     };
-    const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_EVERY_MS);
+    const stopBeating = repeat(clock, HEARTBEAT_EVERY_MS, () => void heartbeat());
 
     // 6. Signals.
     let resolveDone: (code: number) => void = () => {};
@@ -195,8 +195,8 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       }
       stopping ??= (async () => {
         logger.info("shutdown", { reason, graceMs: settings.graceMs, running: engine.jobs().reduce((n, j) => n + j.running, 0) });
-        clearInterval(pruneTimer);
-        clearInterval(heartbeatTimer);
+        stopPruning();
+        stopBeating();
         let code = 0;
         try {
           await engine.stop({ graceMs: settings.graceMs });

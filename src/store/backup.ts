@@ -13,7 +13,7 @@ import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TickdError } from "../errors.ts";
-import { filePathOf } from "./client.ts";
+import { databaseFile } from "./client.ts";
 import { pidAlive, STALE_AFTER_MS } from "./lifecycle.ts";
 import { MIGRATIONS_TABLE, refuseNewer } from "./migrate.ts";
 
@@ -27,10 +27,11 @@ export interface BackupSummary {
 
 /** The file an embedded database URL names; a remote database is backed up by its server. */
 function embeddedFile(url: string, verb: string): string {
-  if (!url.startsWith("file:")) {
-    throw new TickdError("usage", `${verb} works on an embedded database (--db file:PATH); ${url} is served by a libSQL server: use that server's own backups`);
+  const file = databaseFile(url);
+  if (file === null) {
+    throw new TickdError("usage", `${verb} works on an embedded database (--db file:PATH); ${url} is not a file: a libSQL server's database is backed up by the server`);
   }
-  return path.resolve(filePathOf(url));
+  return path.resolve(file);
 }
 
 /** A file (already checked to exist) that must be a tickd database no newer than this binary. */

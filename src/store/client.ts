@@ -7,6 +7,7 @@ import os from "node:os";
 import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "../../schema/db.ts";
+import { nextTask, systemClock, type Clock } from "../clock.ts";
 import type { EngineStore, GridProposal, RunRecord } from "../engine/types.ts";
 import { settleAnchors } from "./anchors.ts";
 import { guardShm } from "./shm-guard.ts";
@@ -37,6 +38,11 @@ export interface StoreOptions {
   readonly register?: boolean;
   /** Where write failures are reported. Default: stderr. */
   readonly log?: (line: string) => void;
+  /**
+   * Time of claims, instance registration and anchors, the waits of retried
+   * and busy writes, checkpoint spacing and health. Default: the system clock.
+   */
+  readonly clock?: Clock;
 }
 
 /** Whether the store takes writes now; `reason` in words when it does not. */
@@ -77,6 +83,8 @@ export interface Store extends EngineStore {
   readonly instance: string;
   /** What opening applied. */
   readonly migrations: MigrationReport;
+  /** The clock it was opened with: repositories default their `now` to it. */
+  readonly clock: Clock;
   /** Counters of the write path (transactions, rows); for tests and benchmarks. */
   readonly stats: Readonly<WriteStats>;
   /**
@@ -103,9 +111,21 @@ export interface Store extends EngineStore {
 /** Where store faults go when the caller gives no log. */
 const toStderr = (line: string): void => void process.stderr.write(`${line}\n`);
 
-/** The file a `file:` URL names (file:rel/path, file:/abs, file:///abs), without its query. */
-export function filePathOf(url: string): string {
-  return url.replace(/^file:(\/\/)?/, "").split("?")[0]!;
+/**
+ * The file an embedded database's URL names, as libSQL reads it: file:rel/path,
+ * file:/abs, file:///abs or file://localhost/abs, percent-decoded, without its
+ * query or fragment. Null for :memory: and for remote databases.
+ */
+export function databaseFile(url: string): string | null {
+  const match = /^file:(?:\/\/(?:localhost)?(?=\/))?([^?#]*)/i.exec(url);
+  if (!match) return null;
+  let file = match[1]!;
+  try {
+    file = decodeURIComponent(file);
+  } catch {
+    // A stray % is a character of the name, as libSQL leaves it.
+  }
+  return file === "" || file === ":memory:" ? null : file;
 }
 
 /** True for URLs served by the embedded engine (a file on this machine). */
@@ -116,7 +136,8 @@ export function isEmbeddedUrl(url: string): boolean {
 export async function openStore(url: string, options: StoreOptions): Promise<Store> {
   const embedded = isEmbeddedUrl(url);
   // An embedded file (not :memory:) runs in WAL mode, with its -wal and -shm files.
-  const walFile = embedded && url !== ":memory:";
+  const file = databaseFile(url);
+  const walFile = file !== null;
   let client: Client;
   try {
     client = createClient({
@@ -127,7 +148,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       // connection of this pool) wait for the lock instead of failing.
       timeout: embedded ? (options.busyTimeoutMs ?? BUSY_TIMEOUT_MS) : undefined,
     });
-    if (walFile) client = guardShm(client, `${filePathOf(url)}-shm`, options.log ?? toStderr);
+    if (file !== null) client = guardShm(client, `${file}-shm`, options.log ?? toStderr);
   } catch (error) {
     throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
   }
@@ -144,13 +165,14 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
     }
     // Several instances may open one database at once: the first migrates,
     // the others wait for its lock without blocking (write-lock.ts).
-    const lock = new WriteLock();
+    const clock = options.clock ?? systemClock;
+    const lock = new WriteLock(clock);
     const migrations = await lock.run(() => applyMigrations(client));
     const life: InstanceLife =
       options.register === false
         ? { name: options.instance, hostname: os.hostname(), pid: process.pid, previous: null }
-        : await lock.run(() => registerInstance(client, options.instance, os.hostname(), process.pid, Date.now()));
-    return new LibsqlStore(client, url, options, migrations, life, options.register !== false, lock, walFile);
+        : await lock.run(() => registerInstance(client, options.instance, os.hostname(), process.pid, clock.now()));
+    return new LibsqlStore(client, url, options, migrations, life, options.register !== false, lock, walFile, clock);
   } catch (error) {
     client.close();
     if (error instanceof TickdError) throw error;
@@ -173,14 +195,17 @@ class LibsqlStore implements Store {
     private readonly registered: boolean,
     private readonly lock: WriteLock,
     private readonly walFile: boolean,
+    readonly clock: Clock,
   ) {
     this.log = options.log ?? toStderr;
+    this.lastCheckpoint = clock.monotonic();
     this.db = drizzle(client, { schema });
     this.queue = new WriteQueue(client, {
       instance: options.instance,
       outputCapBytes: options.outputCapBytes ?? OUTPUT_CAP_BYTES,
       log: this.log,
       lock: this.lock,
+      clock,
       // After writes failed (a full disk), give the log's space back at once.
       ...(walFile && { recovered: () => this.checkpoint("TRUNCATE"), written: (starts: boolean) => this.checkpointSoon(starts) }),
     });
@@ -211,7 +236,7 @@ class LibsqlStore implements Store {
   }
 
   anchors(proposals: readonly GridProposal[]): Promise<Map<string, number>> {
-    return this.lock.run(() => settleAnchors(this.client, proposals, Date.now()));
+    return this.lock.run(() => settleAnchors(this.client, proposals, this.clock.now()));
   }
 
   async lastScheduled(label: string): Promise<number | null> {
@@ -245,29 +270,31 @@ class LibsqlStore implements Store {
     const failing = this.queue.failing;
     if (failing) return { ok: false, reason: `writes are failing since ${new Date(failing.since).toISOString()}: ${failing.message}` };
     const busySince = this.lock.busySince;
-    if (busySince !== null && Date.now() - busySince >= BUSY_UNHEALTHY_MS) {
-      return { ok: false, reason: `writes have waited ${Math.round((Date.now() - busySince) / 1000)} s for the database lock, held by another process` };
+    const now = this.clock.now();
+    if (busySince !== null && now - busySince >= BUSY_UNHEALTHY_MS) {
+      return { ok: false, reason: `writes have waited ${Math.round((now - busySince) / 1000)} s for the database lock, held by another process` };
     }
     return { ok: true };
   }
 
-  private lastCheckpoint = Date.now();
+  /** Monotonic ms of the latest checkpoint (the constructor sets it). */
+  private lastCheckpoint: number;
   private closing = false;
 
   /** After a batch: checkpoint when it is time (see CHECKPOINT_EVERY_MS), in a task of its own. */
   private checkpointSoon(starts: boolean): void {
     if (this.closing || this.queue.failing) return;
-    const since = Date.now() - this.lastCheckpoint;
+    const since = this.clock.monotonic() - this.lastCheckpoint;
     if (since < CHECKPOINT_EVERY_MS || (starts && since < CHECKPOINT_FORCE_MS)) return;
-    this.lastCheckpoint = Date.now();
-    setTimeout(() => {
+    this.lastCheckpoint = this.clock.monotonic();
+    nextTask(() => {
       if (!this.closing) void this.checkpoint("PASSIVE");
-    }, 0);
+    });
   }
 
   /** Move the write-ahead log into the database (TRUNCATE: and cut the log to nothing); never fatal. */
   private async checkpoint(mode: "PASSIVE" | "TRUNCATE"): Promise<void> {
-    this.lastCheckpoint = Date.now();
+    this.lastCheckpoint = this.clock.monotonic();
     try {
       await this.lock.run(() => this.client.execute(`PRAGMA wal_checkpoint(${mode})`));
     } catch (error) {

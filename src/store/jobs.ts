@@ -82,7 +82,7 @@ const INSERT_CHUNK = 500;
  * rows are untouched; a label held by a discovered row is left to it.
  * One transaction.
  */
-export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: number = Date.now()): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
+export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: number = store.clock.now()): Promise<{ added: string[]; updated: string[]; removed: string[] }> {
   const added: string[] = [];
   const updated: string[] = [];
   const removed: string[] = [];
@@ -133,7 +133,7 @@ export async function upsertDiscovered(
   store: Store,
   columns: JobColumns,
   active: boolean,
-  now: number = Date.now(),
+  now: number = store.clock.now(),
 ): Promise<"added" | "updated" | "unchanged"> {
   const row = await getJob(store, columns.label);
   if (!row) {
@@ -155,7 +155,7 @@ export async function upsertDiscovered(
  * for a job-file job restarts and reloads too, until the file's own `active`
  * changes (syncIniJobs). Throws not-found.
  */
-export async function setActive(store: Store, label: string, active: boolean, now: number = Date.now()): Promise<JobRow> {
+export async function setActive(store: Store, label: string, active: boolean, now: number = store.clock.now()): Promise<JobRow> {
   const row = await store.exclusive(async (db) => {
     const [current] = await db.select().from(jobs).where(eq(jobs.label, label));
     if (!current) return undefined;
@@ -176,7 +176,7 @@ export async function setActive(store: Store, label: string, active: boolean, no
  * given fields change; validation of the result is the caller's (load it
  * through the job-file rules before scheduling). Throws not-found.
  */
-export async function updateSchedule(store: Store, label: string, fields: ScheduleFields, now: number = Date.now()): Promise<JobRow> {
+export async function updateSchedule(store: Store, label: string, fields: ScheduleFields, now: number = store.clock.now()): Promise<JobRow> {
   const set: Record<string, unknown> = {};
   for (const k of operatorScheduleColumns()) if (fields[k as keyof ScheduleFields] !== undefined) set[k] = fields[k as keyof ScheduleFields];
   const [row] = await store.exclusive((db) => db
@@ -189,7 +189,7 @@ export async function updateSchedule(store: Store, label: string, fields: Schedu
 }
 
 /** Flag discovered jobs as missing (their registration vanished) or back; history is kept. Returns rows changed. */
-export async function markMissing(store: Store, labels: readonly string[], missing = true, now: number = Date.now()): Promise<number> {
+export async function markMissing(store: Store, labels: readonly string[], missing = true, now: number = store.clock.now()): Promise<number> {
   if (labels.length === 0) return 0;
   const rows = await store.exclusive((db) =>
     db

@@ -10,6 +10,8 @@
  * the store takes this lock instead (the write queue's batches,
  * markAbandoned, prune, jobs edits, and Store.exclusive for callers).
  */
+import { sleep, systemClock, type Clock } from "../clock.ts";
+
 /** Waits between tries while another process holds the database lock, ms. */
 const BUSY_BACKOFF_MS = [5, 10, 20, 50, 100, 250];
 /** How long a write keeps trying while the lock is held elsewhere (what a 10 s busy timeout gave, without blocking). */
@@ -27,6 +29,8 @@ export class WriteLock {
   /** Epoch ms since which a write has been waiting for another process's lock; null when none is. */
   busySince: number | null = null;
 
+  constructor(private readonly clock: Clock = systemClock) {}
+
   /** Run `fn` when every earlier holder is done; later callers wait for it. */
   run<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.tail.then(() => this.#patiently(fn));
@@ -38,19 +42,19 @@ export class WriteLock {
   }
 
   async #patiently<T>(fn: () => Promise<T>): Promise<T> {
-    const started = Date.now();
+    const started = this.clock.now();
     for (let attempt = 0; ; attempt++) {
       try {
         const value = await fn();
         this.busySince = null;
         return value;
       } catch (error) {
-        if (!isBusy(error) || Date.now() - started >= BUSY_PATIENCE_MS) {
+        if (!isBusy(error) || this.clock.now() - started >= BUSY_PATIENCE_MS) {
           this.busySince = null;
           throw error;
         }
         this.busySince ??= started;
-        await new Promise<void>((r) => setTimeout(r, BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)]));
+        await sleep(this.clock, BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)]!);
       }
     }
   }

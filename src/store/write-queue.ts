@@ -18,6 +18,7 @@
  *   its claims reject, so the engine does not run an occurrence it does not hold.
  */
 import type { Client, InStatement, ResultSet } from "@libsql/client";
+import { nextTask, sleep, type Clock, type TimerHandle } from "../clock.ts";
 import type { RunRecord } from "../engine/types.ts";
 import { TickdError } from "../errors.ts";
 import { capText } from "./output-cap.ts";
@@ -37,6 +38,8 @@ export interface WriteQueueOptions {
   readonly log: (line: string) => void;
   /** Shared with every other write path of the store in this process. */
   readonly lock: WriteLock;
+  /** Claim times, failure times and the waits before retrying. */
+  readonly clock: Clock;
   /** Called after a batch went in following failed ones (the store recovered). */
   readonly recovered?: () => void | Promise<void>;
   /** Called after each batch that went in; `starts`: it held rows of runs about to start. */
@@ -91,7 +94,6 @@ const CLAIM_UPSERT =
 const CLAIM_WITH_ROW = " ON CONFLICT(label, scheduled_for) DO NOTHING";
 
 const claimKey = (label: string, scheduledFor: number) => `${scheduledFor}\u0000${label}`;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class WriteQueue {
   readonly stats: WriteStats = { transactions: 0, rowsWritten: 0, claimsWritten: 0, failures: 0 };
@@ -103,7 +105,8 @@ export class WriteQueue {
   /** Runs this process started and has not finished (markAbandoned leaves them alone). */
   readonly live = new Set<string>();
   private inflight: Promise<void> | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Cancels the armed batch: the next task's, or a retry's on the clock. */
+  private timer: (() => void) | null = null;
   private closed = false;
   /** Since when writes fail, and the latest reason; null while they go in. */
   failing: { readonly since: number; message: string } | null = null;
@@ -215,7 +218,7 @@ export class WriteQueue {
   /** Arm the flush timer: after the current tick, so a synchronous burst lands in one batch. */
   private schedule(delay: number): void {
     if (this.timer !== null || this.inflight !== null || this.closed) return;
-    this.timer = setTimeout(() => {
+    const fire = () => {
       this.timer = null;
       this.startBatch().catch((error) => {
         this.options.log(
@@ -224,11 +227,18 @@ export class WriteQueue {
         );
         this.schedule(RECOVERY_DELAY_MS);
       });
-    }, delay);
+    };
+    if (delay === 0) {
+      this.timer = nextTask(fire);
+    } else {
+      const clock = this.options.clock;
+      const handle: TimerHandle = clock.setTimer(fire, delay);
+      this.timer = () => clock.clearTimer(handle);
+    }
   }
 
   private clearTimer(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer?.();
     this.timer = null;
   }
 
@@ -255,7 +265,7 @@ export class WriteQueue {
 
   private async writeWithRetry(runs: RunRecord[], claims: PendingClaim[]): Promise<void> {
     if (runs.length === 0 && claims.length === 0) return;
-    const now = Date.now();
+    const now = this.options.clock.now();
     const rowClaims = claimsForRows(runs, now);
     const activity = activityStatements(runs);
     const statements = [...rowClaims, ...activity, ...claimStatements(claims, this.options.instance, now)];
@@ -279,13 +289,13 @@ export class WriteQueue {
         this.stats.failures++;
         const message = (error as Error).message;
         if (this.failing) this.failing.message = message;
-        else this.failing = { since: Date.now(), message };
+        else this.failing = { since: this.options.clock.now(), message };
         const wait = RETRY_DELAYS_MS[attempt];
         this.options.log(
           `tickd store: writing ${runs.length} run(s) and ${claims.length} claim(s) failed (attempt ${attempt + 1}): ${(error as Error).message}` +
             (wait === undefined ? "" : `; retrying in ${wait} ms`),
         );
-        if (wait !== undefined) await sleep(wait);
+        if (wait !== undefined) await sleep(this.options.clock, wait);
       }
     }
     // Give the runs back (newer records of the same run win; their begins

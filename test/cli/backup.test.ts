@@ -67,7 +67,7 @@ describe("tickd backup, while the service writes", () => {
     expect(again.stderr).toContain("backup.db exists; a backup is written to a new file (remove it, or choose another name)");
     const remote = await run(["backup", "--to", "x.db", "--db", "libsql://db.example.com"]);
     expect(remote.code).toBe(2);
-    expect(remote.stderr).toContain("backup works on an embedded database (--db file:PATH); libsql://db.example.com is served by a libSQL server");
+    expect(remote.stderr).toContain("backup works on an embedded database (--db file:PATH); libsql://db.example.com is not a file: a libSQL server's database is backed up by the server");
   });
 });
 

@@ -145,4 +145,22 @@ describe("tickd discover", () => {
     expect(r.code).toBe(0);
     expect((await storedJobs()).map((j) => [j.label, j.callback])).toEqual([["reports.weekly", "apps.reports.jobs.weekly"]]);
   });
+
+  test("a registration whose schedule never fires is stored and warned about on stderr, as check warns (issue 13)", async () => {
+    writeApp(
+      "odd",
+      `export function never() {}\nexport function over() {}\n` +
+        `schedule.register("odd", never, { cron: "0 0 31 2 *" });\n` +
+        `schedule.register("odd", over, { every: "1 hour", until: "2020-01-01" });`,
+    );
+    for (const args of [[], ["--json"]]) {
+      const r = await discover("--apps", "apps/odd", ...args);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(
+        'apps/odd/scheduler.ts:0 [odd.never] warning: cron: "0 0 31 2 *" matches no date in any year, so this job never runs; check the day and month fields (February has no 30th or 31st; April, June, September and November have no 31st)\n' +
+          "apps/odd/scheduler.ts:0 [odd.over] warning: until: 2020-01-01 23:59:59 UTC has passed, so this job never runs again; move until later, or remove the job\n",
+      );
+    }
+    expect((await storedJobs()).map((j) => j.label)).toEqual(["odd.never", "odd.over"]);
+  });
 });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import os from "node:os";
 import path from "node:path";
 import { parseJobFile } from "../../src/config/load.ts";
-import { systemClock, type Clock } from "../../src/engine/clock.ts";
+import { systemClock, type Clock } from "../../src/clock.ts";
 import { COLLECT_MIN_RUNS, EARLY_WAKE_MS } from "../../src/engine/constants.ts";
 import { createEngine, type Engine } from "../../src/engine/engine.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { MAX_TIMER_MS } from "../../src/engine/clock.ts";
+import { MAX_TIMER_MS } from "../../src/clock.ts";
 import { at, harness, type Harness } from "./harness.ts";
 
 const T0 = at("2026-03-02T10:00:00.000Z");
@@ -104,7 +104,7 @@ describe("the clock", () => {
 
 describe("systemClock", () => {
   test("splits a 30-day delay into setTimeout calls of at most 2^31-1 ms and fires once at the end", async () => {
-    const { systemClock } = await import("../../src/engine/clock.ts");
+    const { systemClock } = await import("../../src/clock.ts");
     const real = globalThis.setTimeout;
     const asked: Array<{ fn: () => void; ms: number }> = [];
     globalThis.setTimeout = ((fn: () => void, ms: number) => {

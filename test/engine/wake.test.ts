@@ -4,7 +4,7 @@
  * or sleeps, and timers fire when the test says, as late as it says.
  */
 import { describe, expect, test } from "bun:test";
-import type { Clock, TimerHandle } from "../../src/engine/clock.ts";
+import type { Clock, TimerHandle } from "../../src/clock.ts";
 import { SPIN_BUDGET_MS, SPIN_BURST_MS } from "../../src/engine/constants.ts";
 import { Alarm } from "../../src/engine/wake.ts";
 

@@ -6,7 +6,7 @@
  * (and the real store's I/O) settle between timers. `jump(ms)` moves wall time
  * only, as a suspend/resume or an NTP step does.
  */
-import type { Clock, TimerHandle } from "../../src/engine/clock.ts";
+import type { Clock, TimerHandle } from "../../src/clock.ts";
 
 interface FakeTimer {
   readonly id: number;

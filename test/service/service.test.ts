@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createLogger, ManualSignals, startService, type Service, type ServiceSettings } from "../../src/service/index.ts";
 import { tempDir } from "../helpers/binary.ts";
+import { FakeClock } from "../helpers/fake-clock.ts";
 
 const JOBS_TS = `
 export function ok(kwargs, ctx) { ctx.log("hi", kwargs.who); }
@@ -141,6 +142,45 @@ describe("startService", () => {
     await expect(startService({ ...p.settings, configPath: path.join(p.dir, "config", "missing.ini") }, { signals: new ManualSignals(), logger: p.logger })).rejects.toMatchObject({
       code: "config-missing",
     });
+  });
+});
+
+describe("on the service's clock (issue 13: one clock for the process)", () => {
+  const T0 = Date.UTC(2026, 2, 2, 10);
+
+  test("retention prunes again every hour: a run that ages past --keep while the service runs is deleted at the next hour", async () => {
+    const p = project("[a]\ncall = app.jobs.ok\nevery = 1 day\n");
+    const clock = new FakeClock({ start: T0 });
+    service = await startService({ ...p.settings, keepMs: 2 * 3_600_000 }, { signals: new ManualSignals(), logger: p.logger, clock });
+    await service.engine.runNow("a");
+    await service.store.flush();
+    const rows = await service.store.client.execute("SELECT started_at FROM activity");
+    expect(Number(rows.rows[0]!.started_at)).toBe(T0);
+    await clock.advance(3_600_000);
+    expect(p.events().some((e) => e.event === "retention.pruned")).toBe(false);
+    await clock.advance(2 * 3_600_000);
+    await service.store.flush();
+    expect(p.events().find((e) => e.event === "retention.pruned")).toMatchObject({ deleted: 1 });
+    expect(Number((await service.store.client.execute("SELECT COUNT(*) AS n FROM activity")).rows[0]!.n)).toBe(0);
+  });
+
+  test("SIGTERM waits the grace period on the service's clock, then aborts the run still going", async () => {
+    const p = project("[stuck]\ncall = app.jobs.hang\nevery = 1 hour\n");
+    const clock = new FakeClock({ start: T0 });
+    const signals = new ManualSignals();
+    service = await startService({ ...p.settings, graceMs: 60_000 }, { signals, logger: p.logger, clock });
+    const run = service.engine.runNow("stuck");
+    // Real time here: the callback starts in its module's worker, a thread of its own.
+    for (let i = 0; i < 400 && !p.events().some((e) => e.event === "run.started"); i++) await Bun.sleep(5);
+    signals.send("SIGTERM");
+    let stopped = false;
+    void service.done.then(() => (stopped = true));
+    await clock.advance(59_000);
+    expect(stopped).toBe(false);
+    await clock.advance(1_000);
+    expect(await service.done).toBe(0);
+    expect(await run).toMatchObject({ status: "error", message: "aborted at shutdown", endedAt: T0 + 60_000 });
+    service = undefined;
   });
 });
 

@@ -10,7 +10,7 @@ import { builder } from "../builder.ts";
 import { apiError } from "../errors.ts";
 import { findJob, listJobs, requireJob } from "../jobs.ts";
 import { LIMITS } from "../limits.ts";
-import { jobFromState, type JobModel, type ScheduleModel } from "../models.ts";
+import { jobFromState, keyDoc, type JobModel, type ScheduleModel } from "../models.ts";
 import { ActivityConnectionRef, resolveActivityConnection } from "./activity.ts";
 import { ActivityRef, JobRef } from "./refs.ts";
 
@@ -67,32 +67,32 @@ builder.node(JobRef, {
     kind: t.field({ type: JobKindEnum, resolve: (job) => job.target.kind }),
     callback: t.string({
       nullable: true,
-      description: "The dotted path of a CALL job (read-only: no mutation sets it).",
+      description: keyDoc("call", "Null unless a CALL job; read-only: no mutation sets it."),
       resolve: (job) => (job.target.kind === "call" ? job.target.callback : null),
     }),
     command: t.string({
       nullable: true,
-      description: "The shell command of a COMMAND job. Admins only; null for other roles.",
+      description: keyDoc("command", "Admins only; null for other roles and other kinds of job."),
       authScopes: { admin: true },
       unauthorizedResolver: () => null,
       resolve: (job) => (job.target.kind === "command" ? job.target.command : null),
     }),
     url: t.string({
       nullable: true,
-      description: "The URL of a URL job (may carry credentials). Admins only; null for other roles.",
+      description: keyDoc("url", "It may carry credentials: admins only; null for other roles and other kinds of job."),
       authScopes: { admin: true },
       unauthorizedResolver: () => null,
       resolve: (job) => (job.target.kind === "url" ? job.target.url : null),
     }),
-    method: t.string({ nullable: true, resolve: (job) => (job.target.kind === "url" ? job.target.method : null) }),
+    method: t.string({ nullable: true, description: keyDoc("method", "Null unless a URL job."), resolve: (job) => (job.target.kind === "url" ? job.target.method : null) }),
     schedule: t.field({ type: ScheduleRef, resolve: (job) => job.schedule }),
-    timezone: t.exposeString("timezone", { nullable: true, description: "The zone set on the job; null = the instance's." }),
-    description: t.exposeString("description"),
+    timezone: t.exposeString("timezone", { nullable: true, description: keyDoc("timezone", "Null = the instance's.") }),
+    description: t.exposeString("description", { description: keyDoc("description") }),
     kwargs: t.field({
       type: [KwargRef],
       resolve: (job) => Object.entries(job.kwargs).map(([key, value]) => ({ key, value })),
     }),
-    active: t.exposeBoolean("active"),
+    active: t.exposeBoolean("active", { description: keyDoc("active") }),
     missing: t.exposeBoolean("missing", { description: "A discovered job whose registration vanished; history kept." }),
     nextRunAt: t.field({ type: "DateTime", nullable: true, resolve: (job) => job.nextRunAt }),
     nextRuns: t.field({
@@ -108,13 +108,13 @@ builder.node(JobRef, {
     }),
     running: t.exposeInt("running", { description: "Runs of this job going on now." }),
     lastRun: t.field({ type: ActivityRef, nullable: true, resolve: (job, _args, ctx) => ctx.lastRun(job.label) }),
-    timeoutMs: t.exposeInt("timeoutMs", { nullable: true }),
-    overlap: t.exposeString("overlap", { description: "skip, queue or allow." }),
-    retries: t.exposeInt("retries"),
-    retryDelayMs: t.exposeInt("retryDelayMs"),
-    catchup: t.exposeString("catchup", { description: "skip or once." }),
-    jitterMs: t.exposeInt("jitterMs"),
-    until: t.field({ type: "DateTime", nullable: true, resolve: (job) => job.until }),
+    timeoutMs: t.exposeInt("timeoutMs", { nullable: true, description: keyDoc("timeout", "In ms; null = none.") }),
+    overlap: t.exposeString("overlap", { description: keyDoc("overlap") }),
+    retries: t.exposeInt("retries", { description: keyDoc("retries") }),
+    retryDelayMs: t.exposeInt("retryDelayMs", { description: keyDoc("retry_delay", "In ms.") }),
+    catchup: t.exposeString("catchup", { description: keyDoc("catchup") }),
+    jitterMs: t.exposeInt("jitterMs", { description: keyDoc("jitter", "In ms.") }),
+    until: t.field({ type: "DateTime", nullable: true, description: keyDoc("until", "Null = no end."), resolve: (job) => job.until }),
     activities: t.field({
       type: ActivityConnectionRef,
       description: "This job's runs, newest first.",
