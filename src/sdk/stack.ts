@@ -32,9 +32,9 @@ function isOwn(file: string): boolean {
   return (OWN_FOLDER !== undefined && file.startsWith(OWN_FOLDER)) || EMBEDDED.some((p) => file.startsWith(p));
 }
 
-/** The runtime's own frames (`native`, `node:…`): noise once below the last frame of the job's code. */
+/** The runtime's own frames (`native`, `node:…`, `unknown`): noise once below the last frame of the job's code. */
 function isRuntime(file: string): boolean {
-  return file === "native" || file.startsWith("node:") || file === "[native code]";
+  return file === "native" || file === "unknown" || file === "[native code]" || file.startsWith("node:");
 }
 
 /**
