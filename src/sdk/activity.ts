@@ -39,7 +39,8 @@ export const Activity = Object.freeze({
    * Set the result of the run of job `jobId` under way in this callback
    * (`Activity.log(ctx.jobId, Result(STATUS.SUCCESS, "done"))`). The run
    * records it when the callback returns nothing; a returned result wins.
-   * Called outside a run, for another job, or after the run ended, it throws.
+   * Called outside a run or for another job, it throws; after the run ended,
+   * it says so on stderr and changes nothing.
    */
   log(jobId: string, result: Result | ResultObject | string): void {
     const ctx = current.getStore();
@@ -49,7 +50,12 @@ export const Activity = Object.freeze({
     if (jobId !== ctx.jobId) {
       throw misuse(`Activity.log: ${JSON.stringify(jobId) ?? String(jobId)} is not the job of this run (${JSON.stringify(ctx.jobId)}); pass ctx.jobId`);
     }
-    if (logged.get(ctx) === ENDED) throw misuse(`Activity.log: the run of ${JSON.stringify(ctx.jobId)} has already ended; call it before the callback returns`);
+    if (logged.get(ctx) === ENDED) {
+      // Said, not thrown: this is a stray timer or promise of a finished run,
+      // and a throw there would end the scheduler when the job runs in-process.
+      console.error(`tickd: ${misuse(`Activity.log: the run of ${JSON.stringify(ctx.jobId)} had already ended, and was recorded without this result; call it before the callback returns`).message}`);
+      return;
+    }
     const read = readResult(result);
     if ("problem" in read) throw misuse(`Activity.log: got ${read.problem}; pass ${RESULT_FORMS}`);
     logged.set(ctx, read.result);

@@ -6,7 +6,8 @@
 import { describe, expect, test } from "bun:test";
 import path from "node:path";
 import { MisuseError } from "../../src/errors.ts";
-import { Activity, Result, STATUS, STATUSES } from "../../src/sdk/index.ts";
+import { callInRun, endRun } from "../../src/sdk/activity.ts";
+import { Activity, Result, STATUS, STATUSES, type JobContext } from "../../src/sdk/index.ts";
 import { readResult } from "../../src/sdk/result.ts";
 import { callerLocation, trimStack } from "../../src/sdk/stack.ts";
 import { toStatus } from "../../src/sdk/status.ts";
@@ -100,6 +101,36 @@ describe("Activity.log", () => {
     }).toThrow(
       /^test\/sdk\/sdk\.test\.ts:\d+:\d+: Activity\.log: called outside a run of a job; call it from a job's callback while it runs/,
     );
+  });
+});
+
+describe("Activity.log in a run", () => {
+  const context = (label: string) => ({ label, jobId: label, scheduledFor: new Date(0), attempt: 1, signal: new AbortController().signal, log: () => {} }) satisfies JobContext;
+
+  test("sets the result the engine reads at the run's end, also after an await", async () => {
+    const ctx = context("nightly");
+    await callInRun(ctx, async () => {
+      await null;
+      Activity.log("nightly", { status: "FAILURE", message: "disk 97% full" });
+    });
+    expect(endRun(ctx)).toMatchObject({ status: "failure", message: "disk 97% full" });
+  });
+
+  test("after its run ended, a call (a stray timer's) changes nothing and says so on stderr", () => {
+    const ctx = context("nightly");
+    expect(endRun(ctx)).toBeUndefined();
+    const said: string[] = [];
+    const original = console.error;
+    console.error = (...parts: unknown[]) => void said.push(parts.join(" "));
+    try {
+      callInRun(ctx, () => {
+        Activity.log("nightly", Result(STATUS.FAILURE, "late"));
+      });
+    } finally {
+      console.error = original;
+    }
+    expect(said).toEqual([expect.stringMatching(/^tickd: test\/sdk\/sdk\.test\.ts:\d+:\d+: Activity\.log: the run of "nightly" had already ended, and was recorded without this result/)]);
+    expect(endRun(ctx)).toBeUndefined();
   });
 });
 
