@@ -29,6 +29,8 @@ export type ErrorCode =
   | "timeout"
   /** A job or value that cannot be written as a job-file line (IniFormatError). */
   | "ini-format"
+  /** A job's code used the SDK wrongly: an unknown status, bad Result arguments, Activity.log outside its run (MisuseError). */
+  | "misuse"
   | "internal";
 
 export class TickdError extends Error {
@@ -69,6 +71,19 @@ export class IniFormatError extends TickdError {
   }
 }
 
+/**
+ * A job's code used the SDK ("tickd") wrongly. The message starts with where
+ * (the job author's file and line, when the stack has it) and ends with what
+ * to write instead; the run it happens in is recorded as `error`.
+ */
+export class MisuseError extends TickdError {
+  override readonly name: string = "MisuseError";
+  declare readonly code: "misuse";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("misuse", message, options);
+  }
+}
+
 /** Exit codes: 0 success, 1 failure, 2 bad usage or invalid configuration. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -91,6 +106,7 @@ const EXIT_CODES = {
   "write-failed": EXIT.failure,
   timeout: EXIT.failure,
   "ini-format": EXIT.failure,
+  misuse: EXIT.failure,
   internal: EXIT.failure,
 } as const satisfies Record<ErrorCode, ExitCode>;
 
@@ -124,6 +140,7 @@ const API_CODES = {
   "write-failed": "INTERNAL",
   timeout: "INTERNAL",
   "ini-format": "INTERNAL",
+  misuse: "INTERNAL",
   internal: "INTERNAL",
 } as const satisfies Record<ErrorCode, ApiErrorCode>;
 

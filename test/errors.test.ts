@@ -38,6 +38,7 @@ const EXPECTED: Record<ErrorCode, readonly [exit: ExitCode, api: ApiErrorCode]> 
   "write-failed": [EXIT.failure, "INTERNAL"],
   timeout: [EXIT.failure, "INTERNAL"],
   "ini-format": [EXIT.failure, "INTERNAL"],
+  misuse: [EXIT.failure, "INTERNAL"],
   internal: [EXIT.failure, "INTERNAL"],
 };
 

@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { STATUSES, type Status } from "../sdk/index.ts";
+import { toStatus } from "../sdk/status.ts";
 import { databaseFile, listActivities, MAX_PAGE_SIZE, openStore, type ActivityRow } from "../store/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { EXIT, type Command } from "./command.ts";
@@ -12,7 +13,7 @@ const FLAGS: readonly FlagDef[] = [
   ...INSTANCE_FLAGS,
   { name: "json", boolean: true, help: "print a JSON array instead of a table" },
   { name: "limit", short: "n", value: "N", help: `how many runs, newest first (default 20, at most ${MAX_PAGE_SIZE})` },
-  { name: "status", value: "S[,S]", repeat: true, help: `only runs with these statuses (${STATUSES.join(", ")})` },
+  { name: "status", value: "S[,S]", repeat: true, help: `only runs with these statuses (${STATUSES.join(", ")}; either case)` },
 ];
 
 /** Width of the message column in the table; the full text is in --json. */
@@ -66,8 +67,9 @@ function parseLimit(text: string | undefined): number {
 function parseStatuses(values: readonly string[]): Status[] {
   const result: Status[] = [];
   for (const s of values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "")) {
-    if (!STATUSES.includes(s as Status)) throw new UsageError(`--status: "${s}" is not a status; expected one of ${STATUSES.join(", ")}`);
-    result.push(s as Status);
+    const status = toStatus(s);
+    if (status === undefined) throw new UsageError(`--status: "${s}" is not a status; expected one of ${STATUSES.join(", ")} (either case)`);
+    result.push(status);
   }
   return result;
 }

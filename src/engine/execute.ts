@@ -12,6 +12,7 @@ import { capText } from "../store/output-cap.ts";
 import { SHUTDOWN_MESSAGE } from "./constants.ts";
 import { runCommand } from "./command.ts";
 import { describeError, inspect, readReturned } from "./returned.ts";
+import { callInRun, endRun } from "../sdk/activity.ts";
 import { isolatedOf, type Isolated } from "./worker/pool.ts";
 import { GATE_CANCELLED, GATE_OPEN, GATE_WAITING } from "./worker/protocol.ts";
 
@@ -64,6 +65,7 @@ async function runHere(input: AttemptInput): Promise<AttemptOutcome> {
   const lines: string[] = [];
   const ctx: JobContext = {
     label: spec.label,
+    jobId: spec.label,
     scheduledFor: new Date(input.scheduledFor),
     attempt: input.attempt,
     get signal() {
@@ -96,7 +98,7 @@ async function runHere(input: AttemptInput): Promise<AttemptOutcome> {
   } else {
     // Started synchronously, so a job due now starts now (no await before it).
     try {
-      returned = invoke(input, ctx, kwargs);
+      returned = callInRun(ctx, invoke, input, ctx, kwargs);
     } catch (error) {
       returned = error;
       threw = true;
@@ -113,6 +115,8 @@ async function runHere(input: AttemptInput): Promise<AttemptOutcome> {
   };
 
   const settled = await race(work, input);
+  // Whatever the end, an Activity.log from here on is too late for this run.
+  const logged = endRun(ctx);
   if (settled.kind === "timeout") {
     abort(new TimeoutError(`timed out after ${formatMs(spec.timeoutMs!)}`));
     return outcome(STATUS.timeout, `timed out after ${formatMs(spec.timeoutMs!)}`, lines, "", "");
@@ -122,10 +126,10 @@ async function runHere(input: AttemptInput): Promise<AttemptOutcome> {
     return outcome(STATUS.error, SHUTDOWN_MESSAGE, lines, "", "");
   }
   if (settled.kind === "thrown") {
-    const { text, stack } = describeError(settled.error);
+    const { text, stack } = describeError(settled.error, spec.target.kind === "call" ? spec.target.callback : undefined);
     return outcome(STATUS.error, text, lines, "", stack);
   }
-  const read = readReturned(settled.value);
+  const read = readReturned(settled.value, logged);
   return outcome(read.status, read.message, lines, read.output, "");
 }
 
@@ -264,7 +268,8 @@ export class StartGate {
     const threw = this.#threw;
     for (let i = 0; i < calls.length; i++) {
       try {
-        returned[i] = calls[i]!(kwargs[i]!, contexts[i]!);
+        // Each in its run's async context, so Activity.log finds the run.
+        returned[i] = callInRun(contexts[i]!, calls[i]!, kwargs[i]!, contexts[i]!);
       } catch (error) {
         returned[i] = error;
         threw[i] = 1;

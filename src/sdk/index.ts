@@ -4,73 +4,10 @@
  * exports it for type checking, so both see the same STATUS and Result.
  */
 
-export const STATUS = Object.freeze({
-  success: "success",
-  failure: "failure",
-  error: "error",
-  timeout: "timeout",
-  skipped: "skipped",
-  abandoned: "abandoned",
-  /** Not run: it could not start in time (the store did not answer, the instance was down). */
-  missed: "missed",
-  running: "running",
-} as const);
-
-export type Status = (typeof STATUS)[keyof typeof STATUS];
-
-export const STATUSES: readonly Status[] = Object.values(STATUS);
-
-/** The statuses of a run that went wrong: a job whose last runs ended so is failing (metrics, alerts). */
-export const FAILING_STATUSES: readonly Status[] = [STATUS.failure, STATUS.error, STATUS.timeout, STATUS.abandoned, STATUS.missed];
-
-export interface ResultFields {
-  /** May be shown to users (dashboard, activity feed). */
-  message?: string;
-  /** For administrators and developers: details, logs, numbers. */
-  output?: string;
-}
-
-const RESULT_MARK = Symbol.for("tickd.Result");
-
-/** What a callback returns. The label and start/end times are set by the engine. */
-export interface Result {
-  readonly status: Status;
-  readonly message: string;
-  readonly output: string;
-}
-
-interface ResultFactory {
-  /** `Result(STATUS.success, { message, output })`, with or without `new`. */
-  (status: Status, fields?: ResultFields): Result;
-  new (status: Status, fields?: ResultFields): Result;
-  /** True for a Result made by any copy of this module (the binary's or the package's). */
-  is(value: unknown): value is Result;
-}
-
-function createResult(status: Status, fields: ResultFields = {}): Result {
-  if (!STATUSES.includes(status)) {
-    throw new TypeError(`Result: unknown status ${JSON.stringify(status)}; use one of ${STATUSES.join(", ")}`);
-  }
-  return Object.freeze({
-    [RESULT_MARK]: true,
-    status,
-    message: fields.message === undefined ? "" : String(fields.message),
-    output: fields.output === undefined ? "" : String(fields.output),
-  });
-}
-
-// A plain function, so job authors may write Result(...) as in the original or
-// new Result(...) as TypeScript habit suggests; both return the same frozen object.
-export const Result = Object.assign(
-  function Result(status: Status, fields?: ResultFields): Result {
-    return createResult(status, fields);
-  },
-  {
-    is(value: unknown): value is Result {
-      return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[RESULT_MARK] === true;
-    },
-  },
-) as unknown as ResultFactory;
+export { FAILING_STATUSES, STATUS, STATUSES, type Status, type StatusName } from "./status.ts";
+export { Result, type ResultFields, type ResultObject, type ResultStatusName } from "./result.ts";
+export { Activity } from "./activity.ts";
+import type { Result, ResultObject } from "./result.ts";
 
 export type KwargValue = string | number | boolean;
 
@@ -78,6 +15,12 @@ export type KwargValue = string | number | boolean;
 export interface JobContext {
   /** The job's label. */
   readonly label: string;
+  /**
+   * The job's stable id, as the original passed `pk`: its label, which is
+   * unique in a store and the same across restarts and reloads (runs,
+   * claims and the API's Job.id all key on it). Pass it to Activity.log.
+   */
+  readonly jobId: string;
   /** The instant this run was due (not when it started). */
   readonly scheduledFor: Date;
   /** 1 for the first attempt, 2.. for retries. */
@@ -91,7 +34,10 @@ export interface JobContext {
 export type Callback = (
   kwargs: Record<string, KwargValue>,
   ctx: JobContext,
-) => Result | void | undefined | Promise<Result | void | undefined>;
+) => CallbackEnd | Promise<CallbackEnd>;
+
+/** What a callback may end with: a Result, a `{ status, message, output }` object, a string (the message of a success), or nothing. */
+export type CallbackEnd = Result | ResultObject | string | void | undefined | null;
 
 /** Options of schedule.register: the job-file keys (SPEC 1). */
 export interface RegisterOptions {

@@ -31,6 +31,9 @@ test("runJobNow returns the finished run, already recorded and queryable", async
   const run = body.data!.runJobNow;
   expect(run).toMatchObject({ label: "failing", status: "ERROR", trigger: "MANUAL", attempt: 1 });
   expect(run.error).toContain("boom in fail");
+  // Issue 14, item 4: the stack the API shows is the job's code, without tickd's frames.
+  expect(run.error).toMatch(/at fail \(.*tasks\.ts:\d+:\d+\)/);
+  expect(run.error).not.toMatch(/src\/(sdk|engine|callbacks)\//);
   expect(run.endedAt).not.toBeNull();
   const again = await api.gql(`query ($id: String!) { activity(runId: $id) { status } }`, { id: run.runId });
   expect(again.body.data!.activity).toEqual({ status: "ERROR" });

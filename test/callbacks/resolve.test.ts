@@ -17,7 +17,7 @@ function write(rel: string, text: string): string {
   return file;
 }
 
-const ctx = { label: "t", scheduledFor: new Date(0), attempt: 1, signal: new AbortController().signal, log: () => {} };
+const ctx = { label: "t", jobId: "t", scheduledFor: new Date(0), attempt: 1, signal: new AbortController().signal, log: () => {} };
 
 async function failure(dotted: string): Promise<{ code: string; message: string }> {
   try {

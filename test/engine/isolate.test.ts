@@ -165,12 +165,12 @@ describe("callbacks in workers", () => {
     }
     // A fresh worker serves the module's next run.
     const again = await engine.runNow("spin");
-    expect(again).toMatchObject({ status: "success", output: "recovered" });
+    expect(again).toMatchObject({ status: "success", message: "recovered" });
   }, 15_000);
 
   test("the held runs of every second start in the same worker while it answers: module state lives on", async () => {
     const before = (await rows("tick")).filter((r) => r.status === "success").length;
-    const counted = Number((await engine.runNow("count")).output);
+    const counted = Number((await engine.runNow("count")).message);
     const after = (await rows("tick")).filter((r) => r.status === "success").length;
     expect(before).toBeGreaterThanOrEqual(2);
     expect(counted).toBeGreaterThanOrEqual(before);
@@ -182,9 +182,9 @@ describe("callbacks in workers", () => {
     await Bun.sleep(1_150);
     const asked = Date.now();
     const quick = await engine.runNow("quick");
-    expect(quick).toMatchObject({ status: "success", output: "quick" });
+    expect(quick).toMatchObject({ status: "success", message: "quick" });
     expect(Date.now() - asked).toBeLessThan(300);
-    expect(await busy).toMatchObject({ status: "success", output: "computed" });
+    expect(await busy).toMatchObject({ status: "success", message: "computed" });
   });
 
   test("ctx.log lines arrive in order before the run's end, the context crosses, and a Result keeps its status, message and output", async () => {
@@ -203,9 +203,11 @@ describe("callbacks in workers", () => {
     expect(range.error).toContain("jobs.ts");
   });
 
-  test("plain return values are kept as output, as in-process", async () => {
-    expect(await engine.runNow("text")).toMatchObject({ status: "success", output: "plain text" });
-    expect(await engine.runNow("object")).toMatchObject({ status: "success", output: '{"a":1,"b":[true]}' });
+  test("a returned string is the message of a success, an object that is not a result an error saying what came back, nothing a success; as in-process (issue 14)", async () => {
+    expect(await engine.runNow("text")).toMatchObject({ status: "success", message: "plain text", output: "" });
+    const object = await engine.runNow("object");
+    expect(object.status).toBe("error");
+    expect(object.message).toStartWith('the callback returned {"a":1,"b":[true]}, which has no status; return Result(STATUS.SUCCESS, "message")');
     expect(await engine.runNow("nothing")).toMatchObject({ status: "success", output: "", message: "" });
   });
 
@@ -215,11 +217,11 @@ describe("callbacks in workers", () => {
     const file = path.join(dir, "reason.txt");
     for (let i = 0; i < 50 && !existsSync(file); i++) await Bun.sleep(20);
     expect(readFileSync(file, "utf8")).toBe("TimeoutError: timed out after 300 ms");
-    expect(await engine.runNow("text")).toMatchObject({ status: "success", output: "plain text" });
+    expect(await engine.runNow("text")).toMatchObject({ status: "success", message: "plain text" });
   });
 
   test("isolate = worker runs the callback off the scheduler's thread; isolate = none on it", async () => {
-    expect((await engine.runNow("thread")).output).toBe("worker");
-    expect((await engine.runNow("thread here")).output).toBe("main");
+    expect((await engine.runNow("thread")).message).toBe("worker");
+    expect((await engine.runNow("thread here")).message).toBe("main");
   });
 });

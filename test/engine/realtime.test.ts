@@ -95,7 +95,7 @@ describe("on the real clock", () => {
 
   test("each run the gate starts is recorded with what its callback returned or threw, and a command job starts through it too", async () => {
     const ini = ["returns", "throws", "says", "fails"].map((l) => `[${l}]\ncall = app.${l}\nevery = 1 second\n`).join("\n") + "\n[shell]\ncommand = echo from the shell\nevery = 1 second\n";
-    // A JavaScript callback may return any value; a string is kept as the run's output.
+    // A string returned is the message of a success (issue 14).
     const callback = (_kw: unknown, ctx: { label: string }) => {
       if (ctx.label === "throws") throw new Error("thrown at the instant");
       if (ctx.label === "says") return "said at the instant";
@@ -110,7 +110,7 @@ describe("on the real clock", () => {
     expect(rows.map((r): Record<string, unknown> => ({ ...r }))).toEqual([
       { label: "fails", status: "failure", message: "failed at the instant", output: "" },
       { label: "returns", status: "success", message: "", output: "" },
-      { label: "says", status: "success", message: "", output: "said at the instant" },
+      { label: "says", status: "success", message: "said at the instant", output: "" },
       { label: "shell", status: "success", message: "", output: "from the shell\n" },
       { label: "throws", status: "error", message: "Error: thrown at the instant", output: "" },
     ]);

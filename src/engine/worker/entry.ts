@@ -14,6 +14,7 @@
 import process from "node:process";
 import type { Callback, JobContext, KwargValue } from "../../sdk/index.ts";
 import { describeError, inspect, readReturned } from "../returned.ts";
+import { callInRun, endRun } from "../../sdk/activity.ts";
 import { MAX_EARLY_WAKE_MS, SPIN_BUDGET_MS, SPIN_BURST_MS } from "../constants.ts";
 import { WORKER_LATE_MS, WORKER_SPIN_MS, WORKER_WAKE_EARLY_MS } from "./constants.ts";
 import { GATE_OPEN, GATE_WAITING, type FromWorker, type RunEnd, type StartBatch, type ToWorker } from "./protocol.ts";
@@ -79,13 +80,17 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
     if (!going.delete(id)) return;
     send({ k: "end", id, end: result });
   };
-  const returned = (value: unknown): RunEnd => ({ kind: "returned", ...readReturned(value) });
-  const threw = (error: unknown): RunEnd => ({ kind: "threw", ...describeError(error), name: error instanceof Error ? error.name : "" });
+  const returned = (value: unknown, ctx: JobContext): RunEnd => ({ kind: "returned", ...readReturned(value, endRun(ctx)) });
+  const threw = (error: unknown, dotted: string, ctx: JobContext): RunEnd => {
+    endRun(ctx);
+    return { kind: "threw", ...describeError(error, dotted), name: error instanceof Error ? error.name : "" };
+  };
 
   const context = (runs: StartBatch, i: number, state: RunState): JobContext => {
     const id = runs.ids[i]!;
     return {
       label: runs.labels[i]!,
+      jobId: runs.labels[i]!,
       scheduledFor: new Date(runs.scheduledFor[i]!),
       attempt: runs.attempts[i]!,
       get signal() {
@@ -131,7 +136,8 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
     const thrown = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       try {
-        values[i] = fns[i]!(kwargs[i]!, contexts[i]!);
+        // Each in its run's async context, so Activity.log finds the run.
+        values[i] = callInRun(contexts[i]!, fns[i]!, kwargs[i]!, contexts[i]!);
       } catch (error) {
         values[i] = error;
         thrown[i] = 1;
@@ -141,14 +147,15 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
       const id = runs.ids[i]!;
       const dotted = runs.callbacks[runs.callback[i]!]!;
       const value = values[i];
-      if (!fns[i]) end(id, threw(failures.get(dotted) ?? new Error(`callback ${dotted} was not loaded in its worker`)));
-      else if (thrown[i] === 1) end(id, threw(value));
+      const ctx = contexts[i]!;
+      if (!fns[i]) end(id, threw(failures.get(dotted) ?? new Error(`callback ${dotted} was not loaded in its worker`), dotted, ctx));
+      else if (thrown[i] === 1) end(id, threw(value, dotted, ctx));
       else if (isThenable(value)) {
         Promise.resolve(value).then(
-          (v) => end(id, returned(v)),
-          (e: unknown) => end(id, threw(e)),
+          (v) => end(id, returned(v, ctx)),
+          (e: unknown) => end(id, threw(e, dotted, ctx)),
         );
-      } else end(id, returned(value));
+      } else end(id, returned(value, ctx));
     }
   };
 

@@ -8,7 +8,8 @@
  * `done` once it has handled it; an unanswered message is how the scheduler
  * tells a worker whose thread is stuck (see pool.ts).
  */
-import type { KwargValue, Status } from "../../sdk/index.ts";
+import type { KwargValue } from "../../sdk/index.ts";
+import type { ResultStatus } from "../../sdk/status.ts";
 
 /** One run to start: its callback's dotted path and what its context needs. */
 export interface StartRun {
@@ -91,7 +92,7 @@ export type ToWorker =
 
 /** How a run ended in its worker. */
 export type RunEnd =
-  | { readonly kind: "returned"; readonly status: Status; readonly message: string; readonly output: string }
+  | { readonly kind: "returned"; readonly status: ResultStatus; readonly message: string; readonly output: string }
   /** `text` and `stack` as describeError gives them; `name` is the error's ("" for a thrown non-Error). */
   | { readonly kind: "threw"; readonly text: string; readonly stack: string; readonly name: string };
 
