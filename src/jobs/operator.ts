@@ -139,7 +139,7 @@ export class JobCatalog {
   async updateSchedule(label: string, edit: ScheduleEdit): Promise<void> {
     const entry = await this.require(label);
     if (entry.source !== "discovered") {
-      throw new TickdError("forbidden", `job ${JSON.stringify(label)} comes from ${entry.spec.origin.file}; change its schedule there and reload`);
+      throw new TickdError("usage", `job ${JSON.stringify(label)} comes from ${entry.spec.origin.file}; change its schedule there and reload`);
     }
     if ((edit.every == null) === (edit.cron == null)) throw new TickdError("usage", "give exactly one of every or cron");
     if (edit.cron != null && edit.at != null) throw new TickdError("usage", "at goes with every, not with cron");
