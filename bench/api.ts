@@ -14,6 +14,7 @@
  *   SSE: 1000 subscribers connected in 0.55 s; 20 runs -> 20000/20000 events, every
  *   subscriber got every run; run end -> received p50 64 ms, p99 125 ms, max 131 ms
  */
+import { JobCatalog } from "../src/jobs/index.ts";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -56,7 +57,9 @@ async function serve(dir: string, jobCount: number): Promise<void> {
   const file = await loadJobFile(configPath, "UTC");
   const resolved = await resolveJobCallbacks(file, dir);
   const engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, configPath, resolve: (s) => resolved.callbacks.get(s.label) });
-  await engine.start(resolved.jobs);
+  const catalog = new JobCatalog({ store, zone: "UTC", configPath });
+  await engine.start(await catalog.useFile(resolved.jobs, resolved.diagnostics));
+  catalog.attach(engine);
   // One recorded run per job, so every `lastRun` has something to show.
   const now = Date.now();
   resolved.jobs.forEach((spec, i) => {
@@ -65,7 +68,7 @@ async function serve(dir: string, jobCount: number): Promise<void> {
     store.finished(run);
   });
   await store.flush();
-  const api = await startApi({ listen: "127.0.0.1:0", deps: createApiDeps({ scheduler: engine, store, version: "bench" }), logger: { info() {}, error: (m, f) => console.error(m, f) }, logRequests: false });
+  const api = await startApi({ listen: "127.0.0.1:0", deps: createApiDeps({ scheduler: engine, store, catalog, version: "bench" }), logger: { info() {}, error: (m, f) => console.error(m, f) }, logRequests: false });
   process.stdout.write(`${api.url}\n`);
   process.on("SIGTERM", async () => {
     await api.stop();

@@ -26,6 +26,8 @@ export interface JobOptions {
  */
 export interface OperatorEdits {
   active?: boolean;
+  /** Epoch ms of the operator's last on/off switch (shown as "where it came from"). */
+  activeAt?: number;
   schedule?: boolean;
   /**
    * Job-file jobs only: the file's `active` value when the operator switched

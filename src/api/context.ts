@@ -3,8 +3,8 @@
  * wiring is a handful of lines and tests can pass real parts. Nothing here is
  * Bun-specific.
  */
-import type { JobSpec } from "../config/types.ts";
-import type { JobState, ReloadSummary, RunRecord, SchedulerControl } from "../engine/types.ts";
+import type { RunRecord, SchedulerControl } from "../engine/types.ts";
+import type { JobCatalog } from "../jobs/index.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Role } from "./auth.ts";
 import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
@@ -36,68 +36,19 @@ export interface ActivityReader {
   jobHealth?(): Promise<ReadonlyMap<string, JobHealth>>;
 }
 
-/**
- * A job the store knows but the engine does not schedule: an inactive
- * discovered job, or one whose registration vanished (missing, SPEC 4).
- */
-export interface StoredJob {
-  readonly spec: JobSpec;
-  readonly active: boolean;
-  readonly missing: boolean;
-}
-
-export interface DiscoverSummary {
-  readonly added: readonly string[];
-  readonly updated: readonly string[];
-  readonly missing: readonly string[];
-}
-
-/** What the exportIni mutation answers (the GraphQL type keeps its name, ExportResult). */
-export interface ExportedIni {
-  readonly text: string;
-  /** Where the file was written; null for a preview. */
-  readonly path: string | null;
-}
-
-/** A schedule edit for a discovered job: the job-file keys, as text, validated like the job file. */
-export interface ScheduleEdit {
-  readonly every?: string | null;
-  readonly at?: string | null;
-  readonly cron?: string | null;
-  readonly timezone?: string | null;
-}
-
 export interface ApiDeps {
   readonly scheduler: SchedulerControl;
+  /**
+   * The catalog of jobs and the operator's decisions (src/jobs/): what a job
+   * is, whether it is on and who said so, the problems of jobs left out, and
+   * activate/deactivate, schedule, run now, discover, export, reload.
+   */
+  readonly jobs: JobCatalog;
   readonly activities: ActivityReader;
   /** tickd's version (src/version.ts) */
   readonly version: string;
-  /** Stored jobs the engine does not hold (inactive or missing discovered jobs); default none. */
-  storedJobs?(): Promise<readonly StoredJob[]>;
-  /** Run discovery (src/discovery) and apply it to the store and the live schedule. */
-  discover(): Promise<DiscoverSummary>;
-  /** Write (or preview) the active jobs as a job file (src/export). */
-  exportIni(preview: boolean): Promise<ExportedIni>;
-  /**
-   * Change a discovered job's schedule: validate like the job file, persist as
-   * an operator edit, apply live. Throws TickdError "config-invalid" with the
-   * validator's message, "not-found", or "forbidden" for job-file jobs.
-   */
-  updateSchedule(label: string, edit: ScheduleEdit): Promise<JobState>;
-  /**
-   * Activate or deactivate as an operator (persisted, applied live). Default:
-   * scheduler.activate/deactivate. Throws TickdError "not-found".
-   */
-  setActive?(label: string, active: boolean): Promise<void>;
-  /**
-   * Run a job once now and resolve when its record is durable, so a query
-   * right after sees it. Default: scheduler.runNow.
-   */
-  runNow?(label: string): Promise<RunRecord>;
   /** A cheap store round trip for /healthz; throws when the store is unreachable. Optional. */
   ping?(): Promise<void>;
-  /** Re-read the job file (defaults to scheduler.reload). */
-  reload?(): Promise<ReloadSummary>;
 }
 
 /** Per-request context handed to every resolver. */

@@ -1,7 +1,7 @@
 /** The GraphQL API (SPEC 8): what the run command and tests use. */
 export { schema, printSdl } from "./schema.ts";
 export { loadTokens, parseTokens, checkListen, parseListen, isLoopbackHost, authenticate, roleAtLeast, ROLES, type Role, type TokenSet } from "./auth.ts";
-export type { ApiDeps, ApiContext, ActivityReader, ActivityFilter, ActivityPage, StoredJob, DiscoverSummary, ExportedIni, ScheduleEdit } from "./context.ts";
+export type { ApiDeps, ApiContext, ActivityReader, ActivityFilter, ActivityPage } from "./context.ts";
 export { createApiPubSub, bridgeEngineEvents, type ApiPubSub, type JobChangedEvent } from "./pubsub.ts";
 export { LIMITS } from "./limits.ts";
 export { startApi, type StartApiOptions, type ApiServer, type ApiLogger } from "./server.ts";

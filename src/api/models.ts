@@ -1,15 +1,15 @@
 /**
- * The shapes GraphQL types resolve from: live jobs from the engine and
- * missing jobs from the store, brought to one form.
+ * The shapes GraphQL types resolve from: a job of the catalog (src/jobs/),
+ * with the engine's live state when the engine schedules it.
  */
 import { everyText, jobKey, optionKeys, optionValue } from "../config/keys.ts";
 import type { JobSpec, JobTarget, KwargValue } from "../config/types.ts";
 import type { JobState } from "../engine/types.ts";
 import { describeRule, isZoned } from "../schedule/describe.ts";
-import type { StoredJob } from "./context.ts";
+import type { ActiveBy, CatalogEntry } from "../jobs/index.ts";
 
 export interface ScheduleModel {
-  readonly kind: "every" | "cron";
+  readonly kind: "every" | "cron" | "none";
   /** In words, e.g. "every 10 minutes at :30". */
   readonly text: string;
   /** `every` as a job file would say it ("10 minutes", "monday"); null for cron. */
@@ -35,6 +35,9 @@ export interface JobModel {
   readonly description: string;
   readonly kwargs: Readonly<Record<string, KwargValue>>;
   readonly active: boolean;
+  /** Who decided `active`, and when an operator did. */
+  readonly activeBy: ActiveBy;
+  readonly activeAt: number | null;
   readonly missing: boolean;
   readonly nextRunAt: number | null;
   readonly running: number;
@@ -70,10 +73,25 @@ function optionFields(spec: JobSpec): Record<string, unknown> {
   return fields;
 }
 
-export function jobFromState(state: JobState, instanceZone: string): JobModel {
-  const spec = state.spec;
+/** A catalog entry as the API shows it; `state` is the engine's, when it schedules the job. */
+export function jobFromEntry(entry: CatalogEntry, state: JobState | undefined, instanceZone: string): JobModel {
+  const spec = entry.spec;
   const rule = spec.schedule;
   const zone = spec.timezone ?? instanceZone;
+  const schedule: ScheduleModel = entry.unscheduled
+    ? { kind: "none", text: "no schedule yet", every: null, interval: null, unit: null, at: null, cron: null, timezone: zone }
+    : {
+        kind: rule.kind,
+        // The same words the CLI prints (Schedule.describe): the zone is named
+        // where wall-clock time matters.
+        text: describeRule(rule, isZoned(rule) || spec.until !== undefined ? zone : undefined, spec.until),
+        every: everyText(rule),
+        interval: rule.kind === "every" ? rule.interval : null,
+        unit: rule.kind === "every" ? rule.unit : null,
+        at: rule.kind === "every" ? (rule.at?.text ?? null) : null,
+        cron: rule.kind === "cron" ? rule.expression : null,
+        timezone: zone,
+      };
   return {
     label: spec.label,
     source: spec.origin.source,
@@ -81,30 +99,17 @@ export function jobFromState(state: JobState, instanceZone: string): JobModel {
     file: spec.origin.file,
     line: spec.origin.line,
     target: spec.target,
-    schedule: {
-      kind: rule.kind,
-      // The same words the CLI prints (Schedule.describe): the zone is named
-      // where wall-clock time matters.
-      text: describeRule(rule, isZoned(rule) || spec.until !== undefined ? zone : undefined, spec.until),
-      every: everyText(rule),
-      interval: rule.kind === "every" ? rule.interval : null,
-      unit: rule.kind === "every" ? rule.unit : null,
-      at: rule.kind === "every" ? (rule.at?.text ?? null) : null,
-      cron: rule.kind === "cron" ? rule.expression : null,
-      timezone: zone,
-    },
+    schedule,
     timezone: spec.timezone ?? null,
     description: spec.description,
     kwargs: spec.kwargs,
-    active: state.active,
-    missing: false,
-    nextRunAt: state.nextRunAt,
-    running: state.running,
+    active: state?.active ?? entry.active,
+    activeBy: entry.activeBy,
+    activeAt: entry.activeAt,
+    missing: entry.missing,
+    nextRunAt: state?.nextRunAt ?? null,
+    running: state?.running ?? 0,
     ...(optionFields(spec) as Pick<JobModel, "timeoutMs" | "overlap" | "retries" | "retryDelayMs" | "catchup" | "jitterMs">),
     until: spec.until ?? null,
   };
-}
-
-export function jobFromStored(row: StoredJob, instanceZone: string): JobModel {
-  return { ...jobFromState({ spec: row.spec, active: row.active, nextRunAt: null, running: 0 }, instanceZone), missing: row.missing };
 }

@@ -4,8 +4,10 @@
  * ones marked missing with their history kept). Prints what changed; exit 1 when a module
  * failed or a registration was rejected, 2 for bad usage (unknown app folder).
  */
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { loadJobFile } from "../config/load.ts";
+import { discoveredSpecs, readCatalog } from "../jobs/index.ts";
 import { DEFAULT_MODULE_NAME, discoverJobs, formatProblem, openJobsDb, type DiscoverJobsResult } from "../discovery/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, noPositionals, plural, printWarning } from "./check.ts";
@@ -26,9 +28,10 @@ export function appList(value: string | undefined): string[] {
     .filter((s) => s !== "");
 }
 
-function printText(result: DiscoverJobsResult, io: Output): void {
-  const activeLabels = new Set(result.active.map((s) => s.label));
-  const state = (label: string) => (activeLabels.has(label) ? "active" : "inactive");
+function printText(result: DiscoverJobsResult, active: readonly string[], io: Output): void {
+  const activeLabels = new Set(active);
+  const unscheduled = new Set(result.unscheduled);
+  const state = (label: string) => (activeLabels.has(label) ? "active" : unscheduled.has(label) ? "inactive, no schedule yet" : "inactive");
   for (const label of result.added) io.out(`added     ${label} (${state(label)})`);
   for (const label of result.updated) io.out(`updated   ${label} (${state(label)})`);
   for (const label of result.missing) io.out(`missing   ${label} (registration gone; history kept)`);
@@ -39,10 +42,16 @@ function printText(result: DiscoverJobsResult, io: Output): void {
   }
   io.out(
     `${plural(result.added.length, "job")} added, ${result.updated.length} updated, ${result.missing.length} missing, ${result.unchanged.length} unchanged; ` +
-      `${result.active.length} discovered ${result.active.length === 1 ? "job is" : "jobs are"} active`,
+      `${active.length} discovered ${active.length === 1 ? "job is" : "jobs are"} active`,
   );
-  if (result.added.some((l) => !activeLabels.has(l))) {
+  if (result.added.some((l) => !activeLabels.has(l) && !unscheduled.has(l))) {
     io.out("New jobs start inactive: activate them in the dashboard or with the activateJob mutation.");
+  }
+  if (unscheduled.size > 0) {
+    io.out(
+      `${plural(unscheduled.size, "job")} registered without a schedule never ${unscheduled.size === 1 ? "runs" : "run"} until given one: ` +
+        "set every or cron in the dashboard or with the updateJobSchedule mutation, then activate it.",
+    );
   }
 }
 
@@ -67,6 +76,7 @@ export const discoverCommand: Command = {
     }
     const opened = await openJobsDb(settings.dbUrl);
     let result: DiscoverJobsResult;
+    let active: string[];
     try {
       result = await discoverJobs(opened.store, {
         apps: apps.map((a) => path.resolve(a)),
@@ -74,6 +84,9 @@ export const discoverCommand: Command = {
         root: settings.root,
         zone: settings.timezone,
       });
+      // Which discovered jobs are on, as the catalog says (the job file's copy of a label wins).
+      const fileJobs = existsSync(settings.configPath) ? (await loadJobFile(settings.configPath, settings.timezone)).jobs : [];
+      active = discoveredSpecs(await readCatalog(opened.store, fileJobs, settings.timezone)).map((s) => s.label);
     } finally {
       await opened.close();
     }
@@ -88,7 +101,8 @@ export const discoverCommand: Command = {
             updated: result.updated,
             missing: result.missing,
             unchanged: result.unchanged,
-            active: result.active.map((s) => s.label),
+            unscheduled: result.unscheduled,
+            active,
             problems: result.problems,
           },
           null,
@@ -96,7 +110,7 @@ export const discoverCommand: Command = {
         ),
       );
     } else {
-      printText(result, io);
+      printText(result, active, io);
     }
     if (!result.applied) return EXIT.usage;
     return result.problems.length > 0 ? EXIT.failure : EXIT.ok;

@@ -1,15 +1,15 @@
 /**
- * `tickd export-ini`: the active jobs (job file + discovered) as a job file,
- * which `check` accepts and `next` schedules identically.
+ * `tickd export-ini`: the jobs that are on (job file + discovered, as the
+ * catalog says, operator switches included) as a job file, which `check`
+ * accepts and `next` schedules identically.
  * `-p` prints it; `-o PATH` writes it atomically (temp file + rename).
  */
-import { existsSync } from "node:fs";
+import { existsSync, fstatSync, statSync } from "node:fs";
 import { resolveJobCallbacks } from "../callbacks/index.ts";
 import type { JobSpec } from "../config/types.ts";
-import { activeDiscoveredSpecs, formatProblem, openJobsDb } from "../discovery/index.ts";
 import { TickdError } from "../errors.ts";
-import { exportIni, writeFileAtomic } from "../export/index.ts";
-import { databaseFile } from "../store/index.ts";
+import { writeFileAtomic } from "../export/index.ts";
+import { exportView, formatProblem, openCatalogStore, readCatalog } from "../jobs/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals, plural } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
@@ -20,10 +20,18 @@ const FLAGS: readonly FlagDef[] = [
   { name: "output", short: "o", value: "PATH", help: "write the job file to PATH (atomically: temp file in the same folder, then rename)" },
 ];
 
-/** An embedded database that does not exist yet holds no discovered jobs; do not create one just to read it. */
-function databaseExists(url: string): boolean {
-  const file = databaseFile(url);
-  return file === null || existsSync(file);
+/**
+ * Whether standard output is the file at `path` (`export-ini -p > scheduler.ini`):
+ * the shell truncated it before tickd started, so there is nothing left to read.
+ */
+function stdoutIs(path: string): boolean {
+  try {
+    const out = fstatSync(1);
+    const file = statSync(path);
+    return out.isFile() && out.dev === file.dev && out.ino === file.ino;
+  } catch {
+    return false;
+  }
 }
 
 export const exportIniCommand: Command = {
@@ -38,6 +46,13 @@ export const exportIniCommand: Command = {
     const output = stringFlag(args, "output");
     if (!preview && output === undefined) throw new UsageError("say where the job file goes: -p to print it, -o PATH to write it");
     const settings = instanceSettings(args);
+    if (preview && stdoutIs(settings.configPath)) {
+      io.err(
+        `export-ini: standard output is the job file being exported (${displayPath(settings.configPath)}): the shell emptied it before tickd could read it, ` +
+          `so nothing was exported. Restore the file, then write it with -o ${displayPath(settings.configPath)} (atomic: the file is replaced only once the export is complete).`,
+      );
+      return EXIT.usage;
+    }
 
     // A tenant that only uses discovery may have no job file yet (export-ini -o creates it).
     let jobFile: readonly JobSpec[] = [];
@@ -53,19 +68,17 @@ export const exportIniCommand: Command = {
       }
     }
 
-    let discovered: JobSpec[] = [];
-    if (databaseExists(settings.dbUrl)) {
-      const opened = await openJobsDb(settings.dbUrl);
-      try {
-        const found = await activeDiscoveredSpecs(opened.store, settings.timezone);
-        discovered = found.specs;
-        for (const p of found.problems) io.err(`not exported: ${formatProblem({ ...p, file: displayPath(p.file) })}`);
-      } finally {
-        await opened.close();
-      }
+    // The store holds the operator's switches and the discovered jobs (none when it does not exist yet).
+    const store = await openCatalogStore(settings.dbUrl);
+    let view;
+    try {
+      view = await readCatalog(store, jobFile, settings.timezone);
+    } finally {
+      await store?.close();
     }
+    for (const p of view.problems) io.err(`not exported: ${formatProblem({ ...p, file: displayPath(p.file) })}`);
 
-    const result = exportIni({ jobFile, discovered });
+    const result = exportView(view);
     for (const s of result.skipped) io.err(`not exported: [${s.label}] ${s.reason}`);
     if (preview) io.out(result.text.replace(/\n$/, ""));
     if (output !== undefined) {

@@ -1,10 +1,13 @@
 /**
- * `tickd list [-P PATH] [--json]`: the jobs of a job file, with their schedule
- * in words, what they run and their description. Never imports job modules:
- * descriptions missing from the file come from doc comments read as text.
+ * `tickd list [-P PATH] [--json]`: the jobs of a job file and the discovered
+ * ones of the store (--db), with their schedule in words, what they run,
+ * their description, and whether each is on and who said so (the catalog,
+ * src/jobs/: an operator's switch in the API shows here). Never imports job
+ * modules: descriptions missing from the file come from doc comments read as text.
  */
 import { withDocDescription } from "../callbacks/index.ts";
 import { optionKeys, optionValue, type Diagnostic, type JobSpec } from "../config/index.ts";
+import { activeWords, openCatalogStore, readCatalog, type CatalogEntry } from "../jobs/index.ts";
 import { compileSchedule, neverFires } from "../schedule/index.ts";
 import { INSTANCE_FLAGS, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals } from "./check.ts";
@@ -42,7 +45,9 @@ function optionFields(job: JobSpec): Record<string, unknown> {
   return fields;
 }
 
-function scheduleWords(job: JobSpec, zone: string): string {
+function scheduleWords(entry: CatalogEntry, zone: string): string {
+  if (entry.unscheduled) return "no schedule yet: never runs until an operator gives it one";
+  const job = entry.spec;
   try {
     return compileSchedule(job, zone).describe();
   } catch (error) {
@@ -53,7 +58,7 @@ function scheduleWords(job: JobSpec, zone: string): string {
 export const listCommand: Command = {
   name: "list",
   usage: "list [-P PATH] [--json]",
-  summary: "list the jobs of a job file (never runs job code)",
+  summary: "list the jobs of a job file and the discovered ones, with who switched them on or off (never runs job code)",
   flags: FLAGS,
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
@@ -62,18 +67,29 @@ export const listCommand: Command = {
     const settings = instanceSettings(other === undefined ? args : { ...args, flags: { ...args.flags, config: other } });
     const jobFile = await loadOrReport(settings.configPath, settings.timezone, io);
     if (!jobFile) return EXIT.usage;
-    const jobs = await Promise.all(jobFile.jobs.map((job) => withDocDescription(job, settings.root)));
+    const described = await Promise.all(jobFile.jobs.map((job) => withDocDescription(job, settings.root)));
+    const store = await openCatalogStore(settings.dbUrl);
+    let entries: readonly CatalogEntry[];
+    try {
+      entries = (await readCatalog(store, described, settings.timezone)).entries;
+    } finally {
+      await store?.close();
+    }
     const problems = leftOut(jobFile.diagnostics);
     // The command's one clock read: whether an `until` has passed is a question about now.
     const now = Date.now();
-    const never = new Map(jobs.map((job) => [job.label, neverFires(job, settings.timezone, now)?.message]));
+    const never = new Map(entries.map((e) => [e.label, e.unscheduled ? undefined : neverFires(e.spec, settings.timezone, now)?.message]));
 
     if (boolFlag(args, "json")) {
-      const rows: object[] = jobs.map((job) => ({
+      const rows: object[] = entries.map((entry) => ({ job: entry.spec, entry })).map(({ job, entry }) => ({
         label: job.label,
-        active: job.active,
-        schedule: scheduleWords(job, settings.timezone),
-        rule: job.schedule,
+        active: entry.active,
+        ...(entry.activeBy !== "file" && { activeBy: entry.activeBy }),
+        ...(entry.activeAt !== null && { activeAt: new Date(entry.activeAt).toISOString() }),
+        ...(entry.source === "discovered" && { source: "discovered", app: job.origin.app, file: job.origin.file }),
+        ...(entry.missing && { missing: true }),
+        schedule: scheduleWords(entry, settings.timezone),
+        rule: entry.unscheduled ? null : job.schedule,
         timezone: job.timezone ?? settings.timezone,
         [job.target.kind]: job.target.kind === "url" ? job.target.url : describeTarget(job),
         ...(job.target.kind === "url" ? { method: job.target.method } : {}),
@@ -88,12 +104,14 @@ export const listCommand: Command = {
       return EXIT.ok;
     }
 
-    const blocks = jobs.map((job) => {
+    const blocks = entries.map((entry) => {
+      const job = entry.spec;
       const rows: [string, string][] = [
-        ["active", job.active ? "yes" : "no"],
-        ["schedule", scheduleWords(job, settings.timezone)],
+        ["active", entry.unscheduled ? "no" : activeWords(entry)],
+        ["schedule", scheduleWords(entry, settings.timezone)],
         [job.target.kind, describeTarget(job)],
       ];
+      if (entry.source === "discovered") rows.push(["from", `app ${job.origin.app ?? "?"} (discovered${entry.missing ? "; missing: its app no longer registers it" : ""})`]);
       for (const row of optionKeys()) {
         const value = optionValue(job, row);
         const words = row.list && value !== undefined ? row.list.words(value, job) : undefined;

@@ -3,9 +3,12 @@
  * `tickd next [--from ISO] [--count N] [--json]`: the next run times of every
  * job, computed by the schedule calculator as if the jobs were registered at
  * `--from` (default: now). With --from given nothing depends on the real
- * clock, so the output is reproducible. Never imports job modules.
+ * clock, so the output is reproducible. Never imports job modules. Whether a
+ * job is on is the catalog's answer (src/jobs/): the job file, or an
+ * operator's switch recorded in the store (--db); discovered jobs are included.
  */
 import type { JobSpec } from "../config/index.ts";
+import { openCatalogStore, readCatalog, type CatalogEntry } from "../jobs/index.ts";
 import { compileSchedule, neverFires } from "../schedule/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals } from "./check.ts";
@@ -61,6 +64,8 @@ export function humanInZone(ms: number, zone: string): string {
 
 interface JobRuns {
   readonly job: JobSpec;
+  /** The catalog's word on the job (who switched it, missing, no schedule yet); set by the command. */
+  readonly entry?: CatalogEntry;
   readonly describe: string;
   readonly zone: string;
   readonly runs: number[];
@@ -103,14 +108,33 @@ export const nextCommand: Command = {
     const count = parseCount(stringFlag(args, "count"));
     const jobFile = await loadOrReport(settings.configPath, settings.timezone, io);
     if (!jobFile) return EXIT.usage;
-    const results = jobFile.jobs.map((job) => nextRuns(job, settings.timezone, from, count));
+    const store = await openCatalogStore(settings.dbUrl);
+    let entries: readonly CatalogEntry[];
+    try {
+      entries = (await readCatalog(store, jobFile.jobs, settings.timezone)).entries;
+    } finally {
+      await store?.close();
+    }
+    const results: JobRuns[] = entries.map((entry) =>
+      entry.unscheduled || entry.missing
+        ? { job: entry.spec, entry, describe: entry.unscheduled ? "no schedule yet" : "missing", zone: settings.timezone, runs: [] }
+        : { ...nextRuns(entry.spec, settings.timezone, from, count), entry },
+    );
     const problems = leftOut(jobFile.diagnostics);
 
     if (boolFlag(args, "json")) {
       const rows = results.map((r) =>
         r.error !== undefined
           ? { label: r.job.label, error: r.error }
-          : { label: r.job.label, ...(r.job.active ? {} : { active: false }), runs: r.runs.map((ms) => isoInZone(ms, r.zone)) },
+          : {
+              label: r.job.label,
+              ...(r.job.active ? {} : { active: false }),
+              ...(r.entry?.activeBy === "operator" && { activeBy: "operator" }),
+              ...(r.entry?.source === "discovered" && { source: "discovered" }),
+              ...(r.entry?.unscheduled && { unscheduled: true }),
+              ...(r.entry?.missing && { missing: true }),
+              runs: r.runs.map((ms) => isoInZone(ms, r.zone)),
+            },
       );
       io.out(JSON.stringify([...rows, ...problems], null, 2));
       return EXIT.ok;
@@ -120,7 +144,14 @@ export const nextCommand: Command = {
     for (const r of results) {
       lines.push("", `${r.job.label} — ${r.error ?? r.describe}`);
       if (r.error !== undefined) continue;
-      if (!r.job.active) lines.push("  inactive: never scheduled (set active = yes to schedule it)");
+      if (r.entry?.unscheduled) lines.push("  no schedule yet: never runs until an operator gives it one (updateJobSchedule or the dashboard)");
+      else if (r.entry?.missing) lines.push("  missing: its app no longer registers it; never scheduled");
+      else if (!r.job.active && r.entry?.activeBy === "operator") {
+        const at = r.entry.activeAt === null ? "" : ` at ${humanInZone(r.entry.activeAt, settings.timezone)}`;
+        lines.push(`  inactive: switched off by an operator${at}; activate it in the dashboard or with the activateJob mutation`);
+      } else if (!r.job.active) {
+        lines.push(r.entry?.source === "discovered" ? "  inactive: never scheduled (activate it in the dashboard or with the activateJob mutation)" : "  inactive: never scheduled (set active = yes to schedule it)");
+      }
       else if (r.runs.length === 0) lines.push(`  no further runs — ${r.never ?? "none before the end of the year 9999, where schedules end"}`);
       else for (const ms of r.runs) lines.push(`  ${humanInZone(ms, r.zone)}`);
     }

@@ -5,7 +5,6 @@
  */
 import { resolveCallback, resolveInWorker } from "../callbacks/index.ts";
 import { formatDiagnostic, type JobSpec } from "../config/types.ts";
-import { rowToSpec } from "../discovery/index.ts";
 import { commandsEnded } from "../engine/command.ts";
 import { createEngine } from "../engine/engine.ts";
 import { formatMs } from "../engine/execute.ts";
@@ -13,7 +12,8 @@ import type { RunRecord } from "../engine/types.ts";
 import { compileSchedule } from "../schedule/index.ts";
 import type { Callback } from "../sdk/index.ts";
 import { defaultInstance, readJobs } from "../service/index.ts";
-import { getJob, openStore } from "../store/index.ts";
+import { readCatalog } from "../jobs/index.ts";
+import { openStore } from "../store/index.ts";
 import { INSTANCE_FLAGS, UsageError, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { readOrReport } from "./check.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
@@ -41,21 +41,13 @@ export const runJobCommand: Command = {
     const instance = stringFlag(args, "instance") ?? defaultInstance();
     const store = await openStore(settings.dbUrl, { instance });
     try {
-      let spec: JobSpec | undefined = loaded.jobs.find((j) => j.label === label);
+      // The job file's job, or a discovered one of the store (the catalog: the file's copy of a label wins).
+      const entry = (await readCatalog(store, loaded.jobs, settings.timezone)).entries.find((e) => e.label === label && !e.missing);
+      const spec: JobSpec | undefined = entry?.spec;
       let callback: Callback | undefined = loaded.callbacks.get(label);
-      if (!spec) {
-        // A discovered job lives in the store, not in the file.
-        const row = await getJob(store, label);
-        if (row && row.source === "discovered" && !row.missing) {
-          const converted = rowToSpec(row, settings.timezone);
-          if (converted.spec) {
-            spec = converted.spec;
-            if (spec.target.kind === "call") {
-              const dotted = spec.target.callback;
-              callback = spec.isolate === "none" ? await resolveCallback(dotted, settings.root) : await resolveInWorker(dotted, settings.root);
-            }
-          }
-        }
+      if (spec && entry?.source === "discovered" && spec.target.kind === "call") {
+        const dotted = spec.target.callback;
+        callback = spec.isolate === "none" ? await resolveCallback(dotted, settings.root) : await resolveInWorker(dotted, settings.root);
       }
       if (!spec) {
         io.err(`run-job: no job labelled "${label}" in ${settings.configPath} or among discovered jobs; \`tickd list\` shows the labels`);

@@ -102,6 +102,7 @@ async function loadAll(): Promise<void> {
     const s = info.scheduler;
     byId("instance").textContent = `${s.instance} · zone ${s.timezone} · v${s.version}`;
     byId("instance").title = s.configPath;
+    showProblems(info.problems);
     feed.setAll(
       recent.activities.edges.map((e) => e.node).filter((r) => r.status !== "RUNNING"),
       Date.now(),
@@ -111,6 +112,18 @@ async function loadAll(): Promise<void> {
     if (error instanceof ApiError && error.code === "UNAUTHENTICATED") return;
     say(explain(error, "Loading"), "error");
   }
+}
+
+/** The jobs left out (the problems query), each as `file:line [label] message`; hidden when there are none. */
+function showProblems(problems: Q.SchedulerData["problems"]): void {
+  byId("problems").hidden = problems.length === 0;
+  byId("problems-list").replaceChildren(
+    ...problems.map((p) => {
+      const li = document.createElement("li");
+      li.textContent = `${p.file}${p.line > 0 ? `:${p.line}` : ""}${p.label ? ` [${p.label}]` : ""} ${p.message}`;
+      return li;
+    }),
+  );
 }
 
 /** Reload the jobs soon, at most once per REFRESH_GAP_MS (next run times move after each run). */
@@ -268,7 +281,7 @@ byId("reload").addEventListener("click", async () => {
     const problems = r.diagnostics.map((d) => `${d.file}:${d.line}${d.label ? ` [${d.label}]` : ""} ${d.message}`);
     const summary = `Job file reloaded: ${parts.length ? parts.join("; ") : "no changes"}`;
     say(problems.length ? `${summary}. ${problems.length} problem(s): ${problems.join(" · ")}` : summary, problems.length ? "error" : "info");
-    await loadJobs();
+    await loadAll();
   } catch (error) {
     say(explain(error, "Reloading the job file"), "error");
   }

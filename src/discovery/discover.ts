@@ -10,17 +10,19 @@
  * - a job whose registration vanished is marked missing (never deleted: its
  *   history stays); it comes back, with its flags, if the registration returns;
  * - a module that failed to import leaves its jobs as they were;
+ * - a registration without every, at or cron is stored inactive with no
+ *   schedule (`unscheduled`) until an operator gives it one;
  * - an unknown app folder is bad usage: nothing is written at all.
- * Afterwards the live engine, when given, receives the active discovered jobs.
+ * Only the store is written here: which discovered jobs are then on, and what
+ * the live engine is given, is the job catalog's (src/jobs/).
  */
 import { and, eq } from "drizzle-orm";
-import type { Diagnostic, JobSpec } from "../config/types.ts";
-import type { ReloadSummary, SchedulerControl } from "../engine/types.ts";
+import type { Diagnostic } from "../config/types.ts";
 import { jobs, type JobRow } from "../../schema/db.ts";
 import { scheduleWarnings } from "../schedule/index.ts";
 import type { Store } from "../store/index.ts";
 import { discoverApps, type DiscoverAppsOptions, type DiscoveryProblem } from "./apps.ts";
-import { registrationColumns, rowToSpec } from "./rows.ts";
+import { registrationColumns } from "./rows.ts";
 
 /** What discovery needs of the store: reads on `db`, writes inside `exclusive` (the process's one writer). */
 export type JobsStore = Pick<Store, "db" | "exclusive" | "clock">;
@@ -28,8 +30,6 @@ export type JobsStore = Pick<Store, "db" | "exclusive" | "clock">;
 export interface DiscoverJobsOptions extends DiscoverAppsOptions {
   /** The instance zone (required here: stored jobs are re-validated in it). */
   readonly zone: string;
-  /** The running engine; receives the active discovered jobs afterwards. */
-  readonly control?: Pick<SchedulerControl, "setDiscoveredJobs">;
   /** Epoch ms written as created/updated time. Default: the store clock's now. */
   readonly now?: number;
 }
@@ -40,13 +40,11 @@ export interface DiscoverJobsResult {
   readonly missing: readonly string[];
   /** Discovered jobs already stored exactly as registered. */
   readonly unchanged: readonly string[];
+  /** Registered without a schedule and not given one by an operator yet: stored inactive. */
+  readonly unscheduled: readonly string[];
   readonly problems: readonly DiscoveryProblem[];
   /** Registrations whose schedule never fires (schedule/warnings.ts): stored all the same, as `check` leaves such jobs in. */
   readonly warnings: readonly Diagnostic[];
-  /** The active discovered jobs after discovery (what the engine was given). */
-  readonly active: readonly JobSpec[];
-  /** What the live engine changed, when one was given and nothing stopped discovery. */
-  readonly engine?: ReloadSummary;
   /** False when bad usage (an unknown app folder) stopped discovery before any write. */
   readonly applied: boolean;
 }
@@ -61,13 +59,14 @@ export async function discoverJobs(store: JobsStore, options: DiscoverJobsOption
   const found = await discoverApps(options);
   const problems: DiscoveryProblem[] = [...found.problems];
   if (problems.some((p) => p.kind === "unknown-app")) {
-    return { added: [], updated: [], missing: [], unchanged: [], problems, warnings: [], active: [], applied: false };
+    return { added: [], updated: [], missing: [], unchanged: [], unscheduled: [], problems, warnings: [], applied: false };
   }
   const now = options.now ?? store.clock.now();
   const added: string[] = [];
   const updated: string[] = [];
   const missing: string[] = [];
   const unchanged: string[] = [];
+  const unscheduled: string[] = [];
   const failed = new Set(found.failedModules);
 
   // The store's exclusive section: the engine's batched writes in this process
@@ -92,7 +91,8 @@ export async function discoverJobs(store: JobsStore, options: DiscoverJobsOption
         if (existing) seen.add(existing.id);
         continue;
       }
-      const columns: Record<string, unknown> = registrationColumns(reg.spec, reg.app, reg.callback, reg.file);
+      const columns: Record<string, unknown> = registrationColumns(reg.spec, reg.app, reg.callback, reg.file, reg.unscheduled);
+      if (reg.unscheduled && !existing?.operatorEdited?.schedule) unscheduled.push(reg.spec.label);
       if (!existing) {
         await tx.insert(jobs).values({ ...(columns as typeof jobs.$inferInsert), active: reg.activeRequested, operatorEdited: {}, createdAt: now, updatedAt: now });
         added.push(reg.spec.label);
@@ -119,33 +119,10 @@ export async function discoverJobs(store: JobsStore, options: DiscoverJobsOption
     }
   }));
 
-  const { specs, problems: stored } = await activeDiscoveredSpecs(store, options.zone);
-  problems.push(...stored);
-  const engine = options.control ? await options.control.setDiscoveredJobs(specs) : undefined;
   const warnings = scheduleWarnings(
     found.registrations.map((reg) => reg.spec),
     options.zone,
     now,
   );
-  return { added, updated, missing, unchanged, problems, warnings, active: specs, applied: true, ...(engine ? { engine } : {}) };
-}
-
-/**
- * The discovered jobs the engine should schedule: active and not missing.
- * `run` calls this at start; a row that no longer validates (e.g. an operator's
- * schedule edit the loader rejects) is reported and left out.
- */
-export async function activeDiscoveredSpecs(store: Pick<Store, "db">, zone: string): Promise<{ specs: JobSpec[]; problems: DiscoveryProblem[] }> {
-  const rows = (await store.db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.source, "discovered"), eq(jobs.active, true), eq(jobs.missing, false)))) as JobRow[];
-  const specs: JobSpec[] = [];
-  const problems: DiscoveryProblem[] = [];
-  for (const row of rows) {
-    const { spec, problems: p } = rowToSpec(row, zone);
-    if (spec) specs.push(spec);
-    else for (const message of p) problems.push({ kind: "invalid-registration", file: row.file, label: row.label, message });
-  }
-  return { specs, problems };
+  return { added, updated, missing, unchanged, unscheduled, problems, warnings, applied: true };
 }

@@ -9,12 +9,18 @@ import type { JobSpec } from "../config/types.ts";
 import { formatKwarg, IniFormatError, type Pair } from "../export/ini.ts";
 import { specColumns } from "../store/jobs.ts";
 import type { JobRow, NewJobRow } from "../../schema/db.ts";
-import { validatePairs } from "./validate.ts";
+import { validatePairs, type Validated } from "./validate.ts";
 
-/** The columns a registration sets (everything but identity, active flag and timestamps). */
-export function registrationColumns(spec: JobSpec, app: string, callback: string, file: string) {
+/**
+ * The columns a registration sets (everything but identity, active flag and
+ * timestamps). An `unscheduled` registration's schedule columns stay empty:
+ * its spec holds only the stand-in it was validated with (validate.ts).
+ */
+export function registrationColumns(spec: JobSpec, app: string, callback: string, file: string, unscheduled = false) {
+  const columns = specColumns(spec);
+  if (unscheduled) for (const key of JOB_KEYS) if (key.group === "schedule") (columns as Record<string, unknown>)[key.column] = null;
   return {
-    ...specColumns(spec),
+    ...columns,
     source: "discovered" as const,
     app,
     file,
@@ -49,7 +55,7 @@ export function rowPairs(row: JobRow): Pair[] {
 }
 
 /** A stored discovered job as a JobSpec, or the reason it cannot be one (e.g. an operator's bad schedule edit). */
-export function rowToSpec(row: JobRow, zone: string): { spec?: JobSpec; problems: readonly string[] } {
+export function rowToSpec(row: JobRow, zone: string): Validated {
   try {
     return validatePairs(row.label, rowPairs(row), { file: row.file, app: row.app }, zone);
   } catch (error) {

@@ -22,8 +22,19 @@ function optionKeys(): string[] {
   return JOB_KEYS.filter((row) => row.register).map((row) => row.key);
 }
 
+/** The keys that give a job its schedule (the key table's schedule group: every, at, cron). */
+const SCHEDULE_KEYS = new Set(JOB_KEYS.filter((row) => row.group === "schedule").map((row) => row.key));
+/** What an unscheduled job is validated with, so its other keys meet the job-file rules. */
+const STAND_IN: Pair = ["every", "1 week"];
+
 export interface Validated {
+  /**
+   * The validated job. When `unscheduled`, its schedule is a stand-in that
+   * only let the other keys pass the job-file rules: never schedule or show it.
+   */
   readonly spec?: JobSpec;
+  /** Registered (or stored) with no every, at or cron: waits for an operator to give it a schedule. */
+  readonly unscheduled?: true;
   /** Messages without file/line (the caller names the module): "[label] every: ... ". */
   readonly problems: readonly string[];
   /**
@@ -72,7 +83,11 @@ export function registrationPairs(callback: string, options: RegisterOptions): P
  * the job's origin and in messages. Line numbers are those the lines would
  * have in a job file of this one section (the header on line 1).
  */
-export function validatePairs(label: string, pairs: readonly Pair[], origin: { file: string; app: string }, zone: string, now?: number): Validated {
+export function validatePairs(label: string, given: readonly Pair[], origin: { file: string; app: string }, zone: string, now?: number): Validated {
+  // The original registers jobs with no schedule at all; such a job is kept,
+  // inactive, until an operator gives it one (issue 14, item 6).
+  const unscheduled = !given.some(([key]) => SCHEDULE_KEYS.has(key));
+  const pairs = unscheduled ? [...given, STAND_IN] : given;
   try {
     checkLabel(label);
     // Free text (a doc comment's paragraphs) may; every other value is one line, as in a job file.
@@ -98,6 +113,7 @@ export function validatePairs(label: string, pairs: readonly Pair[], origin: { f
   const job = built.job;
   if (!job || problems.length > 0) return { problems: problems.length > 0 ? problems : ["the job could not be read"] };
   const spec = brandJobSpec({ ...job, origin: { source: "discovered", file: origin.file, line: 0, app: origin.app } });
+  if (unscheduled) return { spec: brandJobSpec({ ...spec, active: false }), problems: [], unscheduled: true };
   const never = now === undefined ? undefined : neverFires(spec, zone, now);
   return { spec, problems: [], ...(never ? { warnings: [never.message] } : {}) };
 }

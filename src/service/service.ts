@@ -11,13 +11,13 @@ import process from "node:process";
 import os from "node:os";
 import { resolveCallback, resolveInWorker, resolveJobCallbacks } from "../callbacks/index.ts";
 import { loadJobFile } from "../config/load.ts";
-import { brandJobSpec, formatDiagnostic, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
-import { activeDiscoveredSpecs } from "../discovery/index.ts";
+import { formatDiagnostic, type Diagnostic, type JobFile, type JobSpec } from "../config/types.ts";
 import { createEngine, type Engine } from "../engine/engine.ts";
 import { repeat, systemClock, type Clock } from "../clock.ts";
 import type { Callback } from "../sdk/index.ts";
 import { compileSchedule, scheduleWarnings } from "../schedule/index.ts";
-import { HEARTBEAT_EVERY_MS, listJobs, openStore, syncIniJobs, type Store } from "../store/index.ts";
+import { JobCatalog, type Problem } from "../jobs/index.ts";
+import { HEARTBEAT_EVERY_MS, openStore, type Store } from "../store/index.ts";
 import { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from "./logger.ts";
 import { processSignals, type SignalSource } from "./signals.ts";
 import { startServiceApi, type ApiHandle, type ApiStarter } from "./api.ts";
@@ -56,6 +56,8 @@ export interface ServiceOptions {
 export interface Service {
   readonly engine: Engine;
   readonly store: Store;
+  /** The jobs and the operator's decisions (src/jobs/). */
+  readonly catalog: JobCatalog;
   readonly instance: string;
   /** The API's base URL, when it runs. */
   readonly apiUrl: string | null;
@@ -92,9 +94,15 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     if (abandoned.abandoned > 0 || abandoned.claimsDropped > 0) {
       logger.warn("runs.abandoned", { count: abandoned.abandoned, claimsDropped: abandoned.claimsDropped, instances: abandoned.deadInstances.join(",") });
     }
-    const firstJobs = await withOperatorSwitches(store, first.jobs);
-    const discovered = await activeDiscoveredSpecs(store, zone);
-    for (const problem of discovered.problems) logger.warn("discovered.invalid", { label: problem.label, file: problem.file, message: problem.message });
+    const catalog = new JobCatalog({
+      store,
+      zone,
+      configPath: settings.configPath,
+      ...(settings.apps.length > 0 && { discovery: { apps: settings.apps, moduleName: settings.moduleName, root: settings.root } }),
+    });
+    const firstJobs = await catalog.useFile(first.jobs, first.diagnostics);
+    const discovered = await catalog.discovered();
+    logStoredProblems(logger, discovered.problems);
 
     // Discovered jobs resolve lazily (they may be added live by discoverJobs),
     // in their module's worker like the job file's unless they say isolate = none.
@@ -130,14 +138,15 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
         logWarnings(logger, [...next.file.warnings, ...scheduleWarnings(next.jobs, zone, clock.now())]);
         callbacks.clear();
         for (const [label, fn] of next.callbacks) callbacks.set(label, fn);
-        return { jobs: await withOperatorSwitches(store, next.jobs), diagnostics: next.diagnostics };
+        return { jobs: await catalog.useFile(next.jobs, next.diagnostics), diagnostics: next.diagnostics };
       },
     });
+    catalog.attach(engine);
     engine.subscribe((event) => logRunEvent(logger, event));
 
     // 3. The API binds before any job runs.
     if (settings.api) {
-      api = await (options.startApi ?? startServiceApi)({ settings, engine, store, logger, clock });
+      api = await (options.startApi ?? startServiceApi)({ settings, engine, store, catalog, logger, clock });
       logger.info("api.listening", { url: api.url });
     }
 
@@ -227,16 +236,9 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     unsubscribe.push(signals.on("SIGTERM", () => void shutdown("SIGTERM")));
     unsubscribe.push(signals.on("SIGINT", () => void shutdown("SIGINT")));
     const reloadAll = async () => {
-      const summary = await engine.reload();
-      const discoveredNow = await activeDiscoveredSpecs(store, zone);
-      for (const problem of discoveredNow.problems) logger.warn("discovered.invalid", { label: problem.label, file: problem.file, message: problem.message });
-      const fromStore = await engine.setDiscoveredJobs(discoveredNow.specs);
-      return {
-        ...summary,
-        added: [...summary.added, ...fromStore.added],
-        removed: [...summary.removed, ...fromStore.removed],
-        updated: [...summary.updated, ...fromStore.updated],
-      };
+      const summary = await catalog.reload();
+      logStoredProblems(logger, (await catalog.discovered()).problems);
+      return summary;
     };
     unsubscribe.push(
       signals.on("SIGHUP", () => {
@@ -249,7 +251,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       }),
     );
 
-    return { engine, store, instance, apiUrl: api?.url ?? null, done, shutdown };
+    return { engine, store, catalog, instance, apiUrl: api?.url ?? null, done, shutdown };
   } catch (error) {
     await api?.stop().catch(() => {});
     await store.close().catch(() => {});
@@ -275,20 +277,9 @@ export async function readJobs(settings: Pick<ServiceSettings, "configPath" | "r
   return { file, jobs: resolved.jobs, callbacks: resolved.callbacks, diagnostics: [...file.diagnostics, ...resolved.diagnostics] };
 }
 
-/**
- * Record the job file's jobs in the store, then give back the jobs with the
- * operator's on/off switches applied: a job switched off in the dashboard
- * stays off across restarts and reloads until the file's `active` changes.
- */
-async function withOperatorSwitches(store: Store, specs: readonly JobSpec[]): Promise<JobSpec[]> {
-  await syncIniJobs(store, specs);
-  const stored = new Map((await listJobs(store, { source: "ini" })).map((row) => [row.label, row.active]));
-  return specs.map((spec) => {
-    const active = stored.get(spec.label);
-    if (active === undefined || active === spec.active) return spec;
-    const switched = brandJobSpec({ ...spec, active });
-    return switched;
-  });
+/** Discovered jobs whose stored form does not load: left out, said at start and reload. */
+function logStoredProblems(logger: ServiceLogger, problems: readonly Problem[]): void {
+  for (const problem of problems) logger.warn("discovered.invalid", { label: problem.label, file: problem.file, message: problem.message });
 }
 
 /** Problems that leave no job out (a schedule that never fires, an unreadable comment). */

@@ -25,6 +25,7 @@ export {
   getJob,
   getJobById,
   syncIniJobs,
+  operatorSwitch,
   upsertDiscovered,
   setActive,
   updateSchedule,

@@ -96,9 +96,7 @@ export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: 
         inserts.push({ ...columns, active: spec.active, createdAt: now, updatedAt: now });
         added.push(spec.label);
       } else if (row.source === "ini") {
-        // An operator's on/off switch holds while the file still says what it
-        // said when they switched; an edit of `active` in the file wins again.
-        const override = row.operatorEdited?.active === true && row.operatorEdited.fileActive === spec.active;
+        const override = operatorSwitch(row, spec.active) !== undefined;
         const next = { ...columns, active: override ? row.active : spec.active };
         const edits = override ? row.operatorEdited : {};
         if (JSON.stringify(pick(row, next)) !== JSON.stringify(next) || JSON.stringify(row.operatorEdited) !== JSON.stringify(edits)) {
@@ -118,6 +116,19 @@ export async function syncIniJobs(store: Store, specs: readonly JobSpec[], now: 
     removed.push(...gone.map((g) => g.label));
   }));
   return { added, updated, removed };
+}
+
+/**
+ * The operator's on/off switch of a job-file job whose file says `fileActive`,
+ * when it still holds: it holds while the file says what it said when they
+ * switched; an edit of `active` in the file wins again. The row is the one
+ * holding the job's label (a job-file row, or the discovered row a job
+ * exported into the file shadows).
+ */
+export function operatorSwitch(row: JobRow | undefined, fileActive: boolean): { active: boolean; at: number | null } | undefined {
+  const edits = row?.operatorEdited;
+  if (!row || edits?.active !== true || edits.fileActive !== fileActive) return undefined;
+  return { active: row.active, at: edits.activeAt ?? null };
 }
 
 function pick(row: JobRow, like: Record<string, unknown>): Record<string, unknown> {
@@ -153,14 +164,17 @@ export async function upsertDiscovered(
 /**
  * Set a job's active flag as an operator did. It survives re-discovery, and
  * for a job-file job restarts and reloads too, until the file's own `active`
- * changes (syncIniJobs). Throws not-found.
+ * changes (syncIniJobs). `fileActive`: what the job file says, when it holds
+ * the label (default: inferred for job-file rows). Throws not-found.
  */
-export async function setActive(store: Store, label: string, active: boolean, now: number = store.clock.now()): Promise<JobRow> {
+export async function setActive(store: Store, label: string, active: boolean, now: number = store.clock.now(), fileActive?: boolean): Promise<JobRow> {
   const row = await store.exclusive(async (db) => {
     const [current] = await db.select().from(jobs).where(eq(jobs.label, label));
     if (!current) return undefined;
-    const edits = { ...current.operatorEdited, active: true };
-    if (current.source === "ini") {
+    const edits = { ...current.operatorEdited, active: true, activeAt: now };
+    // `fileActive` given: the job file holds this label (see operatorSwitch).
+    if (fileActive !== undefined) edits.fileActive = fileActive;
+    else if (current.source === "ini") {
       // What the file says: the recorded value while an override holds, else the row's own.
       edits.fileActive = current.operatorEdited?.active === true ? current.operatorEdited.fileActive : current.active;
     }

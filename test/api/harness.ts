@@ -12,6 +12,7 @@ import { loadJobFile } from "../../src/config/load.ts";
 import { createEngine, type Engine } from "../../src/engine/engine.ts";
 import { createApiDeps, parseTokens, startApi, type ApiServer, type TokenSet } from "../../src/api/index.ts";
 import { VERSION } from "../../src/version.ts";
+import { JobCatalog } from "../../src/jobs/index.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
 import { tempDir } from "../helpers/binary.ts";
@@ -183,6 +184,7 @@ export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
   let current = await load();
   if (current.diagnostics.length > 0) throw new Error(current.diagnostics.map((d) => d.message).join("\n"));
   const callbacks = new Map(current.callbacks);
+  const catalog = new JobCatalog({ store, zone, configPath, discovery: { apps: [path.join(dir, "apps", "billing")], root: dir } });
   const engine = createEngine({
     store,
     instance,
@@ -193,17 +195,13 @@ export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
     reloadSource: async () => {
       current = await load();
       for (const [k, v] of current.callbacks) callbacks.set(k, v);
-      return { jobs: current.jobs, diagnostics: current.diagnostics };
+      return { jobs: await catalog.useFile(current.jobs, current.diagnostics), diagnostics: current.diagnostics };
     },
   });
-  await engine.start(current.jobs);
+  await engine.start(await catalog.useFile(current.jobs, current.diagnostics));
+  catalog.attach(engine);
 
-  const deps = createApiDeps({
-    scheduler: engine,
-    store,
-    version: VERSION,
-    discovery: { apps: [path.join(dir, "apps", "billing")], root: dir },
-  });
+  const deps = createApiDeps({ scheduler: engine, store, catalog, version: VERSION });
   const logs: string[] = [];
   const tokens: TokenSet | null = options.tokens ? parseTokens(TOKEN_FILE, path.join(dir, "tokens")) : null;
   const server: ApiServer = await startApi({

@@ -102,6 +102,7 @@ describe("tickd discover", () => {
       updated: [],
       missing: ["reports.nightly"],
       unchanged: ["billing.invoices", "billing.reminders"],
+      unscheduled: [],
       active: ["billing.invoices"],
       problems: [],
     });

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { jobFromState } from "../../src/api/models.ts";
+import { jobFromEntry } from "../../src/api/models.ts";
 import { listCommand } from "../../src/cli/list.ts";
 import { addKeyForTests, type OptionKey } from "../../src/config/keys.ts";
 import { parseJobFile } from "../../src/config/load.ts";
@@ -108,7 +108,8 @@ describe("a key added only to the key table", () => {
 
   test("is shown by the API's job model and by tickd list (text and --json)", async () => {
     const { jobs } = parseJobFile(INI, FILE, "UTC");
-    const model = jobFromState({ spec: jobs[0]!, active: true, nextRunAt: null, running: 0 }, "UTC") as unknown as Record<string, unknown>;
+    const entry = { label: jobs[0]!.label, source: "ini" as const, spec: jobs[0]!, active: true, activeBy: "file" as const, activeAt: null, missing: false, unscheduled: false };
+    const model = jobFromEntry(entry, undefined, "UTC") as unknown as Record<string, unknown>;
     expect(model.priority).toBe(7);
 
     const { dir, cleanup } = tempDir("tickd-key-table-");

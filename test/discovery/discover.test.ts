@@ -9,6 +9,7 @@ import { eq } from "drizzle-orm";
 import { activity, jobs } from "../../schema/db.ts";
 import type { JobSpec } from "../../src/config/types.ts";
 import { discoverJobs, openJobsDb, type OpenedDb } from "../../src/discovery/index.ts";
+import { discoveredSpecs, JobCatalog, readCatalog } from "../../src/jobs/index.ts";
 import { tempDir } from "../helpers/binary.ts";
 
 const NOW = Date.UTC(2026, 10, 2, 9, 0, 0); // Monday 2026-11-02 09:00 UTC
@@ -24,8 +25,10 @@ function writeApp(name: string, source: string): string {
   return folder;
 }
 
-const discover = (apps: string[], extra: { control?: { setDiscoveredJobs(specs: readonly JobSpec[]): Promise<never> } } = {}) =>
-  discoverJobs(store.store, { apps: apps.map((a) => path.join(dir, "apps", a)), root: dir, zone: "UTC", now: NOW, ...extra });
+const discover = (apps: string[]) => discoverJobs(store.store, { apps: apps.map((a) => path.join(dir, "apps", a)), root: dir, zone: "UTC", now: NOW });
+
+/** The discovered jobs that are on, as the catalog says (what the engine is given). */
+const activeLabels = async () => discoveredSpecs(await readCatalog(store.store, [], "UTC")).map((s) => s.label);
 
 const row = async (label: string) => (await store.db.select().from(jobs).where(eq(jobs.label, label)))[0];
 
@@ -52,7 +55,7 @@ describe("discoverJobs", () => {
     const invoices = await row("billing.invoices");
     expect(invoices).toMatchObject({ source: "discovered", app: "billing", callback: "apps.billing.scheduler.invoices", every: "10 minutes", active: true, missing: false, kwargs: { batch: 50 } });
     expect((await row("billing.reminders"))?.active).toBe(false);
-    expect(result.active.map((s) => s.label)).toEqual(["billing.invoices"]);
+    expect(await activeLabels()).toEqual(["billing.invoices"]);
   });
 
   test("an operator's active flag and schedule edit survive re-discovery; other fields follow the code", async () => {
@@ -64,8 +67,9 @@ describe("discoverJobs", () => {
     const result = await discover(["billing"]);
     expect(result.updated).toEqual(["billing.invoices"]);
     expect(await row("billing.invoices")).toMatchObject({ active: true, every: "2 hours", description: "v2" });
-    expect(result.active).toHaveLength(1);
-    expect(result.active[0]!.schedule).toMatchObject({ kind: "every", interval: 2, unit: "hour" });
+    const on = discoveredSpecs(await readCatalog(store.store, [], "UTC"));
+    expect(on).toHaveLength(1);
+    expect(on[0]!.schedule).toMatchObject({ kind: "every", interval: 2, unit: "hour" });
   });
 
   test("discovering twice without changes reports the job unchanged", async () => {
@@ -85,7 +89,7 @@ describe("discoverJobs", () => {
     expect(gone.missing).toEqual(["billing.old"]);
     expect(await row("billing.old")).toMatchObject({ missing: true, active: true });
     expect(await store.db.select().from(activity).where(eq(activity.label, "billing.old"))).toHaveLength(1);
-    expect(gone.active.map((s) => s.label)).toEqual([]);
+    expect(await activeLabels()).toEqual([]);
 
     writeApp("billing", `export function invoices() {}\nexport function old() {}\nschedule.register("billing", invoices, { every: "1 hour" });\nschedule.register("billing", old, { every: "1 day" });`);
     const back = await discover(["billing"]);
@@ -149,9 +153,11 @@ describe("discoverJobs", () => {
         return { added: specs.map((s) => s.label), removed: [], updated: [], unchanged: 0, diagnostics: [] } as never;
       },
     };
-    const result = await discover(["billing"], { control });
+    const catalog = new JobCatalog({ store: store.store, zone: "UTC", configPath: path.join(dir, "scheduler.ini"), discovery: { apps: [path.join(dir, "apps", "billing")], root: dir } });
+    catalog.attach(control as never);
+    const result = await catalog.discover();
     expect(given).toEqual([["billing.invoices discovered apps.billing.scheduler.invoices"]]);
-    expect(result.engine?.added).toEqual(["billing.invoices"]);
+    expect(result.added).toEqual(["billing.invoices", "billing.reminders"]);
   });
 
   test("a label already taken by another job is reported and not stored twice", async () => {

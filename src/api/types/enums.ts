@@ -34,5 +34,11 @@ export const JobChangeEnum = builder.enumType("JobChange", {
 });
 
 export const ScheduleKindEnum = builder.enumType("ScheduleKind", {
-  values: { EVERY: { value: "every" as const }, CRON: { value: "cron" as const } },
+  description: "NONE: a discovered job registered without a schedule, waiting for an operator to give it one (updateJobSchedule).",
+  values: { EVERY: { value: "every" as const }, CRON: { value: "cron" as const }, NONE: { value: "none" as const } },
+});
+
+export const ActiveByEnum = builder.enumType("ActiveBy", {
+  description: "Who decided whether a job is on: its job file, its registration (discovered jobs), or an operator (activateJob/deactivateJob).",
+  values: { FILE: { value: "file" as const }, REGISTRATION: { value: "registration" as const }, OPERATOR: { value: "operator" as const } },
 });

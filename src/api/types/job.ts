@@ -10,12 +10,12 @@ import { builder } from "../builder.ts";
 import { apiError } from "../errors.ts";
 import { findJob, listJobs, requireJob } from "../jobs.ts";
 import { LIMITS } from "../limits.ts";
-import { jobFromState, keyDoc, type JobModel, type ScheduleModel } from "../models.ts";
+import { keyDoc, type JobModel, type ScheduleModel } from "../models.ts";
 import { ActivityConnectionRef, resolveActivityConnection } from "./activity.ts";
 import { ActivityRef, JobRef } from "./refs.ts";
 
 export { JobRef };
-import { JobChangeEnum, JobKindEnum, JobSourceEnum, ScheduleKindEnum, StatusEnum } from "./enums.ts";
+import { ActiveByEnum, JobChangeEnum, JobKindEnum, JobSourceEnum, ScheduleKindEnum, StatusEnum } from "./enums.ts";
 import type { Status } from "../../sdk/index.ts";
 import type { RunRecord } from "../../engine/types.ts";
 import type { ApiContext } from "../context.ts";
@@ -23,7 +23,7 @@ import type { ApiContext } from "../context.ts";
 export const ScheduleRef = builder.objectRef<ScheduleModel>("Schedule").implement({
   description: "When a job runs: in words, and as the job-file fields.",
   fields: (t) => ({
-    text: t.exposeString("text", { description: 'In words, e.g. "every 10 minutes", "every monday at 10:00 (Europe/Berlin)".' }),
+    text: t.exposeString("text", { description: 'In words, e.g. "every 10 minutes", "every monday at 10:00 (Europe/Berlin)"; "no schedule yet" for kind NONE.' }),
     kind: t.expose("kind", { type: ScheduleKindEnum }),
     every: t.exposeString("every", { nullable: true, description: '`every` as in the job file ("10 minutes", "monday"); null for cron.' }),
     interval: t.exposeInt("interval", { nullable: true }),
@@ -92,9 +92,11 @@ builder.node(JobRef, {
       type: [KwargRef],
       resolve: (job) => Object.entries(job.kwargs).map(([key, value]) => ({ key, value })),
     }),
-    active: t.exposeBoolean("active", { description: keyDoc("active") }),
+    active: t.exposeBoolean("active", { description: "Whether the job is on; the same answer `tickd list`, `tickd next` and export-ini give." }),
+    activeBy: t.expose("activeBy", { type: ActiveByEnum, description: "Who decided active: the job file, the registration, or an operator." }),
+    activeAt: t.field({ type: "DateTime", nullable: true, description: "When an operator switched the job; null when the file or the registration decides.", resolve: (job) => job.activeAt }),
     missing: t.exposeBoolean("missing", { description: "A discovered job whose registration vanished; history kept." }),
-    nextRunAt: t.field({ type: "DateTime", nullable: true, resolve: (job) => job.nextRunAt }),
+    nextRunAt: t.field({ type: "DateTime", nullable: true, description: "Null when the job is off, has ended, or has no schedule yet.", resolve: (job) => job.nextRunAt }),
     nextRuns: t.field({
       type: ["DateTime"],
       description: `The next due instants (at most ${LIMITS.maxNextRuns}); empty when inactive or ended.`,
@@ -103,7 +105,7 @@ builder.node(JobRef, {
       resolve: (job, { count }, ctx) => {
         const n = count ?? 5;
         if (n < 1 || n > LIMITS.maxNextRuns) throw apiError("BAD_USER_INPUT", `nextRuns(count): expected 1..${LIMITS.maxNextRuns}, got ${n}`);
-        return job.missing ? [] : ctx.deps.scheduler.nextRuns(job.label, n);
+        return job.missing || job.schedule.kind === "none" ? [] : ctx.deps.scheduler.nextRuns(job.label, n);
       },
     }),
     running: t.exposeInt("running", { description: "Runs of this job going on now." }),
@@ -229,10 +231,7 @@ builder.mutationFields((t) => ({
     authScopes: { operator: true },
     args: { label: t.arg.string({ required: true }) },
     resolve: async (_root, { label }, ctx) => {
-      const job = await requireJob(ctx, label);
-      if (job.missing) throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} is missing (its app no longer registers it)`);
-      if (ctx.deps.setActive) await ctx.deps.setActive(label, true);
-      else await ctx.deps.scheduler.activate(label);
+      await ctx.deps.jobs.setActive(label, true);
       return requireJob(ctx, label);
     },
   }),
@@ -242,10 +241,7 @@ builder.mutationFields((t) => ({
     authScopes: { operator: true },
     args: { label: t.arg.string({ required: true }) },
     resolve: async (_root, { label }, ctx) => {
-      const job = await requireJob(ctx, label);
-      if (job.missing) throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} is missing (its app no longer registers it)`);
-      if (ctx.deps.setActive) await ctx.deps.setActive(label, false);
-      else await ctx.deps.scheduler.deactivate(label);
+      await ctx.deps.jobs.setActive(label, false);
       return requireJob(ctx, label);
     },
   }),
@@ -257,12 +253,7 @@ builder.mutationFields((t) => ({
     authScopes: { operator: true },
     args: { label: t.arg.string({ required: true }), wait: t.arg.boolean({ defaultValue: true }) },
     resolve: async (_root, { label, wait }, ctx) => {
-      const job = await requireJob(ctx, label);
-      if (job.missing) throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} is missing (its app no longer registers it); it cannot run`);
-      if (job.source === "discovered" && !job.active) {
-        throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} is an inactive discovered job; activate it first`);
-      }
-      const run = () => (ctx.deps.runNow ? ctx.deps.runNow(label) : ctx.deps.scheduler.runNow(label));
+      const run = () => ctx.deps.jobs.runNow(label);
       if (wait !== false) return run();
       return startedRun(ctx, label, run);
     },
@@ -270,7 +261,8 @@ builder.mutationFields((t) => ({
   updateJobSchedule: t.field({
     type: JobRef,
     description:
-      "Change when a discovered job runs (admin). Give every (with optional at) or cron; validated like the job file. " +
+      "Change when a discovered job runs, or give one registered without a schedule its first (admin). " +
+      "Give every (with optional at) or cron; validated like the job file. " +
       "Job-file jobs are changed in the file. Nothing here can change what a job runs.",
     authScopes: { admin: true },
     args: {
@@ -281,14 +273,8 @@ builder.mutationFields((t) => ({
       timezone: t.arg.string(),
     },
     resolve: async (_root, { label, every, at, cron, timezone }, ctx) => {
-      const job = await requireJob(ctx, label);
-      if (job.source !== "discovered") {
-        throw apiError("BAD_USER_INPUT", `job ${JSON.stringify(label)} comes from ${job.file}; change its schedule there and reload`);
-      }
-      if ((every == null) === (cron == null)) throw apiError("BAD_USER_INPUT", "updateJobSchedule: give exactly one of every or cron");
-      if (cron != null && at != null) throw apiError("BAD_USER_INPUT", "updateJobSchedule: at goes with every, not with cron");
-      const state = await ctx.deps.updateSchedule(label, { every: every ?? null, at: at ?? null, cron: cron ?? null, timezone: timezone ?? null });
-      return jobFromState(state, ctx.deps.scheduler.timezone);
+      await ctx.deps.jobs.updateSchedule(label, { every, at, cron, timezone });
+      return requireJob(ctx, label);
     },
   }),
 }));

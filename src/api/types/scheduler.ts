@@ -6,7 +6,8 @@ import type { Diagnostic } from "../../config/types.ts";
 import type { ReloadSummary } from "../../engine/types.ts";
 import { STATUSES, type Status } from "../../sdk/index.ts";
 import { builder } from "../builder.ts";
-import type { ApiContext, DiscoverSummary, ExportedIni } from "../context.ts";
+import type { ApiContext } from "../context.ts";
+import type { DiscoverOutcome, ExportedIni, Problem } from "../../jobs/index.ts";
 import { listJobs } from "../jobs.ts";
 import { StatusEnum } from "./enums.ts";
 
@@ -69,15 +70,33 @@ const SchedulerRef = builder.objectRef<SchedulerModel>("Scheduler").implement({
   }),
 });
 
+const ProblemRef = builder.objectRef<Problem>("Problem").implement({
+  description: "Why a job is left out of the schedule (or a problem of the whole job file): a job-file problem, or a discovered job that does not load.",
+  fields: (t) => ({
+    file: t.exposeString("file", { description: "The job file, or the app's scheduler module." }),
+    line: t.exposeInt("line", { description: "Line in the job file; 0 for discovered jobs." }),
+    label: t.exposeString("label", { nullable: true, description: "The job left out; null for a problem of the whole file." }),
+    code: t.exposeString("code"),
+    message: t.exposeString("message"),
+  }),
+});
+
 builder.queryFields((t) => ({
   scheduler: t.field({ type: SchedulerRef, resolve: (_root, _args, ctx) => ({ ctx }) }),
+  problems: t.field({
+    type: [ProblemRef],
+    description: "Jobs left out at start-up or the last reload, and why: the job file's problems and discovered jobs that do not load.",
+    resolve: async (_root, _args, ctx) => (await ctx.deps.jobs.read()).problems,
+  }),
 }));
 
-const DiscoverResultRef = builder.objectRef<DiscoverSummary>("DiscoverResult").implement({
+const DiscoverResultRef = builder.objectRef<DiscoverOutcome>("DiscoverResult").implement({
   fields: (t) => ({
     added: t.exposeStringList("added"),
     updated: t.exposeStringList("updated"),
     missing: t.exposeStringList("missing", { description: "Registered before, not any more; kept with missing: true." }),
+    unscheduled: t.exposeStringList("unscheduled", { description: "Registered without a schedule: stored inactive until an operator gives one (updateJobSchedule)." }),
+    problems: t.field({ type: [ProblemRef], description: "What `tickd discover` reports: modules that failed, registrations rejected.", resolve: (r) => r.problems }),
   }),
 });
 
@@ -115,19 +134,19 @@ builder.mutationFields((t) => ({
     type: DiscoverResultRef,
     description: "Import the apps' scheduler modules and update discovered jobs (admin).",
     authScopes: { admin: true },
-    resolve: (_root, _args, ctx) => ctx.deps.discover(),
+    resolve: (_root, _args, ctx) => ctx.deps.jobs.discover(),
   }),
   exportIni: t.field({
     type: ExportResultRef,
-    description: "Write the active jobs as a job file, or only return the text with preview: true (admin).",
+    description: "Write the jobs that are on (as activateJob/deactivateJob left them) as a job file, or only return the text with preview: true (admin).",
     authScopes: { admin: true },
     args: { preview: t.arg.boolean({ defaultValue: false }) },
-    resolve: (_root, { preview }, ctx) => ctx.deps.exportIni(preview ?? false),
+    resolve: (_root, { preview }, ctx) => ctx.deps.jobs.exportIni(preview ?? false),
   }),
   reloadConfig: t.field({
     type: ReloadResultRef,
     description: "Re-read the job file and apply the difference; running jobs keep running (admin).",
     authScopes: { admin: true },
-    resolve: (_root, _args, ctx) => (ctx.deps.reload ? ctx.deps.reload() : ctx.deps.scheduler.reload()),
+    resolve: (_root, _args, ctx) => ctx.deps.jobs.reload(),
   }),
 }));

@@ -70,9 +70,11 @@ export interface JobsData {
   jobs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: JobRow }[] };
 }
 
-export const SCHEDULER = `query Scheduler { scheduler { version instance timezone configPath } }`;
+export const SCHEDULER = `query Scheduler { scheduler { version instance timezone configPath } problems { file line label message } }`;
 export interface SchedulerData {
   scheduler: SchedulerInfo;
+  /** Jobs left out at start-up or the last reload, and why. */
+  problems: { file: string; line: number; label: string | null; message: string }[];
 }
 
 export const RECENT = `query Recent($first: Int!) { activities(first: $first) { edges { node { ${RUN_FIELDS} } } } }`;
