@@ -6,25 +6,12 @@
  */
 import { statSync } from "node:fs";
 import path from "node:path";
-import { DEFAULT_MODULE_NAME, discoverJobs, formatProblem, openJobsDb, type DiscoverJobsResult } from "../discovery/index.ts";
-import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { discoverJobs, formatProblem, openJobsDb, type DiscoverJobsResult } from "../discovery/index.ts";
+import { UsageError, boolFlag, instanceSettings, parseArgs, requireRoot, type FlagDef } from "./args.ts";
 import { displayPath, noPositionals, plural } from "./check.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
 
-export const DISCOVERY_FLAGS: readonly FlagDef[] = [
-  { name: "apps", env: true, value: "DIR,...", help: "app folders whose scheduler modules register jobs (comma-separated)" },
-  { name: "module-name", env: true, value: "NAME", help: `module looked for in each app folder (default ${DEFAULT_MODULE_NAME})` },
-];
-
-const FLAGS: readonly FlagDef[] = [...INSTANCE_FLAGS, ...DISCOVERY_FLAGS, { name: "json", boolean: true, help: "print the result as JSON" }];
-
-/** `--apps a,b` (also repeatable as several commas) -> folder list; empty entries ignored. */
-export function appList(value: string | undefined): string[] {
-  return (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-}
+const FLAGS: readonly FlagDef[] = [{ name: "json", boolean: true, help: "print the result as JSON" }];
 
 function printText(result: DiscoverJobsResult, io: Output): void {
   const activeLabels = new Set(result.active.map((s) => s.label));
@@ -51,11 +38,12 @@ export const discoverCommand: Command = {
   usage: "discover [--apps DIR,...] [--module-name NAME] [--json]",
   summary: "import apps' scheduler modules and upsert their jobs",
   flags: FLAGS,
+  uses: ["config", "root", "db", "timezone", "apps", "module-name"],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "discover");
     const settings = instanceSettings(args);
-    const apps = appList(stringFlag(args, "apps"));
+    const { apps } = settings;
     if (apps.length === 0) throw new UsageError("no app folders given; pass --apps DIR,... or set TICKD_APPS");
     // An unknown folder is a typo in --apps: say so before the store is even opened,
     // so a mistyped command leaves no database behind.
@@ -70,7 +58,7 @@ export const discoverCommand: Command = {
     try {
       result = await discoverJobs(opened.store, {
         apps: apps.map((a) => path.resolve(a)),
-        moduleName: stringFlag(args, "module-name") ?? DEFAULT_MODULE_NAME,
+        moduleName: settings.moduleName,
         root: settings.root,
         zone: settings.timezone,
       });

@@ -4,37 +4,27 @@
  * `-p` prints it; `-o PATH` writes it atomically (temp file + rename).
  */
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { resolveJobCallbacks } from "../callbacks/index.ts";
 import type { JobSpec } from "../config/types.ts";
 import { activeDiscoveredSpecs, formatProblem, openJobsDb } from "../discovery/index.ts";
 import { TickdError } from "../errors.ts";
 import { exportIni, writeFileAtomic } from "../export/index.ts";
-import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { noDatabaseYet } from "../store/index.ts";
+import { UsageError, boolFlag, instanceSettings, parseArgs, requireRoot, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals, plural } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
 const FLAGS: readonly FlagDef[] = [
-  ...INSTANCE_FLAGS,
   { name: "preview", short: "p", boolean: true, help: "print the job file to stdout" },
   { name: "output", short: "o", value: "PATH", help: "write the job file to PATH (atomically: temp file in the same folder, then rename)" },
 ];
 
-/** An embedded database that does not exist yet holds no discovered jobs; do not create one just to read it. */
-function databaseExists(url: string): boolean {
-  if (!url.startsWith("file:")) return true;
-  try {
-    return existsSync(url.startsWith("file://") ? fileURLToPath(url) : url.slice("file:".length));
-  } catch {
-    return true;
-  }
-}
-
 export const exportIniCommand: Command = {
   name: "export-ini",
-  usage: "export-ini [-p] [-o PATH]",
+  usage: "export-ini [-P PATH] [-p] [-o PATH]",
   summary: "write the active jobs (job file and discovered) as a job file",
   flags: FLAGS,
+  uses: ["config", "root", "db", "timezone"],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "export-ini");
@@ -42,6 +32,7 @@ export const exportIniCommand: Command = {
     const output = stringFlag(args, "output");
     if (!preview && output === undefined) throw new UsageError("say where the job file goes: -p to print it, -o PATH to write it");
     const settings = instanceSettings(args);
+    requireRoot(args, settings);
 
     // A tenant that only uses discovery may have no job file yet (export-ini -o creates it).
     let jobFile: readonly JobSpec[] = [];
@@ -58,7 +49,8 @@ export const exportIniCommand: Command = {
     }
 
     let discovered: JobSpec[] = [];
-    if (databaseExists(settings.dbUrl)) {
+    // A database not created yet holds no discovered jobs: do not create one just to read it.
+    if (!noDatabaseYet(settings.dbUrl)) {
       const opened = await openJobsDb(settings.dbUrl);
       try {
         const found = await activeDiscoveredSpecs(opened.store, settings.timezone);

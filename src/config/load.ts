@@ -16,6 +16,7 @@ import { decodeJobFile, readIni, type RawEntry, type RawSection } from "./ini-re
 import { canonicalKey, HTTP_METHODS, jobKey, optionKeys, type OptionKey, type ParseContext } from "./keys.ts";
 import { brandJobSpec, type Diagnostic, type JobFile, type JobSpec, type JobTarget, type KwargValue, type ScheduleRule } from "./types.ts";
 import { isValidZone } from "./zone.ts";
+import { displayPath } from "./display-path.ts";
 
 /** The section whose keys every job inherits, as in configparser. */
 export const DEFAULT_SECTION = "DEFAULT";
@@ -38,13 +39,16 @@ export function isDottedPath(text: string): boolean {
   return EXPORT_NAME.test(name) && parts.every((p) => MODULE_SEGMENT.test(p));
 }
 
+/** What a job file looks like, for the messages of a file that is missing or not one. */
+const JOB_FILE_SHAPE = "write one [label] section per job with key = value lines, e.g. [cleanup] then call = myapp.scheduler.cleanup and every = 10 minutes";
+
 export function parseJobFile(text: string, file: string, instanceZone: string): JobFile {
   const raw = readIni(text, file);
-  if (raw.notText) throw new TickdError("config-invalid", `${file}:1 is not a text file; the job file must be UTF-8 INI text`);
+  if (raw.notText) throw new TickdError("config-invalid", `${displayPath(file)}:1 is not a text file; the job file must be UTF-8 INI text`);
   if (raw.notIni) {
     throw new TickdError(
       "config-invalid",
-      `${file}:${raw.firstBadLine ?? 1} is not an INI job file; write one [label] section per job with key = value lines (see examples/config/scheduler.ini)`,
+      `${displayPath(file)}:${raw.firstBadLine ?? 1} is not an INI job file; ${JOB_FILE_SHAPE}`,
     );
   }
   const diagnostics: Diagnostic[] = [...raw.diagnostics];
@@ -84,19 +88,20 @@ export function parseJobFile(text: string, file: string, instanceZone: string): 
 
 export async function loadJobFile(filePath: string, instanceZone: string): Promise<JobFile> {
   const absolute = path.resolve(filePath);
+  const shown = displayPath(filePath);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      throw new TickdError("config-missing", `${absolute}: job file not found; create it (see examples/config/scheduler.ini) or point --config at the right file`);
+      throw new TickdError("config-missing", `${shown}: job file not found; create it (${JOB_FILE_SHAPE}) or point --config (-P) at your job file`);
     }
-    if (code === "EISDIR") throw new TickdError("config-invalid", `${absolute}: is a folder, not a job file; point --config at the scheduler.ini inside it`);
-    throw new TickdError("config-missing", `${absolute}: cannot read the job file (${(error as Error).message}); check its permissions`, { cause: error });
+    if (code === "EISDIR") throw new TickdError("config-invalid", `${shown}: is a folder, not a job file; point --config (-P) at the scheduler.ini inside it`);
+    throw new TickdError("config-missing", `${shown}: cannot read the job file (${(error as Error).message}); check its permissions`, { cause: error });
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new TickdError("config-invalid", `${absolute}:1 is UTF-16 text; save the job file as UTF-8`);
+    throw new TickdError("config-invalid", `${shown}:1 is UTF-16 text; save the job file as UTF-8`);
   }
   // Leniently: a stray byte leaves only its section out (see readIni).
   return parseJobFile(decodeJobFile(bytes), absolute, instanceZone);

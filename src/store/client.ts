@@ -3,7 +3,9 @@
  * over it, migrations applied, this instance registered. The returned Store is
  * the engine's EngineStore and the handle every repository function takes.
  */
+import { existsSync, statSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "../../schema/db.ts";
@@ -103,9 +105,43 @@ export interface Store extends EngineStore {
 /** Where store faults go when the caller gives no log. */
 const toStderr = (line: string): void => void process.stderr.write(`${line}\n`);
 
-/** The file a `file:` URL names (file:rel/path, file:/abs, file:///abs), without its query. */
-function filePathOf(url: string): string {
+/** The file a `file:` URL names (file:rel/path, file:/abs, file:///abs), without its query; null for other URLs. */
+export function embeddedFile(url: string): string | null {
+  if (!url.startsWith("file:")) return null;
   return url.replace(/^file:(\/\/)?/, "").split("?")[0]!;
+}
+
+/**
+ * True for an embedded database whose folder exists but whose file does not:
+ * nothing is recorded there yet, and opening it would create it. Commands
+ * that only read (history, export-ini) or may change nothing (discover) ask
+ * this first, so they leave no database behind.
+ */
+export function noDatabaseYet(url: string): boolean {
+  const file = embeddedFile(url);
+  return file !== null && !existsSync(file) && existsSync(path.dirname(path.resolve(file)));
+}
+
+/**
+ * Why an embedded database cannot be opened, in words, before libSQL is asked
+ * (it says only "ConnectionFailed(… 14)"); undefined when its folder is there.
+ */
+function embeddedProblem(url: string): string | undefined {
+  const file = embeddedFile(url);
+  if (file === null || file === "") return undefined;
+  const folder = path.dirname(file);
+  const stat = statSync(path.resolve(folder), { throwIfNoEntry: false });
+  if (!stat) return `folder ${folder} does not exist; create it, or point --db at a file in an existing folder`;
+  if (!stat.isDirectory()) return `${folder} is not a folder; point --db at a file in a folder`;
+  if (statSync(path.resolve(file), { throwIfNoEntry: false })?.isDirectory()) return `${file} is a folder; point --db at a database file, e.g. file:${path.join(file, "scheduler.db")}`;
+  return undefined;
+}
+
+/** libSQL's message in words: SQLITE_CANTOPEN (14) is all it says when a file cannot be opened or created. */
+function openFailure(error: unknown): string {
+  const message = (error as Error).message;
+  if (/ConnectionFailed\(.*\b14"?\)/.test(message) || /SQLITE_CANTOPEN/.test(message)) return "the file cannot be opened or created (check that its folder is writable)";
+  return message;
 }
 
 /** True for URLs served by the embedded engine (a file on this machine). */
@@ -114,6 +150,8 @@ export function isEmbeddedUrl(url: string): boolean {
 }
 
 export async function openStore(url: string, options: StoreOptions): Promise<Store> {
+  const problem = embeddedProblem(url);
+  if (problem !== undefined) throw new TickdError("store", `cannot open the database ${url}: ${problem}`);
   const embedded = isEmbeddedUrl(url);
   // An embedded file (not :memory:) runs in WAL mode, with its -wal and -shm files.
   const walFile = embedded && url !== ":memory:";
@@ -127,9 +165,9 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       // connection of this pool) wait for the lock instead of failing.
       timeout: embedded ? (options.busyTimeoutMs ?? BUSY_TIMEOUT_MS) : undefined,
     });
-    if (walFile) client = guardShm(client, `${filePathOf(url)}-shm`, options.log ?? toStderr);
+    if (walFile) client = guardShm(client, `${embeddedFile(url)}-shm`, options.log ?? toStderr);
   } catch (error) {
-    throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
+    throw new TickdError("store", `cannot open the database ${url}: ${openFailure(error)}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
   }
   try {
     if (walFile) {
@@ -154,7 +192,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
   } catch (error) {
     client.close();
     if (error instanceof TickdError) throw error;
-    throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}`, { cause: error });
+    throw new TickdError("store", `cannot open the database ${url}: ${openFailure(error)}`, { cause: error });
   }
 }
 
