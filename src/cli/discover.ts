@@ -6,8 +6,9 @@
  */
 import { statSync } from "node:fs";
 import path from "node:path";
-import { discoverJobs, formatProblem, openJobsDb, type DiscoverJobsResult } from "../discovery/index.ts";
+import { discoverApps, discoverJobs, formatProblem, openJobsDb, type DiscoverJobsResult } from "../discovery/index.ts";
 import { UsageError, boolFlag, instanceSettings, parseArgs, requireRoot, type FlagDef } from "./args.ts";
+import { noDatabaseYet } from "../store/index.ts";
 import { displayPath, noPositionals, plural } from "./check.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
 
@@ -53,15 +54,15 @@ export const discoverCommand: Command = {
       io.err("nothing was changed; fix --apps and run discover again");
       return EXIT.usage;
     }
-    const opened = await openJobsDb(settings.dbUrl);
+    requireRoot(args, settings);
+    const options = { apps: apps.map((a) => path.resolve(a)), moduleName: settings.moduleName, root: settings.root, zone: settings.timezone };
+    // With no database yet, import the modules first: when they register
+    // nothing, nothing changes, and no database is created for it.
+    const found = noDatabaseYet(settings.dbUrl) ? await discoverApps(options) : undefined;
+    const opened = await openJobsDb(found && found.registrations.length === 0 ? ":memory:" : settings.dbUrl);
     let result: DiscoverJobsResult;
     try {
-      result = await discoverJobs(opened.store, {
-        apps: apps.map((a) => path.resolve(a)),
-        moduleName: settings.moduleName,
-        root: settings.root,
-        zone: settings.timezone,
-      });
+      result = await discoverJobs(opened.store, { ...options, ...(found && { found }) });
     } finally {
       await opened.close();
     }

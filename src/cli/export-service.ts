@@ -6,6 +6,7 @@ import path from "node:path";
 import { DEFAULT_STOP_WAIT_SECONDS, runCommandLine, SERVICE_NAME, type ServiceSpec } from "../export/index.ts";
 import { DURATION_HINT, parseDuration } from "../config/durations.ts";
 import { loadJobFile } from "../config/index.ts";
+import { TickdError } from "../errors.ts";
 import { embeddedFile } from "../store/index.ts";
 import { UsageError, boolFlag, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
 import { checkServiceSettings, serviceSettings } from "./run.ts";
@@ -23,8 +24,13 @@ export const SERVICE_FLAGS: readonly FlagDef[] = [
  */
 export async function serviceSpec(args: ParsedArgs): Promise<ServiceSpec> {
   const settings = serviceSettings(args);
-  await loadJobFile(settings.configPath, settings.timezone);
-  await checkServiceSettings(args, settings);
+  try {
+    await loadJobFile(settings.configPath, settings.timezone);
+    await checkServiceSettings(args, settings);
+  } catch (error) {
+    if (!(error instanceof TickdError)) throw error;
+    throw new TickdError(error.code, `${error.message.replace(/\.$/, "")}; the service could not start, so nothing was written`, { cause: error });
+  }
   const name = stringFlag(args, "name") ?? "tickd";
   if (!SERVICE_NAME.test(name)) throw new UsageError(`-n: "${name}" is not a usable name; use letters, digits, _, -, . (e.g. tickd_acme)`);
   const graceText = stringFlag(args, "grace");

@@ -18,7 +18,7 @@ import type { JobSpec } from "../config/types.ts";
 import type { ReloadSummary, SchedulerControl } from "../engine/types.ts";
 import { jobs, type JobRow } from "../../schema/db.ts";
 import type { Store } from "../store/index.ts";
-import { discoverApps, type DiscoverAppsOptions, type DiscoveryProblem } from "./apps.ts";
+import { discoverApps, type DiscoverAppsOptions, type DiscoverAppsResult, type DiscoveryProblem } from "./apps.ts";
 import { registrationColumns, rowToSpec } from "./rows.ts";
 
 /** What discovery needs of the store: reads on `db`, writes inside `exclusive` (the process's one writer). */
@@ -31,6 +31,8 @@ export interface DiscoverJobsOptions extends DiscoverAppsOptions {
   readonly control?: Pick<SchedulerControl, "setDiscoveredJobs">;
   /** Epoch ms written as created/updated time. Default Date.now(). */
   readonly now?: number;
+  /** The apps' registrations when the caller imported them already (discoverApps with these options); default: import them here. */
+  readonly found?: DiscoverAppsResult;
 }
 
 export interface DiscoverJobsResult {
@@ -55,7 +57,7 @@ function differs(row: JobRow, next: Record<string, unknown>): boolean {
 }
 
 export async function discoverJobs(store: JobsStore, options: DiscoverJobsOptions): Promise<DiscoverJobsResult> {
-  const found = await discoverApps(options);
+  const found = options.found ?? (await discoverApps(options));
   const problems: DiscoveryProblem[] = [...found.problems];
   if (problems.some((p) => p.kind === "unknown-app")) {
     return { added: [], updated: [], missing: [], unchanged: [], problems, active: [], applied: false };
