@@ -197,7 +197,15 @@ export type DiagnosticCode =
   /** `tickd check` resolving callbacks: the TickdError code of the failure. */
   | CallbackErrorCode
   /** Warning: a schedule that never fires (schedule/warnings.ts). */
-  | "never-fires";
+  | "never-fires"
+  /** Warning: a job file with no job in it. */
+  | "empty-file"
+  /** Warning: `at` on a second, week (or, with a time of day, minute) job, which the original ignored; so does tickd. */
+  | "at-ignored"
+  /** Warning: a keyword argument one typo away from a job-file key (`timout`). */
+  | "near-key"
+  /** Warning, or a hint on a problem: a value ending in ` ; …`, which the INI format keeps as part of the value. */
+  | "inline-comment";
 
 /** The ErrorCodes a callback that cannot be resolved fails with; they become diagnostics on its `call` line. */
 export type CallbackErrorCode = Extract<ErrorCode, `callback-${string}`>;

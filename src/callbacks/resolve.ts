@@ -6,6 +6,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { displayPath } from "../config/display-path.ts";
 import { TickdError } from "../errors.ts";
 import { registerSdkModule, runtimeName } from "../runtime/index.ts";
 import type { Callback } from "../sdk/index.ts";
@@ -63,6 +64,34 @@ export async function locateModule(dotted: string, root: string): Promise<{ file
   );
 }
 
+/** How many of a module's build errors a message shows. */
+const SHOWN_BUILD_ERRORS = 3;
+
+interface BuildMessage {
+  readonly message: string;
+  readonly position?: { readonly file?: string; readonly line?: number; readonly column?: number } | null;
+}
+
+/**
+ * Why importing a module failed, in one line. Bun reports a module that does
+ * not build as an AggregateError ("2 errors building …") whose `errors` carry
+ * each error's file, line and column: those are what a user needs to see.
+ */
+export function importFailure(error: unknown, options: { named?: boolean } = {}): string {
+  const errors = (error as { errors?: unknown }).errors;
+  if (error instanceof Error && Array.isArray(errors) && errors.length > 0) {
+    const shown = (errors as BuildMessage[]).slice(0, SHOWN_BUILD_ERRORS).map((e) => {
+      const p = e.position;
+      const where = p?.file ? `${displayPath(p.file)}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}: ` : "";
+      return `${where}${e.message ?? String(e)}`;
+    });
+    const more = errors.length > SHOWN_BUILD_ERRORS ? ` (and ${errors.length - SHOWN_BUILD_ERRORS} more)` : "";
+    return `${shown.join("; ")}${more}`;
+  }
+  if (error instanceof Error) return options.named ? `${error.name}: ${error.message}` : error.message;
+  return String(error);
+}
+
 let reloadCounter = 0;
 
 function importSpecifier(file: string, fresh: boolean): string {
@@ -86,8 +115,7 @@ export async function resolveCallback(dotted: string, root: string, options: Res
     }
     mod = await loading;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TickdError("callback-import-failed", `callback ${dotted}: importing ${file} failed: ${reason}; fix the module so it loads`, { cause: error });
+    throw new TickdError("callback-import-failed", `callback ${dotted}: importing ${file} failed: ${importFailure(error)}; fix the module so it loads`, { cause: error });
   }
   const value = mod[exportName];
   if (typeof value !== "function") {

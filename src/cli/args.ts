@@ -2,8 +2,10 @@
  * Flag parsing shared by every command. Each instance setting has a
  * flag and an environment variable TICKD_<NAME>; the flag wins.
  */
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { UsageError } from "../errors.ts";
+import { DEFAULT_MODULE_NAME } from "../discovery/apps.ts";
+import { TickdError, UsageError } from "../errors.ts";
 
 export { UsageError } from "../errors.ts";
 
@@ -27,21 +29,45 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
-/** The instance settings every service command accepts: job file, callback root, database, zone, log format, public URL. */
-export const INSTANCE_FLAGS: readonly FlagDef[] = [
-  { name: "config", env: true, value: "PATH", help: "job file (default config/scheduler.ini)" },
+/**
+ * The instance settings: one table, read by every command. Each command
+ * accepts every flag here and its TICKD_<NAME> variable (parseArgs adds them
+ * to the command's own), and uses those it needs (`Command.uses`), so one
+ * command line or one tickd.env serves them all. `-P` is the job file, as in
+ * the original.
+ */
+export const INSTANCE_FLAGS = [
+  { name: "config", short: "P", env: true, value: "PATH", help: "job file (default config/scheduler.ini)" },
   { name: "root", env: true, value: "DIR", help: "where dotted callback paths resolve (default: the config folder's parent)" },
   { name: "db", env: true, value: "URL", help: "libSQL database (default file: beside the config, scheduler.db)" },
   { name: "timezone", env: true, value: "ZONE", help: "instance IANA zone (default: the system's)" },
-  { name: "log-format", env: true, value: "text|json", help: "log line format (default text)" },
+  { name: "apps", env: true, value: "DIR,...", help: "app folders whose scheduler modules register jobs (discovery; comma-separated)" },
+  { name: "module-name", env: true, value: "NAME", help: `module looked for in each app folder (default ${DEFAULT_MODULE_NAME})` },
+  { name: "listen", env: true, value: "HOST:PORT", help: "API address (default 127.0.0.1:7370; other hosts need --tokens)" },
+  { name: "tokens", env: true, value: "FILE", help: "API bearer tokens with roles (viewer, operator, admin)" },
   { name: "public-url", env: true, value: "URL", help: "where browsers reach the API when not at --listen (a proxy); its origin and Host are accepted too" },
-];
+  { name: "no-api", env: true, boolean: true, help: "run the scheduler only, no API or dashboard" },
+  { name: "instance", env: true, value: "NAME", help: "instance name recorded on every run (default hostname:pid)" },
+  { name: "keep", env: true, value: "DURATION", help: "keep activity this long, pruned hourly (default 30 days)" },
+  { name: "grace", env: true, value: "DURATION", help: "at SIGTERM/SIGINT, let running jobs finish this long before aborting them (default 30 seconds)" },
+  { name: "log-format", env: true, value: "text|json", help: "log line format (default text)" },
+] as const satisfies readonly FlagDef[];
+
+/** The name of an instance flag, e.g. "config". */
+export type InstanceFlag = (typeof INSTANCE_FLAGS)[number]["name"];
+
+/** The instance flags a command uses, in the table's order (for its --help). */
+export function instanceFlags(uses: readonly InstanceFlag[]): FlagDef[] {
+  return INSTANCE_FLAGS.filter((f): f is (typeof INSTANCE_FLAGS)[number] => uses.includes(f.name));
+}
 
 export function envName(flag: string): string {
   return `TICKD_${flag.toUpperCase().replaceAll("-", "_")}`;
 }
 
-export function parseArgs(argv: readonly string[], defs: readonly FlagDef[], env: Record<string, string | undefined> = process.env): ParsedArgs {
+/** Parse `argv` against a command's own flags and every instance flag (a command's own definition of a name wins). */
+export function parseArgs(argv: readonly string[], own: readonly FlagDef[], env: Record<string, string | undefined> = process.env): ParsedArgs {
+  const defs: readonly FlagDef[] = [...own, ...INSTANCE_FLAGS.filter((f) => !own.some((d) => d.name === f.name))];
   const byLong = new Map(defs.map((d) => [d.name, d]));
   const byShort = new Map(defs.filter((d) => d.short).map((d) => [d.short!, d]));
   const flags: Record<string, string | boolean | string[] | undefined> = {};
@@ -109,6 +135,18 @@ export interface InstanceSettings {
   readonly logFormat: "text" | "json";
   /** --public-url, checked to be an http(s) URL; undefined when not given. */
   readonly publicUrl?: string;
+  /** --apps as given, split at commas (empty entries dropped); relative to the working folder. */
+  readonly apps: readonly string[];
+  /** --module-name, default DEFAULT_MODULE_NAME. */
+  readonly moduleName: string;
+}
+
+/** `--apps a,b` -> ["a", "b"]; empty entries ignored. */
+export function appList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 export function systemTimezone(): string {
@@ -128,7 +166,22 @@ export function instanceSettings(args: ParsedArgs, cwd = process.cwd()): Instanc
   if (publicUrl !== undefined && !(/^https?:\/\/[^/?#@\s]+(?:[/?#]|$)/i.test(publicUrl) && URL.canParse(publicUrl))) {
     throw new UsageError(`--public-url: "${publicUrl}" is not an http:// or https:// URL; write the address browsers use, e.g. https://tickd.example.com`);
   }
-  return { configPath, root, dbUrl, timezone, logFormat, ...(publicUrl !== undefined && { publicUrl }) };
+  const apps = appList(stringFlag(args, "apps"));
+  const moduleName = stringFlag(args, "module-name") ?? DEFAULT_MODULE_NAME;
+  return { configPath, root, dbUrl, timezone, logFormat, ...(publicUrl !== undefined && { publicUrl }), apps, moduleName };
+}
+
+/**
+ * For the commands that resolve callbacks: a --root that is not a folder is
+ * one clear line (exit 2), not one "no module found" per job.
+ */
+export function requireRoot(args: ParsedArgs, settings: InstanceSettings): void {
+  if (statSync(settings.root, { throwIfNoEntry: false })?.isDirectory()) return;
+  const given = stringFlag(args, "root");
+  const shown = given ?? settings.root;
+  const what = existsSync(settings.root) ? "is not a folder" : "does not exist";
+  const fix = given === undefined ? "pass --root DIR, the folder your dotted callback paths start from" : "pass the folder your dotted callback paths start from (e.g. --root . for call = myapp.scheduler.cleanup in ./myapp/scheduler.ts)";
+  throw new TickdError("config-invalid", `--root ${shown}: ${what}; ${fix}`);
 }
 
 export function isValidZone(zone: string): boolean {

@@ -4,12 +4,12 @@
  * while it does not (store/backup.ts says how).
  */
 import { backupDatabase, restoreDatabase, type BackupSummary } from "../store/backup.ts";
-import { INSTANCE_FLAGS, UsageError, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { UsageError, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
-const BACKUP_FLAGS: readonly FlagDef[] = [...INSTANCE_FLAGS, { name: "to", value: "FILE", help: "the new file to write the backup to" }];
-const RESTORE_FLAGS: readonly FlagDef[] = [...INSTANCE_FLAGS, { name: "from", value: "FILE", help: "the backup to put in the database's place" }];
+const BACKUP_FLAGS: readonly FlagDef[] = [{ name: "to", value: "FILE", help: "the new file to write the backup to" }];
+const RESTORE_FLAGS: readonly FlagDef[] = [{ name: "from", value: "FILE", help: "the backup to put in the database's place" }];
 
 function describe(s: BackupSummary): string {
   return `${s.runs} run${s.runs === 1 ? "" : "s"}, ${s.jobs} stored job${s.jobs === 1 ? "" : "s"}, ${Math.max(1, Math.round(s.bytes / 1024))} KB`;
@@ -20,6 +20,7 @@ export const backupCommand: Command = {
   usage: "backup --to FILE [--db URL] [--config PATH]",
   summary: "copy the database consistently, even while tickd runs",
   flags: BACKUP_FLAGS,
+  uses: ["config", "db"],
   async run(argv, io) {
     const args = parseArgs(argv, BACKUP_FLAGS);
     noPositionals(args, "backup");
@@ -37,6 +38,7 @@ export const restoreCommand: Command = {
   usage: "restore --from FILE [--db URL] [--config PATH]",
   summary: "put a backup in the database's place (tickd must be stopped)",
   flags: RESTORE_FLAGS,
+  uses: ["config", "db"],
   async run(argv, io) {
     const args = parseArgs(argv, RESTORE_FLAGS);
     noPositionals(args, "restore");

@@ -5,19 +5,14 @@
  * are not text but harm no job) are printed too and leave the exit code alone,
  * unless --strict.
  */
-import path from "node:path";
 import { resolveJobCallbacks } from "../callbacks/index.ts";
-import { formatDiagnostic, loadJobFile, type Diagnostic, type JobFile } from "../config/index.ts";
+import { displayPath, formatDiagnostic, loadJobFile, type Diagnostic, type JobFile } from "../config/index.ts";
 import { TickdError } from "../errors.ts";
 import { scheduleWarnings } from "../schedule/index.ts";
-import { INSTANCE_FLAGS, UsageError, parseArgs, instanceSettings, boolFlag, type FlagDef, type ParsedArgs } from "./args.ts";
+import { UsageError, parseArgs, instanceSettings, boolFlag, requireRoot, type FlagDef, type ParsedArgs } from "./args.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
 
-/** Paths inside the working folder are shown relative to it: shorter, and clickable in terminals. */
-export function displayPath(file: string, cwd = process.cwd()): string {
-  const relative = path.relative(cwd, file);
-  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
-}
+export { displayPath };
 
 export function printDiagnostic(d: Diagnostic, io: Output): void {
   io.err(formatDiagnostic({ ...d, file: displayPath(d.file) }));
@@ -29,7 +24,6 @@ export function printWarning(d: Diagnostic, io: Output): void {
 }
 
 const FLAGS: readonly FlagDef[] = [
-  ...INSTANCE_FLAGS,
   { name: "strict", boolean: true, help: "exit 2 on warnings too (a schedule that never fires, a comment that is not UTF-8 text)" },
 ];
 
@@ -65,13 +59,15 @@ export function loadOrReport(configPath: string, zone: string, io: Output): Prom
 
 export const checkCommand: Command = {
   name: "check",
-  usage: "check [--config PATH] [--root DIR] [--strict]",
+  usage: "check [-P PATH] [--root DIR] [--strict]",
   summary: "validate the job file and resolve every callback; exit 2 on any problem (and on warnings with --strict)",
   flags: FLAGS,
+  uses: ["config", "root", "timezone"],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "check");
     const settings = instanceSettings(args);
+    requireRoot(args, settings);
     const jobFile = await loadOrReport(settings.configPath, settings.timezone, io);
     if (!jobFile) return EXIT.usage;
     const resolved = await resolveJobCallbacks(jobFile, settings.root, { isolate: false });

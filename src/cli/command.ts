@@ -1,4 +1,4 @@
-import type { FlagDef } from "./args.ts";
+import type { FlagDef, InstanceFlag } from "./args.ts";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage or invalid configuration (src/errors.ts, beside exitCodeFor). */
 export { EXIT } from "../errors.ts";
@@ -20,6 +20,9 @@ export interface Command {
   /** Usage line after `tickd `, e.g. "next [--from ISO] [--count N] [--json]". */
   readonly usage: string;
   readonly summary: string;
+  /** The command's own flags; every command also accepts every instance flag (args.ts). */
   readonly flags: readonly FlagDef[];
+  /** The instance flags this command uses (its --help lists them; the others are accepted and ignored). */
+  readonly uses: readonly InstanceFlag[];
   run(argv: readonly string[], io: Output): Promise<number>;
 }

@@ -8,25 +8,13 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { loadJobFile } from "../config/load.ts";
 import { discoveredSpecs, readCatalog } from "../jobs/index.ts";
-import { DEFAULT_MODULE_NAME, discoverJobs, formatProblem, openJobsDb, type DiscoverJobsResult } from "../discovery/index.ts";
-import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { discoverApps, discoverJobs, formatProblem, openJobsDb, type DiscoverJobsResult } from "../discovery/index.ts";
+import { UsageError, boolFlag, instanceSettings, parseArgs, requireRoot, type FlagDef } from "./args.ts";
+import { noDatabaseYet } from "../store/index.ts";
 import { displayPath, noPositionals, plural, printWarning } from "./check.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
 
-export const DISCOVERY_FLAGS: readonly FlagDef[] = [
-  { name: "apps", env: true, value: "DIR,...", help: "app folders whose scheduler modules register jobs (comma-separated)" },
-  { name: "module-name", env: true, value: "NAME", help: `module looked for in each app folder (default ${DEFAULT_MODULE_NAME})` },
-];
-
-const FLAGS: readonly FlagDef[] = [...INSTANCE_FLAGS, ...DISCOVERY_FLAGS, { name: "json", boolean: true, help: "print the result as JSON" }];
-
-/** `--apps a,b` (also repeatable as several commas) -> folder list; empty entries ignored. */
-export function appList(value: string | undefined): string[] {
-  return (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-}
+const FLAGS: readonly FlagDef[] = [{ name: "json", boolean: true, help: "print the result as JSON" }];
 
 function printText(result: DiscoverJobsResult, active: readonly string[], io: Output): void {
   const activeLabels = new Set(active);
@@ -60,11 +48,12 @@ export const discoverCommand: Command = {
   usage: "discover [--apps DIR,...] [--module-name NAME] [--json]",
   summary: "import apps' scheduler modules and upsert their jobs",
   flags: FLAGS,
+  uses: ["config", "root", "db", "timezone", "apps", "module-name"],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "discover");
     const settings = instanceSettings(args);
-    const apps = appList(stringFlag(args, "apps"));
+    const { apps } = settings;
     if (apps.length === 0) throw new UsageError("no app folders given; pass --apps DIR,... or set TICKD_APPS");
     // An unknown folder is a typo in --apps: say so before the store is even opened,
     // so a mistyped command leaves no database behind.
@@ -74,16 +63,16 @@ export const discoverCommand: Command = {
       io.err("nothing was changed; fix --apps and run discover again");
       return EXIT.usage;
     }
-    const opened = await openJobsDb(settings.dbUrl);
+    requireRoot(args, settings);
+    const options = { apps: apps.map((a) => path.resolve(a)), moduleName: settings.moduleName, root: settings.root, zone: settings.timezone };
+    // With no database yet, import the modules first: when they register
+    // nothing, nothing changes, and no database is created for it.
+    const found = noDatabaseYet(settings.dbUrl) ? await discoverApps(options) : undefined;
+    const opened = await openJobsDb(found && found.registrations.length === 0 ? ":memory:" : settings.dbUrl);
     let result: DiscoverJobsResult;
     let active: string[];
     try {
-      result = await discoverJobs(opened.store, {
-        apps: apps.map((a) => path.resolve(a)),
-        moduleName: stringFlag(args, "module-name") ?? DEFAULT_MODULE_NAME,
-        root: settings.root,
-        zone: settings.timezone,
-      });
+      result = await discoverJobs(opened.store, { ...options, ...(found && { found }) });
       // Which discovered jobs are on, as the catalog says (the job file's copy of a label wins).
       const fileJobs = existsSync(settings.configPath) ? (await loadJobFile(settings.configPath, settings.timezone)).jobs : [];
       active = discoveredSpecs(await readCatalog(opened.store, fileJobs, settings.timezone)).map((s) => s.label);

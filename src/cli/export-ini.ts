@@ -10,12 +10,11 @@ import type { JobSpec } from "../config/types.ts";
 import { TickdError } from "../errors.ts";
 import { writeFileAtomic } from "../export/index.ts";
 import { exportView, formatProblem, openCatalogStore, readCatalog } from "../jobs/index.ts";
-import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { UsageError, boolFlag, instanceSettings, parseArgs, requireRoot, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals, plural } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
 const FLAGS: readonly FlagDef[] = [
-  ...INSTANCE_FLAGS,
   { name: "preview", short: "p", boolean: true, help: "print the job file to stdout" },
   { name: "output", short: "o", value: "PATH", help: "write the job file to PATH (atomically: temp file in the same folder, then rename)" },
 ];
@@ -36,9 +35,10 @@ function stdoutIs(path: string): boolean {
 
 export const exportIniCommand: Command = {
   name: "export-ini",
-  usage: "export-ini [-p] [-o PATH]",
+  usage: "export-ini [-P PATH] [-p] [-o PATH]",
   summary: "write the active jobs (job file and discovered) as a job file",
   flags: FLAGS,
+  uses: ["config", "root", "db", "timezone"],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "export-ini");
@@ -53,6 +53,7 @@ export const exportIniCommand: Command = {
       );
       return EXIT.usage;
     }
+    requireRoot(args, settings);
 
     // A tenant that only uses discovery may have no job file yet (export-ini -o creates it).
     let jobFile: readonly JobSpec[] = [];

@@ -5,20 +5,32 @@
 import path from "node:path";
 import { DEFAULT_STOP_WAIT_SECONDS, runCommandLine, SERVICE_NAME, type ServiceSpec } from "../export/index.ts";
 import { DURATION_HINT, parseDuration } from "../config/durations.ts";
-import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
-import { RUN_FLAGS } from "./run.ts";
+import { loadJobFile } from "../config/index.ts";
+import { TickdError } from "../errors.ts";
 import { databaseFile } from "../store/index.ts";
+import { UsageError, boolFlag, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
+import { checkServiceSettings, serviceSettings } from "./run.ts";
 
 export const SERVICE_FLAGS: readonly FlagDef[] = [
-  ...INSTANCE_FLAGS,
-  ...RUN_FLAGS.filter((f) => !INSTANCE_FLAGS.includes(f)),
   { name: "name", short: "n", value: "NAME", help: "program / unit name, one per tenant (default tickd)" },
   { name: "write", short: "w", boolean: true, help: "write the files instead of printing them" },
   { name: "stop-wait", value: "SECONDS", help: `how long the manager waits after SIGTERM before killing (default ${DEFAULT_STOP_WAIT_SECONDS}, or --grace + 15)` },
 ];
 
-export function serviceSpec(args: ParsedArgs): ServiceSpec {
-  const settings = instanceSettings(args);
+/**
+ * The service a unit runs, checked first as `run` checks it at start (a job
+ * file that is there and is INI, --listen, --tokens, --root): a unit that
+ * could not start is refused, and nothing is written.
+ */
+export async function serviceSpec(args: ParsedArgs): Promise<ServiceSpec> {
+  const settings = serviceSettings(args);
+  try {
+    await loadJobFile(settings.configPath, settings.timezone);
+    await checkServiceSettings(args, settings);
+  } catch (error) {
+    if (!(error instanceof TickdError)) throw error;
+    throw new TickdError(error.code, `${error.message.replace(/\.$/, "")}; the service could not start, so nothing was written`, { cause: error });
+  }
   const name = stringFlag(args, "name") ?? "tickd";
   if (!SERVICE_NAME.test(name)) throw new UsageError(`-n: "${name}" is not a usable name; use letters, digits, _, -, . (e.g. tickd_acme)`);
   const graceText = stringFlag(args, "grace");
@@ -48,6 +60,6 @@ export function serviceSpec(args: ParsedArgs): ServiceSpec {
     noApi: boolFlag(args, "no-api"),
   });
   const dbFile = databaseFile(settings.dbUrl);
-  const writablePaths = dbFile === null ? [] : [path.dirname(path.resolve(dbFile))];
+  const writablePaths = dbFile ? [path.dirname(path.resolve(dbFile))] : [];
   return { name, configPath: settings.configPath, root: settings.root, command, stopWaitSeconds, writablePaths };
 }

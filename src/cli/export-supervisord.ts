@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { TickdError } from "../errors.ts";
 import { assertWritable, exportSupervisord, writeFileAtomic } from "../export/index.ts";
-import { UsageError, boolFlag, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { INSTANCE_FLAGS, UsageError, boolFlag, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 import { SERVICE_FLAGS, serviceSpec } from "./export-service.ts";
@@ -23,10 +23,11 @@ export const exportSupervisordCommand: Command = {
   usage: "export-supervisord SCRIPT_PATH [-w] [-n NAME] [--conf PATH] [--log-dir DIR]",
   summary: "print (or -w write) a supervisord program and the script it runs",
   flags: FLAGS,
+  uses: INSTANCE_FLAGS.map((f) => f.name),
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length !== 1) throw new UsageError("give exactly one SCRIPT_PATH: where the start script lives (e.g. /srv/acme/cron/scheduler.sh)");
-    const service = serviceSpec(args);
+    const service = await serviceSpec(args);
     const logDir = stringFlag(args, "log-dir");
     const files = exportSupervisord(service, args.positionals[0]!, logDir !== undefined ? { logDir } : {});
     const confPath = path.resolve(stringFlag(args, "conf") ?? files.confPath);

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { assertWritable, exportSystemd, writeFileAtomic } from "../export/index.ts";
-import { boolFlag, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { INSTANCE_FLAGS, boolFlag, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 import { SERVICE_FLAGS, serviceSpec } from "./export-service.ts";
@@ -17,10 +17,11 @@ export const exportSystemdCommand: Command = {
   usage: "export-systemd [-n NAME] [-w] [-d DIR]",
   summary: "print (or -w write) a systemd unit for this tenant and the tickd@.service template",
   flags: FLAGS,
+  uses: INSTANCE_FLAGS.map((f) => f.name),
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "export-systemd");
-    const service = serviceSpec(args);
+    const service = await serviceSpec(args);
     const files = exportSystemd(service);
     const dir = path.resolve(stringFlag(args, "dir") ?? "/etc/systemd/system");
     const unitPath = path.join(dir, files.unitName);

@@ -2,15 +2,13 @@
  * `tickd history [LABEL]`: the latest runs from the store, newest first, as a
  * table (started, label, status, duration, message) or as JSON.
  */
-import { existsSync } from "node:fs";
 import { STATUSES, type Status } from "../sdk/index.ts";
 import { toStatus } from "../sdk/status.ts";
-import { databaseFile, listActivities, MAX_PAGE_SIZE, openStore, type ActivityRow } from "../store/index.ts";
-import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { databaseFile, listActivities, MAX_PAGE_SIZE, noDatabaseYet, openStore, type ActivityRow } from "../store/index.ts";
+import { UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { EXIT, type Command } from "./command.ts";
 
 const FLAGS: readonly FlagDef[] = [
-  ...INSTANCE_FLAGS,
   { name: "json", boolean: true, help: "print a JSON array instead of a table" },
   { name: "limit", short: "n", value: "N", help: `how many runs, newest first (default 20, at most ${MAX_PAGE_SIZE})` },
   { name: "status", value: "S[,S]", repeat: true, help: `only runs with these statuses (${STATUSES.join(", ")}; either case)` },
@@ -24,6 +22,7 @@ export const historyCommand: Command = {
   usage: "history [LABEL] [--json] [--limit N] [--status S]",
   summary: "show recent runs from the store",
   flags: FLAGS,
+  uses: ["config", "db", "timezone"],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length > 1) throw new UsageError(`history takes at most one LABEL, got ${args.positionals.length} (quote a label with spaces)`);
@@ -33,10 +32,10 @@ export const historyCommand: Command = {
     const settings = instanceSettings(args);
     const json = boolFlag(args, "json");
 
-    const file = databaseFile(settings.dbUrl);
-    if (file !== null && !existsSync(file)) {
+    // A database not created yet holds no runs (a missing folder is the store's error).
+    if (noDatabaseYet(settings.dbUrl)) {
       if (json) io.out("[]");
-      else io.err(`no runs recorded yet: there is no database at ${file} (tickd run creates it)`);
+      else io.err(`no runs recorded yet: there is no database at ${databaseFile(settings.dbUrl)} (tickd run creates it)`);
       return EXIT.ok;
     }
     let rows: readonly ActivityRow[];

@@ -4,7 +4,7 @@
  */
 import { TickdError, UsageError, exitCodeFor } from "../errors.ts";
 import { VERSION } from "../version.ts";
-import { formatFlags } from "./args.ts";
+import { INSTANCE_FLAGS, formatFlags, instanceFlags } from "./args.ts";
 import { EXIT, stdio, type Command, type Output } from "./command.ts";
 import { checkCommand } from "./check.ts";
 import { listCommand } from "./list.ts";
@@ -45,23 +45,43 @@ export function mainHelp(): string {
     "Commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     "",
-    "Run `tickd <command> --help` for the flags of a command.",
-    "Every instance flag also reads TICKD_<NAME> from the environment (--config -> TICKD_CONFIG).",
+    "Run `tickd help <command>` (or `tickd <command> --help`) for the flags of a command.",
+    "Every command accepts every instance flag (-P/--config, --root, --db, --apps, …) and its TICKD_<NAME> variable (--config -> TICKD_CONFIG), using those it needs.",
     "Exit codes: 0 success, 1 failure, 2 bad usage or invalid configuration.",
   ].join("\n");
 }
 
 export function commandHelp(c: Command): string {
-  return [`Usage: tickd ${c.usage}`, "", c.summary, "", "Flags:", formatFlags([...c.flags, { name: "help", short: "h", boolean: true, help: "show this help" }])].join("\n");
+  const own = c.flags.filter((f) => !INSTANCE_FLAGS.some((i) => i.name === f.name));
+  const unused = INSTANCE_FLAGS.filter((f) => !c.uses.includes(f.name) && !own.some((o) => o.name === f.name)).map((f) => `--${f.name}`);
+  return [
+    `Usage: tickd ${c.usage}`,
+    "",
+    c.summary,
+    "",
+    "Flags:",
+    formatFlags([...own, ...instanceFlags(c.uses), { name: "help", short: "h", boolean: true, help: "show this help" }]),
+    ...(unused.length > 0 ? ["", `Also accepted, and not used by ${c.name} (every command takes every instance flag): ${unused.join(", ")}`] : []),
+  ].join("\n");
 }
 
 export async function main(argv: readonly string[], io: Output = stdio): Promise<number> {
   const [first, ...rest] = argv;
+  if (first === "help" && rest.length > 0) {
+    // `tickd help run` is `tickd run --help`.
+    const named = COMMANDS.find((c) => c.name === rest[0]);
+    if (!named) {
+      io.err(`tickd help: unknown command "${rest[0]}"\n\n${mainHelp()}`);
+      return EXIT.usage;
+    }
+    io.out(commandHelp(named));
+    return EXIT.ok;
+  }
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     io.out(mainHelp());
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (first === "--version" || first === "-V" || first === "version") {
+  if (first === "--version" || first === "-V" || first === "-v" || first === "version") {
     io.out(`tickd ${VERSION}`);
     return EXIT.ok;
   }

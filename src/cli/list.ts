@@ -9,15 +9,11 @@ import { withDocDescription } from "../callbacks/index.ts";
 import { optionKeys, optionValue, type Diagnostic, type JobSpec } from "../config/index.ts";
 import { activeWords, openCatalogStore, readCatalog, type CatalogEntry } from "../jobs/index.ts";
 import { compileSchedule, neverFires } from "../schedule/index.ts";
-import { INSTANCE_FLAGS, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { boolFlag, instanceSettings, parseArgs, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
-const FLAGS: readonly FlagDef[] = [
-  { name: "path", short: "P", value: "PATH", help: "job file to list (default: --config)" },
-  { name: "json", boolean: true, help: "print a JSON array instead of text" },
-  ...INSTANCE_FLAGS,
-];
+const FLAGS: readonly FlagDef[] = [{ name: "json", boolean: true, help: "print a JSON array instead of text" }];
 
 export function describeTarget(job: JobSpec): string {
   switch (job.target.kind) {
@@ -60,11 +56,11 @@ export const listCommand: Command = {
   usage: "list [-P PATH] [--json]",
   summary: "list the jobs of a job file and the discovered ones, with who switched them on or off (never runs job code)",
   flags: FLAGS,
+  uses: ["config", "root", "timezone"],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "list");
-    const other = stringFlag(args, "path");
-    const settings = instanceSettings(other === undefined ? args : { ...args, flags: { ...args.flags, config: other } });
+    const settings = instanceSettings(args);
     const jobFile = await loadOrReport(settings.configPath, settings.timezone, io);
     if (!jobFile) return EXIT.usage;
     const described = await Promise.all(jobFile.jobs.map((job) => withDocDescription(job, settings.root)));

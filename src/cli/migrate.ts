@@ -4,17 +4,18 @@
  * `tickd run` does the same at start; this is for deploy scripts.
  */
 import { openStore } from "../store/index.ts";
-import { INSTANCE_FLAGS, instanceSettings, parseArgs } from "./args.ts";
+import { instanceSettings, parseArgs } from "./args.ts";
 import { noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
 export const migrateCommand: Command = {
   name: "migrate",
-  usage: "migrate [--db URL] [--config PATH]",
+  usage: "migrate [--db URL] [-P PATH]",
   summary: "apply database migrations and exit",
-  flags: INSTANCE_FLAGS,
+  flags: [],
+  uses: ["config", "db"],
   async run(argv, io) {
-    const args = parseArgs(argv, INSTANCE_FLAGS);
+    const args = parseArgs(argv, []);
     noPositionals(args, "migrate");
     const { dbUrl } = instanceSettings(args);
     const store = await openStore(dbUrl, { instance: "tickd-migrate", register: false });

@@ -10,7 +10,7 @@
 import type { JobSpec } from "../config/index.ts";
 import { openCatalogStore, readCatalog, type CatalogEntry } from "../jobs/index.ts";
 import { compileSchedule, neverFires } from "../schedule/index.ts";
-import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 import { leftOut } from "./list.ts";
@@ -19,7 +19,6 @@ const FLAGS: readonly FlagDef[] = [
   { name: "from", value: "ISO", help: "compute as if the jobs were loaded at this time: a wall time in the instance zone (2026-12-01T09:00) or with an offset (…+01:00, …Z); default now" },
   { name: "count", value: "N", help: "runs per job (default 5)" },
   { name: "json", boolean: true, help: 'print [{"label","runs":[ISO-8601,…]}] instead of text' },
-  ...INSTANCE_FLAGS,
 ];
 
 const DEFAULT_COUNT = 5;
@@ -95,9 +94,10 @@ export function nextRuns(job: JobSpec, instanceZone: string, from: number, count
 
 export const nextCommand: Command = {
   name: "next",
-  usage: "next [--from ISO] [--count N] [--json] [--timezone ZONE]",
+  usage: "next [-P PATH] [--from ISO] [--count N] [--json] [--timezone ZONE]",
   summary: "print the next run times of every job (never runs job code)",
   flags: FLAGS,
+  uses: ["config", "timezone"],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "next");

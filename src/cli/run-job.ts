@@ -1,9 +1,11 @@
 /**
  * `tickd run-job LABEL`: run one job once, now, recorded in the store like
- * any run (trigger "manual"). Exit 0 on success, 1 on failure/error/timeout,
- * 2 for an unknown label or a job the file leaves out.
+ * any run (trigger "manual"). Exit 0 on success or skipped (the callback
+ * said there was nothing to do: not a failure, and logged as info), 1 on
+ * failure/error/timeout, 2 for an unknown label or a job the file leaves out.
  */
 import { resolveCallback, resolveInWorker } from "../callbacks/index.ts";
+import { displayPath } from "../config/display-path.ts";
 import { formatDiagnostic, type JobSpec } from "../config/types.ts";
 import { commandsEnded } from "../engine/command.ts";
 import { createEngine } from "../engine/engine.ts";
@@ -14,27 +16,29 @@ import type { Callback } from "../sdk/index.ts";
 import { defaultInstance, readJobs } from "../service/index.ts";
 import { readCatalog } from "../jobs/index.ts";
 import { openStore } from "../store/index.ts";
-import { INSTANCE_FLAGS, UsageError, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
+import { UsageError, instanceSettings, parseArgs, requireRoot, stringFlag, type FlagDef } from "./args.ts";
 import { readOrReport } from "./check.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
 
-const FLAGS: readonly FlagDef[] = [...INSTANCE_FLAGS, { name: "instance", env: true, value: "NAME", help: "instance name recorded on the run (default hostname:pid)" }];
+const FLAGS: readonly FlagDef[] = [];
 
 export const runJobCommand: Command = {
   name: "run-job",
-  usage: "run-job LABEL [--config PATH]",
-  summary: "run one job once, now, and record it; exit 0 on success, 1 on failure/error/timeout, 2 for an unknown label",
+  usage: "run-job LABEL [-P PATH]",
+  summary: "run one job once, now, and record it; exit 0 on success or skipped, 1 on failure, error or timeout, 2 for an unknown label or a job left out",
   flags: FLAGS,
+  uses: ["config", "root", "db", "timezone", "instance"],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length !== 1) throw new UsageError(`run-job takes exactly one LABEL (quote labels with spaces), got ${args.positionals.length}`);
     const label = args.positionals[0]!;
     const settings = instanceSettings(args);
+    requireRoot(args, settings);
     const loaded = await readOrReport(() => readJobs(settings, { only: label }), io);
     if (!loaded) return EXIT.usage;
     const problem = loaded.diagnostics.find((d) => d.label === label);
     if (problem) {
-      io.err(formatDiagnostic(problem));
+      io.err(formatDiagnostic({ ...problem, file: displayPath(problem.file) }));
       io.err(`run-job: "${label}" is left out of the schedule; fix the line above (tickd check lists every problem)`);
       return EXIT.usage;
     }
@@ -50,7 +54,7 @@ export const runJobCommand: Command = {
         callback = spec.isolate === "none" ? await resolveCallback(dotted, settings.root) : await resolveInWorker(dotted, settings.root);
       }
       if (!spec) {
-        io.err(`run-job: no job labelled "${label}" in ${settings.configPath} or among discovered jobs; \`tickd list\` shows the labels`);
+        io.err(`run-job: no job labelled "${label}" in ${displayPath(settings.configPath)} or among discovered jobs; \`tickd list\` shows the labels`);
         return EXIT.usage;
       }
       const engine = createEngine({ store, instance, timezone: settings.timezone, workDir: settings.root, compile: compileSchedule, resolve: () => callback });
@@ -60,7 +64,7 @@ export const runJobCommand: Command = {
       // A command recorded at its timeout is still being ended (TERM, then
       // KILL after the grace): return once nothing it started is left.
       await commandsEnded();
-      return run.status === "success" ? EXIT.ok : EXIT.failure;
+      return run.status === "success" || run.status === "skipped" ? EXIT.ok : EXIT.failure;
     } finally {
       await store.close();
     }

@@ -3,23 +3,11 @@
  * SIGTERM/SIGINT (drain, exit 0). SIGHUP reloads the job file.
  */
 import { parseDuration } from "../config/durations.ts";
-import { parseListen } from "../api/auth.ts";
+import { checkListen, loadTokens } from "../api/auth.ts";
 import { startService, type ServiceSettings } from "../service/index.ts";
-import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
+import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, requireRoot, stringFlag, type ParsedArgs } from "./args.ts";
 import { noPositionals } from "./check.ts";
 import type { Command } from "./command.ts";
-
-export const RUN_FLAGS: readonly FlagDef[] = [
-  ...INSTANCE_FLAGS,
-  { name: "listen", env: true, value: "HOST:PORT", help: "API address (default 127.0.0.1:7370; other hosts need --tokens)" },
-  { name: "tokens", env: true, value: "FILE", help: "API bearer tokens with roles (viewer, operator, admin)" },
-  { name: "no-api", env: true, boolean: true, help: "run the scheduler only, no API or dashboard" },
-  { name: "keep", env: true, value: "DURATION", help: "keep activity this long, pruned hourly (default 30 days)" },
-  { name: "grace", env: true, value: "DURATION", help: "at SIGTERM/SIGINT, let running jobs finish this long before aborting them (default 30 seconds)" },
-  { name: "instance", env: true, value: "NAME", help: "instance name recorded on every run (default hostname:pid)" },
-  { name: "apps", env: true, value: "DIR,...", help: "app folders whose scheduler modules register jobs (discovery)" },
-  { name: "module-name", env: true, value: "NAME", help: "module looked for in each app folder (default scheduler)" },
-];
 
 function durationFlag(args: ParsedArgs, name: string, fallback: string): number {
   const text = stringFlag(args, name) ?? fallback;
@@ -30,10 +18,6 @@ function durationFlag(args: ParsedArgs, name: string, fallback: string): number 
 
 export function serviceSettings(args: ParsedArgs): ServiceSettings {
   const base = instanceSettings(args);
-  const apps = (stringFlag(args, "apps") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
   const instance = stringFlag(args, "instance");
   const tokensPath = stringFlag(args, "tokens");
   return {
@@ -44,22 +28,31 @@ export function serviceSettings(args: ParsedArgs): ServiceSettings {
     api: !boolFlag(args, "no-api"),
     keepMs: durationFlag(args, "keep", "30 days"),
     graceMs: durationFlag(args, "grace", "30 seconds"),
-    apps,
-    moduleName: stringFlag(args, "module-name") ?? "scheduler",
   };
+}
+
+/**
+ * What `run` refuses before it opens or writes anything: a bad --listen, a
+ * non-loopback --listen without --tokens, a --root that is not a folder.
+ * export-supervisord and export-systemd check the same before writing a unit.
+ */
+export async function checkServiceSettings(args: ParsedArgs, settings: ServiceSettings): Promise<void> {
+  if (settings.api) checkListen(settings.listen, settings.tokensPath === undefined ? null : await loadTokens(settings.tokensPath));
+  requireRoot(args, settings);
 }
 
 export const runCommand: Command = {
   name: "run",
-  usage: "run [--config PATH] [--listen HOST:PORT] [--no-api] [--grace DURATION] [--keep DURATION]",
+  usage: "run [-P PATH] [--listen HOST:PORT] [--tokens FILE] [--no-api] [--grace DURATION] [--keep DURATION]",
   summary: "start the scheduler and the API (the service); SIGTERM/SIGINT drain and exit 0, SIGHUP reloads the job file",
-  flags: RUN_FLAGS,
+  flags: [],
+  uses: INSTANCE_FLAGS.map((f) => f.name),
   async run(argv, io) {
-    const args = parseArgs(argv, RUN_FLAGS);
+    const args = parseArgs(argv, []);
     noPositionals(args, "run");
     const settings = serviceSettings(args);
     // Bad flags are found before anything is opened or written.
-    if (settings.api) parseListen(settings.listen);
+    await checkServiceSettings(args, settings);
     const service = await startService(settings);
     return await service.done;
   },

@@ -299,6 +299,36 @@ export function jobKey(written: string, targetKind?: JobSpec["target"]["kind"]):
   return row;
 }
 
+/**
+ * The key (or alias) a keyword argument's name is one typo away from, for a
+ * warning: `timout` -> timeout, `descripton` -> description. Short names must
+ * be closer (a kwarg `tag` is not a misspelt `at`); undefined when none is.
+ */
+export function nearestKey(written: string): string | undefined {
+  const name = written.toLowerCase();
+  const most = name.length >= 6 ? 2 : name.length >= 4 ? 1 : 0;
+  let best: { key: string; distance: number } | undefined;
+  for (const key of byName.keys()) {
+    const distance = editDistance(name, key);
+    if (distance > 0 && distance <= most && (!best || distance < best.distance)) best = { key, distance };
+  }
+  return best?.key;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost 1. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
 /** Canonical form of a key as written: lower-case, aliases resolved. */
 export function canonicalKey(written: string): string {
   const lower = written.toLowerCase();

@@ -13,9 +13,10 @@ import { TickdError, type DiagnosticCode } from "../errors.ts";
 import { coerceKwarg } from "./coerce.ts";
 import { parseAt, parseCron, parseEvery } from "./every.ts";
 import { decodeJobFile, readIni, type RawEntry, type RawSection } from "./ini-reader.ts";
-import { canonicalKey, HTTP_METHODS, jobKey, optionKeys, type OptionKey, type ParseContext } from "./keys.ts";
-import { brandJobSpec, type Diagnostic, type JobFile, type JobSpec, type JobTarget, type KwargValue, type ScheduleRule } from "./types.ts";
+import { canonicalKey, HTTP_METHODS, jobKey, nearestKey, optionKeys, type OptionKey, type ParseContext } from "./keys.ts";
+import { brandJobSpec, type Diagnostic, type IntervalUnit, type JobFile, type JobSpec, type JobTarget, type KwargValue, type ScheduleRule, type Weekday } from "./types.ts";
 import { isValidZone } from "./zone.ts";
+import { displayPath } from "./display-path.ts";
 
 /** The section whose keys every job inherits, as in configparser. */
 export const DEFAULT_SECTION = "DEFAULT";
@@ -38,16 +39,20 @@ export function isDottedPath(text: string): boolean {
   return EXPORT_NAME.test(name) && parts.every((p) => MODULE_SEGMENT.test(p));
 }
 
+/** What a job file looks like, for the messages of a file that is missing or not one. */
+const JOB_FILE_SHAPE = "write one [label] section per job with key = value lines, e.g. [cleanup] then call = myapp.scheduler.cleanup and every = 10 minutes";
+
 export function parseJobFile(text: string, file: string, instanceZone: string): JobFile {
   const raw = readIni(text, file);
-  if (raw.notText) throw new TickdError("config-invalid", `${file}:1 is not a text file; the job file must be UTF-8 INI text`);
+  if (raw.notText) throw new TickdError("config-invalid", `${displayPath(file)}:1 is not a text file; the job file must be UTF-8 INI text`);
   if (raw.notIni) {
     throw new TickdError(
       "config-invalid",
-      `${file}:${raw.firstBadLine ?? 1} is not an INI job file; write one [label] section per job with key = value lines (see examples/config/scheduler.ini)`,
+      `${displayPath(file)}:${raw.firstBadLine ?? 1} is not an INI job file; ${JOB_FILE_SHAPE}`,
     );
   }
   const diagnostics: Diagnostic[] = [...raw.diagnostics];
+  const warnings: Diagnostic[] = [...raw.warnings];
   const jobs: JobSpec[] = [];
   const seen = new Map<string, number>();
   // Python's configparser (the original's reader) gives every section the keys
@@ -76,27 +81,33 @@ export function parseJobFile(text: string, file: string, instanceZone: string): 
     seen.set(section.label, section.line);
     const built = buildJob(section, file, instanceZone);
     diagnostics.push(...built.diagnostics);
+    warnings.push(...built.warnings);
     if (built.job) jobs.push(built.job);
   }
+  if (!raw.sections.some((s) => s.label !== DEFAULT_SECTION) && diagnostics.length === 0) {
+    warnings.push({ file, line: 1, code: "empty-file", message: `the job file has no jobs, so nothing is scheduled; ${JOB_FILE_SHAPE}` });
+  }
   diagnostics.sort((a, b) => a.line - b.line);
-  return { path: file, jobs, diagnostics, warnings: raw.warnings };
+  warnings.sort((a, b) => a.line - b.line);
+  return { path: file, jobs, diagnostics, warnings };
 }
 
 export async function loadJobFile(filePath: string, instanceZone: string): Promise<JobFile> {
   const absolute = path.resolve(filePath);
+  const shown = displayPath(filePath);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      throw new TickdError("config-missing", `${absolute}: job file not found; create it (see examples/config/scheduler.ini) or point --config at the right file`);
+      throw new TickdError("config-missing", `${shown}: job file not found; create it (${JOB_FILE_SHAPE}) or point --config (-P) at your job file`);
     }
-    if (code === "EISDIR") throw new TickdError("config-invalid", `${absolute}: is a folder, not a job file; point --config at the scheduler.ini inside it`);
-    throw new TickdError("config-missing", `${absolute}: cannot read the job file (${(error as Error).message}); check its permissions`, { cause: error });
+    if (code === "EISDIR") throw new TickdError("config-invalid", `${shown}: is a folder, not a job file; point --config (-P) at the scheduler.ini inside it`);
+    throw new TickdError("config-missing", `${shown}: cannot read the job file (${(error as Error).message}); check its permissions`, { cause: error });
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new TickdError("config-invalid", `${absolute}:1 is UTF-16 text; save the job file as UTF-8`);
+    throw new TickdError("config-invalid", `${shown}:1 is UTF-16 text; save the job file as UTF-8`);
   }
   // Leniently: a stray byte leaves only its section out (see readIni).
   return parseJobFile(decodeJobFile(bytes), absolute, instanceZone);
@@ -105,6 +116,17 @@ export async function loadJobFile(filePath: string, instanceZone: string): Promi
 interface Built {
   readonly job?: JobSpec;
   readonly diagnostics: Diagnostic[];
+  /** Lines the job runs with, but not as written (an ignored at, a misspelt key that became a kwarg). */
+  readonly warnings: Diagnostic[];
+}
+
+/** ` ; rest` or ` # rest` at the end of a value: an inline comment, which INI (and configparser, the original's reader) keeps as part of the value. */
+const INLINE_COMMENT = /\s([;#].*)$/;
+
+function inlineCommentHint(value: string): string | undefined {
+  const comment = INLINE_COMMENT.exec(value)?.[1];
+  if (comment === undefined) return undefined;
+  return `${JSON.stringify(comment)} looks like an inline comment, but a job file has none (the text is part of the value): put the comment on a line of its own, starting with ; or #`;
 }
 
 /**
@@ -115,8 +137,13 @@ interface Built {
 export function buildJob(section: RawSection, file: string, instanceZone: string): Built {
   const { label } = section;
   const diagnostics: Diagnostic[] = [...section.problems];
+  const warnings: Diagnostic[] = [];
   const problem = (entry: RawEntry | undefined, code: DiagnosticCode, message: string) => {
-    diagnostics.push({ file, line: entry?.line ?? section.line, label, ...(entry ? { key: entry.key } : {}), code, message });
+    const hint = entry && code !== "duplicate-key" ? inlineCommentHint(entry.value) : undefined;
+    diagnostics.push({ file, line: entry?.line ?? section.line, label, ...(entry ? { key: entry.key } : {}), code, message: hint ? `${message}; ${hint}` : message });
+  };
+  const warn = (entry: RawEntry, code: DiagnosticCode, message: string) => {
+    warnings.push({ file, line: entry.line, label, key: entry.key, code, message });
   };
 
   // Canonical key of the table -> its entry; everything else is a kwarg.
@@ -144,7 +171,7 @@ export function buildJob(section: RawSection, file: string, instanceZone: string
     table.set(name, entry);
   }
 
-  const schedule = buildSchedule(byKey, problem);
+  const schedule = buildSchedule(byKey, problem, warn);
   const jobTarget = buildTarget(byKey, problem, (code, message) => problem(undefined, code, message));
 
   // Each option by its row's parser, in table order; a parser may ask for
@@ -179,12 +206,20 @@ export function buildJob(section: RawSection, file: string, instanceZone: string
   }
 
   const kwargs: Record<string, KwargValue> = {};
-  for (const [name, entry] of kwargEntries) kwargs[name] = coerceKwarg(entry.value);
+  for (const [name, entry] of kwargEntries) {
+    kwargs[name] = coerceKwarg(entry.value);
+    const near = nearestKey(name);
+    if (near !== undefined) {
+      warn(entry, "near-key", `${entry.key}: not a job key, so it is passed to the callback as a keyword argument; did you mean ${near}? (rename it, or keep it if the callback reads ${entry.key})`);
+    }
+    const hint = inlineCommentHint(entry.value);
+    if (hint !== undefined) warn(entry, "inline-comment", `${entry.key}: ${hint}`);
+  }
 
   if (diagnostics.length > 0 || !schedule || !jobTarget) {
     // An unreadable line may be the very key reported missing; say only what is certain.
     const unreadable = section.problems.some((d) => d.code === "bad-bytes");
-    return { diagnostics: unreadable ? diagnostics.filter((d) => d.key !== undefined || !d.code.startsWith("missing-")) : diagnostics };
+    return { diagnostics: unreadable ? diagnostics.filter((d) => d.key !== undefined || !d.code.startsWith("missing-")) : diagnostics, warnings };
   }
   const lines = Object.freeze(Object.fromEntries([...byKey].map(([k, e]) => [k, e.line])));
   const job = brandJobSpec({
@@ -195,12 +230,27 @@ export function buildJob(section: RawSection, file: string, instanceZone: string
     kwargs: Object.freeze(kwargs),
     origin: Object.freeze({ source: "ini", file, line: section.line, lines }),
   });
-  return { job, diagnostics };
+  return { job, diagnostics, warnings };
 }
 
 type Problem = (entry: RawEntry | undefined, code: DiagnosticCode, message: string) => void;
+type Warn = (entry: RawEntry, code: DiagnosticCode, message: string) => void;
 
-function buildSchedule(byKey: Map<string, RawEntry>, problem: Problem): ScheduleRule | undefined {
+/** HH:MM or HH:MM:SS: a time of day, which a minute job cannot use (its `at` is :SS). */
+const TIME_OF_DAY = /^\d{1,2}:\d{2}(:\d{2})?$/;
+
+/**
+ * Whether `at` is ignored for this unit, as the original ignored it (it
+ * applied `at` to weekdays only): any `at` of a second or week job, which
+ * Python `schedule` cannot give one, and a time of day on a minute job. The
+ * job runs without it, with a warning. `at` on hours (:MM, MM:SS), on
+ * minutes as :SS, and on days and weekdays is meaningful and kept.
+ */
+function ignoredAt(unit: IntervalUnit | Weekday, at: string): boolean {
+  return unit === "second" || unit === "week" || (unit === "minute" && TIME_OF_DAY.test(at.trim()));
+}
+
+function buildSchedule(byKey: Map<string, RawEntry>, problem: Problem, warn: Warn): ScheduleRule | undefined {
   const every = byKey.get("every");
   const cron = byKey.get("cron");
   const at = byKey.get("at");
@@ -223,6 +273,15 @@ function buildSchedule(byKey: Map<string, RawEntry>, problem: Problem): Schedule
   if (!parsed.ok) return void problem(every, parsed.code, parsed.message);
   const { interval, unit } = parsed.value;
   if (!at) return { kind: "every", interval, unit };
+  if (ignoredAt(unit, at.value)) {
+    const instead = unit === "minute" ? "; on a minute job at = :SS picks the second of each minute" : "";
+    warn(
+      at,
+      "at-ignored",
+      `at: ${JSON.stringify(at.value.trim())} is ignored with every = ${every!.value.trim()} (as the original scheduler ignored it): the job runs every ${interval === 1 ? unit : `${interval} ${unit}s`} from its start. Remove at, or use a day or weekday unit (every = day, every = monday) for a time of day${instead}`,
+    );
+    return { kind: "every", interval, unit };
+  }
   const atParsed = parseAt(at.value, unit);
   if (!atParsed.ok) return void problem(at, atParsed.code, atParsed.message);
   return { kind: "every", interval, unit, at: atParsed.value };

@@ -8,7 +8,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { withDocDescription } from "../callbacks/index.ts";
+import { importFailure, withDocDescription } from "../callbacks/index.ts";
 import { brandJobSpec, type JobSpec } from "../config/types.ts";
 import { IniFormatError } from "../export/ini.ts";
 import { registerSdkModule } from "../runtime/index.ts";
@@ -137,7 +137,7 @@ export async function discoverApps(options: DiscoverAppsOptions): Promise<Discov
       exported = (await import(`${file}?discover=${++generation}`)) as Record<string, unknown>;
     } catch (error) {
       failedModules.push(file);
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const reason = importFailure(error, { named: true });
       problems.push({ kind: "import-failed", file, message: `importing the module failed (${reason}); fix the module and run discover again` });
       schedule.clear();
       continue;

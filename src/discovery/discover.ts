@@ -21,7 +21,7 @@ import type { Diagnostic } from "../config/types.ts";
 import { jobs, type JobRow } from "../../schema/db.ts";
 import { scheduleWarnings } from "../schedule/index.ts";
 import type { Store } from "../store/index.ts";
-import { discoverApps, type DiscoverAppsOptions, type DiscoveryProblem } from "./apps.ts";
+import { discoverApps, type DiscoverAppsOptions, type DiscoverAppsResult, type DiscoveryProblem } from "./apps.ts";
 import { registrationColumns } from "./rows.ts";
 
 /** What discovery needs of the store: reads on `db`, writes inside `exclusive` (the process's one writer). */
@@ -32,6 +32,8 @@ export interface DiscoverJobsOptions extends DiscoverAppsOptions {
   readonly zone: string;
   /** Epoch ms written as created/updated time. Default: the store clock's now. */
   readonly now?: number;
+  /** The apps' registrations when the caller imported them already (discoverApps with these options); default: import them here. */
+  readonly found?: DiscoverAppsResult;
 }
 
 export interface DiscoverJobsResult {
@@ -56,7 +58,7 @@ function differs(row: JobRow, next: Record<string, unknown>): boolean {
 }
 
 export async function discoverJobs(store: JobsStore, options: DiscoverJobsOptions): Promise<DiscoverJobsResult> {
-  const found = await discoverApps(options);
+  const found = options.found ?? (await discoverApps(options));
   const problems: DiscoveryProblem[] = [...found.problems];
   if (problems.some((p) => p.kind === "unknown-app")) {
     return { added: [], updated: [], missing: [], unchanged: [], unscheduled: [], problems, warnings: [], applied: false };

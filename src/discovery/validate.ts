@@ -115,5 +115,7 @@ export function validatePairs(label: string, given: readonly Pair[], origin: { f
   const spec = brandJobSpec({ ...job, origin: { source: "discovered", file: origin.file, line: 0, app: origin.app } });
   if (unscheduled) return { spec: brandJobSpec({ ...spec, active: false }), problems: [], unscheduled: true };
   const never = now === undefined ? undefined : neverFires(spec, zone, now);
-  return { spec, problems: [], ...(never ? { warnings: [never.message] } : {}) };
+  // An `at` the loader ignores is said for a registration too, as for a job file.
+  const warnings = [...built.warnings.filter((w) => w.code === "at-ignored").map((w) => w.message), ...(never ? [never.message] : [])];
+  return { spec, problems: [], ...(warnings.length > 0 ? { warnings } : {}) };
 }

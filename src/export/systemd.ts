@@ -108,19 +108,32 @@ export function exportSystemd(service: ServiceSpec): SystemdFiles {
   });
 
   // The template assumes the multi-tenant layout <tenants>/<name>/config/scheduler.ini
-  // (README, Multi-tenant): %i replaces the tenant folder. Each tenant's port and
-  // other settings come from an optional <tenant>/config/tickd.env (TICKD_LISTEN=...).
-  const tenantRoot = service.root;
+  // (README, Multi-tenant): %i replaces the tenant folder, the config's
+  // folder's parent. Each tenant's port and other settings come from an
+  // optional <tenant>/config/tickd.env (TICKD_LISTEN=...).
+  const tenantRoot = path.dirname(path.dirname(service.configPath));
   const tenantsDir = path.dirname(tenantRoot);
   const configRel = path.relative(tenantRoot, service.configPath);
   // Escaped text with the one intended specifier, %i, added after escaping.
   const tenantText = (rel: string) => `${systemdEscape(tenantsDir)}/%i${rel ? `/${systemdEscape(rel)}` : ""}`;
+  // A --root inside the tenant folder is the same folder of each tenant; one
+  // outside it (code shared by all tenants) stays as it is.
+  const rootRel = path.relative(tenantRoot, service.root);
+  const rootInTenant = !rootRel.startsWith("..") && !path.isAbsolute(rootRel);
+  const rootText = rootInTenant ? tenantText(rootRel) : systemdEscape(service.root);
   const exe = service.command.slice(0, service.command.indexOf("run"));
-  const exec = [...exe.map((w) => systemdWord(w)), "run", "--config", systemdQuote(tenantText(configRel))].join(" ");
+  const exec = [
+    ...exe.map((w) => systemdWord(w)),
+    "run",
+    "--config",
+    systemdQuote(tenantText(configRel)),
+    // run's default root is the tenant folder; any other root is passed on.
+    ...(service.root === tenantRoot ? [] : ["--root", systemdQuote(rootText)]),
+  ].join(" ");
   const template = unitText({
     description: "tickd scheduler (tenant %i)",
     exec,
-    workdir: tenantText(""),
+    workdir: rootText,
     writable: [tenantText(path.dirname(configRel) === "." ? "" : path.dirname(configRel))],
     underTmp: isUnderTmp(tenantsDir),
     stopWait: service.stopWaitSeconds,

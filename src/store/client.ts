@@ -3,7 +3,9 @@
  * over it, migrations applied, this instance registered. The returned Store is
  * the engine's EngineStore and the handle every repository function takes.
  */
+import { existsSync, statSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "../../schema/db.ts";
@@ -128,12 +130,47 @@ export function databaseFile(url: string): string | null {
   return file === "" || file === ":memory:" ? null : file;
 }
 
+/**
+ * True for an embedded database whose folder exists but whose file does not:
+ * nothing is recorded there yet, and opening it would create it. Commands
+ * that only read (history, export-ini) or may change nothing (discover) ask
+ * this first, so they leave no database behind.
+ */
+export function noDatabaseYet(url: string): boolean {
+  const file = databaseFile(url);
+  return file !== null && !existsSync(file) && existsSync(path.dirname(path.resolve(file)));
+}
+
+/**
+ * Why an embedded database cannot be opened, in words, before libSQL is asked
+ * (it says only "ConnectionFailed(… 14)"); undefined when its folder is there.
+ */
+function embeddedProblem(url: string): string | undefined {
+  const file = databaseFile(url);
+  if (file === null || file === "") return undefined;
+  const folder = path.dirname(file);
+  const stat = statSync(path.resolve(folder), { throwIfNoEntry: false });
+  if (!stat) return `folder ${folder} does not exist; create it, or point --db at a file in an existing folder`;
+  if (!stat.isDirectory()) return `${folder} is not a folder; point --db at a file in a folder`;
+  if (statSync(path.resolve(file), { throwIfNoEntry: false })?.isDirectory()) return `${file} is a folder; point --db at a database file, e.g. file:${path.join(file, "scheduler.db")}`;
+  return undefined;
+}
+
+/** libSQL's message in words: SQLITE_CANTOPEN (14) is all it says when a file cannot be opened or created. */
+function openFailure(error: unknown): string {
+  const message = (error as Error).message;
+  if (/ConnectionFailed\(.*\b14"?\)/.test(message) || /SQLITE_CANTOPEN/.test(message)) return "the file cannot be opened or created (check that its folder is writable)";
+  return message;
+}
+
 /** True for URLs served by the embedded engine (a file on this machine). */
 export function isEmbeddedUrl(url: string): boolean {
   return url.startsWith("file:") || url === ":memory:";
 }
 
 export async function openStore(url: string, options: StoreOptions): Promise<Store> {
+  const problem = embeddedProblem(url);
+  if (problem !== undefined) throw new TickdError("store", `cannot open the database ${url}: ${problem}`);
   const embedded = isEmbeddedUrl(url);
   // An embedded file (not :memory:) runs in WAL mode, with its -wal and -shm files.
   const file = databaseFile(url);
@@ -150,7 +187,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
     });
     if (file !== null) client = guardShm(client, `${file}-shm`, options.log ?? toStderr);
   } catch (error) {
-    throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
+    throw new TickdError("store", `cannot open the database ${url}: ${openFailure(error)}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
   }
   try {
     if (walFile) {
@@ -176,7 +213,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
   } catch (error) {
     client.close();
     if (error instanceof TickdError) throw error;
-    throw new TickdError("store", `cannot open the database ${url}: ${(error as Error).message}`, { cause: error });
+    throw new TickdError("store", `cannot open the database ${url}: ${openFailure(error)}`, { cause: error });
   }
 }
 

@@ -1,5 +1,5 @@
 /** The store: libSQL via Drizzle, embedded migrations, the engine's write path, repositories. */
-export { openStore, isEmbeddedUrl, databaseFile, type Store, type StoreDb, type StoreOptions } from "./client.ts";
+export { openStore, isEmbeddedUrl, databaseFile, noDatabaseYet, type Store, type StoreDb, type StoreOptions } from "./client.ts";
 export { applyMigrations, MIGRATIONS_TABLE, type EmbeddedMigration, type MigrationReport } from "./migrate.ts";
 export { MIGRATIONS } from "./migrations.generated.ts";
 export { capText, formatBytes, OUTPUT_CAP_BYTES } from "./output-cap.ts";

@@ -98,7 +98,7 @@ every = 1 day
     const r = await tickd(["check", "--config", "nope/scheduler.ini"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr.replaceAll(dir, "<dir>")).toMatchInlineSnapshot(`
-      "<dir>/nope/scheduler.ini: job file not found; create it (see examples/config/scheduler.ini) or point --config at the right file
+      "nope/scheduler.ini: job file not found; create it (write one [label] section per job with key = value lines, e.g. [cleanup] then call = myapp.scheduler.cleanup and every = 10 minutes) or point --config (-P) at your job file
       "
     `);
   });
@@ -108,7 +108,7 @@ every = 1 day
     const r = await tickd(["check"], { cwd: root });
     expect(r.code).toBe(2);
     expect(r.stderr.replaceAll(root, "<root>")).toMatchInlineSnapshot(`
-      "<root>/config/scheduler.ini:1 is not an INI job file; write one [label] section per job with key = value lines (see examples/config/scheduler.ini)
+      "config/scheduler.ini:1 is not an INI job file; write one [label] section per job with key = value lines, e.g. [cleanup] then call = myapp.scheduler.cleanup and every = 10 minutes
       "
     `);
   });

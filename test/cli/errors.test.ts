@@ -4,7 +4,7 @@
  * commands (run-job, discover, export-ini) in a stack trace.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { tempDir, tickd } from "../helpers/binary.ts";
 
@@ -57,27 +57,40 @@ describe("a --db URL with a scheme libSQL does not take ends in one line and exi
   }
 });
 
-describe("a --db file in a folder that does not exist", () => {
+// Issue 14, item 12: the store said `ConnectionFailed("… 14")`, history said
+// "no runs recorded yet" and export-ini dropped the discovered jobs without a word.
+describe("a --db file in a folder that does not exist: every command says so in one line, exit 1", () => {
   const url = "file:/nonexistent-tickd-folder/sub/tickd.db";
-  for (const [name, args] of COMMANDS.filter(([n]) => n !== "history" && n !== "export-ini")) {
-    test(`${name}: one line and exit 1`, async () => {
+  for (const [name, args] of COMMANDS) {
+    test(name, async () => {
       const r = await tickd([...args, "--db", url], { cwd: tmp.dir });
-      expect(r.code).toBe(1);
-      expectOneLine(r.stderr, name, url);
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+        code: 1,
+        stdout: "",
+        stderr: `tickd ${name}: cannot open the database ${url}: folder /nonexistent-tickd-folder/sub does not exist; create it, or point --db at a file in an existing folder\n`,
+      });
     });
   }
 
-  // These two only read, and a database that is not there holds no runs and no discovered jobs.
-  test("history: says no runs are recorded yet, exit 0", async () => {
-    const r = await tickd(["history", "--db", url], { cwd: tmp.dir });
-    expect(r).toEqual({ code: 0, stdout: "", stderr: "no runs recorded yet: there is no database at /nonexistent-tickd-folder/sub/tickd.db (tickd run creates it)\n" });
+  test("a relative --db names its folder as given", async () => {
+    const r = await tickd(["migrate", "--db", "file:nothere/tickd.db"], { cwd: tmp.dir });
+    expect(r.stderr).toBe("tickd migrate: cannot open the database file:nothere/tickd.db: folder nothere does not exist; create it, or point --db at a file in an existing folder\n");
+  });
+});
+
+describe("a database file not created yet, in a folder that exists", () => {
+  // These two only read: a database not created yet holds no runs and no discovered jobs, and is not created.
+  test("history says no runs are recorded yet, exit 0", async () => {
+    const r = await tickd(["history", "--db", "file:config/none.db"], { cwd: tmp.dir });
+    expect(r).toEqual({ code: 0, stdout: "", stderr: "no runs recorded yet: there is no database at config/none.db (tickd run creates it)\n" });
   });
 
-  test("export-ini: exports the job file alone, exit 0", async () => {
-    const r = await tickd(["export-ini", "-p", "--db", url], { cwd: tmp.dir });
+  test("export-ini exports the job file alone, exit 0", async () => {
+    const r = await tickd(["export-ini", "-p", "--db", "file:config/none.db"], { cwd: tmp.dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("[hello]\ncommand = echo hi\n");
     expect(r.stderr).toBe("");
+    expect(existsSync(path.join(tmp.dir, "config/none.db"))).toBe(false);
   });
 });
 

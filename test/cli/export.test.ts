@@ -252,6 +252,8 @@ describe("tickd export-systemd", () => {
   });
 
   test("every run setting given is pinned in ExecStart, and the stop timeout outlasts --grace", async () => {
+    // The token file must be there: run would refuse to start without it, so the export refuses too.
+    writeFileSync(path.join(dir, "config", "tokens.txt"), "0123456789abcdef0123456789abcdef admin\n");
     const r = await runService(
       "export-systemd", "--grace", "2 minutes", "--tokens", "config/tokens.txt", "--public-url", "https://tickd.example.com", "--instance", "acme-1", "--db", "libsql://db.example:8080",
     );

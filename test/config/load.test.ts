@@ -181,6 +181,31 @@ describe("at, per unit (as Python schedule 1.1)", () => {
     expect(job(`every = ${every}\nat = ${at}`).schedule).toEqual({ kind: "every", interval: expect.any(Number), unit: expect.any(String), at: { ...parts, text: at } });
   });
 
+  // Issue 14: the original applied `at` to weekdays only, so a ported file may
+  // hold an `at` on a job that cannot use one. The job runs, without it.
+  test.each([
+    ["10 minutes", "10:00", "minute", 10],
+    ["minute", "23:30:15", "minute", 1],
+    ["5 seconds", "10:00", "second", 5],
+    ["10 seconds", ":05", "second", 10],
+    ["week", "10:00", "week", 1],
+    ["2 weeks", "08:00", "week", 2],
+  ] as const)("every %p with at %p: at is ignored with a warning, and the job loads", (every, at, unit, interval) => {
+    const file = parseJobFile(`[job]\ncall = a.b\nevery = ${every}\nat = ${at}\n`, "scheduler.ini", ZONE);
+    expect(file.diagnostics).toEqual([]);
+    expect(file.jobs[0]!.schedule).toEqual({ kind: "every", interval, unit });
+    expect(file.warnings.map(({ line, key, code }) => ({ line, key, code }))).toEqual([{ line: 4, key: "at", code: "at-ignored" }]);
+  });
+
+  test("the at-ignored warning says what the job does instead", () => {
+    const file = parseJobFile("[job]\ncall = a.b\nevery = 10 minutes\nat = 10:00\n", "scheduler.ini", ZONE);
+    expect(file.warnings.map(formatDiagnostic)).toMatchInlineSnapshot(`
+      [
+        "scheduler.ini:4 [job] at: "10:00" is ignored with every = 10 minutes (as the original scheduler ignored it): the job runs every 10 minutes from its start. Remove at, or use a day or weekday unit (every = day, every = monday) for a time of day; on a minute job at = :SS picks the second of each minute",
+      ]
+    `);
+  });
+
   test("messages for every format that does not fit its unit", () => {
     const cases = [
       ["day", "9:30"],
@@ -191,10 +216,8 @@ describe("at, per unit (as Python schedule 1.1)", () => {
       ["hour", "10"],
       ["hour", "61:00"],
       ["hour", ":75"],
-      ["minute", "10:00"],
+      ["minute", "noon"],
       ["minute", ":60"],
-      ["10 seconds", ":05"],
-      ["week", "10:00"],
     ];
     expect(cases.flatMap(([every, at]) => problems(`call = a.b\nevery = ${every}\nat = ${at}`))).toMatchInlineSnapshot(`
       [
@@ -206,10 +229,8 @@ describe("at, per unit (as Python schedule 1.1)", () => {
         "scheduler.ini:4 [job] at: "10" is not a time for an hourly job; write MM:SS (e.g. 15:00) or :MM (e.g. :15), the moment within each hour",
         "scheduler.ini:4 [job] at: "61:00" is out of range for MM:SS; minutes and seconds go from 00 to 59",
         "scheduler.ini:4 [job] at: minute 75 in ":75" is out of range; use 00-59",
-        "scheduler.ini:4 [job] at: "10:00" is not a time for a minute job; write :SS, the second of each minute, e.g. :15",
+        "scheduler.ini:4 [job] at: "noon" is not a time for a minute job; write :SS, the second of each minute, e.g. :15",
         "scheduler.ini:4 [job] at: second 60 in ":60" is out of range; use 00-59",
-        "scheduler.ini:4 [job] at: cannot be used with every second; remove at, or use a day or weekday unit (every day / every monday) to pick a time of day",
-        "scheduler.ini:4 [job] at: cannot be used with every week; remove at, or use a day or weekday unit (every day / every monday) to pick a time of day",
       ]
     `);
   });
@@ -491,7 +512,7 @@ every = 1 minute
 [bad one]
 call = a.c
 every = 10 seconds
-at = 10:00
+at = noon
 timeout = forever
 
 [good two]
@@ -500,7 +521,6 @@ command = date
 `);
     expect(jobs.map((j) => j.label)).toEqual(["good one", "good two"]);
     expect(diagnostics.map(({ file, line, label, key, code }) => ({ file, line, label, key, code }))).toEqual([
-      { file: "scheduler.ini", line: 8, label: "bad one", key: "at", code: "at-not-allowed" },
       { file: "scheduler.ini", line: 9, label: "bad one", key: "timeout", code: "bad-duration" },
     ]);
   });
@@ -511,6 +531,51 @@ command = date
         "scheduler.ini:3 [café.stats v2 ☕] every: "1 fortnight" is not a unit; expected one of second(s), minute(s), hour(s), day(s), week(s), monday … sunday",
       ]
     `);
+  });
+});
+
+describe("warnings: lines a job runs with, but not as a porting user meant (issue 14)", () => {
+  const warnings = (text: string) => parseJobFile(text, "scheduler.ini", ZONE).warnings.map(formatDiagnostic);
+
+  test("a key one typo from a job key stays a keyword argument, with a warning naming the key", () => {
+    const file = parseJobFile("[job]\ncall = a.b\nevery = 10 minutes\ndescripton = hi\ntimout = 5 seconds\nretrys = 3\n", "scheduler.ini", ZONE);
+    expect(file.jobs[0]!.kwargs).toEqual({ descripton: "hi", timout: "5 seconds", retrys: 3 });
+    expect(file.warnings.map(formatDiagnostic)).toMatchInlineSnapshot(`
+      [
+        "scheduler.ini:4 [job] descripton: not a job key, so it is passed to the callback as a keyword argument; did you mean description? (rename it, or keep it if the callback reads descripton)",
+        "scheduler.ini:5 [job] timout: not a job key, so it is passed to the callback as a keyword argument; did you mean timeout? (rename it, or keep it if the callback reads timout)",
+        "scheduler.ini:6 [job] retrys: not a job key, so it is passed to the callback as a keyword argument; did you mean retries? (rename it, or keep it if the callback reads retrys)",
+      ]
+    `);
+  });
+
+  test("keyword arguments that are not near a key, or too short to tell, warn of nothing", () => {
+    expect(warnings("[job]\ncall = a.b\nevery = 10 minutes\ntesting = True\ntag = x\ncustomer_id = 7\nname = n\n")).toEqual([]);
+  });
+
+  test("an inline comment is named as such: a hint on the problem it causes, a warning on a keyword argument", () => {
+    const file = parseJobFile("[job]\ncall = a.b\nevery = 10 minutes ; every ten minutes\n\n[kw]\ncall = a.b\nevery = day\ntesting = True # yes\n", "scheduler.ini", ZONE);
+    expect(file.diagnostics.map(formatDiagnostic)).toMatchInlineSnapshot(`
+      [
+        "scheduler.ini:3 [job] every: "10 minutes ; every ten minutes" is not [N] unit; write e.g. 10 minutes, and put the time of day in a separate at = … line; "; every ten minutes" looks like an inline comment, but a job file has none (the text is part of the value): put the comment on a line of its own, starting with ; or #",
+      ]
+    `);
+    expect(file.warnings.map(formatDiagnostic)).toMatchInlineSnapshot(`
+      [
+        "scheduler.ini:8 [kw] testing: "# yes" looks like an inline comment, but a job file has none (the text is part of the value): put the comment on a line of its own, starting with ; or #",
+      ]
+    `);
+  });
+
+  test("a job file with no jobs is a warning; one with jobs, or with problems, is not", () => {
+    expect(warnings("")).toMatchInlineSnapshot(`
+      [
+        "scheduler.ini:1 the job file has no jobs, so nothing is scheduled; write one [label] section per job with key = value lines, e.g. [cleanup] then call = myapp.scheduler.cleanup and every = 10 minutes",
+      ]
+    `);
+    expect(warnings("; only a comment\n[DEFAULT]\ntimeout = 5 seconds\n")).toHaveLength(1);
+    expect(warnings("[job]\ncall = a.b\nevery = day\n")).toEqual([]);
+    expect(warnings("[job]\ncall = a.b\n")).toEqual([]);
   });
 });
 
@@ -541,7 +606,7 @@ describe("loadJobFile", () => {
     expect(await failure(path.join(dir, "nope.ini"))).toMatchInlineSnapshot(`
       {
         "code": "config-missing",
-        "message": "<dir>/nope.ini: job file not found; create it (see examples/config/scheduler.ini) or point --config at the right file",
+        "message": "<dir>/nope.ini: job file not found; create it (write one [label] section per job with key = value lines, e.g. [cleanup] then call = myapp.scheduler.cleanup and every = 10 minutes) or point --config (-P) at your job file",
       }
     `);
   });
@@ -552,7 +617,7 @@ describe("loadJobFile", () => {
     expect(await failure(file)).toMatchInlineSnapshot(`
       {
         "code": "config-invalid",
-        "message": "<dir>/jobs.json:2 is not an INI job file; write one [label] section per job with key = value lines (see examples/config/scheduler.ini)",
+        "message": "<dir>/jobs.json:2 is not an INI job file; write one [label] section per job with key = value lines, e.g. [cleanup] then call = myapp.scheduler.cleanup and every = 10 minutes",
       }
     `);
   });
