@@ -3,6 +3,7 @@
  * SIGTERM/SIGINT (drain, exit 0). SIGHUP reloads the job file.
  */
 import { parseDuration } from "../config/durations.ts";
+import { pingUrl } from "../config/keys.ts";
 import { parseListen } from "../api/auth.ts";
 import { startService, type ServiceSettings } from "../service/index.ts";
 import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
@@ -19,7 +20,19 @@ export const RUN_FLAGS: readonly FlagDef[] = [
   { name: "instance", env: true, value: "NAME", help: "instance name recorded on every run (default hostname:pid)" },
   { name: "apps", env: true, value: "DIR,...", help: "app folders whose scheduler modules register jobs (discovery)" },
   { name: "module-name", env: true, value: "NAME", help: "module looked for in each app folder (default scheduler)" },
+  { name: "ping", env: true, value: "URL", help: "dead man's switch of the instance: GET URL every --ping-every while the scheduler is healthy" },
+  { name: "ping-every", env: true, value: "DURATION", help: "how often --ping is pinged (default 1 minute)" },
+  { name: "otlp", env: true, value: "URL", help: "export one OpenTelemetry span per run over OTLP/HTTP (a collector's base URL, e.g. http://127.0.0.1:4318)" },
 ];
+
+/** An http(s) flag value, or a usage error saying what to write. */
+function urlFlag(args: ParsedArgs, name: string, example: string): string | undefined {
+  const text = stringFlag(args, name);
+  if (text === undefined) return undefined;
+  const url = pingUrl(text);
+  if (url === undefined) throw new UsageError(`--${name}: "${text}" is not an http:// or https:// URL; write e.g. ${example}`);
+  return url;
+}
 
 function durationFlag(args: ParsedArgs, name: string, fallback: string): number {
   const text = stringFlag(args, name) ?? fallback;
@@ -36,6 +49,10 @@ export function serviceSettings(args: ParsedArgs): ServiceSettings {
     .filter((s) => s !== "");
   const instance = stringFlag(args, "instance");
   const tokensPath = stringFlag(args, "tokens");
+  const ping = urlFlag(args, "ping", "https://hc-ping.com/YOUR-UUID");
+  const otlp = urlFlag(args, "otlp", "http://127.0.0.1:4318");
+  const pingEveryMs = durationFlag(args, "ping-every", "1 minute");
+  if (pingEveryMs < 1000) throw new UsageError(`--ping-every: must be at least 1 second; write e.g. "1 minute"`);
   return {
     ...base,
     listen: stringFlag(args, "listen") ?? "127.0.0.1:7370",
@@ -46,6 +63,9 @@ export function serviceSettings(args: ParsedArgs): ServiceSettings {
     graceMs: durationFlag(args, "grace", "30 seconds"),
     apps,
     moduleName: stringFlag(args, "module-name") ?? "scheduler",
+    ...(ping !== undefined && { ping }),
+    pingEveryMs,
+    ...(otlp !== undefined && { otlp }),
   };
 }
 
