@@ -277,7 +277,7 @@ const rows: JobKey[] = [
   duration("jitter", "The most random delay added to each run; default 0.", "jitterMs", { allowZero: true, max: MAX_JITTER_MS, what: "the longest random delay", default: 0 }),
   {
     key: "ping",
-    doc: "A dead man's switch (Healthchecks.io convention): GET URL/start when a run starts, URL on success, URL/fail on failure, error, timeout or abandoned.",
+    doc: "A dead man's switch (Healthchecks.io convention): GET URL/start when a run starts, URL on success, URL/fail on failure, error or timeout.",
     field: "ping",
     group: "option",
     column: "options",

@@ -1,8 +1,10 @@
 /**
  * Dead man's switches, in the Healthchecks.io convention (Cronitor and Uptime
  * Kuma accept it too): a job's `ping = URL` gets GET URL/start when a run
- * starts, URL when it succeeds, URL/fail when it ends failure, error, timeout
- * or abandoned; skipped and missed runs ping nothing (the monitor notices the
+ * starts, URL when it succeeds, URL/fail when it ends failure, error or
+ * timeout (or abandoned, should such an event come: today runs found
+ * abandoned at start-up are recorded by the store, not as events, and ping
+ * nothing); skipped and missed runs ping nothing (the monitor notices the
  * silence itself). An instance's `--ping URL` gets GET URL every
  * `--ping-every` while its scheduler loop is healthy, so a monitor outside
  * the machine hears when tickd itself is gone.

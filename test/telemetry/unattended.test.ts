@@ -216,3 +216,26 @@ every = 1 second
     p.cleanup();
   }
 }, 20_000);
+
+test("a ping, grace or --ping that is not what it should be is a clear message, not a stack trace", async () => {
+  const p = project(`
+[a]
+command = true
+every = 1 minute
+ping = ftp://example.com/x
+grace = soon
+`);
+  try {
+    const check = Bun.spawnSync([BINARY, "check", "--config", "config/scheduler.ini"], { cwd: p.dir });
+    const out = check.stdout.toString() + check.stderr.toString();
+    expect(check.exitCode).toBe(2);
+    expect(out).toContain('scheduler.ini:5 [a] ping: "ftp://example.com/x" is not an http:// or https:// URL; write the check\'s ping address');
+    expect(out).toContain('scheduler.ini:6 [a] grace: "soon" is not a duration');
+    const run = Bun.spawnSync([BINARY, "run", "--no-api", "--config", "config/scheduler.ini", "--ping", "hc-ping.com/x"], { cwd: p.dir });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.toString()).toContain('--ping: "hc-ping.com/x" is not an http:// or https:// URL; write e.g. https://hc-ping.com/YOUR-UUID');
+    expect(run.stderr.toString()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  } finally {
+    p.cleanup();
+  }
+});
