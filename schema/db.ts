@@ -18,6 +18,10 @@ export interface JobOptions {
   jitterMs?: number;
   /** Where callbacks run: absent = in their module's worker. */
   isolate?: "worker" | "none";
+  /** Milliseconds; absent = occurrences are never recorded missed. */
+  graceMs?: number;
+  /** Dead man's switch address; absent = no pings. */
+  ping?: string;
 }
 
 /**

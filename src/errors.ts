@@ -185,6 +185,7 @@ export type DiagnosticCode =
   | "bad-isolate"
   | "bad-duration"
   | "bad-retries"
+  | "bad-ping"
   /** A value past its bound (config/bounds.ts). */
   | "out-of-range"
   // what runs

@@ -3,11 +3,28 @@
  * SIGTERM/SIGINT (drain, exit 0). SIGHUP reloads the job file.
  */
 import { parseDuration } from "../config/durations.ts";
+import { pingUrl } from "../config/keys.ts";
 import { checkListen, loadTokens } from "../api/auth.ts";
 import { startService, type ServiceSettings } from "../service/index.ts";
-import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, requireRoot, stringFlag, type ParsedArgs } from "./args.ts";
+import { INSTANCE_FLAGS, UsageError, boolFlag, instanceSettings, parseArgs, requireRoot, stringFlag, type FlagDef, type ParsedArgs } from "./args.ts";
 import { noPositionals } from "./check.ts";
 import type { Command } from "./command.ts";
+
+/** Flags only `run` takes (the instance flags are every command's: args.ts). */
+export const RUN_FLAGS: readonly FlagDef[] = [
+  { name: "ping", env: true, value: "URL", help: "dead man's switch of the instance: GET URL every --ping-every while the scheduler is healthy" },
+  { name: "ping-every", env: true, value: "DURATION", help: "how often --ping is pinged (default 1 minute)" },
+  { name: "otlp", env: true, value: "URL", help: "export one OpenTelemetry span per run over OTLP/HTTP (a collector's base URL, e.g. http://127.0.0.1:4318)" },
+];
+
+/** An http(s) flag value, or a usage error saying what to write. */
+function urlFlag(args: ParsedArgs, name: string, example: string): string | undefined {
+  const text = stringFlag(args, name);
+  if (text === undefined) return undefined;
+  const url = pingUrl(text);
+  if (url === undefined) throw new UsageError(`--${name}: "${text}" is not an http:// or https:// URL; write e.g. ${example}`);
+  return url;
+}
 
 function durationFlag(args: ParsedArgs, name: string, fallback: string): number {
   const text = stringFlag(args, name) ?? fallback;
@@ -20,6 +37,10 @@ export function serviceSettings(args: ParsedArgs): ServiceSettings {
   const base = instanceSettings(args);
   const instance = stringFlag(args, "instance");
   const tokensPath = stringFlag(args, "tokens");
+  const ping = urlFlag(args, "ping", "https://hc-ping.com/YOUR-UUID");
+  const otlp = urlFlag(args, "otlp", "http://127.0.0.1:4318");
+  const pingEveryMs = durationFlag(args, "ping-every", "1 minute");
+  if (pingEveryMs < 1000) throw new UsageError(`--ping-every: must be at least 1 second; write e.g. "1 minute"`);
   return {
     ...base,
     listen: stringFlag(args, "listen") ?? "127.0.0.1:7370",
@@ -28,6 +49,9 @@ export function serviceSettings(args: ParsedArgs): ServiceSettings {
     api: !boolFlag(args, "no-api"),
     keepMs: durationFlag(args, "keep", "30 days"),
     graceMs: durationFlag(args, "grace", "30 seconds"),
+    ...(ping !== undefined && { ping }),
+    pingEveryMs,
+    ...(otlp !== undefined && { otlp }),
   };
 }
 
@@ -45,10 +69,10 @@ export const runCommand: Command = {
   name: "run",
   usage: "run [-P PATH] [--listen HOST:PORT] [--tokens FILE] [--no-api] [--grace DURATION] [--keep DURATION]",
   summary: "start the scheduler and the API (the service); SIGTERM/SIGINT drain and exit 0, SIGHUP reloads the job file",
-  flags: [],
+  flags: RUN_FLAGS,
   uses: INSTANCE_FLAGS.map((f) => f.name),
   async run(argv, io) {
-    const args = parseArgs(argv, []);
+    const args = parseArgs(argv, RUN_FLAGS);
     noPositionals(args, "run");
     const settings = serviceSettings(args);
     // Bad flags are found before anything is opened or written.

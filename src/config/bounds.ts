@@ -18,6 +18,8 @@ export const MAX_TIMEOUT_MS = 7 * DAY_MS;
 export const MAX_RETRY_WAIT_MS = 7 * DAY_MS;
 /** `jitter`: at most 7 days. */
 export const MAX_JITTER_MS = 7 * DAY_MS;
+/** `grace`: at most 7 days; later than that, a run is not late but gone. */
+export const MAX_GRACE_MS = 7 * DAY_MS;
 /** `retries`: at most 100. */
 export const MAX_RETRIES = 100;
 /** `until`: a date in the years 1970 to 9999, as written. */

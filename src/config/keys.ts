@@ -21,7 +21,7 @@
  * order of lines (which writes the description right after the target).
  */
 import type { DiagnosticCode } from "../errors.ts";
-import { MAX_JITTER_MS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
+import { MAX_GRACE_MS, MAX_JITTER_MS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
 import { parseFlag } from "./coerce.ts";
 import { DURATION_HINT, formatDuration, parseDuration } from "./durations.ts";
 import { isWeekday, type Parsed } from "./every.ts";
@@ -265,7 +265,29 @@ const rows: JobKey[] = [
     default: 1000,
   }),
   choice("catchup", "After downtime: skip the missed runs, or run once for them. Default skip.", ["skip", "once"], "skip"),
+  {
+    ...duration(
+      "grace",
+      "How late a run may start before its occurrence counts as missed (the instance was down, suspended or stuck): one missed record per gap. Default none: nothing is recorded missed.",
+      "graceMs",
+      { allowZero: false, max: MAX_GRACE_MS, what: "the longest grace (remove the line to record no missed runs)" },
+    ),
+    list: { name: "grace", words: (value) => formatDuration(value as number) },
+  },
   duration("jitter", "The most random delay added to each run; default 0.", "jitterMs", { allowZero: true, max: MAX_JITTER_MS, what: "the longest random delay", default: 0 }),
+  {
+    key: "ping",
+    doc: "A dead man's switch (Healthchecks.io convention): GET URL/start when a run starts, URL on success, URL/fail on failure, error or timeout.",
+    field: "ping",
+    group: "option",
+    column: "options",
+    register: true,
+    parse: (text, written) => {
+      const url = pingUrl(text);
+      return url === undefined ? fail("bad-ping", `${written}: ${JSON.stringify(text.trim())} is not an http:// or https:// URL; write the check's ping address, e.g. https://hc-ping.com/YOUR-UUID`) : ok(url);
+    },
+    format: (value) => String(value),
+  },
   {
     key: "until",
     doc: "An ISO date or date-time after which the job is no longer scheduled (a date counts through its end).",
@@ -281,6 +303,13 @@ const rows: JobKey[] = [
     sparse: true,
   }),
 ];
+
+/** A ping address as written, without a trailing slash (so URL/start and URL/fail are its siblings); undefined when not http(s). */
+export function pingUrl(text: string): string | undefined {
+  const t = text.trim().replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/?#\s]+/i.test(t) || !URL.canParse(t)) return undefined;
+  return t;
+}
 
 /** Every key, in the order export-ini writes them (after the target: description, then the rest). */
 export const JOB_KEYS: readonly JobKey[] = rows;

@@ -111,6 +111,10 @@ export interface JobSpec {
   readonly jitterMs: number;
   /** Epoch ms after which the job is no longer scheduled. */
   readonly until?: number;
+  /** How late an occurrence may start before it is recorded missed, ms; undefined = never recorded missed. */
+  readonly graceMs?: number;
+  /** The job's dead man's switch address (http/https, no trailing slash); undefined = no pings. */
+  readonly ping?: string;
   /** Call jobs: "none" runs the callback in the scheduler's thread; undefined = "worker" (the default). */
   readonly isolate?: IsolateMode;
   /** Every key of the section that is not in the key table, coerced (config/coerce.ts). */

@@ -11,8 +11,9 @@
 import { STATUS } from "../sdk/index.ts";
 import type { StartGate } from "./execute.ts";
 import type { Job } from "./job-table.ts";
+import { recordGap } from "./missed.ts";
 import { recordNotStarted, runOccurrence, type RunnerDeps } from "./runner.ts";
-import type { RunRecord, Trigger } from "./types.ts";
+import type { MissedGap, RunRecord, Trigger } from "./types.ts";
 
 /** A gate prepared for an instant: a run passed one starts in it, at `at`. */
 export interface Held {
@@ -91,6 +92,11 @@ export class Launcher {
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
     return run;
+  }
+
+  /** Record a gap of occurrences that did not start within the job's grace (missed.ts). */
+  recordGap(job: Job, gap: MissedGap): void {
+    recordGap(this.#deps, job.spec, gap);
   }
 
   /** Record the occurrences waiting behind running ones as not started. */

@@ -51,7 +51,7 @@ export async function commandsEnded(): Promise<void> {
  * failure. `clock` is the run's (the engine's): the grace between TERM and
  * KILL is measured on it, so a test can move past it.
  */
-export function runCommand(command: string, ctx: JobContext, cwd: string | undefined, clock: Clock): Promise<Result> {
+export function runCommand(command: string, ctx: JobContext, cwd: string | undefined, clock: Clock, traceparent?: string): Promise<Result> {
   const token = TOKEN_PREFIX + (tokenCount++).toString(36);
   const child = spawn("/bin/sh", ["-c", command], {
     // Its own process group, so a timeout kills the whole pipeline, not just sh.
@@ -64,6 +64,8 @@ export function runCommand(command: string, ctx: JobContext, cwd: string | undef
       TICKD_SCHEDULED_FOR: ctx.scheduledFor.toISOString(),
       TICKD_ATTEMPT: String(ctx.attempt),
       [RUN_TOKEN_VAR]: token,
+      // The run's W3C trace context, when traces are exported (--otlp).
+      ...(traceparent !== undefined && { TRACEPARENT: traceparent }),
     },
   });
   const run = new CommandRun(child, token, clock);

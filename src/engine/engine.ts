@@ -22,6 +22,7 @@ import { EventHub, silentLogger, type EngineLogger } from "./events.ts";
 import { ShutdownSwitch } from "./execute.ts";
 import { Instants } from "./instant.ts";
 import { JobTable, stateOf, type Job } from "./job-table.ts";
+import { gapSince } from "./missed.ts";
 import { planReconcile, type Source } from "./reconcile.ts";
 import type { RunnerDeps } from "./runner.ts";
 import type { EngineEvent, EngineStore, JobChange, JobState, ReloadSummary, RunRecord, SchedulerControl } from "./types.ts";
@@ -65,6 +66,11 @@ export interface EngineOptions {
   readonly workDir?: string;
   /** Path shown by the API. Default "". */
   readonly configPath?: string;
+  /**
+   * The W3C traceparent of a run, when traces are exported (--otlp): url jobs
+   * send it as a header, command jobs get TRACEPARENT. Default none.
+   */
+  readonly traceparent?: (run: RunRecord) => string;
   /** Re-read the job file (reload/SIGHUP). Without it, reload() only reports. */
   readonly reloadSource?: () => Promise<{ readonly jobs: readonly JobSpec[]; readonly diagnostics: readonly Diagnostic[] }>;
 }
@@ -127,6 +133,7 @@ class TickEngine implements Engine {
       shutdown: this.#shutdown,
       stopping: this.#stopping.signal,
       ...(options.workDir !== undefined && { cwd: options.workDir }),
+      ...(options.traceparent !== undefined && { traceparent: options.traceparent }),
       onLog: (label, line) => this.#logger.log("info", "job.log", { label, line }),
     };
     this.#table = new JobTable({
@@ -170,15 +177,20 @@ class TickEngine implements Engine {
       if (job) added.push(job);
     }
     await this.#table.anchor(added, now);
-    const catchups = this.#table.bulk(() => {
-      const started: Array<Promise<void>> = [];
+    // What the store last recorded of each job that looks back: catch-up and missed gaps.
+    const lasts = await this.#lastRecorded(added.filter((job) => job.active && (job.spec.catchup === "once" || job.spec.graceMs !== undefined)));
+    this.#table.bulk(() => {
       for (const job of added) {
-        if (job.active && job.spec.catchup === "once") started.push(this.#startWithCatchup(job, now));
+        const last = lasts.get(job) ?? null;
+        if (job.active && job.spec.catchup === "once") this.#startWithCatchup(job, last, now);
         else this.#table.scheduleFirst(job, now);
       }
-      return started;
     });
-    await Promise.all(catchups);
+    // Recorded after the catch-up runs have started, off their path.
+    for (const [job, last] of lasts) {
+      const gap = gapSince(job.spec, job.schedule, last, now);
+      if (gap) this.#launcher.recordGap(job, gap);
+    }
     this.#instants.settled(added.length);
     this.#instants.arm(this.#clock.now());
   }
@@ -218,14 +230,21 @@ class TickEngine implements Engine {
     await this.#store.flush();
   }
 
+  /** The latest occurrence the store recorded of each job (null: none, or the store failed, logged). */
+  async #lastRecorded(jobs: readonly Job[]): Promise<Map<Job, number | null>> {
+    const answers = await Promise.all(
+      jobs.map((job) =>
+        this.#store.lastScheduled(job.spec.label).catch((error: unknown) => {
+          this.#logger.log("error", "store.error", { label: job.spec.label, message: `lastScheduled failed: ${String(error)}` });
+          return null;
+        }),
+      ),
+    );
+    return new Map(jobs.map((job, i) => [job, answers[i]!]));
+  }
+
   /** Catchup = once at start: after downtime, run one missed occurrence now, then continue on the grid. */
-  async #startWithCatchup(job: Job, now: number): Promise<void> {
-    let last: number | null = null;
-    try {
-      last = await this.#store.lastScheduled(job.spec.label);
-    } catch (error) {
-      this.#logger.log("error", "store.error", { label: job.spec.label, message: `lastScheduled failed: ${String(error)}` });
-    }
+  #startWithCatchup(job: Job, last: number | null, now: number): void {
     const missed = last === null ? null : job.schedule.following(last);
     if (last === null || missed === null || missed > now || (job.spec.until !== undefined && missed > job.spec.until)) {
       this.#table.scheduleFirst(job, now);

@@ -48,6 +48,8 @@ export interface AttemptInput {
   readonly cwd?: string;
   /** Each ctx.log line, as it is written (the engine logs it). */
   readonly onLog?: (label: string, line: string) => void;
+  /** W3C trace context of the run (when traces are exported): a url job's `traceparent` header, a command's TRACEPARENT. */
+  readonly traceparent?: string;
 }
 
 /** Run one attempt. Never rejects: every way a job can end is an outcome. */
@@ -344,9 +346,9 @@ function invoke(input: AttemptInput, ctx: JobContext, kwargs: JobSpec["kwargs"])
       return input.callback(kwargs, ctx);
     }
     case "command":
-      return runCommand(target.command, ctx, input.cwd, input.clock);
+      return runCommand(target.command, ctx, input.cwd, input.clock, input.traceparent);
     case "url":
-      return runUrl(target.url, target.method, ctx);
+      return runUrl(target.url, target.method, ctx, input.traceparent);
   }
 }
 
@@ -356,8 +358,8 @@ function isEmpty(o: object): boolean {
 }
 
 /** An HTTP request: 2xx is a success, anything else a failure; the body is the output. */
-async function runUrl(url: string, method: string, ctx: JobContext): Promise<Result> {
-  const response = await fetch(url, { method, signal: ctx.signal });
+async function runUrl(url: string, method: string, ctx: JobContext, traceparent: string | undefined): Promise<Result> {
+  const response = await fetch(url, { method, signal: ctx.signal, ...(traceparent !== undefined && { headers: { traceparent } }) });
   const body = capText(await response.text());
   const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
   return Result(response.ok ? STATUS.success : STATUS.failure, { message, output: body });

@@ -24,6 +24,7 @@ import type { EngineLogger } from "./events.ts";
 import { StartGate } from "./execute.ts";
 import type { Launcher } from "./admission.ts";
 import type { Job, JobTable } from "./job-table.ts";
+import { gapFrom } from "./missed.ts";
 import type { Trigger } from "./types.ts";
 import { Alarm } from "./wake.ts";
 
@@ -129,13 +130,18 @@ export class Instants {
     let preparing: Pending | null = null;
     // Jobs taken in this tick (or in the stage that prepared the instant opened now).
     let due: Job[] = [];
+    // Occurrences taken later than their job's grace (a jump, a stuck loop): recorded once the tick's runs have started.
+    const late: Array<{ readonly job: Job; readonly at: number }> = [];
     const start = (job: Job) => {
       due.push(job);
       const at = job.next!;
-      const missed = jumped && at < now - JUMP_TOLERANCE_MS;
+      const grace = job.spec.graceMs;
+      const tooLate = grace !== undefined && now - at > grace;
+      if (tooLate) late.push({ job, at });
+      const missed = tooLate || (jumped && at < now - JUMP_TOLERANCE_MS);
       const trigger: Trigger = missed ? "catchup" : "schedule";
       if (missed && job.spec.catchup !== "once") {
-        this.#logger.log("info", "run.missed", { label: job.spec.label, scheduledFor: at, message: "missed while the clock jumped; catchup = skip" });
+        if (!tooLate) this.#logger.log("info", "run.missed", { label: job.spec.label, scheduledFor: at, message: "missed while the clock jumped; catchup = skip" });
       } else if (preparing && job.inflight > 0) {
         preparing.deferred.push({ job, at, trigger });
       } else this.#launcher.fire(job, at, trigger, preparing);
@@ -192,6 +198,8 @@ export class Instants {
         this.#table.scheduleAt(job, job.schedule.followingAfter(job.next, Math.max(now, job.next)), now);
       }
     });
+    // Every occurrence from the late one through now is skipped by the scheduling above: one gap.
+    for (const { job, at } of late) this.#launcher.recordGap(job, gapFrom(job.schedule, at, now, job.spec.until));
     this.arm(now);
   }
 

@@ -29,6 +29,8 @@ export interface RunnerDeps {
   readonly cwd?: string;
   /** Where ctx.log lines go besides the output (the log). */
   readonly onLog: (label: string, line: string) => void;
+  /** The W3C traceparent of a run, when traces are exported; given to url and command jobs. */
+  readonly traceparent?: (run: RunRecord) => string;
 }
 
 export function runId(instance: string, label: string, scheduledFor: number, attempt: number): string {
@@ -155,7 +157,8 @@ function startAttempt(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, held:
     else (early ??= []).push(line);
   };
   const { scheduledFor, attempt } = planned;
-  const outcome = executeAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog });
+  const traceparent = spec.target.kind !== "call" && deps.traceparent ? deps.traceparent(planned) : undefined;
+  const outcome = executeAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog, ...(traceparent !== undefined && { traceparent }) });
   // The event is emitted from the microtask queue, after the whole burst of
   // due jobs has started; the finished record comes later still (executeAttempt
   // settles no earlier than the microtask after this one).

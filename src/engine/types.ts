@@ -25,6 +25,15 @@ export interface RunRecord {
   readonly trigger: Trigger;
   /** The instance name (host:pid or --instance), so several instances can share a store. */
   readonly instance: string;
+  /** A `missed` record standing for a gap of occurrences (engine/missed.ts); absent on every other run. */
+  readonly missed?: MissedGap;
+}
+
+/** Occurrences of a job that did not start within its grace: the first, the last and how many. */
+export interface MissedGap {
+  readonly first: number;
+  readonly last: number;
+  readonly count: number;
 }
 
 /**

@@ -58,6 +58,10 @@ export interface RegisterOptions {
   until?: string;
   /** Where the callback runs: its module's worker (the default; ended at its timeout), or "none": the scheduler's own thread. */
   isolate?: "worker" | "none";
+  /** How late a run may start before its occurrence is recorded missed, e.g. "1 minute"; default none. */
+  grace?: string;
+  /** Dead man's switch address: GET URL/start, URL on success, URL/fail on failure (Healthchecks.io convention). */
+  ping?: string;
   kwargs?: Record<string, KwargValue>;
 }
 

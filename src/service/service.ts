@@ -20,6 +20,7 @@ import { JobCatalog, type Problem } from "../jobs/index.ts";
 import { HEARTBEAT_EVERY_MS, openStore, type Store } from "../store/index.ts";
 import { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from "./logger.ts";
 import { processSignals, type SignalSource } from "./signals.ts";
+import { instanceHeartbeat, jobPinger, runTracer, traceparentOf } from "../telemetry/index.ts";
 import { startServiceApi, type ApiHandle, type ApiStarter } from "./api.ts";
 
 export interface ServiceSettings {
@@ -43,6 +44,12 @@ export interface ServiceSettings {
   readonly graceMs: number;
   readonly apps: readonly string[];
   readonly moduleName: string;
+  /** --ping: the instance's dead man's switch, pinged every `pingEveryMs` while healthy. */
+  readonly ping?: string;
+  /** --ping-every; default 1 minute. */
+  readonly pingEveryMs?: number;
+  /** --otlp: where one span per run is exported (OTLP/HTTP). */
+  readonly otlp?: string;
 }
 
 export interface ServiceOptions {
@@ -122,8 +129,11 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       return fn;
     };
 
+    // Spans of runs, when --otlp is given; url and command jobs then carry their run's traceparent.
+    const tracer = settings.otlp !== undefined ? runTracer({ url: settings.otlp, instance }) : null;
     const engine = createEngine({
       clock,
+      ...(tracer && { traceparent: traceparentOf }),
       store,
       instance,
       timezone: zone,
@@ -143,6 +153,9 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     });
     catalog.attach(engine);
     engine.subscribe((event) => logRunEvent(logger, event));
+    // Pings and spans follow the events: after a run starts or ends, never on the path that starts it.
+    engine.subscribe(jobPinger((label) => engine.job(label)?.spec.ping, logger).listener);
+    if (tracer) engine.subscribe(tracer.listener);
 
     // 3. The API binds before any job runs.
     if (settings.api) {
@@ -187,6 +200,9 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       }
     };
     const stopBeating = repeat(clock, HEARTBEAT_EVERY_MS, () => void heartbeat());
+    // 5c. The instance's dead man's switch: pinged while the store takes writes.
+    const stopPinging =
+      settings.ping !== undefined ? instanceHeartbeat({ url: settings.ping, everyMs: settings.pingEveryMs ?? 60_000, clock, healthy: () => store.health(), log: logger }) : () => {};
 
     // 6. Signals.
     let resolveDone: (code: number) => void = () => {};
@@ -206,12 +222,19 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
         logger.info("shutdown", { reason, graceMs: settings.graceMs, running: engine.jobs().reduce((n, j) => n + j.running, 0) });
         stopPruning();
         stopBeating();
+        stopPinging();
         let code = 0;
         try {
           await engine.stop({ graceMs: settings.graceMs });
         } catch (error) {
           logger.error("shutdown.failed", { message: String(error) });
           code = 1;
+        }
+        try {
+          // The last runs' spans go out before the process does.
+          await tracer?.shutdown();
+        } catch (error) {
+          logger.error("otlp.failed", { message: String(error) });
         }
         try {
           await api?.stop();

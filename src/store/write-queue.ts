@@ -336,9 +336,13 @@ export class WriteQueue {
   }
 }
 
-/** A run's row needs the claim of its occurrence unless it is a manual run. */
+/**
+ * A run's row needs the claim of its occurrence unless it is a manual run or
+ * a missed gap's record (engine/missed.ts), which must leave a catch-up run
+ * of the same occurrence its claim.
+ */
 function needsClaim(run: RunRecord): boolean {
-  return run.trigger !== "manual";
+  return run.trigger !== "manual" && run.missed === undefined;
 }
 
 /** Claims taken with rows (an occurrence nobody claimed ahead), so the rows' condition can hold. */

@@ -32,6 +32,8 @@ const SDK_KEYS = {
   jitter: true,
   until: true,
   isolate: true,
+  grace: true,
+  ping: true,
 } as const satisfies Record<Exclude<keyof RegisterOptions, NotKeys>, true>;
 
 test("RegisterOptions lists exactly the key table's register keys", () => {
