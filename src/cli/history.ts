@@ -91,6 +91,7 @@ function toJson(row: ActivityRow) {
     attempt: row.attempt,
     trigger: row.trigger,
     instance: row.instance,
+    kwargs: row.kwargs,
   };
 }
 

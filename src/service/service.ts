@@ -132,6 +132,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       compile: compileSchedule,
       resolve,
       logger,
+      backfillStore: store,
       reloadSource: async () => {
         const next = await readJobs(settings, { fresh: true });
         logDiagnostics(logger, next.diagnostics);
@@ -152,6 +153,8 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
 
     // 4. Schedule.
     await engine.start([...firstJobs, ...discovered.specs]);
+    // Pauses with an `until` resume by themselves, also those set before a restart.
+    await catalog.armResumes();
     logger.info("scheduler.started", {
       instance,
       config: settings.configPath,
@@ -206,6 +209,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
         logger.info("shutdown", { reason, graceMs: settings.graceMs, running: engine.jobs().reduce((n, j) => n + j.running, 0) });
         stopPruning();
         stopBeating();
+        catalog.close();
         let code = 0;
         try {
           await engine.stop({ graceMs: settings.graceMs });
