@@ -91,7 +91,7 @@ function toJson(row: ActivityRow) {
     attempt: row.attempt,
     trigger: row.trigger,
     instance: row.instance,
-    kwargs: row.kwargs,
+    ...(row.kwargs !== null && { kwargs: row.kwargs }),
   };
 }
 

@@ -191,7 +191,8 @@ export function activeWords(entry: CatalogEntry): string {
     case "registration":
       return `${state} (as registered)`;
     case "operator":
-      if (entry.pause) return `no (${pauseWords(entry.pause)})`;
+      // A pause that says something; the plain switch keeps its words.
+      if (entry.pause && (entry.pause.note || entry.pause.until !== null)) return `no (${pauseWords(entry.pause)})`;
       return `${state} (switched by an operator${entry.activeAt !== null ? ` at ${new Date(entry.activeAt).toISOString()}` : ""})`;
   }
 }

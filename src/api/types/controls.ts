@@ -92,7 +92,7 @@ builder.mutationFields((t) => ({
   cancelRun: t.field({
     type: ActivityRef,
     description:
-      "Cancel a run going on (operator): its signal is aborted, a command's process group gets TERM then KILL after a grace, " +
+      "Cancel a run going on (operator): its signal is aborted, a shell job's process group gets TERM then KILL after a grace, " +
       "a worker that does not stop is ended. Returns the run, status CANCELLED, with who cancelled it in its message.",
     authScopes: { operator: true },
     args: { runId: t.arg.string({ required: true }) },

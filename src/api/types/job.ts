@@ -253,7 +253,7 @@ builder.mutationFields((t) => ({
     description:
       "Run a job once now (trigger MANUAL) (operator). Returns the finished run; with wait: false, returns as soon as " +
       "the run has started (status RUNNING), for jobs that take long: follow it with the activity subscription. " +
-      "kwargs (admin): a JSON object of strings, numbers and booleans given to the callback over the job's own, recorded with the run.",
+      "kwargs (admin): a JSON object of strings, numbers and booleans given to the job over its own, recorded with the run.",
     authScopes: { operator: true },
     args: { label: t.arg.string({ required: true }), wait: t.arg.boolean({ defaultValue: true }), kwargs: t.arg({ type: "JSON" }) },
     resolve: async (_root, { label, wait, kwargs }, ctx) => {
