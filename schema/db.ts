@@ -38,6 +38,12 @@ export interface OperatorEdits {
    * the job. The operator's choice holds until the file's value changes.
    */
   fileActive?: boolean;
+  /**
+   * Why the operator switched the job off, when they said (pauseJob, tickd
+   * pause): the note, who (the API role, "cli"), and until when (epoch ms; it
+   * resumes by itself then). Absent for a plain switch; cleared when it is on.
+   */
+  pause?: { note: string; by: string; until: number | null };
 }
 
 /** Every job the instance knows: from the job file (source "ini") or discovered from apps. */
@@ -97,6 +103,8 @@ export const activity = sqliteTable(
     attempt: integer("attempt").notNull().default(1),
     trigger: text("trigger").notNull().default("schedule"),
     instance: text("instance").notNull(),
+    /** Parameters an operator gave this run (runJobNow kwargs, run-job --kwarg); null = the job's own. */
+    kwargs: text("kwargs", { mode: "json" }).$type<Record<string, string | number | boolean>>(),
   },
   (t) => [
     uniqueIndex("activity_run_id_unique").on(t.runId),

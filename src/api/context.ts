@@ -56,6 +56,8 @@ export interface ApiContext {
   readonly deps: ApiDeps;
   /** The caller's role; null when unauthenticated (only /healthz and /metrics are then served). */
   readonly role: Role | null;
+  /** "cli" when the tickd CLI sent the request; recorded with pauses and cancels. */
+  readonly via?: "cli";
   readonly pubsub: ApiPubSub;
   /** Counts open subscriptions (every subscribe resolver wraps its stream in it). */
   readonly subscriptions: SubscriptionGauge;

@@ -6,7 +6,7 @@ import { everyText, jobKey, optionKeys, optionValue } from "../config/keys.ts";
 import type { JobSpec, JobTarget, KwargValue } from "../config/types.ts";
 import type { JobState } from "../engine/types.ts";
 import { describeRule, isZoned } from "../schedule/describe.ts";
-import type { ActiveBy, CatalogEntry } from "../jobs/index.ts";
+import type { ActiveBy, CatalogEntry, Pause } from "../jobs/index.ts";
 
 export interface ScheduleModel {
   readonly kind: "every" | "cron" | "none";
@@ -38,6 +38,8 @@ export interface JobModel {
   /** Who decided `active`, and when an operator did. */
   readonly activeBy: ActiveBy;
   readonly activeAt: number | null;
+  /** Switched off by an operator: why, who, until when; null otherwise. */
+  readonly pause: Pause | null;
   readonly missing: boolean;
   readonly nextRunAt: number | null;
   readonly running: number;
@@ -106,6 +108,7 @@ export function jobFromEntry(entry: CatalogEntry, state: JobState | undefined, i
     active: state?.active ?? entry.active,
     activeBy: entry.activeBy,
     activeAt: entry.activeAt,
+    pause: entry.pause,
     missing: entry.missing,
     nextRunAt: state?.nextRunAt ?? null,
     running: state?.running ?? 0,

@@ -5,4 +5,6 @@ export interface ServerContext {
   /** Decided before yoga runs: from the bearer token, or admin on loopback without tokens. */
   readonly role: Role | null;
   readonly remoteAddress: string | null;
+  /** "cli" when the tickd CLI sent the request (header x-tickd-client: cli): recorded beside the role. */
+  readonly via?: "cli";
 }

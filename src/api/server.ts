@@ -148,7 +148,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     },
     maskedErrors: { maskError: makeMaskError(logger) },
     plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), useQueryLimits()],
-    context: ({ role }): ApiContext => ({ deps, role, pubsub, subscriptions, lastRun: lastRunBatcher(deps) }),
+    context: ({ role, via }): ApiContext => ({ deps, role, ...(via && { via }), pubsub, subscriptions, lastRun: lastRunBatcher(deps) }),
   });
 
   const wsUpgrade = makeWsUpgrade(yoga, tokens);
@@ -214,7 +214,9 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     }
     headers.delete("content-length");
     const inner = new Request(target, { method: request.method, headers, body, signal: request.signal });
-    return yoga.handle(inner, { role, remoteAddress: remote });
+    // The CLI says so (tickd pause, cancel, backfill), so what it records reads "operator via cli"; a label, not a credential.
+    const via = headers.get("x-tickd-client") === "cli" ? ("cli" as const) : undefined;
+    return yoga.handle(inner, { role, remoteAddress: remote, ...(via && { via }) });
   }
 
   const served = serve({

@@ -34,6 +34,7 @@ export function runFromRow(row: ActivityRow): RunRecord {
     attempt: row.attempt,
     trigger: row.trigger as Trigger,
     instance: row.instance,
+    ...(row.kwargs !== null && { kwargs: row.kwargs }),
   };
 }
 

@@ -90,6 +90,7 @@ function toJson(row: ActivityRow) {
     attempt: row.attempt,
     trigger: row.trigger,
     instance: row.instance,
+    ...(row.kwargs !== null && { kwargs: row.kwargs }),
   };
 }
 

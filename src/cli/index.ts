@@ -18,6 +18,9 @@ import { discoverCommand } from "./discover.ts";
 import { exportIniCommand } from "./export-ini.ts";
 import { exportSupervisordCommand } from "./export-supervisord.ts";
 import { exportSystemdCommand } from "./export-systemd.ts";
+import { pauseCommand, resumeCommand } from "./pause.ts";
+import { cancelCommand } from "./cancel.ts";
+import { backfillCommand } from "./backfill.ts";
 
 export const COMMANDS: readonly Command[] = [
   runCommand,
@@ -25,6 +28,10 @@ export const COMMANDS: readonly Command[] = [
   listCommand,
   nextCommand,
   runJobCommand,
+  pauseCommand,
+  resumeCommand,
+  cancelCommand,
+  backfillCommand,
   historyCommand,
   migrateCommand,
   backupCommand,

@@ -82,6 +82,7 @@ export const listCommand: Command = {
         active: entry.active,
         ...(entry.activeBy !== "file" && { activeBy: entry.activeBy }),
         ...(entry.activeAt !== null && { activeAt: new Date(entry.activeAt).toISOString() }),
+        ...(entry.pause && { pause: { note: entry.pause.note, by: entry.pause.by, at: entry.pause.at === null ? null : new Date(entry.pause.at).toISOString(), until: entry.pause.until === null ? null : new Date(entry.pause.until).toISOString() } }),
         ...(entry.source === "discovered" && { source: "discovered", app: job.origin.app, file: job.origin.file }),
         ...(entry.missing && { missing: true }),
         schedule: scheduleWords(entry, settings.timezone),

@@ -8,7 +8,7 @@
  * operator's switch recorded in the store (--db); discovered jobs are included.
  */
 import type { JobSpec } from "../config/index.ts";
-import { openCatalogStore, readCatalog, type CatalogEntry } from "../jobs/index.ts";
+import { openCatalogStore, pauseWords, readCatalog, type CatalogEntry } from "../jobs/index.ts";
 import { compileSchedule, neverFires } from "../schedule/index.ts";
 import { UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals } from "./check.ts";
@@ -146,7 +146,9 @@ export const nextCommand: Command = {
       if (r.error !== undefined) continue;
       if (r.entry?.unscheduled) lines.push("  no schedule yet: never runs until an operator gives it one (updateJobSchedule or the dashboard)");
       else if (r.entry?.missing) lines.push("  missing: its app no longer registers it; never scheduled");
-      else if (!r.job.active && r.entry?.activeBy === "operator") {
+      else if (!r.job.active && r.entry?.pause && (r.entry.pause.note || r.entry.pause.until !== null)) {
+        lines.push(`  ${pauseWords(r.entry.pause)}; no runs until resumed (tickd resume, the dashboard)`);
+      } else if (!r.job.active && r.entry?.activeBy === "operator") {
         const at = r.entry.activeAt === null ? "" : ` at ${humanInZone(r.entry.activeAt, settings.timezone)}`;
         lines.push(`  inactive: switched off by an operator${at}; activate it in the dashboard or with the activateJob mutation`);
       } else if (!r.job.active) {

@@ -20,11 +20,25 @@ import { UsageError, instanceSettings, parseArgs, requireRoot, stringFlag, type 
 import { readOrReport } from "./check.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
 
-const FLAGS: readonly FlagDef[] = [];
+const FLAGS: readonly FlagDef[] = [
+  { name: "kwarg", repeat: true, value: "KEY=VALUE", help: "a parameter for this run, over the job's kwargs (repeatable; values are strings); recorded with the run" },
+];
+
+/** --kwarg key=value … as the run's parameters (strings: data for the callback, never code). */
+function parseKwargs(given: string[] | undefined): Record<string, string> | undefined {
+  if (!given || given.length === 0) return undefined;
+  const kwargs: Record<string, string> = {};
+  for (const pair of given) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--kwarg ${JSON.stringify(pair)}: expected KEY=VALUE, e.g. --kwarg date=2026-01-01`);
+    kwargs[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return kwargs;
+}
 
 export const runJobCommand: Command = {
   name: "run-job",
-  usage: "run-job LABEL [-P PATH]",
+  usage: "run-job LABEL [--kwarg KEY=VALUE ...] [-P PATH]",
   summary: "run one job once, now, and record it; exit 0 on success or skipped, 1 on failure, error or timeout, 2 for an unknown label or a job left out",
   flags: FLAGS,
   uses: ["config", "root", "db", "timezone", "instance"],
@@ -32,6 +46,7 @@ export const runJobCommand: Command = {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length !== 1) throw new UsageError(`run-job takes exactly one LABEL (quote labels with spaces), got ${args.positionals.length}`);
     const label = args.positionals[0]!;
+    const kwargs = parseKwargs(args.flags.kwarg as string[] | undefined);
     const settings = instanceSettings(args);
     requireRoot(args, settings);
     const loaded = await readOrReport(() => readJobs(settings, { only: label }), io);
@@ -58,7 +73,7 @@ export const runJobCommand: Command = {
         return EXIT.usage;
       }
       const engine = createEngine({ store, instance, timezone: settings.timezone, workDir: settings.root, compile: compileSchedule, resolve: () => callback });
-      const run = await engine.runOnce(spec);
+      const run = await engine.runOnce(spec, kwargs);
       await engine.stop({ graceMs: 0 });
       printRun(run, io);
       // A command recorded at its timeout is still being ended (TERM, then
@@ -74,6 +89,7 @@ export const runJobCommand: Command = {
 function printRun(run: RunRecord, io: Output): void {
   const took = formatMs((run.endedAt ?? run.startedAt) - run.startedAt);
   const lines = [`${run.label}: ${run.status} in ${took}${run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}`];
+  if (run.kwargs) lines.push(`kwargs: ${JSON.stringify(run.kwargs)}`);
   if (run.message) lines.push(`message: ${run.message}`);
   if (run.output) lines.push("output:", indent(run.output));
   if (run.error) lines.push("error:", indent(run.error));

@@ -12,7 +12,7 @@ import { STATUS } from "../sdk/index.ts";
 import type { StartGate } from "./execute.ts";
 import type { Job } from "./job-table.ts";
 import { recordGap } from "./missed.ts";
-import { recordNotStarted, runOccurrence, type RunnerDeps } from "./runner.ts";
+import { recordNotStarted, runOccurrence, type RunExtras, type RunnerDeps } from "./runner.ts";
 import type { MissedGap, RunRecord, Trigger } from "./types.ts";
 
 /** A gate prepared for an instant: a run passed one starts in it, at `at`. */
@@ -65,7 +65,7 @@ export class Launcher {
   }
 
   /** Run an occurrence of a job through all its attempts; then the one waiting behind it, if any. */
-  launch(job: Job, at: number, trigger: Trigger, held: Held | null = null): Promise<RunRecord> {
+  launch(job: Job, at: number, trigger: Trigger, held: Held | null = null, extras?: RunExtras): Promise<RunRecord> {
     job.inflight += 1;
     job.awaitingRow += 1;
     let begun = false;
@@ -74,7 +74,7 @@ export class Launcher {
       begun = true;
       job.awaitingRow -= 1;
     };
-    const run = runOccurrence(this.#deps, job.spec, at, trigger, onBegun, held);
+    const run = runOccurrence(this.#deps, job.spec, at, trigger, onBegun, held, extras);
     this.running.add(run);
     void run.finally(() => {
       this.running.delete(run);
@@ -87,8 +87,8 @@ export class Launcher {
   }
 
   /** A manual run of a spec that is not (or not this way) in the schedule: `tickd run-job`. */
-  launchSpec(spec: Job["spec"], at: number): Promise<RunRecord> {
-    const run = runOccurrence(this.#deps, spec, at, "manual");
+  launchSpec(spec: Job["spec"], at: number, extras?: RunExtras): Promise<RunRecord> {
+    const run = runOccurrence(this.#deps, spec, at, "manual", undefined, null, extras);
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
     return run;

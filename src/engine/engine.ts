@@ -15,6 +15,7 @@ import { TickdError } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
 import type { CompileSchedule } from "../schedule/types.ts";
 import { Launcher } from "./admission.ts";
+import { Backfills, type BackfillProgress, type BackfillRequest, type BackfillStore } from "./backfill.ts";
 import { sleep, systemClock, type Clock } from "../clock.ts";
 import { commandsEnded } from "./command.ts";
 import { EARLY_WAKE_MS, MAX_SLEEP_MS, PREPARE_AHEAD_MS, SHUTDOWN_MESSAGE } from "./constants.ts";
@@ -25,7 +26,8 @@ import { JobTable, stateOf, type Job } from "./job-table.ts";
 import { gapSince } from "./missed.ts";
 import { planReconcile, type Source } from "./reconcile.ts";
 import type { RunnerDeps } from "./runner.ts";
-import type { EngineEvent, EngineStore, JobChange, JobState, ReloadSummary, RunRecord, SchedulerControl } from "./types.ts";
+import type { Cancellable } from "./runner.ts";
+import type { EngineEvent, EngineStore, JobChange, JobState, ReloadSummary, RunKwargs, RunRecord, SchedulerControl } from "./types.ts";
 
 export interface EngineOptions {
   /** Source of time; default the system clock. Tests pass a fake. */
@@ -36,6 +38,8 @@ export interface EngineOptions {
   /** IANA zone for jobs without their own. */
   readonly timezone: string;
   readonly compile: CompileSchedule;
+  /** What backfills read: the occurrences already recorded. Without it, backfill() is refused. */
+  readonly backfillStore?: BackfillStore;
   /** The callback of a `call` job (command and url jobs need none). Called at each attempt. */
   readonly resolve: (spec: JobSpec) => Callback | undefined;
   /** Default Math.random; used for jitter. */
@@ -87,7 +91,7 @@ export interface Engine extends SchedulerControl {
    * Run a job once now (trigger "manual") without scheduling it: `tickd
    * run-job`. The spec need not be registered.
    */
-  runOnce(spec: JobSpec): Promise<RunRecord>;
+  runOnce(spec: JobSpec, kwargs?: RunKwargs): Promise<RunRecord>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -111,6 +115,8 @@ class TickEngine implements Engine {
   readonly #table: JobTable;
   readonly #launcher: Launcher;
   readonly #instants: Instants;
+  readonly #cancellable = new Map<string, Cancellable>();
+  readonly #backfills: Backfills | null;
   #stopped: Promise<void> = Promise.resolve();
 
   constructor(options: EngineOptions) {
@@ -135,6 +141,7 @@ class TickEngine implements Engine {
       ...(options.workDir !== undefined && { cwd: options.workDir }),
       ...(options.traceparent !== undefined && { traceparent: options.traceparent }),
       onLog: (label, line) => this.#logger.log("info", "job.log", { label, line }),
+      cancellable: this.#cancellable,
     };
     this.#table = new JobTable({
       compile: options.compile,
@@ -145,6 +152,7 @@ class TickEngine implements Engine {
       stopped,
     });
     this.#launcher = new Launcher(this.#deps);
+    this.#backfills = options.backfillStore ? new Backfills(this.#launcher, options.backfillStore, this.#stopping.signal) : null;
     this.#instants = new Instants({
       clock: this.#clock,
       table: this.#table,
@@ -290,19 +298,44 @@ class TickEngine implements Engine {
     return stateOf(job);
   }
 
-  runNow(label: string): Promise<RunRecord> {
+  runNow(label: string, kwargs?: RunKwargs): Promise<RunRecord> {
     const job = this.#table.require(label);
     if (this.#stopping.signal.aborted) return Promise.reject(new TickdError("conflict", `cannot run "${label}": the scheduler is stopping`));
     const now = this.#clock.now();
     const at = Math.max(now, job.lastManual + 1);
     job.lastManual = at;
-    return this.#launcher.launch(job, at, "manual");
+    return this.#launcher.launch(job, at, "manual", null, kwargs ? { kwargs } : undefined);
   }
 
-  runOnce(spec: JobSpec): Promise<RunRecord> {
+  runOnce(spec: JobSpec, kwargs?: RunKwargs): Promise<RunRecord> {
     const registered = this.#table.get(spec.label);
-    if (registered && registered.spec === spec) return this.runNow(spec.label);
-    return this.#launcher.launchSpec(spec, this.#clock.now());
+    if (registered && registered.spec === spec) return this.runNow(spec.label, kwargs);
+    return this.#launcher.launchSpec(spec, this.#clock.now(), kwargs ? { kwargs } : undefined);
+  }
+
+  cancelRun(runId: string, by: string): Promise<RunRecord> {
+    const going = this.#cancellable.get(runId);
+    if (!going) return Promise.reject(new TickdError("not-found", `no run ${JSON.stringify(runId)} is going on in this instance (it may have ended; see \`tickd history\`)`));
+    if (!going.cancel.aborted) {
+      going.cancel.by = by;
+      going.cancel.abort();
+    }
+    return going.finished;
+  }
+
+  backfill(label: string, request: BackfillRequest): Promise<BackfillProgress> {
+    const job = this.#table.require(label);
+    if (!this.#backfills) return Promise.reject(new TickdError("usage", "backfill needs the store; this engine has none"));
+    if (this.#stopping.signal.aborted) return Promise.reject(new TickdError("conflict", `cannot backfill "${label}": the scheduler is stopping`));
+    return this.#backfills.start(job, request);
+  }
+
+  cancelBackfill(label: string): boolean {
+    return this.#backfills?.cancel(label) ?? false;
+  }
+
+  backfillOf(label: string): BackfillProgress | null {
+    return this.#backfills?.of(label) ?? null;
   }
 
   async reload(): Promise<ReloadSummary> {

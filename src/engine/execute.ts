@@ -50,6 +50,8 @@ export interface AttemptInput {
   readonly onLog?: (label: string, line: string) => void;
   /** W3C trace context of the run (when traces are exported): a url job's `traceparent` header, a command's TRACEPARENT. */
   readonly traceparent?: string;
+  /** Thrown by an operator (cancelRun): the run ends as `cancelled`. */
+  readonly cancel?: CancelSwitch;
 }
 
 /** Run one attempt. Never rejects: every way a job can end is an outcome. */
@@ -127,6 +129,12 @@ async function runHere(input: AttemptInput): Promise<AttemptOutcome> {
     abort(new Error(SHUTDOWN_MESSAGE));
     return outcome(STATUS.error, SHUTDOWN_MESSAGE, lines, "", "");
   }
+  if (settled.kind === "cancelled") {
+    // A command's whole process group is ended by its signal: TERM, then KILL after KILL_GRACE_MS (command.ts).
+    const message = input.cancel!.message();
+    abort(new Error(message));
+    return outcome(STATUS.cancelled, message, lines, "", "");
+  }
   if (settled.kind === "thrown") {
     const { text, stack } = describeError(settled.error, spec.target.kind === "call" ? spec.target.callback : undefined);
     return outcome(STATUS.error, text, lines, "", stack);
@@ -167,6 +175,12 @@ async function runInWorker(input: AttemptInput, isolated: Isolated): Promise<Att
     run.abort(new Error(SHUTDOWN_MESSAGE));
     return outcome(STATUS.error, SHUTDOWN_MESSAGE, lines, "", "");
   }
+  if (settled.kind === "cancelled") {
+    // The worker is asked to abort; one that does not answer within its bound is ended.
+    const message = input.cancel!.message();
+    run.abort(new Error(message));
+    return outcome(STATUS.cancelled, message, lines, "", "");
+  }
   if (settled.kind === "thrown") {
     // run.done never rejects; kept for the type.
     const { text, stack } = describeError(settled.error);
@@ -188,12 +202,14 @@ function race<T>(work: Promise<T>, input: AttemptInput): Promise<Settled<T>> {
   return new Promise<Settled<T>>((resolve) => {
     let timer: TimerHandle | undefined;
     let unhook: (() => void) | undefined;
+    let unhookCancel: (() => void) | undefined;
     let done = false;
     const finish = (result: Settled<T>) => {
       if (done) return;
       done = true;
       if (timer !== undefined) clock.clearTimer(timer);
       unhook?.();
+      unhookCancel?.();
       resolve(result);
     };
     // These handlers also mean a job failing after its timeout is never an unhandled rejection.
@@ -204,6 +220,9 @@ function race<T>(work: Promise<T>, input: AttemptInput): Promise<Settled<T>> {
     if (spec.timeoutMs !== undefined) timer = clock.setTimer(() => finish({ kind: "timeout" }), spec.timeoutMs);
     if (shutdown.aborted) finish({ kind: "shutdown" });
     else unhook = shutdown.onAbort(() => finish({ kind: "shutdown" }));
+    const cancel = input.cancel;
+    if (cancel?.aborted) finish({ kind: "cancelled" });
+    else if (cancel) unhookCancel = cancel.onAbort(() => finish({ kind: "cancelled" }));
   });
 }
 
@@ -330,7 +349,16 @@ export class ShutdownSwitch {
   }
 }
 
+/** One run's cancel switch (cancelRun): who cancelled it, for the record. */
+export class CancelSwitch extends ShutdownSwitch {
+  by = "";
+  message(): string {
+    return `cancelled by ${this.by || "an operator"}`;
+  }
+}
+
 type Settled<T = unknown> =
+  | { readonly kind: "cancelled" }
   | { readonly kind: "value"; readonly value: T }
   | { readonly kind: "thrown"; readonly error: unknown }
   | { readonly kind: "timeout" }

@@ -10,8 +10,21 @@ import { sleep, type Clock } from "../clock.ts";
 import { START_RECORD_WAIT_MS } from "./constants.ts";
 import type { EventHub, EngineLogger } from "./events.ts";
 import type { Held } from "./admission.ts";
-import { executeAttempt, type ShutdownSwitch } from "./execute.ts";
-import type { EngineStore, RunRecord, Trigger } from "./types.ts";
+import { CancelSwitch, executeAttempt, type ShutdownSwitch } from "./execute.ts";
+import type { EngineStore, RunKwargs, RunRecord, Trigger } from "./types.ts";
+
+/** What an operator adds to one occurrence: parameters, and for a deliberate re-run, no claim and a run id of its own. */
+export interface RunExtras {
+  readonly kwargs?: RunKwargs;
+  /** A re-run of an occurrence already recorded (backfill --again). */
+  readonly again?: boolean;
+}
+
+/** A run going on that an operator may cancel: its switch, and its finished record. */
+export interface Cancellable {
+  readonly cancel: CancelSwitch;
+  readonly finished: Promise<RunRecord>;
+}
 
 export interface RunnerDeps {
   readonly clock: Clock;
@@ -31,6 +44,8 @@ export interface RunnerDeps {
   readonly onLog: (label: string, line: string) => void;
   /** The W3C traceparent of a run, when traces are exported; given to url and command jobs. */
   readonly traceparent?: (run: RunRecord) => string;
+  /** The attempts going on, by runId (cancelRun). */
+  readonly cancellable: Map<string, Cancellable>;
 }
 
 export function runId(instance: string, label: string, scheduledFor: number, attempt: number): string {
@@ -43,11 +58,19 @@ export function runId(instance: string, label: string, scheduledFor: number, att
  * due now starts now. Deliberately not an async function: the common case
  * (no jitter, no retry) costs one attempt and nothing else.
  */
-export function runOccurrence(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger, onBegun?: () => void, held: Held | null = null): Promise<RunRecord> {
+export function runOccurrence(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger, onBegun?: () => void, held: Held | null = null, extras?: RunExtras): Promise<RunRecord> {
+  if (extras) return runWith(deps, spec, scheduledFor, trigger, onBegun, extras);
   // A jittered run starts after its delay, never in the instant's gate.
   if (spec.jitterMs > 0) return runJittered(deps, spec, scheduledFor, trigger, onBegun);
   const first = runAttempt(deps, spec, scheduledFor, 1, trigger, onBegun, held);
   return spec.retries > 0 ? first.then((record) => retry(deps, spec, scheduledFor, record)) : first;
+}
+
+/** An operator's run with parameters, or a re-run: one attempt with the kwargs merged over the job's (no jitter, no retries). */
+function runWith(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger, onBegun: (() => void) | undefined, extras: RunExtras): Promise<RunRecord> {
+  const kwargs = extras.kwargs && Object.keys(extras.kwargs).length > 0 ? extras.kwargs : undefined;
+  const ran: JobSpec = kwargs ? { ...spec, kwargs: { ...spec.kwargs, ...kwargs } } : spec;
+  return runAttempt(deps, ran, scheduledFor, 1, trigger, onBegun, null, { ...(kwargs && { kwargs }), ...(extras.again && { again: true }) });
 }
 
 async function runJittered(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger, onBegun?: () => void): Promise<RunRecord> {
@@ -85,9 +108,11 @@ async function retry(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, firs
  * start either, and is recorded `missed` once the store answers. `onBegun`:
  * called once the store has answered (or the wait is over), either way.
  */
-function runAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attempt: number, trigger: Trigger, onBegun?: () => void, held: Held | null = null): Promise<RunRecord> {
+function runAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attempt: number, trigger: Trigger, onBegun?: () => void, held: Held | null = null, extras?: RunExtras): Promise<RunRecord> {
+  // A re-run has its own id (the first run's row stays as it was) and needs no claim.
+  const again = extras?.again ? `:again.${deps.clock.now().toString(36)}` : "";
   const planned: RunRecord = {
-    runId: runId(deps.instance, spec.label, scheduledFor, attempt),
+    runId: runId(deps.instance, spec.label, scheduledFor, attempt) + again,
     label: spec.label,
     scheduledFor,
     startedAt: held ? held.at : deps.clock.now(),
@@ -98,6 +123,8 @@ function runAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attem
     attempt,
     trigger,
     instance: deps.instance,
+    ...(extras?.kwargs && { kwargs: extras.kwargs }),
+    ...(extras?.again && { claim: false as const }),
   };
   const asked = deps.clock.now();
   return waitForStart(deps, deps.store.begin(planned)).then((answer) => {
@@ -158,7 +185,8 @@ function startAttempt(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, held:
   };
   const { scheduledFor, attempt } = planned;
   const traceparent = spec.target.kind !== "call" && deps.traceparent ? deps.traceparent(planned) : undefined;
-  const outcome = executeAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog, ...(traceparent !== undefined && { traceparent }) });
+  const cancel = new CancelSwitch();
+  const outcome = executeAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog, cancel, ...(traceparent !== undefined && { traceparent }) });
   // The event is emitted from the microtask queue, after the whole burst of
   // due jobs has started; the finished record comes later still (executeAttempt
   // settles no earlier than the microtask after this one).
@@ -173,13 +201,16 @@ function startAttempt(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, held:
   };
   if (gate) void gate.opened.then(announce);
   else queueMicrotask(announce);
-  return outcome.then((result) => {
+  const finished = outcome.then((result) => {
+    deps.cancellable.delete(planned.runId);
     // Never before its start: a run held for an instant and cancelled "ends" at that instant.
-    const finished: RunRecord = { ...started, ...result, endedAt: Math.max(deps.clock.now(), started.startedAt) };
-    deps.store.finished(finished);
-    deps.events.emit({ type: "run.finished", run: finished });
-    return finished;
+    const record: RunRecord = { ...started, ...result, endedAt: Math.max(deps.clock.now(), started.startedAt) };
+    deps.store.finished(record);
+    deps.events.emit({ type: "run.finished", run: record });
+    return record;
   });
+  deps.cancellable.set(planned.runId, { cancel, finished });
+  return finished;
 }
 
 /** A run that never started (skipped by overlap, dropped at shutdown): one finished record. */

@@ -1,8 +1,13 @@
 import type { JobSpec } from "../config/types.ts";
 import type { Status } from "../sdk/index.ts";
+import type { BackfillProgress, BackfillRequest } from "./backfill.ts";
 
-/** Why a run happened. */
-export type Trigger = "schedule" | "catchup" | "manual" | "retry";
+/** Why a run happened: one list, the API's enum and the store read it. */
+export const TRIGGERS = ["schedule", "catchup", "manual", "retry", "backfill"] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+/** A run's parameters given by an operator (runJobNow kwargs, run-job --kwarg): data, never code. */
+export type RunKwargs = Readonly<Record<string, string | number | boolean>>;
 
 /** One run, as the engine reports it and the store records it (SPEC 5). */
 export interface RunRecord {
@@ -27,6 +32,13 @@ export interface RunRecord {
   readonly instance: string;
   /** A `missed` record standing for a gap of occurrences (engine/missed.ts); absent on every other run. */
   readonly missed?: MissedGap;
+  /** Parameters an operator gave this run, merged over the job's kwargs; absent = the job's own. */
+  readonly kwargs?: RunKwargs;
+  /**
+   * False for a deliberate re-run of an occurrence already recorded (backfill
+   * --again): its row needs no claim. Default: a non-manual run needs one.
+   */
+  readonly claim?: false;
 }
 
 /** Occurrences of a job that did not start within its grace: the first, the last and how many. */
@@ -119,8 +131,20 @@ export interface SchedulerControl {
   /** Throws a TickdError with code "not-found" for an unknown label. */
   activate(label: string): Promise<JobState>;
   deactivate(label: string): Promise<JobState>;
-  /** Run once now (trigger "manual"); resolves with the finished run. */
-  runNow(label: string): Promise<RunRecord>;
+  /** Run once now (trigger "manual"), with `kwargs` over the job's own; resolves with the finished run. */
+  runNow(label: string, kwargs?: RunKwargs): Promise<RunRecord>;
+  /**
+   * Cancel a run going on: its signal is aborted (a worker that does not stop
+   * is ended, a command's process group gets TERM then KILL); resolves with
+   * its record, status `cancelled`. Throws not-found when no such run goes on here.
+   */
+  cancelRun(runId: string, by: string): Promise<RunRecord>;
+  /** Start (or, dryRun, count) a backfill of a job's occurrences in [from, to]; see backfill.ts. */
+  backfill(label: string, request: BackfillRequest): Promise<BackfillProgress>;
+  /** Stop a job's backfill after the run going on; false when none goes on. */
+  cancelBackfill(label: string): boolean;
+  /** The job's backfill, going on or the last one; null when none since start. */
+  backfillOf(label: string): BackfillProgress | null;
   /** Re-read the job file and apply only the difference. */
   reload(): Promise<ReloadSummary>;
   /**

@@ -19,9 +19,25 @@
 import { brandJobSpec, type Diagnostic, type JobSpec } from "../config/types.ts";
 import { rowToSpec } from "../discovery/index.ts";
 import { listJobs, operatorSwitch, type Store } from "../store/index.ts";
+import type { JobRow } from "../../schema/db.ts";
 
 /** Who decided that a job is on or off. */
 export type ActiveBy = "file" | "registration" | "operator";
+
+/**
+ * An operator's switch-off, with what they said: the same state as the plain
+ * switch (`active` false by an operator), with a note, who and until when.
+ */
+export interface Pause {
+  /** Why; "" for a plain switch (deactivateJob). */
+  readonly note: string;
+  /** Who: the API caller's role, or "cli"; "" when not recorded. */
+  readonly by: string;
+  /** When, epoch ms. */
+  readonly at: number | null;
+  /** When it resumes by itself, epoch ms; null = until resumed. */
+  readonly until: number | null;
+}
 
 export interface CatalogEntry {
   readonly label: string;
@@ -40,6 +56,8 @@ export interface CatalogEntry {
   readonly missing: boolean;
   /** A discovered job registered without a schedule, not given one yet: it never runs. */
   readonly unscheduled: boolean;
+  /** Switched off by an operator: why, who, until when; null when on or off by the file or registration. */
+  readonly pause: Pause | null;
 }
 
 /**
@@ -98,6 +116,7 @@ export async function readCatalog(store: Store | null, fileJobs: readonly JobSpe
       activeAt: switched?.at ?? null,
       missing: false,
       unscheduled: false,
+      pause: switched && !active ? pauseOf(byLabel.get(job.label)!, switched.at) : null,
     });
   }
   for (const row of rows) {
@@ -119,9 +138,26 @@ export async function readCatalog(store: Store | null, fileJobs: readonly JobSpe
       activeAt: byOperator ? (row.operatorEdited.activeAt ?? null) : null,
       missing: row.missing,
       unscheduled,
+      pause: byOperator && !active && !unscheduled ? pauseOf(row, row.operatorEdited.activeAt ?? null) : null,
     });
   }
   return { entries, problems };
+}
+
+function pauseOf(row: JobRow, at: number | null): Pause {
+  const p = row.operatorEdited.pause;
+  return { note: p?.note ?? "", by: p?.by ?? "", at, until: p?.until ?? null };
+}
+
+/** "paused by operator at …: deploy (until …)": a pause in words, for list and next. */
+export function pauseWords(pause: Pause): string {
+  const parts = ["paused"];
+  if (pause.by) parts.push(`by ${pause.by}`);
+  if (pause.at !== null) parts.push(`at ${new Date(pause.at).toISOString()}`);
+  let text = parts.join(" ");
+  if (pause.note) text += `: ${pause.note}`;
+  if (pause.until !== null) text += ` (until ${new Date(pause.until).toISOString()})`;
+  return text;
 }
 
 /** The job file's jobs as the engine schedules them: every one (inactive ones are listed, not run), with the operator's switches. */
@@ -155,6 +191,8 @@ export function activeWords(entry: CatalogEntry): string {
     case "registration":
       return `${state} (as registered)`;
     case "operator":
+      // A pause that says something; the plain switch keeps its words.
+      if (entry.pause && (entry.pause.note || entry.pause.until !== null)) return `no (${pauseWords(entry.pause)})`;
       return `${state} (switched by an operator${entry.activeAt !== null ? ` at ${new Date(entry.activeAt).toISOString()}` : ""})`;
   }
 }

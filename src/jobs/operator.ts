@@ -8,12 +8,13 @@
 import path from "node:path";
 import type { JobSpec } from "../config/types.ts";
 import { discoverJobs, rowToSpec, type DiscoverAppsOptions, type DiscoveryProblem } from "../discovery/index.ts";
-import type { ReloadSummary, RunRecord, SchedulerControl } from "../engine/types.ts";
+import type { ReloadSummary, RunKwargs, RunRecord, SchedulerControl } from "../engine/types.ts";
 import { TickdError } from "../errors.ts";
 import { writeFileAtomic } from "../export/atomic.ts";
 import { getJob, setActive, syncIniJobs, updateSchedule, type Store } from "../store/index.ts";
 import { discoveredSpecs, fileProblem, fileSpecs, formatProblem, leftOutBecause, readCatalog, STORED_PROBLEM, type CatalogEntry, type CatalogView, type Problem } from "./catalog.ts";
 import { exportView } from "./export.ts";
+import { ResumeTimers } from "./resume.ts";
 import type { Diagnostic } from "../config/types.ts";
 
 export interface JobCatalogOptions {
@@ -26,6 +27,17 @@ export interface JobCatalogOptions {
   readonly discovery?: Omit<DiscoverAppsOptions, "zone">;
   /** Where exportIni (not preview) writes. Default: `scheduler.export.ini` beside the job file. */
   readonly exportPath?: string;
+}
+
+/** An operator's pause: why, who, until when (epoch ms; null = until resumed). */
+export interface PauseRequest {
+  readonly note: string;
+  readonly by: string;
+  readonly until?: number | null;
+}
+
+function stored(p: PauseRequest): { note: string; by: string; until: number | null } {
+  return { note: p.note, by: p.by, until: p.until ?? null };
 }
 
 /** A schedule given by an operator: the job-file keys, as text, validated like the job file. */
@@ -62,9 +74,11 @@ export class JobCatalog {
   /** The job file's jobs as the file says them, and its problems, as last read. */
   #file: readonly JobSpec[] = [];
   #fileProblems: readonly Problem[] = [];
+  readonly #resumes: ResumeTimers;
 
   constructor(options: JobCatalogOptions) {
     this.#options = options;
+    this.#resumes = new ResumeTimers(options.store.clock, (label, until) => this.#resumeIfDue(label, until));
   }
 
   /** The live engine decisions are applied to (created after the catalog: its reloads read the file through `useFile`). */
@@ -112,7 +126,7 @@ export class JobCatalog {
    * live. Throws TickdError not-found (saying why a left-out job is left out)
    * or usage (a missing job, a job without a schedule).
    */
-  async setActive(label: string, active: boolean): Promise<void> {
+  async setActive(label: string, active: boolean, pause?: PauseRequest): Promise<void> {
     const entry = await this.require(label);
     if (entry.missing) throw new TickdError("usage", `job ${JSON.stringify(label)} is missing (its app no longer registers it)`);
     if (entry.unscheduled && active) {
@@ -124,11 +138,58 @@ export class JobCatalog {
       if (active) await engine.activate(label);
       else await engine.deactivate(label);
       const fileActive = this.#file.find((job) => job.label === label)?.active ?? entry.spec.active;
-      if (await getJob(store, label)) await setActive(store, label, active, store.clock.now(), fileActive);
+      if (await getJob(store, label)) await setActive(store, label, active, store.clock.now(), fileActive, pause && stored(pause));
     } else {
-      await setActive(store, label, active);
+      await setActive(store, label, active, store.clock.now(), undefined, pause && stored(pause));
       await this.#applyDiscovered();
     }
+    this.#resumes.disarm(label);
+    if (!active && pause?.until != null) this.#resumes.arm(label, pause.until);
+  }
+
+  /**
+   * Pause a job as an operator: switched off (the same switch as setActive),
+   * with why, who and until when; it resumes by itself at `until` (on the
+   * store's clock, also after a restart). Throws usage for an `until` past.
+   */
+  async pause(label: string, request: PauseRequest): Promise<void> {
+    if (request.until != null && !(request.until > this.#options.store.clock.now())) {
+      throw new TickdError("usage", `pause until ${new Date(request.until).toISOString()}: that is not in the future`);
+    }
+    await this.setActive(label, false, request);
+  }
+
+  /** Pause every job of an app and/or the labels given, in one step; returns the labels paused. */
+  async pauseMany(select: { app?: string | null; labels?: readonly string[] | null }, request: PauseRequest): Promise<string[]> {
+    if (select.app == null && (select.labels == null || select.labels.length === 0)) throw new TickdError("usage", "pauseJobs: give app or labels");
+    const view = await this.read();
+    const labels = new Set(select.labels ?? []);
+    for (const label of labels) if (!view.entries.some((e) => e.label === label)) await this.require(label);
+    if (select.app != null) {
+      const ofApp = view.entries.filter((e) => e.spec.origin.app === select.app);
+      if (ofApp.length === 0) throw new TickdError("not-found", `no job of app ${JSON.stringify(select.app)}`);
+      for (const e of ofApp) labels.add(e.label);
+    }
+    const paused: string[] = [];
+    for (const label of labels) {
+      const entry = view.entries.find((e) => e.label === label)!;
+      if (entry.missing || entry.unscheduled) continue;
+      await this.pause(label, request);
+      paused.push(label);
+    }
+    return paused;
+  }
+
+  /** Arm the resumes of stored pauses with an `until` (at start); due ones resume now. */
+  async armResumes(): Promise<void> {
+    for (const entry of (await this.read()).entries) {
+      if (entry.pause?.until != null) this.#resumes.arm(entry.label, entry.pause.until);
+    }
+  }
+
+  /** Stop the resume timers (service stop). */
+  close(): void {
+    this.#resumes.close();
   }
 
   /**
@@ -155,13 +216,13 @@ export class JobCatalog {
   }
 
   /** Run a job once now; resolves once its record is durable, so a query right after sees it. */
-  async runNow(label: string): Promise<RunRecord> {
+  async runNow(label: string, kwargs?: RunKwargs): Promise<RunRecord> {
     const entry = await this.require(label);
     if (entry.missing) throw new TickdError("usage", `job ${JSON.stringify(label)} is missing (its app no longer registers it); it cannot run`);
     if (entry.source === "discovered" && !entry.active) {
       throw new TickdError("usage", `job ${JSON.stringify(label)} is an inactive discovered job${entry.unscheduled ? " without a schedule" : ""}; ${entry.unscheduled ? "give it a schedule and " : ""}activate it first`);
     }
-    const run = await this.#live().runNow(label);
+    const run = await this.#live().runNow(label, kwargs);
     await this.#options.store.flush();
     return run;
   }
@@ -205,6 +266,13 @@ export class JobCatalog {
       throw new TickdError("not-found", `job ${JSON.stringify(label)} is left out of the schedule: ${formatProblem(why)}; fix it and reload (the problems query lists every one)`);
     }
     throw new TickdError("not-found", `no job labelled ${JSON.stringify(label)}`);
+  }
+
+  /** A pause's `until` came: resume the job, unless it was resumed or paused anew meanwhile. */
+  async #resumeIfDue(label: string, until: number): Promise<void> {
+    const entry = (await this.read()).entries.find((e) => e.label === label);
+    if (!entry?.pause || entry.pause.until !== until) return;
+    await this.setActive(label, true);
   }
 
   #live(): SchedulerControl {

@@ -19,6 +19,7 @@ const TABLE = {
   abandoned: { meaning: "the process died while the run was going on (found at the next start)", fromCallback: false, failing: true },
   missed: { meaning: "not run: it could not start in time (the store did not answer, the instance was down)", fromCallback: false, failing: true },
   running: { meaning: "the run is going on", fromCallback: false, failing: false },
+  cancelled: { meaning: "an operator cancelled the run (cancelRun, tickd cancel, the dashboard)", fromCallback: false, failing: false },
 } as const;
 
 export type Status = keyof typeof TABLE;

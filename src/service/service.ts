@@ -142,6 +142,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       compile: compileSchedule,
       resolve,
       logger,
+      backfillStore: store,
       reloadSource: async () => {
         const next = await readJobs(settings, { fresh: true });
         logDiagnostics(logger, next.diagnostics);
@@ -165,6 +166,8 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
 
     // 4. Schedule.
     await engine.start([...firstJobs, ...discovered.specs]);
+    // Pauses with an `until` resume by themselves, also those set before a restart.
+    await catalog.armResumes();
     logger.info("scheduler.started", {
       instance,
       config: settings.configPath,
@@ -223,6 +226,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
         stopPruning();
         stopBeating();
         stopPinging();
+        catalog.close();
         let code = 0;
         try {
           await engine.stop({ graceMs: settings.graceMs });

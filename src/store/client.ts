@@ -78,6 +78,8 @@ export interface Store extends EngineStore {
    * holds it. The engine claims with each run's first row instead (begin).
    */
   claim(label: string, scheduledFor: number): Promise<boolean>;
+  /** The scheduledFor of every recorded run of `label` in [from, to], queued ones included (backfill skips them). */
+  recordedOccurrences(label: string, from: number, to: number): Promise<ReadonlySet<number>>;
   /** Drizzle over the client, for the repositories (activity.ts, jobs.ts). */
   readonly db: StoreDb;
   readonly client: Client;
@@ -274,6 +276,15 @@ class LibsqlStore implements Store {
 
   anchors(proposals: readonly GridProposal[]): Promise<Map<string, number>> {
     return this.lock.run(() => settleAnchors(this.client, proposals, this.clock.now()));
+  }
+
+  async recordedOccurrences(label: string, from: number, to: number): Promise<ReadonlySet<number>> {
+    await this.queue.flush();
+    const rs = await this.client.execute({
+      sql: "SELECT DISTINCT scheduled_for FROM activity WHERE label = ? AND scheduled_for BETWEEN ? AND ? AND trigger <> 'manual'",
+      args: [label, from, to],
+    });
+    return new Set(rs.rows.map((row) => Number(row.scheduled_for)));
   }
 
   async lastScheduled(label: string): Promise<number | null> {

@@ -11,7 +11,7 @@
 import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { JOB_KEYS, operatorScheduleColumns, optionKeys } from "../config/keys.ts";
 import type { JobSpec } from "../config/types.ts";
-import { jobs, type JobOptions, type JobRow, type NewJobRow } from "../../schema/db.ts";
+import { jobs, type JobOptions, type JobRow, type NewJobRow, type OperatorEdits } from "../../schema/db.ts";
 import { TickdError } from "../errors.ts";
 import type { Store } from "./client.ts";
 
@@ -167,11 +167,14 @@ export async function upsertDiscovered(
  * changes (syncIniJobs). `fileActive`: what the job file says, when it holds
  * the label (default: inferred for job-file rows). Throws not-found.
  */
-export async function setActive(store: Store, label: string, active: boolean, now: number = store.clock.now(), fileActive?: boolean): Promise<JobRow> {
+export async function setActive(store: Store, label: string, active: boolean, now: number = store.clock.now(), fileActive?: boolean, pause?: OperatorEdits["pause"]): Promise<JobRow> {
   const row = await store.exclusive(async (db) => {
     const [current] = await db.select().from(jobs).where(eq(jobs.label, label));
     if (!current) return undefined;
-    const edits = { ...current.operatorEdited, active: true, activeAt: now };
+    const edits: OperatorEdits = { ...current.operatorEdited, active: true, activeAt: now };
+    // A pause's note lives with the switch-off it explains; switching on ends it.
+    delete edits.pause;
+    if (!active && pause) edits.pause = pause;
     // `fileActive` given: the job file holds this label (see operatorSwitch).
     if (fileActive !== undefined) edits.fileActive = fileActive;
     else if (current.source === "ini") {

@@ -27,5 +27,13 @@ export const MIGRATIONS: readonly EmbeddedMigration[] = [
     "statements": [
       "CREATE TABLE `anchors` (\n\t`label` text PRIMARY KEY NOT NULL,\n\t`grid` text NOT NULL,\n\t`anchor` integer NOT NULL,\n\t`set_at` integer NOT NULL\n);"
     ]
+  },
+  {
+    "tag": "0002_good_molecule_man",
+    "when": 1796127804416,
+    "hash": "320b8f770bec828448221c15151fd8f0da42f2d69af1856063e106d1cf332fd8",
+    "statements": [
+      "ALTER TABLE `activity` ADD `kwargs` text;"
+    ]
   }
 ];

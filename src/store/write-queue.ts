@@ -69,15 +69,15 @@ interface PendingClaim {
 }
 
 const ACTIVITY_COLUMNS =
-  "run_id, label, job_id, scheduled_for, started_at, ended_at, status, message, output, error, attempt, trigger, instance";
-/** One row of the VALUES list; its 13th value is 1 when the row needs this instance's claim. */
-const ACTIVITY_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  "run_id, label, job_id, scheduled_for, started_at, ended_at, status, message, output, error, attempt, trigger, instance, kwargs";
+/** One row of the VALUES list; its 14th value is 1 when the row needs this instance's claim. */
+const ACTIVITY_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const ACTIVITY_SELECT =
   "SELECT v.column1, v.column2, (SELECT id FROM jobs WHERE label = v.column2), v.column3, v.column4, v.column5, v.column6," +
-  " v.column7, v.column8, v.column9, v.column10, v.column11, v.column12 FROM (VALUES ";
+  " v.column7, v.column8, v.column9, v.column10, v.column11, v.column12, v.column13 FROM (VALUES ";
 // Manual runs are not occurrences of the schedule and need no claim.
 const ACTIVITY_WHERE =
-  ") AS v WHERE v.column13 = 0 OR EXISTS (SELECT 1 FROM claims c WHERE c.label = v.column2 AND c.scheduled_for = v.column3 AND c.instance = v.column12)";
+  ") AS v WHERE v.column14 = 0 OR EXISTS (SELECT 1 FROM claims c WHERE c.label = v.column2 AND c.scheduled_for = v.column3 AND c.instance = v.column12)";
 // A late "running" write never overwrites a finished row (status guard).
 const ACTIVITY_UPSERT =
   " ON CONFLICT(run_id) DO UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, status = excluded.status," +
@@ -337,12 +337,13 @@ export class WriteQueue {
 }
 
 /**
- * A run's row needs the claim of its occurrence unless it is a manual run or
- * a missed gap's record (engine/missed.ts), which must leave a catch-up run
- * of the same occurrence its claim.
+ * A run's row needs the claim of its occurrence unless it is a manual run, a
+ * deliberate re-run (backfill --again), or a missed gap's record
+ * (engine/missed.ts), which must leave a catch-up run of the same occurrence
+ * its claim.
  */
 function needsClaim(run: RunRecord): boolean {
-  return run.trigger !== "manual" && run.missed === undefined;
+  return run.trigger !== "manual" && run.claim !== false && run.missed === undefined;
 }
 
 /** Claims taken with rows (an occurrence nobody claimed ahead), so the rows' condition can hold. */
@@ -375,7 +376,7 @@ function activityStatements(runs: readonly RunRecord[]): InStatement[] {
     const chunk = runs.slice(i, i + ROWS_PER_STATEMENT);
     const args: (string | number | null)[] = [];
     for (const r of chunk) {
-      args.push(r.runId, r.label, r.scheduledFor, r.startedAt, r.endedAt ?? null, r.status, r.message, r.output, r.error, r.attempt, r.trigger, r.instance, needsClaim(r) ? 1 : 0);
+      args.push(r.runId, r.label, r.scheduledFor, r.startedAt, r.endedAt ?? null, r.status, r.message, r.output, r.error, r.attempt, r.trigger, r.instance, r.kwargs ? JSON.stringify(r.kwargs) : null, needsClaim(r) ? 1 : 0);
     }
     statements.push({
       sql: `INSERT INTO activity (${ACTIVITY_COLUMNS}) ${ACTIVITY_SELECT}${chunk.map(() => ACTIVITY_VALUES).join(", ")}${ACTIVITY_WHERE}${ACTIVITY_UPSERT}`,

@@ -24,7 +24,7 @@ describe("STATUS", () => {
     expect(STATUS.FAILURE).toBe("failure");
     expect(STATUS.ERROR).toBe("error");
     // One spelling is stored and listed.
-    expect([...STATUSES]).toEqual(["success", "failure", "error", "timeout", "skipped", "abandoned", "missed", "running"]);
+    expect([...STATUSES]).toEqual(["success", "failure", "error", "timeout", "skipped", "abandoned", "missed", "running", "cancelled"]);
   });
 
   test.each([

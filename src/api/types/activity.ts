@@ -51,6 +51,14 @@ builder.node(ActivityRef, {
     }),
     attempt: t.exposeInt("attempt", { description: "1 for the first attempt, 2.. for retries." }),
     trigger: t.field({ type: TriggerEnum, resolve: (run) => run.trigger }),
+    kwargs: t.field({
+      type: "JSON",
+      nullable: true,
+      description: "The parameters an operator gave this run (runJobNow kwargs, run-job --kwarg); null = the job's own. Admins only (values may hold secrets).",
+      authScopes: { admin: true },
+      unauthorizedResolver: () => null,
+      resolve: (run) => run.kwargs ?? null,
+    }),
     instance: t.exposeString("instance", { description: "The tickd instance that ran it." }),
   }),
 });

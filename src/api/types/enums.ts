@@ -1,6 +1,6 @@
 /** Enums shared by several types. GraphQL names are upper case; values are tickd's own strings. */
 import { STATUSES, type Status } from "../../sdk/index.ts";
-import type { JobChange, Trigger } from "../../engine/types.ts";
+import { TRIGGERS, type JobChange, type Trigger } from "../../engine/types.ts";
 import { builder } from "../builder.ts";
 
 function upperValues<T extends string>(values: readonly T[]): Record<string, { value: T }> {
@@ -12,7 +12,6 @@ export const StatusEnum = builder.enumType("Status", {
   values: upperValues<Status>(STATUSES) as { [K in Uppercase<Status>]: { value: Status } },
 });
 
-const TRIGGERS: readonly Trigger[] = ["schedule", "catchup", "manual", "retry"];
 export const TriggerEnum = builder.enumType("Trigger", {
   description: "Why a run happened.",
   values: upperValues<Trigger>(TRIGGERS) as { [K in Uppercase<Trigger>]: { value: Trigger } },

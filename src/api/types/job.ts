@@ -19,6 +19,8 @@ import { ActiveByEnum, JobChangeEnum, JobKindEnum, JobSourceEnum, ScheduleKindEn
 import type { Status } from "../../sdk/index.ts";
 import type { RunRecord } from "../../engine/types.ts";
 import type { ApiContext } from "../context.ts";
+import { roleAtLeast } from "../auth.ts";
+import { callerOf, parseRunKwargs } from "./controls.ts";
 
 export const ScheduleRef = builder.objectRef<ScheduleModel>("Schedule").implement({
   description: "When a job runs: in words, and as the job-file fields.",
@@ -241,7 +243,8 @@ builder.mutationFields((t) => ({
     authScopes: { operator: true },
     args: { label: t.arg.string({ required: true }) },
     resolve: async (_root, { label }, ctx) => {
-      await ctx.deps.jobs.setActive(label, false);
+      // The plain switch: a pause without a note (who and when are recorded all the same).
+      await ctx.deps.jobs.setActive(label, false, { note: "", by: callerOf(ctx) });
       return requireJob(ctx, label);
     },
   }),
@@ -249,11 +252,14 @@ builder.mutationFields((t) => ({
     type: ActivityRef,
     description:
       "Run a job once now (trigger MANUAL) (operator). Returns the finished run; with wait: false, returns as soon as " +
-      "the run has started (status RUNNING), for jobs that take long: follow it with the activity subscription.",
+      "the run has started (status RUNNING), for jobs that take long: follow it with the activity subscription. " +
+      "kwargs (admin): a JSON object of strings, numbers and booleans given to the job over its own, recorded with the run.",
     authScopes: { operator: true },
-    args: { label: t.arg.string({ required: true }), wait: t.arg.boolean({ defaultValue: true }) },
-    resolve: async (_root, { label, wait }, ctx) => {
-      const run = () => ctx.deps.jobs.runNow(label);
+    args: { label: t.arg.string({ required: true }), wait: t.arg.boolean({ defaultValue: true }), kwargs: t.arg({ type: "JSON" }) },
+    resolve: async (_root, { label, wait, kwargs }, ctx) => {
+      if (kwargs != null && !roleAtLeast(ctx.role, "admin")) throw apiError("FORBIDDEN", "runJobNow(kwargs): running with parameters needs the admin role");
+      const given = kwargs == null ? undefined : parseRunKwargs(kwargs);
+      const run = () => ctx.deps.jobs.runNow(label, given);
       if (wait !== false) return run();
       return startedRun(ctx, label, run);
     },

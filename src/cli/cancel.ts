@@ -1,0 +1,30 @@
+/**
+ * `tickd cancel RUN_ID`: cancel a run going on in the running service (its
+ * API, see service-api.ts): the callback's signal is aborted, a command's
+ * process group gets TERM, then KILL after the grace; recorded `cancelled`.
+ * RUN_IDs are in `tickd history` and the dashboard's running row.
+ */
+import { UsageError, parseArgs } from "./args.ts";
+import { EXIT, type Command } from "./command.ts";
+import { SERVICE_FLAGS, callService } from "./service-api.ts";
+
+export const cancelCommand: Command = {
+  name: "cancel",
+  usage: "cancel RUN_ID [--url URL]",
+  summary: "cancel a run going on in the running service; it is recorded cancelled, with who cancelled it",
+  flags: SERVICE_FLAGS,
+  uses: ["listen"],
+  async run(argv, io) {
+    const args = parseArgs(argv, SERVICE_FLAGS);
+    if (args.positionals.length !== 1) throw new UsageError(`cancel takes exactly one RUN_ID (from tickd history), got ${args.positionals.length}`);
+    const runId = args.positionals[0]!;
+    const data = await callService<{ cancelRun: { label: string; status: string; message: string } }>(
+      args,
+      "mutation ($runId: String!) { cancelRun(runId: $runId) { label status message } }",
+      { runId },
+    );
+    const run = data.cancelRun;
+    io.out(`${run.label}: ${run.status.toLowerCase()}${run.message ? ` (${run.message})` : ""}`);
+    return EXIT.ok;
+  },
+};
