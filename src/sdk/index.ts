@@ -58,6 +58,10 @@ export interface RegisterOptions {
   until?: string;
   /** Where the callback runs: its module's worker (the default; ended at its timeout), or "none": the scheduler's own thread. */
   isolate?: "worker" | "none";
+  /** How much history to keep: "1000 runs" or a span such as "90 days"; default the instance's --keep. */
+  keep?: string;
+  /** How long runs that went wrong are kept, e.g. "1 year"; default as keep. */
+  keep_failures?: string;
   kwargs?: Record<string, KwargValue>;
 }
 

@@ -27,5 +27,14 @@ export const MIGRATIONS: readonly EmbeddedMigration[] = [
     "statements": [
       "CREATE TABLE `anchors` (\n\t`label` text PRIMARY KEY NOT NULL,\n\t`grid` text NOT NULL,\n\t`anchor` integer NOT NULL,\n\t`set_at` integer NOT NULL\n);"
     ]
+  },
+  {
+    "tag": "0002_fancy_makkari",
+    "when": 1796127945198,
+    "hash": "b1875b7647944b34fa21a1b4321ed253adb4bd1d2acd9477afd50f2ee47fbb99",
+    "statements": [
+      "CREATE TABLE `rollups` (\n\t`label` text NOT NULL,\n\t`day` integer NOT NULL,\n\t`runs` integer NOT NULL,\n\t`statuses` text NOT NULL,\n\t`p50_ms` integer,\n\t`p95_ms` integer,\n\t`max_ms` integer,\n\tPRIMARY KEY(`label`, `day`)\n);",
+      "CREATE INDEX `rollups_day_idx` ON `rollups` (`day`);"
+    ]
   }
 ];
