@@ -22,6 +22,10 @@ export interface JobOptions {
   graceMs?: number;
   /** Dead man's switch address; absent = no pings. */
   ping?: string;
+  /** `keep`: the newest N runs, or the runs of the last ms; absent = the instance's --keep. */
+  keep?: { runs: number } | { ms: number };
+  /** `keep_failures`: runs that went wrong are kept this long, ms; absent = as `keep`. */
+  keepFailuresMs?: number;
 }
 
 /**
@@ -144,6 +148,30 @@ export const anchors = sqliteTable("anchors", {
   setAt: integer("set_at").notNull(),
 });
 
+/**
+ * One row per job and UTC day: what its runs of that day were, written by the
+ * hourly prune once the day is over and none of its runs is still running,
+ * and before any of them is deleted (src/store/rollups.ts). Charts read these
+ * for the days whose runs retention has removed.
+ */
+export const rollups = sqliteTable(
+  "rollups",
+  {
+    label: text("label").notNull(),
+    /** The UTC day: epoch ms of its midnight. */
+    day: integer("day").notNull(),
+    /** Finished runs that day (every status). */
+    runs: integer("runs").notNull(),
+    /** Runs by status in its stored spelling, e.g. { "success": 1430, "failure": 10 }. */
+    statuses: text("statuses", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    /** Durations of the runs that ran (success, failure, error, timeout), nearest rank, ms; null when none ran. */
+    p50Ms: integer("p50_ms"),
+    p95Ms: integer("p95_ms"),
+    maxMs: integer("max_ms"),
+  },
+  (t) => [primaryKey({ columns: [t.label, t.day] }), index("rollups_day_idx").on(t.day)],
+);
+
 /** Instances that opened the store: where they run, so dead ones can be recognised. */
 export const instances = sqliteTable("instances", {
   name: text("name").primaryKey(),
@@ -160,3 +188,4 @@ export type NewActivityRow = typeof activity.$inferInsert;
 export type ClaimRow = typeof claims.$inferSelect;
 export type InstanceRow = typeof instances.$inferSelect;
 export type AnchorRow = typeof anchors.$inferSelect;
+export type RollupRow = typeof rollups.$inferSelect;

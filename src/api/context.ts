@@ -12,6 +12,8 @@ import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
 /** Filters of the `activities` query, already validated and converted to epoch ms: the store's. */
 export type { ActivityFilter } from "../store/activity.ts";
 import type { ActivityFilter, JobHealth } from "../store/activity.ts";
+import type { DailyRollup } from "../store/rollups.ts";
+import type { StoreSize } from "../store/retention.ts";
 
 /** One page of runs, newest first, each with an opaque cursor the store understands. */
 export interface ActivityPage {
@@ -32,6 +34,10 @@ export interface ActivityReader {
   countsByStatus(): Promise<Partial<Record<Status, number>>>;
   /** Per job and status, for /metrics. */
   countsByJobAndStatus(): Promise<readonly { label: string; status: Status; count: number }[]>;
+  /** The newest `count` runs of each label, newest first; labels without runs are absent. */
+  recentRuns(labels: readonly string[], count: number): Promise<ReadonlyMap<string, readonly RunRecord[]>>;
+  /** Daily roll-ups of these jobs from `since` to before `until` (stored, or computed for days not rolled up yet), oldest first. */
+  rollups(labels: readonly string[], since: number, until: number): Promise<readonly DailyRollup[]>;
   /** Each recorded job's last success, last run and failure streak: where /metrics starts from. Optional. */
   jobHealth?(): Promise<ReadonlyMap<string, JobHealth>>;
 }
@@ -47,6 +53,8 @@ export interface ApiDeps {
   readonly activities: ActivityReader;
   /** tickd's version (src/version.ts) */
   readonly version: string;
+  /** The store's size (bytes, rows), for `scheduler { store }` and /metrics. Optional. */
+  storeSize?(): Promise<StoreSize>;
   /** A cheap store round trip for /healthz; throws when the store is unreachable. Optional. */
   ping?(): Promise<void>;
 }
@@ -63,4 +71,8 @@ export interface ApiContext {
   readonly subscriptions: SubscriptionGauge;
   /** Batches lastRun lookups of one request into one store query. */
   readonly lastRun: (label: string) => Promise<RunRecord | null>;
+  /** The API's clock (the process's one clock), epoch ms. */
+  readonly now: () => number;
+  /** Batches Job.recentRuns of one request into one store query. */
+  readonly recentRuns: (label: string, count: number) => Promise<readonly RunRecord[]>;
 }

@@ -16,6 +16,7 @@
 import type { EngineEvent, JobState, RunRecord, SchedulerControl, Trigger } from "../engine/types.ts";
 import { FAILING_STATUSES, STATUS, STATUSES, type Status } from "../sdk/index.ts";
 import type { JobHealth } from "../store/activity.ts";
+import type { StoreSize } from "../store/retention.ts";
 
 /** Lateness buckets, seconds: how long after its due time a scheduled run started. */
 const LATENESS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
@@ -127,7 +128,7 @@ export class Metrics {
     this.#unsubscribe();
   }
 
-  async render(extra: { version: string }): Promise<string> {
+  async render(extra: { version: string; store?: StoreSize }): Promise<string> {
     await this.#seeded;
     const out: string[] = [];
     const jobs = [...this.scheduler.jobs()].sort((a, b) => (a.spec.label < b.spec.label ? -1 : 1));
@@ -172,6 +173,14 @@ export class Metrics {
     out.push(`tickd_jobs{active="true"} ${active}`, `tickd_jobs{active="false"} ${jobs.length - active}`);
     family("tickd_api_subscriptions", "gauge", "GraphQL subscriptions open now (SSE and WebSocket).");
     out.push(`tickd_api_subscriptions ${this.subscriptions.open}`);
+
+    // The store's size (retention, issue 16): read at each scrape.
+    if (extra.store) {
+      family("tickd_store_bytes", "gauge", "Size of the database, bytes (its pages; the write-ahead log not included).");
+      out.push(`tickd_store_bytes ${extra.store.bytes}`);
+      family("tickd_store_rows", "gauge", "Rows of history in the store, by table: activity (runs) and rollups (job-days).");
+      out.push(`tickd_store_rows{table="activity"} ${extra.store.runs}`, `tickd_store_rows{table="rollups"} ${extra.store.rollups}`);
+    }
     return `${out.join("\n")}\n`;
   }
 }

@@ -6,6 +6,7 @@ import "./types/job.ts";
 import "./types/activity.ts";
 import "./types/scheduler.ts";
 import "./types/controls.ts";
+import "./types/history.ts";
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -20,6 +20,7 @@ import { TickdError } from "../errors.ts";
 import { serve } from "../runtime/serve.ts";
 import { authenticate, checkListen, parseListen, roleAtLeast, type TokenSet } from "./auth.ts";
 import type { ApiContext, ApiDeps } from "./context.ts";
+import { batcher, recentRunsBatcher } from "./batch.ts";
 import { makeMaskError, type ApiErrorCode, type RequestErrorCode } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
 import { useQueryLimits } from "./limits-plugin.ts";
@@ -75,32 +76,6 @@ function graphqlError(status: number, code: ApiErrorCode | RequestErrorCode, mes
   return json(status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
-/** Per-request batching of lastRun: every Job.lastRun of one request becomes one store query. */
-function lastRunBatcher(deps: ApiDeps): (label: string) => Promise<RunRecord | null> {
-  let pending: Map<string, ((run: RunRecord | null) => void)[]> | null = null;
-  let failWith: ((error: unknown) => void)[] = [];
-  return (label) =>
-    new Promise((resolve, reject) => {
-      if (pending === null) {
-        pending = new Map();
-        failWith = [];
-        queueMicrotask(() => {
-          const batch = pending!;
-          const rejects = failWith;
-          pending = null;
-          deps.activities.lastRuns([...batch.keys()]).then(
-            (found) => batch.forEach((waiters, l) => waiters.forEach((w) => w(found.get(l) ?? null))),
-            (error) => rejects.forEach((r) => r(error)),
-          );
-        });
-      }
-      const waiters = pending.get(label) ?? [];
-      waiters.push(resolve);
-      pending.set(label, waiters);
-      failWith.push(reject);
-    });
-}
-
 export async function startApi(options: StartApiOptions): Promise<ApiServer> {
   const tokens = options.tokens ?? null;
   checkListen(options.listen, tokens);
@@ -148,7 +123,16 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     },
     maskedErrors: { maskError: makeMaskError(logger) },
     plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), useQueryLimits()],
-    context: ({ role, via }): ApiContext => ({ deps, role, ...(via && { via }), pubsub, subscriptions, lastRun: lastRunBatcher(deps) }),
+    context: ({ role, via }): ApiContext => ({
+      deps,
+      role,
+      ...(via && { via }),
+      pubsub,
+      subscriptions,
+      lastRun: batcher((labels) => deps.activities.lastRuns(labels), null),
+      recentRuns: recentRunsBatcher(deps),
+      now: () => clock.now(),
+    }),
   });
 
   const wsUpgrade = makeWsUpgrade(yoga, tokens);
@@ -160,7 +144,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     if (path === "/metrics") {
       const role = authenticate(tokens, request.headers.get("authorization"), remote);
       if (!roleAtLeast(role, "viewer")) return new Response("authentication required\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="tickd"' } });
-      return new Response(await metrics.render({ version: deps.version }), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+      return new Response(await metrics.render({ version: deps.version, ...(deps.storeSize && { store: await deps.storeSize() }) }), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
     }
     if (path === "/graphql" || path === "/graphql/stream") return graphql(request, url, remote);
     const page = options.dashboard ? await options.dashboard(request) : undefined;

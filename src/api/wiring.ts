@@ -8,7 +8,8 @@ import { TickdError } from "../errors.ts";
 import type { JobCatalog } from "../jobs/index.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Store } from "../store/client.ts";
-import { activityCursor, countActivities, countsByJobAndStatus, countsByStatus, getActivity, jobHealth, listActivities, lastRuns } from "../store/activity.ts";
+import { activityCursor, countActivities, countsByJobAndStatus, countsByStatus, getActivity, jobHealth, listActivities, lastRuns, recentRuns } from "../store/activity.ts";
+import { dailyRollups } from "../store/rollups.ts";
 import type { ActivityRow } from "../../schema/db.ts";
 import type { ActivityReader, ApiDeps } from "./context.ts";
 
@@ -54,6 +55,11 @@ export function activityReader(store: Store): ActivityReader {
       const rows = await lastRuns(store, labels);
       return new Map([...rows].map(([label, row]) => [label, runFromRow(row)]));
     },
+    async recentRuns(labels, count) {
+      const rows = await recentRuns(store, labels, count);
+      return new Map([...rows].map(([label, list]) => [label, list.map(runFromRow)]));
+    },
+    rollups: (labels, since, until) => dailyRollups(store, labels, since, until),
     countsByStatus: async () => (await countsByStatus(store)) as Partial<Record<Status, number>>,
     countsByJobAndStatus: async () => (await countsByJobAndStatus(store)) as { label: string; status: Status; count: number }[],
     jobHealth: () => jobHealth(store),
@@ -67,6 +73,7 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
     jobs: catalog,
     activities: activityReader(store),
     version: options.version,
+    storeSize: () => store.size(),
     async ping() {
       await store.client.execute("SELECT 1");
       const health = store.health();

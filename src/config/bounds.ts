@@ -20,6 +20,10 @@ export const MAX_RETRY_WAIT_MS = 7 * DAY_MS;
 export const MAX_JITTER_MS = 7 * DAY_MS;
 /** `grace`: at most 7 days; later than that, a run is not late but gone. */
 export const MAX_GRACE_MS = 7 * DAY_MS;
+/** `keep`, `keep_failures` and --keep as a span: at most 100 years. */
+export const MAX_KEEP_MS = 36_500 * DAY_MS;
+/** `keep = N runs`: at most ten million. */
+export const MAX_KEEP_RUNS = 10_000_000;
 /** `retries`: at most 100. */
 export const MAX_RETRIES = 100;
 /** `until`: a date in the years 1970 to 9999, as written. */

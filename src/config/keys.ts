@@ -21,11 +21,11 @@
  * order of lines (which writes the description right after the target).
  */
 import type { DiagnosticCode } from "../errors.ts";
-import { MAX_GRACE_MS, MAX_JITTER_MS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
+import { MAX_GRACE_MS, MAX_JITTER_MS, MAX_KEEP_MS, MAX_KEEP_RUNS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
 import { parseFlag } from "./coerce.ts";
 import { DURATION_HINT, formatDuration, parseDuration } from "./durations.ts";
 import { isWeekday, type Parsed } from "./every.ts";
-import type { JobSpec, ScheduleRule } from "./types.ts";
+import type { JobSpec, Keep, ScheduleRule } from "./types.ts";
 import { parseUntil } from "./until.ts";
 import { isValidZone } from "./zone.ts";
 
@@ -99,6 +99,11 @@ export function everyText(rule: ScheduleRule): string | null {
   if (rule.kind !== "every") return null;
   // A weekday's interval is always 1.
   return rule.interval === 1 ? rule.unit : `${rule.interval} ${rule.unit}s`;
+}
+
+/** `keep` as a job file writes it: "1000 runs", "90 days". */
+export function keepText(keep: Keep): string {
+  return "runs" in keep ? `${keep.runs} run${keep.runs === 1 ? "" : "s"}` : formatDuration(keep.ms);
 }
 
 /** A duration key; `what` names the bound in the message ("the longest timeout"). */
@@ -302,6 +307,37 @@ const rows: JobKey[] = [
   choice("isolate", "Where a callback runs: its module's worker (ended at its timeout), or none (the scheduler's thread). Default worker.", ["worker", "none"], "worker", {
     sparse: true,
   }),
+  {
+    key: "keep",
+    doc: "How much of the job's history to keep: the newest N runs (1000 runs) or the runs of a span (90 days); default the instance's --keep. Runs of the current day stay until it is rolled up.",
+    field: "keep",
+    group: "option",
+    column: "options",
+    register: true,
+    parse(text, written) {
+      const t = text.trim().toLowerCase();
+      const runs = /^(\d+)\s*runs?$/.exec(t);
+      if (runs) {
+        const n = Number(runs[1]);
+        if (n < 1 || n > MAX_KEEP_RUNS) return fail("out-of-range", `${written}: ${n} runs is out of range; write 1 to ${MAX_KEEP_RUNS} runs, or a span such as 90 days`);
+        return ok({ runs: n });
+      }
+      const ms = parseDuration(t);
+      if (ms === undefined || ms <= 0) return fail("bad-keep", `${written}: ${JSON.stringify(text)} is neither a number of runs nor a span; write e.g. keep = 1000 runs or keep = 90 days`);
+      if (ms > MAX_KEEP_MS) return fail("out-of-range", `${written}: ${JSON.stringify(text.trim())} is longer than ${roughly(MAX_KEEP_MS)}; write at most ${roughly(MAX_KEEP_MS)}`);
+      return ok({ ms });
+    },
+    format: (value) => keepText(value as Keep),
+    list: { name: "keep", words: (value) => keepText(value as Keep) },
+  } as OptionKey,
+  {
+    ...duration("keep_failures", "How long runs that went wrong (failure, error, timeout, abandoned, missed) are kept, when longer than keep; default as keep.", "keepFailuresMs", {
+      allowZero: false,
+      max: MAX_KEEP_MS,
+      what: "the longest history kept",
+    }),
+    list: { name: "keep failures", words: (value) => formatDuration(value as number) },
+  },
 ];
 
 /** A ping address as written, without a trailing slash (so URL/start and URL/fail are its siblings); undefined when not http(s). */

@@ -68,6 +68,9 @@ export type IsolateMode = "worker" | "none";
 /** A keyword argument's value: the SDK's type, the one definition. */
 export type { KwargValue };
 
+/** How much history a job keeps (`keep = 1000 runs`, `keep = 90 days`). */
+export type Keep = { readonly runs: number } | { readonly ms: number };
+
 /** Where a job came from: a line of a job file, or a discovered registration. */
 export interface JobOrigin {
   readonly source: "ini" | "discovered";
@@ -117,6 +120,10 @@ export interface JobSpec {
   readonly ping?: string;
   /** Call jobs: "none" runs the callback in the scheduler's thread; undefined = "worker" (the default). */
   readonly isolate?: IsolateMode;
+  /** `keep`: the newest N runs, or the runs of the last `ms`; undefined = the instance's --keep. */
+  readonly keep?: Keep;
+  /** `keep_failures`, ms: runs that went wrong are kept this long; undefined = as `keep`. */
+  readonly keepFailuresMs?: number;
   /** Every key of the section that is not in the key table, coerced (config/coerce.ts). */
   readonly kwargs: Readonly<Record<string, KwargValue>>;
   readonly origin: JobOrigin;

@@ -13,6 +13,7 @@ import { JobPanel } from "./client/job-panel.ts";
 import { JobsTable } from "./client/jobs-table.ts";
 import * as Q from "./client/queries.ts";
 import { Live } from "./client/live.ts";
+import { RunList } from "./client/run-list.ts";
 import type { StreamState } from "./client/stream.ts";
 
 const REFRESH_GAP_MS = 1500;
@@ -76,6 +77,9 @@ const actions = {
 const table = new JobsTable(byId<HTMLTableSectionElement>("jobs-body"), byId("jobs-empty"), actions);
 const feed = new Feed(byId<HTMLOListElement>("feed"), byId("feed-empty"), actions.open);
 const panel = new JobPanel(byId<HTMLDialogElement>("job-dialog"), byId("job-body"), byId("job-title"), actions);
+/** The activity page: runs across jobs with filters (issue 16). */
+const history = new RunList({ across: true });
+byId("history-body").append(history.element);
 
 byId<HTMLInputElement>("filter").addEventListener("input", (event) => table.setFilter((event.target as HTMLInputElement).value));
 for (const button of document.querySelectorAll<HTMLButtonElement>("[data-close]")) {
@@ -98,7 +102,7 @@ async function loadJobs(): Promise<void> {
 
 async function loadAll(): Promise<void> {
   try {
-    const [info, recent] = await Promise.all([gql<Q.SchedulerData>(Q.SCHEDULER), gql<Q.RecentData>(Q.RECENT, { first: FEED_SIZE }), loadJobs()]);
+    const [info, recent] = await Promise.all([gql<Q.SchedulerData>(Q.SCHEDULER), gql<Q.RecentData>(Q.RECENT, { first: FEED_SIZE }), loadJobs(), history.load()]);
     const s = info.scheduler;
     byId("instance").textContent = `${s.instance} · zone ${s.timezone} · v${s.version}`;
     byId("instance").title = s.configPath;

@@ -62,6 +62,10 @@ export interface RegisterOptions {
   grace?: string;
   /** Dead man's switch address: GET URL/start, URL on success, URL/fail on failure (Healthchecks.io convention). */
   ping?: string;
+  /** How much history to keep: "1000 runs" or a span such as "90 days"; default the instance's --keep. */
+  keep?: string;
+  /** How long runs that went wrong are kept, e.g. "1 year"; default as keep. */
+  keep_failures?: string;
   kwargs?: Record<string, KwargValue>;
 }
 

@@ -8,18 +8,21 @@
 
 /**
  * Each status: what it means, whether a callback may end its run with it, and
- * whether it went wrong (a job whose runs end so is failing: metrics, alerts).
+ * whether it went wrong (a job whose runs end so is failing: metrics, alerts),
+ * and whether its duration is the work's (`timed`: the daily roll-ups'
+ * percentiles count these; a skipped or missed run did no work, an abandoned
+ * one's end is when the loss was found).
  */
 const TABLE = {
-  success: { meaning: "the job did its work", fromCallback: true, failing: false },
-  failure: { meaning: "the job ran and reports that its work failed", fromCallback: true, failing: true },
-  error: { meaning: "the callback threw, or returned something that is not a result", fromCallback: true, failing: true },
-  timeout: { meaning: "the run passed its timeout (or the callback says its own work timed out)", fromCallback: true, failing: true },
-  skipped: { meaning: "not run, or the callback found nothing to do", fromCallback: true, failing: false },
-  abandoned: { meaning: "the process died while the run was going on (found at the next start)", fromCallback: false, failing: true },
-  missed: { meaning: "not run: it could not start in time (the store did not answer, the instance was down)", fromCallback: false, failing: true },
-  running: { meaning: "the run is going on", fromCallback: false, failing: false },
-  cancelled: { meaning: "an operator cancelled the run (cancelRun, tickd cancel, the dashboard)", fromCallback: false, failing: false },
+  success: { meaning: "the job did its work", fromCallback: true, failing: false, timed: true },
+  failure: { meaning: "the job ran and reports that its work failed", fromCallback: true, failing: true, timed: true },
+  error: { meaning: "the callback threw, or returned something that is not a result", fromCallback: true, failing: true, timed: true },
+  timeout: { meaning: "the run passed its timeout (or the callback says its own work timed out)", fromCallback: true, failing: true, timed: true },
+  skipped: { meaning: "not run, or the callback found nothing to do", fromCallback: true, failing: false, timed: false },
+  abandoned: { meaning: "the process died while the run was going on (found at the next start)", fromCallback: false, failing: true, timed: false },
+  missed: { meaning: "not run: it could not start in time (the store did not answer, the instance was down)", fromCallback: false, failing: true, timed: false },
+  running: { meaning: "the run is going on", fromCallback: false, failing: false, timed: false },
+  cancelled: { meaning: "an operator cancelled the run (cancelRun, tickd cancel, the dashboard)", fromCallback: false, failing: false, timed: false },
 } as const;
 
 export type Status = keyof typeof TABLE;
@@ -33,6 +36,9 @@ export const RESULT_STATUSES: readonly ResultStatus[] = Object.freeze(STATUSES.f
 
 /** The statuses of a run that went wrong. */
 export const FAILING_STATUSES: readonly Status[] = Object.freeze(STATUSES.filter((s) => TABLE[s].failing));
+
+/** The statuses whose duration is the work's (see the table). */
+export const TIMED_STATUSES: readonly Status[] = Object.freeze(STATUSES.filter((s) => TABLE[s].timed));
 
 /** A status as a user may write it: the stored spelling or the original's upper case. */
 export type StatusName = Status | Uppercase<Status>;

@@ -38,7 +38,7 @@ export interface ServiceSettings {
   readonly publicUrl?: string;
   /** False with --no-api. */
   readonly api: boolean;
-  /** Activity older than this is pruned, hourly. */
+  /** Activity older than this is pruned, hourly, unless its job has its own `keep`. */
   readonly keepMs: number;
   /** How long running jobs may finish at shutdown. */
   readonly graceMs: number;
@@ -180,8 +180,9 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     // 5. Retention.
     const prune = async () => {
       try {
-        const deleted = await store.prune(clock.now() - settings.keepMs);
-        if (deleted > 0) logger.info("retention.pruned", { deleted });
+        const jobs = engine.jobs().map(({ spec }) => ({ label: spec.label, ...(spec.keep && { keep: spec.keep }), ...(spec.keepFailuresMs !== undefined && { keepFailuresMs: spec.keepFailuresMs }) }));
+        const { deleted, rolledUp } = await store.prune({ keepMs: settings.keepMs, jobs });
+        if (deleted > 0 || rolledUp > 0) logger.info("retention.pruned", { deleted, rolledUp });
       } catch (error) {
         logger.error("retention.failed", { message: String(error) });
       }

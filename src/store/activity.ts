@@ -19,6 +19,12 @@ export interface ActivityFilter {
   readonly since?: number;
   /** Runs that started before this instant, epoch ms. */
   readonly until?: number;
+  /** Any of these triggers; empty or absent = all. */
+  readonly triggers?: readonly string[];
+  /** Runs of the jobs an app registered (discovered jobs' `app`). */
+  readonly app?: string;
+  /** Case-insensitive substring of the run's message. */
+  readonly search?: string;
 }
 
 export interface ListActivitiesOptions extends ActivityFilter {
@@ -59,6 +65,12 @@ function filterConditions(f: ActivityFilter): SQL[] {
   if (f.statuses && f.statuses.length > 0) conditions.push(inArray(activity.status, [...f.statuses]));
   if (f.since !== undefined) conditions.push(gte(activity.startedAt, f.since));
   if (f.until !== undefined) conditions.push(lt(activity.startedAt, f.until));
+  if (f.triggers && f.triggers.length > 0) conditions.push(inArray(activity.trigger, [...f.triggers]));
+  if (f.app !== undefined) conditions.push(sql`${activity.label} IN (SELECT label FROM jobs WHERE app = ${f.app})`);
+  if (f.search !== undefined && f.search !== "") {
+    const needle = `%${f.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(sql`lower(${activity.message}) LIKE ${needle} ESCAPE '\\'`);
+  }
   return conditions;
 }
 
@@ -108,6 +120,23 @@ export async function lastRuns(store: Store, labels: readonly string[]): Promise
   const latestIds = sql`(SELECT (SELECT b.id FROM activity b WHERE b.label = l.value ORDER BY b.started_at DESC, b.id DESC LIMIT 1) FROM json_each(${JSON.stringify([...new Set(labels)])}) l)`;
   const rows = await store.db.select().from(activity).where(inArray(activity.id, latestIds));
   for (const row of rows) result.set(row.label, row);
+  return result;
+}
+
+/**
+ * The newest `count` runs of each label, newest first, in one query (one
+ * index walk per label): the job table's strip of recent runs.
+ */
+export async function recentRuns(store: Store, labels: readonly string[], count: number): Promise<Map<string, ActivityRow[]>> {
+  const result = new Map<string, ActivityRow[]>();
+  if (labels.length === 0 || count < 1) return result;
+  const ids = sql`(SELECT b.id FROM json_each(${JSON.stringify([...new Set(labels)])}) l JOIN activity b ON b.id IN (SELECT c.id FROM activity c WHERE c.label = l.value ORDER BY c.started_at DESC, c.id DESC LIMIT ${count}))`;
+  const rows = await store.db.select().from(activity).where(inArray(activity.id, ids)).orderBy(desc(activity.startedAt), desc(activity.id));
+  for (const row of rows) {
+    const list = result.get(row.label) ?? [];
+    list.push(row);
+    result.set(row.label, list);
+  }
   return result;
 }
 

@@ -14,8 +14,9 @@ import type { EngineStore, GridProposal, RunRecord } from "../engine/types.ts";
 import { settleAnchors } from "./anchors.ts";
 import { guardShm } from "./shm-guard.ts";
 import { TickdError } from "../errors.ts";
-import { abandonDeadRuns, beat, pruneBefore, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
+import { abandonDeadRuns, beat, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
+import { prune, storeSize, type PruneReport, type RetentionPolicy, type StoreSize } from "./retention.ts";
 import { OUTPUT_CAP_BYTES } from "./output-cap.ts";
 import { WriteLock } from "./write-lock.ts";
 import { WriteQueue, type WriteStats } from "./write-queue.ts";
@@ -98,8 +99,13 @@ export interface Store extends EngineStore {
   markAbandoned(now: number): Promise<AbandonReport>;
   /** Tell other instances on this store that this one is alive (every HEARTBEAT_EVERY_MS). */
   heartbeat(now: number): Promise<void>;
-  /** Delete finished activity that started before `olderThan` (epoch ms) and older claims; returns activity rows deleted. */
-  prune(olderThan: number): Promise<number>;
+  /**
+   * Write the daily roll-ups of the days that are over, then delete the runs
+   * `policy` no longer keeps (and claims older than any run kept); see retention.ts.
+   */
+  prune(policy: RetentionPolicy): Promise<PruneReport>;
+  /** The database's size in bytes, and its rows of history. */
+  size(): Promise<StoreSize>;
   /**
    * Run `fn` as the only writer of this process (queued batches wait). Any
    * write outside the store's own functions — above all an interactive
@@ -309,9 +315,13 @@ class LibsqlStore implements Store {
     return this.lock.run(() => beat(this.client, this.life, now));
   }
 
-  async prune(olderThan: number): Promise<number> {
+  async prune(policy: RetentionPolicy): Promise<PruneReport> {
     await this.queue.flush();
-    return this.lock.run(() => pruneBefore(this.client, olderThan));
+    return this.lock.run(() => prune(this.client, policy, this.clock.now()));
+  }
+
+  size(): Promise<StoreSize> {
+    return storeSize(this.client);
   }
 
   health(): StoreHealth {

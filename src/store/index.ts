@@ -5,6 +5,8 @@ export { MIGRATIONS } from "./migrations.generated.ts";
 export { capText, formatBytes, OUTPUT_CAP_BYTES } from "./output-cap.ts";
 export { pidAlive, parseInstanceName, HEARTBEAT_EVERY_MS, STALE_AFTER_MS, type AbandonReport } from "./lifecycle.ts";
 export type { WriteStats } from "./write-queue.ts";
+export type { JobRetention, PruneReport, RetentionPolicy, StoreSize } from "./retention.ts";
+export { dailyRollups, dayOf, DAY_MS, type DailyRollup } from "./rollups.ts";
 export {
   listActivities,
   countActivities,

@@ -142,15 +142,3 @@ export async function beat(client: Client, life: InstanceLife, now: number): Pro
 export async function unregisterInstance(client: Client, life: InstanceLife): Promise<void> {
   await client.execute({ sql: "DELETE FROM instances WHERE name = ? AND hostname = ? AND pid = ?", args: [life.name, life.hostname, life.pid] });
 }
-
-/** Retention (`--keep 30 days`): delete finished runs that started before `olderThan`, and older claims. */
-export async function pruneBefore(client: Client, olderThan: number): Promise<number> {
-  const [activityRs] = await client.batch(
-    [
-      { sql: "DELETE FROM activity WHERE started_at < ? AND status <> 'running'", args: [olderThan] },
-      { sql: "DELETE FROM claims WHERE scheduled_for < ?", args: [olderThan] },
-    ],
-    "write",
-  );
-  return activityRs?.rowsAffected ?? 0;
-}

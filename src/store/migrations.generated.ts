@@ -29,10 +29,12 @@ export const MIGRATIONS: readonly EmbeddedMigration[] = [
     ]
   },
   {
-    "tag": "0002_good_molecule_man",
-    "when": 1796127804416,
-    "hash": "320b8f770bec828448221c15151fd8f0da42f2d69af1856063e106d1cf332fd8",
+    "tag": "0002_milky_william_stryker",
+    "when": 1796128533127,
+    "hash": "073fb9528d46b6131c8f87ea8c3d7765873d27148c355ab2df9ae2d9e085ffd3",
     "statements": [
+      "CREATE TABLE `rollups` (\n\t`label` text NOT NULL,\n\t`day` integer NOT NULL,\n\t`runs` integer NOT NULL,\n\t`statuses` text NOT NULL,\n\t`p50_ms` integer,\n\t`p95_ms` integer,\n\t`max_ms` integer,\n\tPRIMARY KEY(`label`, `day`)\n);",
+      "CREATE INDEX `rollups_day_idx` ON `rollups` (`day`);",
       "ALTER TABLE `activity` ADD `kwargs` text;"
     ]
   }

@@ -31,6 +31,8 @@ const SDK_KEYS = {
   catchup: true,
   jitter: true,
   until: true,
+  keep: true,
+  keep_failures: true,
   isolate: true,
   grace: true,
   ping: true,

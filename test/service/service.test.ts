@@ -148,8 +148,10 @@ describe("startService", () => {
 describe("on the service's clock (issue 13: one clock for the process)", () => {
   const T0 = Date.UTC(2026, 2, 2, 10);
 
-  test("retention prunes again every hour: a run that ages past --keep while the service runs is deleted at the next hour", async () => {
+  test("retention prunes again every hour: a run that ages past --keep while the service runs is deleted at the next hour, once its day is rolled up", async () => {
     const p = project("[a]\ncall = app.jobs.ok\nevery = 1 day\n");
+    // 22:00: the run's day is over (and rolled up) by the prune that finds it past --keep.
+    const T0 = Date.UTC(2026, 2, 2, 22);
     const clock = new FakeClock({ start: T0 });
     service = await startService({ ...p.settings, keepMs: 2 * 3_600_000 }, { signals: new ManualSignals(), logger: p.logger, clock });
     await service.engine.runNow("a");
@@ -160,7 +162,8 @@ describe("on the service's clock (issue 13: one clock for the process)", () => {
     expect(p.events().some((e) => e.event === "retention.pruned")).toBe(false);
     await clock.advance(2 * 3_600_000);
     await service.store.flush();
-    expect(p.events().find((e) => e.event === "retention.pruned")).toMatchObject({ deleted: 1 });
+    // Midnight rolls the day up; at 01:00 the run is past --keep and deleted.
+    expect(p.events().filter((e) => e.event === "retention.pruned")).toMatchObject([{ deleted: 0, rolledUp: 1 }, { deleted: 1, rolledUp: 0 }]);
     expect(Number((await service.store.client.execute("SELECT COUNT(*) AS n FROM activity")).rows[0]!.n)).toBe(0);
   });
 

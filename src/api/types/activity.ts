@@ -116,16 +116,33 @@ const ActivityFilterInput = builder.inputType("ActivityFilter", {
     statuses: t.field({ type: [StatusEnum] }),
     since: t.field({ type: "DateTime", description: "Started at or after." }),
     until: t.field({ type: "DateTime", description: "Started before." }),
+    triggers: t.field({ type: [TriggerEnum], description: "Any of these triggers." }),
+    app: t.string({ description: "Runs of the jobs this app registered (discovered jobs)." }),
+    search: t.string({ description: "Case-insensitive substring of the run's message." }),
   }),
 });
 
-function toFilter(f: { label?: string | null; statuses?: readonly Status[] | null; since?: number | null; until?: number | null } | null | undefined): ActivityFilter {
+export interface FilterArgs {
+  label?: string | null;
+  statuses?: readonly Status[] | null;
+  since?: number | null;
+  until?: number | null;
+  triggers?: readonly string[] | null;
+  app?: string | null;
+  search?: string | null;
+}
+
+/** GraphQL filter arguments -> the store's filter (absent for null). */
+export function toFilter(f: FilterArgs | null | undefined): ActivityFilter {
   if (!f) return {};
   return {
     ...(f.label != null && { label: f.label }),
     ...(f.statuses != null && { statuses: f.statuses }),
     ...(f.since != null && { since: f.since }),
     ...(f.until != null && { until: f.until }),
+    ...(f.triggers != null && { triggers: f.triggers }),
+    ...(f.app != null && { app: f.app }),
+    ...(f.search != null && f.search !== "" && { search: f.search }),
   };
 }
 

@@ -11,11 +11,11 @@ import { apiError } from "../errors.ts";
 import { findJob, listJobs, requireJob } from "../jobs.ts";
 import { LIMITS } from "../limits.ts";
 import { keyDoc, type JobModel, type ScheduleModel } from "../models.ts";
-import { ActivityConnectionRef, resolveActivityConnection } from "./activity.ts";
+import { ActivityConnectionRef, resolveActivityConnection, toFilter, type FilterArgs } from "./activity.ts";
 import { ActivityRef, JobRef } from "./refs.ts";
 
 export { JobRef };
-import { ActiveByEnum, JobChangeEnum, JobKindEnum, JobSourceEnum, ScheduleKindEnum, StatusEnum } from "./enums.ts";
+import { ActiveByEnum, JobChangeEnum, JobKindEnum, JobSourceEnum, ScheduleKindEnum, StatusEnum, TriggerEnum } from "./enums.ts";
 import type { Status } from "../../sdk/index.ts";
 import type { RunRecord } from "../../engine/types.ts";
 import type { ApiContext } from "../context.ts";
@@ -124,12 +124,15 @@ builder.node(JobRef, {
       description: "This job's runs, newest first.",
       args: {
         statuses: t.arg({ type: [StatusEnum], required: false }),
+        triggers: t.arg({ type: [TriggerEnum], required: false, description: "Any of these triggers." }),
+        since: t.arg({ type: "DateTime", description: "Started at or after." }),
+        until: t.arg({ type: "DateTime", description: "Started before." }),
         first: t.arg.int({ description: `Page size, default ${LIMITS.defaultPage}, at most ${LIMITS.maxPage}.` }),
         after: t.arg.string({ description: "endCursor of the previous page." }),
       },
       complexity: (args) => ({ field: 1, multiplier: Math.max(1, args.first ?? LIMITS.defaultPage) }),
       resolve: (job, args, ctx) =>
-        resolveActivityConnection(ctx, { label: job.label, statuses: (args.statuses ?? undefined) as Status[] | undefined }, args),
+        resolveActivityConnection(ctx, toFilter({ ...(args as FilterArgs), label: job.label }), args),
     }),
   }),
 });

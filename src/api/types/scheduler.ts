@@ -16,7 +16,7 @@ interface StatusCount {
   readonly count: number;
 }
 
-const StatusCountRef = builder.simpleObject("StatusCount", {
+export const StatusCountRef = builder.simpleObject("StatusCount", {
   fields: (t) => ({
     status: t.field({ type: StatusEnum }),
     count: t.int(),
@@ -45,7 +45,7 @@ interface SchedulerModel {
   readonly ctx: ApiContext;
 }
 
-const SchedulerRef = builder.objectRef<SchedulerModel>("Scheduler").implement({
+export const SchedulerRef = builder.objectRef<SchedulerModel>("Scheduler").implement({
   description: "This tickd instance.",
   fields: (t) => ({
     version: t.string({ resolve: ({ ctx }) => ctx.deps.version }),

@@ -6,9 +6,13 @@
  */
 import { gql } from "./api.ts";
 import { h, replaceChildren } from "./dom.ts";
-import { BAD_STATUSES, clockTime, duration } from "./format.ts";
-import { statusBadge } from "./jobs-table.ts";
-import { JOB_DETAIL, type JobDetail, type JobDetailData, type RunDetail, UPDATE_SCHEDULE } from "./queries.ts";
+import { duration } from "./format.ts";
+import { durationChart, successChart } from "./history.ts";
+import { JOB_DETAIL, type JobDetail, type JobDetailData, UPDATE_SCHEDULE } from "./queries.ts";
+import { RunList } from "./run-list.ts";
+
+/** The charts' span: the last 30 days. */
+const CHART_DAYS = 30;
 
 export interface PanelActions {
   setActive(label: string, active: boolean): Promise<void>;
@@ -37,6 +41,8 @@ export class JobPanel {
   admin = false;
   /** The schedule editor stays open across re-renders once opened. */
   private editOpen = false;
+  /** The open job's run list, kept across re-renders so its filters and pages stay. */
+  private runs: RunList | null = null;
 
   constructor(
     private readonly dialog: HTMLDialogElement,
@@ -47,6 +53,7 @@ export class JobPanel {
     dialog.addEventListener("close", () => {
       this.label = null;
       this.editOpen = false;
+      this.runs = null;
     });
   }
 
@@ -55,6 +62,7 @@ export class JobPanel {
   }
 
   async open(label: string): Promise<void> {
+    if (this.label !== label) this.runs = null;
     this.label = label;
     this.title.textContent = label;
     replaceChildren(this.body, [h("p", { class: "muted" }, "Loading…")]);
@@ -72,7 +80,8 @@ export class JobPanel {
     if (label === null) return;
     const ticket = ++this.loading;
     try {
-      const { job } = await gql<JobDetailData>(JOB_DETAIL, { label });
+      const since = new Date(Math.floor(Date.now() / 86_400_000 - CHART_DAYS + 1) * 86_400_000).toISOString();
+      const { job } = await gql<JobDetailData>(JOB_DETAIL, { label, since });
       if (ticket !== this.loading || this.label !== label) return;
       if (!job) replaceChildren(this.body, [h("p", {}, `The job "${label}" no longer exists.`)]);
       else this.render(job);
@@ -100,6 +109,9 @@ export class JobPanel {
       }
     });
     const runs = job.activities.edges.map((e) => e.node);
+    const since = Math.floor(now / 86_400_000 - CHART_DAYS + 1) * 86_400_000;
+    this.runs ??= new RunList({ fixed: { label: job.label } });
+    void this.runs.load().catch(() => {});
     const where = job.source === "INI" ? `${job.file}:${job.line}` : `${job.app ?? "app"} (${job.file})`;
     replaceChildren(this.body, [
       h("div", { class: "panel-actions" }, h("span", { class: "switch-label" }, "Active ", toggle), run),
@@ -124,8 +136,12 @@ export class JobPanel {
       job.nextRuns.length === 0
         ? h("p", { class: "muted" }, job.active ? "None scheduled." : "Paused: activate the job to schedule it.")
         : h("ol", { class: "next-runs" }, ...job.nextRuns.map((at) => h("li", {}, h("time", { datetime: at }, longTime(at))))),
-      h("h3", {}, "Recent runs"),
-      runs.length === 0 ? h("p", { class: "muted" }, "No runs recorded yet.") : this.runsTable(runs, now),
+      h("h3", {}, "Duration ", h("small", { class: "muted" }, `(last ${CHART_DAYS} days; lines: daily p50 and p95)`)),
+      durationChart(runs, job.rollups, since, now),
+      h("h3", {}, "Success rate per day"),
+      successChart(job.rollups),
+      h("h3", {}, "Runs"),
+      this.runs.element,
     ]);
     if (focused) this.body.querySelector<HTMLElement>(`[data-key="${focused}"]`)?.focus();
   }
@@ -157,32 +173,5 @@ export class JobPanel {
     const details = h("details", { class: "schedule-edit", open: this.editOpen }, h("summary", {}, "Change the schedule"), form);
     details.addEventListener("toggle", () => (this.editOpen = details.open));
     return details;
-  }
-
-  private runsTable(runs: readonly RunDetail[], now: number): HTMLElement {
-    return h(
-      "div",
-      { class: "table-scroll" },
-      h(
-        "table",
-        { class: "runs" },
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Started"), h("th", { scope: "col" }, "Duration"), h("th", { scope: "col" }, "Message"))),
-        h(
-          "tbody",
-          {},
-          ...runs.map((run) => {
-            const extra = [run.output && h("details", {}, h("summary", {}, "Output"), h("pre", {}, run.output)), run.error && h("details", { open: true }, h("summary", {}, "Error"), h("pre", { class: "error" }, run.error))];
-            return h(
-              "tr",
-              { class: BAD_STATUSES.has(run.status) ? "bad" : "" },
-              h("td", {}, statusBadge(run.status), run.trigger !== "SCHEDULE" ? h("small", { class: "muted" }, ` ${run.trigger.toLowerCase()}`) : null),
-              h("td", {}, h("time", { datetime: run.startedAt, title: new Date(run.startedAt).toLocaleString() }, clockTime(run.startedAt, now))),
-              h("td", { class: "num" }, duration(run.durationMs)),
-              h("td", { class: "msg-cell" }, run.message || "", ...extra),
-            );
-          }),
-        ),
-      ),
-    );
   }
 }

@@ -6,7 +6,8 @@
  */
 import { h, replaceChildren } from "./dom.ts";
 import { ago, BAD_STATUSES, countdown, statusWord } from "./format.ts";
-import type { JobRow, RunSummary } from "./queries.ts";
+import { strip } from "./history.ts";
+import { STRIP_RUNS, type JobRow, type RunSummary } from "./queries.ts";
 
 export interface JobsTableActions {
   setActive(label: string, active: boolean): Promise<void>;
@@ -19,6 +20,8 @@ interface RowRefs {
   tr: HTMLTableRowElement;
   labelButton: HTMLButtonElement;
   tags: HTMLElement;
+  /** The strip of recent runs, under the label. */
+  ticks: HTMLElement;
   schedule: HTMLElement;
   next: HTMLTimeElement;
   last: HTMLElement;
@@ -72,7 +75,9 @@ export class JobsTable {
     // A snapshot older than a run the stream already delivered must not take it back.
     const shown = refs.job.lastRun;
     const incoming = job.lastRun;
-    refs.job = shown && (!incoming || shown.startedAt > incoming.startedAt) && shown.label === job.label ? { ...job, lastRun: shown } : job;
+    const merged = shown && (!incoming || shown.startedAt > incoming.startedAt) && shown.label === job.label ? { ...job, lastRun: shown } : job;
+    // Subscriptions and mutations send no strip: keep the one shown.
+    refs.job = merged.recentRuns ? merged : { ...merged, recentRuns: refs.job.recentRuns ?? [] };
     this.fill(refs, now);
   }
 
@@ -90,7 +95,8 @@ export class JobsTable {
     const running = Math.max(0, refs.job.running - 1);
     if (running === 0) refs.runningSince = undefined;
     const last = refs.job.lastRun;
-    refs.job = { ...refs.job, running, lastRun: last && last.startedAt > run.startedAt ? last : run };
+    const recentRuns = [run, ...(refs.job.recentRuns ?? []).filter((r) => r.runId !== run.runId)].slice(0, STRIP_RUNS);
+    refs.job = { ...refs.job, running, lastRun: last && last.startedAt > run.startedAt ? last : run, recentRuns };
     this.fill(refs, now);
   }
 
@@ -166,20 +172,21 @@ export class JobsTable {
     const run = h("button", { type: "button", class: "run", "aria-label": `Run ${label} now` }, "Run now");
     run.addEventListener("click", guard(run, () => void this.actions.runNow(label)));
     const tags = h("span", { class: "tags" });
+    const ticks = h("span", { class: "strip-box" });
     const schedule = h("span", { class: "schedule" });
     const next = h("time", { class: "countdown" });
     const last = h("span", { class: "last" });
     const tr = h(
       "tr",
       { role: "row", "data-label": label },
-      h("th", { scope: "row", role: "rowheader", class: "c-label" }, labelButton, tags),
+      h("th", { scope: "row", role: "rowheader", class: "c-label" }, labelButton, tags, ticks),
       h("td", { role: "cell", class: "c-schedule", "data-col": "Schedule" }, schedule),
       h("td", { role: "cell", class: "c-next", "data-col": "Next run" }, next),
       h("td", { role: "cell", class: "c-last", "data-col": "Last run" }, last),
       h("td", { role: "cell", class: "c-active", "data-col": "Active" }, toggle),
       h("td", { role: "cell", class: "c-run" }, run),
     );
-    return { job, tr, labelButton, tags, schedule, next, last, toggle, run };
+    return { job, tr, labelButton, tags, ticks, schedule, next, last, toggle, run };
   }
 
   private fill(refs: RowRefs, now: number): void {
@@ -188,6 +195,7 @@ export class JobsTable {
       job.missing && h("span", { class: "tag tag-missing", title: "Its app no longer registers it; history kept" }, "missing"),
       job.source === "DISCOVERED" && h("span", { class: "tag" }, "discovered"),
     ]);
+    replaceChildren(refs.ticks, [strip(job.recentRuns ?? [])]);
     refs.schedule.textContent = job.schedule.text;
     refs.schedule.title = `computed in ${job.schedule.timezone}`;
     if (job.nextRunAt) {

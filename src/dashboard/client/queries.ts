@@ -32,6 +32,18 @@ export interface JobRow {
   nextRunAt: string | null;
   running: number;
   lastRun: RunSummary | null;
+  /** The strip: newest first; only the job table's own query asks for it. */
+  recentRuns?: Pick<RunSummary, "runId" | "status" | "startedAt">[];
+}
+
+/** One job's day (Job.rollups). */
+export interface Rollup {
+  day: string;
+  runs: number;
+  successRate: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
 }
 
 export interface JobDetail extends JobRow {
@@ -47,7 +59,9 @@ export interface JobDetail extends JobRow {
   kwargs: { key: string; value: unknown }[];
   schedule: { text: string; timezone: string; every: string | null; at: string | null; cron: string | null };
   nextRuns: string[];
-  activities: { edges: { node: RunDetail }[] };
+  /** The chart's runs (newest first). */
+  activities: { edges: { node: RunSummary }[] };
+  rollups: Rollup[];
 }
 
 export interface SchedulerInfo {
@@ -63,8 +77,11 @@ const JOB_FIELDS = `label active missing source kind schedule { text timezone } 
 /** Jobs are read a page at a time (the API caps a page); 200 keeps requests small. */
 export const JOBS_PAGE = 200;
 
+/** Runs in each job's strip in the job table. */
+export const STRIP_RUNS = 20;
+
 export const JOBS = `query Jobs($first: Int!, $after: String) {
-  jobs(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${JOB_FIELDS} } } }
+  jobs(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${JOB_FIELDS} recentRuns(count: ${STRIP_RUNS}) { runId status startedAt } } } }
 }`;
 export interface JobsData {
   jobs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: JobRow }[] };
@@ -87,15 +104,34 @@ export interface JobRowData {
   job: JobRow | null;
 }
 
-export const JOB_DETAIL = `query JobDetail($label: String!) {
+export const JOB_DETAIL = `query JobDetail($label: String!, $since: DateTime!) {
   job(label: $label) {
     ${JOB_FIELDS} description callback app file line timezone timeoutMs retries overlap schedule { text timezone every at cron }
     kwargs { key value } nextRuns(count: 5)
-    activities(first: 20) { edges { node { ${RUN_FIELDS} output error } } }
+    activities(first: 200, since: $since) { edges { node { ${RUN_FIELDS} } } }
+    rollups(since: $since) { day runs successRate p50Ms p95Ms maxMs }
   }
 }`;
 export interface JobDetailData {
   job: JobDetail | null;
+}
+
+/** Filters of a run list: the job panel's and the activity page's (ActivityFilter). */
+export interface RunFilter {
+  label?: string;
+  app?: string;
+  statuses?: string[];
+  triggers?: string[];
+  since?: string;
+  until?: string;
+  search?: string;
+}
+
+export const RUNS = `query Runs($filter: ActivityFilter, $first: Int!, $after: String) {
+  activities(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${RUN_FIELDS} output error } } }
+}`;
+export interface RunsData {
+  activities: { totalCount: number | null; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: RunDetail }[] };
 }
 
 export const ACTIVATE = `mutation Activate($label: String!) { activateJob(label: $label) { ${JOB_FIELDS} } }`;
