@@ -12,6 +12,8 @@ import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
 /** Filters of the `activities` query, already validated and converted to epoch ms: the store's. */
 export type { ActivityFilter } from "../store/activity.ts";
 import type { ActivityFilter, JobHealth } from "../store/activity.ts";
+import type { ChannelHealth, NotificationView } from "../store/notifications.ts";
+import type { NotifyOutcome } from "../notify/index.ts";
 
 /** One page of runs, newest first, each with an opaque cursor the store understands. */
 export interface ActivityPage {
@@ -36,6 +38,16 @@ export interface ActivityReader {
   jobHealth?(): Promise<ReadonlyMap<string, JobHealth>>;
 }
 
+/** The outbox as the API shows it (src/store/notifications.ts): channels redacted. */
+export interface NotificationReader {
+  /** Newest first; one job's when `label` is given. */
+  list(options: { label?: string; first: number }): Promise<readonly NotificationView[]>;
+  /** Every channel tried, failing ones first. */
+  channels(): Promise<readonly ChannelHealth[]>;
+  /** Delivery attempts since start, by outcome (tickd_notifications_total). */
+  counts(): Readonly<Record<NotifyOutcome, number>>;
+}
+
 export interface ApiDeps {
   readonly scheduler: SchedulerControl;
   /**
@@ -47,6 +59,8 @@ export interface ApiDeps {
   readonly activities: ActivityReader;
   /** tickd's version (src/version.ts) */
   readonly version: string;
+  /** Alerts and their delivery; absent when the instance sends none (tests). */
+  readonly notifications?: NotificationReader;
   /** A cheap store round trip for /healthz; throws when the store is unreachable. Optional. */
   ping?(): Promise<void>;
 }

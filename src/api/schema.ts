@@ -5,6 +5,7 @@ import "./types/enums.ts";
 import "./types/job.ts";
 import "./types/activity.ts";
 import "./types/scheduler.ts";
+import "./types/notification.ts";
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -10,7 +10,9 @@ import type { Status } from "../sdk/index.ts";
 import type { Store } from "../store/client.ts";
 import { activityCursor, countActivities, countsByJobAndStatus, countsByStatus, getActivity, jobHealth, listActivities, lastRuns } from "../store/activity.ts";
 import type { ActivityRow } from "../../schema/db.ts";
-import type { ActivityReader, ApiDeps } from "./context.ts";
+import type { ActivityReader, ApiDeps, NotificationReader } from "./context.ts";
+import type { Sender } from "../notify/index.ts";
+import { channelHealth, listNotifications } from "../store/notifications.ts";
 
 export interface WiringOptions {
   readonly scheduler: SchedulerControl;
@@ -18,6 +20,8 @@ export interface WiringOptions {
   /** The instance's catalog of jobs, attached to `scheduler` (src/jobs/). */
   readonly catalog: JobCatalog;
   readonly version: string;
+  /** The outbox's sender: its counts and failing channels reach /metrics and the API. */
+  readonly sender?: Sender;
 }
 
 export function runFromRow(row: ActivityRow): RunRecord {
@@ -66,10 +70,19 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
     jobs: catalog,
     activities: activityReader(store),
     version: options.version,
+    ...(options.sender !== undefined && { notifications: notificationReader(store, options.sender) }),
     async ping() {
       await store.client.execute("SELECT 1");
       const health = store.health();
       if (!health.ok) throw new TickdError("store", health.reason ?? "the store does not take writes");
     },
+  };
+}
+
+export function notificationReader(store: Store, sender: Sender): NotificationReader {
+  return {
+    list: (options) => listNotifications(store, options),
+    channels: () => channelHealth(store),
+    counts: () => sender.counts,
   };
 }

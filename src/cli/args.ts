@@ -3,6 +3,7 @@
  * flag and an environment variable TICKD_<NAME>; the flag wins.
  */
 import path from "node:path";
+import { parseChannels } from "../config/notify.ts";
 import { UsageError } from "../errors.ts";
 
 export { UsageError } from "../errors.ts";
@@ -35,6 +36,8 @@ export const INSTANCE_FLAGS: readonly FlagDef[] = [
   { name: "timezone", env: true, value: "ZONE", help: "instance IANA zone (default: the system's)" },
   { name: "log-format", env: true, value: "text|json", help: "log line format (default text)" },
   { name: "public-url", env: true, value: "URL", help: "where browsers reach the API when not at --listen (a proxy); its origin and Host are accepted too" },
+  { name: "notify", env: true, value: "URL[,URL]", help: "where alerts of jobs without their own notify go (http(s)://, slack+https://, mailto:, exec:)" },
+  { name: "smtp", env: true, value: "URL", help: "SMTP server for mailto: alerts, smtp(s)://[user:pass@]host[:port][?from=ADDRESS]" },
 ];
 
 export function envName(flag: string): string {
@@ -109,6 +112,10 @@ export interface InstanceSettings {
   readonly logFormat: "text" | "json";
   /** --public-url, checked to be an http(s) URL; undefined when not given. */
   readonly publicUrl?: string;
+  /** --notify: channel addresses (secrets included); [] when not given. */
+  readonly notify: readonly string[];
+  /** --smtp URL (secrets included); undefined when not given. */
+  readonly smtp?: string;
 }
 
 export function systemTimezone(): string {
@@ -128,7 +135,14 @@ export function instanceSettings(args: ParsedArgs, cwd = process.cwd()): Instanc
   if (publicUrl !== undefined && !(/^https?:\/\/[^/?#@\s]+(?:[/?#]|$)/i.test(publicUrl) && URL.canParse(publicUrl))) {
     throw new UsageError(`--public-url: "${publicUrl}" is not an http:// or https:// URL; write the address browsers use, e.g. https://tickd.example.com`);
   }
-  return { configPath, root, dbUrl, timezone, logFormat, ...(publicUrl !== undefined && { publicUrl }) };
+  const notify = parseChannels(stringFlag(args, "notify") ?? "none");
+  if (!notify.ok) throw new UsageError(`--notify: ${notify.message}`);
+  const smtp = stringFlag(args, "smtp");
+  if (smtp !== undefined && !(/^smtps?:\/\//i.test(smtp) && URL.canParse(smtp))) {
+    throw new UsageError("--smtp: not an smtp:// or smtps:// URL; write e.g. smtp://user:password@mail.example.com:587?from=tickd@example.com");
+  }
+  const channels = notify.channels.map((c) => c.address);
+  return { configPath, root, dbUrl, timezone, logFormat, ...(publicUrl !== undefined && { publicUrl }), notify: channels, ...(smtp !== undefined && { smtp }) };
 }
 
 export function isValidZone(zone: string): boolean {

@@ -27,5 +27,19 @@ export const MIGRATIONS: readonly EmbeddedMigration[] = [
     "statements": [
       "CREATE TABLE `anchors` (\n\t`label` text PRIMARY KEY NOT NULL,\n\t`grid` text NOT NULL,\n\t`anchor` integer NOT NULL,\n\t`set_at` integer NOT NULL\n);"
     ]
+  },
+  {
+    "tag": "0002_fair_skrulls",
+    "when": 1796127858323,
+    "hash": "119f4b84ff09cc7e7bf8d9c1d1d19738724bd8898acc4f65078d2e2c40b19b53",
+    "statements": [
+      "CREATE TABLE `notification_attempts` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`notification_id` integer NOT NULL,\n\t`channel` text NOT NULL,\n\t`at` integer NOT NULL,\n\t`ok` integer NOT NULL,\n\t`error` text DEFAULT '' NOT NULL,\n\t`duration_ms` integer NOT NULL\n);",
+      "CREATE INDEX `notification_attempts_notification_idx` ON `notification_attempts` (`notification_id`);",
+      "CREATE INDEX `notification_attempts_channel_idx` ON `notification_attempts` (`channel`,`at`);",
+      "CREATE TABLE `notifications` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`key` text NOT NULL,\n\t`label` text NOT NULL,\n\t`event` text NOT NULL,\n\t`run_id` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`state` text DEFAULT 'pending' NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`next_attempt_at` integer NOT NULL,\n\t`last_error` text DEFAULT '' NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`ended_at` integer\n);",
+      "CREATE UNIQUE INDEX `notifications_key_unique` ON `notifications` (`key`);",
+      "CREATE INDEX `notifications_pending_idx` ON `notifications` (`state`,`next_attempt_at`);",
+      "CREATE INDEX `notifications_label_idx` ON `notifications` (`label`,`created_at`);"
+    ]
   }
 ];

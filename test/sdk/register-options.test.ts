@@ -32,6 +32,11 @@ const SDK_KEYS = {
   jitter: true,
   until: true,
   isolate: true,
+  notify: true,
+  notify_on: true,
+  alert_after: true,
+  realert: true,
+  warn_after: true,
 } as const satisfies Record<Exclude<keyof RegisterOptions, NotKeys>, true>;
 
 test("RegisterOptions lists exactly the key table's register keys", () => {
