@@ -4,6 +4,7 @@
  * arguments, next runs and recent runs. Output and error appear only when the
  * API sends them, i.e. for admins; other roles see that they are hidden.
  */
+import { alertsSection } from "./alerts.ts";
 import { gql } from "./api.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { BAD_STATUSES, clockTime, duration } from "./format.ts";
@@ -126,6 +127,7 @@ export class JobPanel {
         : h("ol", { class: "next-runs" }, ...job.nextRuns.map((at) => h("li", {}, h("time", { datetime: at }, longTime(at))))),
       h("h3", {}, "Recent runs"),
       runs.length === 0 ? h("p", { class: "muted" }, "No runs recorded yet.") : this.runsTable(runs, now),
+      ...alertsSection(job.alerts, now),
     ]);
     if (focused) this.body.querySelector<HTMLElement>(`[data-key="${focused}"]`)?.focus();
   }

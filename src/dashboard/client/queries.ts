@@ -48,6 +48,7 @@ export interface JobDetail extends JobRow {
   schedule: { text: string; timezone: string; every: string | null; at: string | null; cron: string | null };
   nextRuns: string[];
   activities: { edges: { node: RunDetail }[] };
+  alerts: AlertRow[];
 }
 
 export interface SchedulerInfo {
@@ -77,6 +78,21 @@ export interface SchedulerData {
   problems: { file: string; line: number; label: string | null; message: string }[];
 }
 
+/** One alert for one channel (Job.alerts); the channel is redacted. */
+export interface AlertRow {
+  event: string;
+  channel: string;
+  state: string;
+  attempts: number;
+  lastError: string;
+  createdAt: string;
+}
+
+export const CHANNELS = `query Channels { notificationChannels { channel failing failuresInRow lastError gaveUp } }`;
+export interface ChannelsData {
+  notificationChannels: { channel: string; failing: boolean; failuresInRow: number; lastError: string; gaveUp: number }[];
+}
+
 export const RECENT = `query Recent($first: Int!) { activities(first: $first) { edges { node { ${RUN_FIELDS} } } } }`;
 export interface RecentData {
   activities: { edges: { node: RunSummary }[] };
@@ -92,6 +108,7 @@ export const JOB_DETAIL = `query JobDetail($label: String!) {
     ${JOB_FIELDS} description callback app file line timezone timeoutMs retries overlap schedule { text timezone every at cron }
     kwargs { key value } nextRuns(count: 5)
     activities(first: 20) { edges { node { ${RUN_FIELDS} output error } } }
+    alerts(first: 10) { event channel state attempts lastError createdAt }
   }
 }`;
 export interface JobDetailData {
