@@ -4,7 +4,7 @@
 BUN := node_modules/.bin/bun
 SOURCES := $(shell find src schema migrations -type f 2>/dev/null) package.json
 
-.PHONY: install build run test typecheck bench bench-engine migrations schema clean
+.PHONY: install build run test typecheck bench bench-engine bench-alerts migrations schema clean
 
 install: node_modules/.installed
 
@@ -39,6 +39,12 @@ bench: build
 # round after round, idle at steady state (about 9 minutes).
 bench-engine: build
 	$(BUN) run bench/engine.ts
+
+# Alerts under load (issue 15): 1,000 jobs failing every second, a webhook each;
+# start lateness and how long the alert backlog takes to drain. Not in make test.
+bench-alerts: build
+	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10
+	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10 --realert 1
 
 # Regenerate migrations from schema/db.ts (commit the result).
 migrations: install
