@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
 import path from "node:path";
-import { BINARY, freePort } from "../helpers/binary.ts";
+import { BINARY, freePort, tickd } from "../helpers/binary.ts";
 import { startService, writeProject, type Project } from "../helpers/service.ts";
 
 interface Received {
@@ -102,7 +102,12 @@ describe("a failing job with a webhook", () => {
       ]);
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toMatch(/^tickd_notifications_total\{outcome="delivered"\} [1-9]/m);
-      for (const text of [shown, service.log(), metrics]) expect(text).not.toContain("SECRET-TOKEN");
+      const history = await tickd(["history", "--alerts", "flaky", "--config", project.configPath]);
+      expect(history.stdout.trim().split("\n").slice(1).map((l) => l.split(/\s{2,}/).slice(2, 6))).toEqual([
+        ["recovered", "delivered", "1", `${hook.url}/services/***`],
+        ["failure", "delivered", "1", `${hook.url}/services/***`],
+      ]);
+      for (const text of [shown, service.log(), metrics, history.stdout]) expect(text).not.toContain("SECRET-TOKEN");
     } finally {
       await service.stop();
       hook.stop();
