@@ -4,7 +4,7 @@
 BUN := node_modules/.bin/bun
 SOURCES := $(shell find src schema migrations -type f 2>/dev/null) package.json
 
-.PHONY: install build run test typecheck bench bench-engine bench-dashboard migrations schema clean
+.PHONY: install build run test typecheck bench bench-engine bench-dashboard bench-alerts migrations schema clean
 
 install: node_modules/.installed
 
@@ -43,6 +43,12 @@ bench-engine: build
 # The dashboard's job table and job panel queries on 100,000 runs of history (p99 < 300 ms).
 bench-dashboard: build
 	$(BUN) run bench/dashboard.ts
+
+# Alerts under load (issue 15): 1,000 jobs failing every second, a webhook each;
+# start lateness and how long the alert backlog takes to drain. Not in make test.
+bench-alerts: build
+	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10
+	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10 --realert 1
 
 # Regenerate migrations from schema/db.ts (commit the result).
 migrations: install

@@ -26,6 +26,13 @@ export interface JobOptions {
   keep?: { runs: number } | { ms: number };
   /** `keep_failures`: runs that went wrong are kept this long, ms; absent = as `keep`. */
   keepFailuresMs?: number;
+  /** Channel addresses; absent = the instance's --notify, [] = none. */
+  notify?: string[];
+  /** Events that alert; absent = all. */
+  notifyOn?: string[];
+  alertAfter?: number;
+  realertMs?: number;
+  warnAfterMs?: number;
 }
 
 /**
@@ -181,6 +188,60 @@ export const instances = sqliteTable("instances", {
   heartbeat: integer("heartbeat").notNull(),
 });
 
+/**
+ * The outbox: one row per alert and channel, written in the same transaction
+ * as the run that raised it (write-queue.ts), so an alert survives a crash
+ * exactly when its run's record does. The sender (src/notify/) delivers
+ * `pending` rows whose `next_attempt_at` has come, and ends each `delivered`
+ * or, after its last attempt, `failed`.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Unique per alert and channel (`${runId}:${event}:${n}:${channel}`): a replayed write adds nothing. */
+    key: text("key").notNull(),
+    label: text("label").notNull(),
+    /** One of NOTIFY_EVENTS. */
+    event: text("event").notNull(),
+    /** The run the alert is about. */
+    runId: text("run_id").notNull(),
+    /** The channel address as written (secrets included: never shown; see redactAddress). */
+    channel: text("channel").notNull(),
+    /** The documented JSON payload, as sent. */
+    payload: text("payload").notNull(),
+    state: text("state", { enum: ["pending", "delivered", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    /** The latest failed attempt's reason (secrets redacted); "" when none. */
+    lastError: text("last_error").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+    /** When it was delivered or given up on. */
+    endedAt: integer("ended_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_key_unique").on(t.key),
+    index("notifications_pending_idx").on(t.state, t.nextAttemptAt),
+    index("notifications_label_idx").on(t.label, t.createdAt),
+  ],
+);
+
+/** Every delivery attempt of a notification: when, whether it went through, and why not. */
+export const notificationAttempts = sqliteTable(
+  "notification_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    notificationId: integer("notification_id").notNull(),
+    channel: text("channel").notNull(),
+    at: integer("at").notNull(),
+    ok: integer("ok", { mode: "boolean" }).notNull(),
+    /** Why it failed (secrets redacted); "" when it went through. */
+    error: text("error").notNull().default(""),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [index("notification_attempts_notification_idx").on(t.notificationId), index("notification_attempts_channel_idx").on(t.channel, t.at)],
+);
+
 export type JobRow = typeof jobs.$inferSelect;
 export type NewJobRow = typeof jobs.$inferInsert;
 export type ActivityRow = typeof activity.$inferSelect;
@@ -189,3 +250,5 @@ export type ClaimRow = typeof claims.$inferSelect;
 export type InstanceRow = typeof instances.$inferSelect;
 export type AnchorRow = typeof anchors.$inferSelect;
 export type RollupRow = typeof rollups.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
+export type NotificationAttemptRow = typeof notificationAttempts.$inferSelect;

@@ -14,6 +14,8 @@ export type { ActivityFilter } from "../store/activity.ts";
 import type { ActivityFilter, JobHealth } from "../store/activity.ts";
 import type { DailyRollup } from "../store/rollups.ts";
 import type { StoreSize } from "../store/retention.ts";
+import type { ChannelHealth, NotificationView } from "../store/notifications.ts";
+import type { NotifyOutcome } from "../notify/index.ts";
 
 /** One page of runs, newest first, each with an opaque cursor the store understands. */
 export interface ActivityPage {
@@ -42,6 +44,16 @@ export interface ActivityReader {
   jobHealth?(): Promise<ReadonlyMap<string, JobHealth>>;
 }
 
+/** The outbox as the API shows it (src/store/notifications.ts): channels redacted. */
+export interface NotificationReader {
+  /** Newest first; one job's when `label` is given. */
+  list(options: { label?: string; first: number }): Promise<readonly NotificationView[]>;
+  /** Every channel tried, failing ones first. */
+  channels(): Promise<readonly ChannelHealth[]>;
+  /** Delivery attempts since start, by outcome (tickd_notifications_total). */
+  counts(): Readonly<Record<NotifyOutcome, number>>;
+}
+
 export interface ApiDeps {
   readonly scheduler: SchedulerControl;
   /**
@@ -55,6 +67,8 @@ export interface ApiDeps {
   readonly version: string;
   /** The store's size (bytes, rows), for `scheduler { store }` and /metrics. Optional. */
   storeSize?(): Promise<StoreSize>;
+  /** Alerts and their delivery; absent when the instance sends none (tests). */
+  readonly notifications?: NotificationReader;
   /** A cheap store round trip for /healthz; throws when the store is unreachable. Optional. */
   ping?(): Promise<void>;
 }

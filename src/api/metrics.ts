@@ -76,6 +76,8 @@ export class Metrics {
     private readonly scheduler: SchedulerControl,
     private readonly subscriptions: { readonly open: number },
     history?: () => Promise<ReadonlyMap<string, JobHealth>>,
+    /** Delivery attempts of alerts since start, by outcome (the sender's counts). */
+    private readonly notifications?: () => Readonly<Record<string, number>>,
   ) {
     this.#unsubscribe = scheduler.subscribe((event) => this.#observe(event));
     this.#seeded = (history?.() ?? Promise.resolve(new Map<string, JobHealth>())).then(
@@ -171,6 +173,9 @@ export class Metrics {
     family("tickd_jobs", "gauge", "Jobs known to the engine, by active flag.");
     const active = jobs.filter((j) => j.active).length;
     out.push(`tickd_jobs{active="true"} ${active}`, `tickd_jobs{active="false"} ${jobs.length - active}`);
+    family("tickd_notifications_total", "counter", "Alert delivery attempts since this process started: delivered, retry (failed, tried again later), failed (the last attempt failed).");
+    const sent = this.notifications?.() ?? {};
+    for (const outcome of ["delivered", "failed", "retry"]) out.push(`tickd_notifications_total{outcome="${outcome}"} ${sent[outcome] ?? 0}`);
     family("tickd_api_subscriptions", "gauge", "GraphQL subscriptions open now (SSE and WebSocket).");
     out.push(`tickd_api_subscriptions ${this.subscriptions.open}`);
 

@@ -7,6 +7,7 @@ import "./types/activity.ts";
 import "./types/scheduler.ts";
 import "./types/controls.ts";
 import "./types/history.ts";
+import "./types/notification.ts";
 
 export const schema: GraphQLSchema = builder.toSchema();
 

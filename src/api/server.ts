@@ -104,7 +104,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
   const pubsub = createApiPubSub();
   const unbridge = bridgeEngineEvents(deps.scheduler, pubsub);
   const subscriptions = new SubscriptionGauge();
-  const metrics = new Metrics(deps.scheduler, subscriptions, deps.activities.jobHealth?.bind(deps.activities));
+  const metrics = new Metrics(deps.scheduler, subscriptions, deps.activities.jobHealth?.bind(deps.activities), deps.notifications?.counts);
 
   const yoga = createYoga<ServerContext, ApiContext>({
     schema,
@@ -154,7 +154,15 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
   async function health(): Promise<Response> {
     try {
       if (deps.ping) await deps.ping();
-      return json(200, { status: "ok", version: deps.version, instance: deps.scheduler.instance, uptimeSeconds: Math.round((clock.now() - deps.scheduler.startedAt) / 1000) });
+      // A failing alert channel is said, not fatal: restarting tickd would not mend a webhook.
+      const failing = ((await deps.notifications?.channels()) ?? []).filter((c) => c.failing).map((c) => c.channel);
+      return json(200, {
+        status: "ok",
+        version: deps.version,
+        instance: deps.scheduler.instance,
+        uptimeSeconds: Math.round((clock.now() - deps.scheduler.startedAt) / 1000),
+        ...(failing.length > 0 && { failingChannels: failing }),
+      });
     } catch (error) {
       // A TickdError's message says what fails (e.g. store writes) and is safe to show; anything else stays generic.
       const reason = error instanceof TickdError ? error.message : "store unreachable";

@@ -11,7 +11,9 @@ import type { Store } from "../store/client.ts";
 import { activityCursor, countActivities, countsByJobAndStatus, countsByStatus, getActivity, jobHealth, listActivities, lastRuns, recentRuns } from "../store/activity.ts";
 import { dailyRollups } from "../store/rollups.ts";
 import type { ActivityRow } from "../../schema/db.ts";
-import type { ActivityReader, ApiDeps } from "./context.ts";
+import type { ActivityReader, ApiDeps, NotificationReader } from "./context.ts";
+import type { Sender } from "../notify/index.ts";
+import { channelHealth, listNotifications } from "../store/notifications.ts";
 
 export interface WiringOptions {
   readonly scheduler: SchedulerControl;
@@ -19,6 +21,8 @@ export interface WiringOptions {
   /** The instance's catalog of jobs, attached to `scheduler` (src/jobs/). */
   readonly catalog: JobCatalog;
   readonly version: string;
+  /** The outbox's sender: its counts and failing channels reach /metrics and the API. */
+  readonly sender?: Sender;
 }
 
 export function runFromRow(row: ActivityRow): RunRecord {
@@ -74,10 +78,19 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
     activities: activityReader(store),
     version: options.version,
     storeSize: () => store.size(),
+    ...(options.sender !== undefined && { notifications: notificationReader(store, options.sender) }),
     async ping() {
       await store.client.execute("SELECT 1");
       const health = store.health();
       if (!health.ok) throw new TickdError("store", health.reason ?? "the store does not take writes");
     },
+  };
+}
+
+export function notificationReader(store: Store, sender: Sender): NotificationReader {
+  return {
+    list: (options) => listNotifications(store, options),
+    channels: () => channelHealth(store),
+    counts: () => sender.counts,
   };
 }

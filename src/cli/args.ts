@@ -5,6 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_MODULE_NAME } from "../discovery/apps.ts";
+import { parseChannels } from "../config/notify.ts";
 import { TickdError, UsageError } from "../errors.ts";
 
 export { UsageError } from "../errors.ts";
@@ -51,6 +52,8 @@ export const INSTANCE_FLAGS = [
   { name: "keep", env: true, value: "DURATION", help: "keep activity this long, pruned hourly (default 30 days)" },
   { name: "grace", env: true, value: "DURATION", help: "at SIGTERM/SIGINT, let running jobs finish this long before aborting them (default 30 seconds)" },
   { name: "log-format", env: true, value: "text|json", help: "log line format (default text)" },
+  { name: "notify", env: true, value: "URL[,URL]", help: "where alerts of jobs without their own notify go (http(s)://, slack+https://, mailto:, exec:)" },
+  { name: "smtp", env: true, value: "URL", help: "SMTP server for mailto: alerts, smtp(s)://[user:pass@]host[:port][?from=ADDRESS]" },
 ] as const satisfies readonly FlagDef[];
 
 /** The name of an instance flag, e.g. "config". */
@@ -139,6 +142,10 @@ export interface InstanceSettings {
   readonly apps: readonly string[];
   /** --module-name, default DEFAULT_MODULE_NAME. */
   readonly moduleName: string;
+  /** --notify: channel addresses (secrets included); [] when not given. */
+  readonly notify?: readonly string[];
+  /** --smtp URL (secrets included); undefined when not given. */
+  readonly smtp?: string;
 }
 
 /** `--apps a,b` -> ["a", "b"]; empty entries ignored. */
@@ -168,7 +175,25 @@ export function instanceSettings(args: ParsedArgs, cwd = process.cwd()): Instanc
   }
   const apps = appList(stringFlag(args, "apps"));
   const moduleName = stringFlag(args, "module-name") ?? DEFAULT_MODULE_NAME;
-  return { configPath, root, dbUrl, timezone, logFormat, ...(publicUrl !== undefined && { publicUrl }), apps, moduleName };
+  const notify = parseChannels(stringFlag(args, "notify") ?? "none");
+  if (!notify.ok) throw new UsageError(`--notify: ${notify.message}`);
+  const smtp = stringFlag(args, "smtp");
+  if (smtp !== undefined && !(/^smtps?:\/\//i.test(smtp) && URL.canParse(smtp))) {
+    throw new UsageError("--smtp: not an smtp:// or smtps:// URL; write e.g. smtp://user:password@mail.example.com:587?from=tickd@example.com");
+  }
+  const channels = notify.channels.map((c) => c.address);
+  return {
+    configPath,
+    root,
+    dbUrl,
+    timezone,
+    logFormat,
+    ...(publicUrl !== undefined && { publicUrl }),
+    apps,
+    moduleName,
+    notify: channels,
+    ...(smtp !== undefined && { smtp }),
+  };
 }
 
 /**

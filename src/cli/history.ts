@@ -7,9 +7,11 @@ import { toStatus } from "../sdk/status.ts";
 import { databaseFile, listActivities, MAX_PAGE_SIZE, noDatabaseYet, openStore, type ActivityRow } from "../store/index.ts";
 import { UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { EXIT, type Command } from "./command.ts";
+import { alertHistory, alertsJson, alertsTable } from "./history-alerts.ts";
 
 const FLAGS: readonly FlagDef[] = [
   { name: "json", boolean: true, help: "print a JSON array instead of a table" },
+  { name: "alerts", boolean: true, help: "show the alerts raised and how their delivery went, instead of runs" },
   { name: "limit", short: "n", value: "N", help: `how many runs, newest first (default 20, at most ${MAX_PAGE_SIZE})` },
   { name: "status", value: "S[,S]", repeat: true, help: `only runs with these statuses (${STATUSES.join(", ")}; either case)` },
 ];
@@ -19,7 +21,7 @@ const MESSAGE_WIDTH = 60;
 
 export const historyCommand: Command = {
   name: "history",
-  usage: "history [LABEL] [--json] [--limit N] [--status S]",
+  usage: "history [LABEL] [--json] [--limit N] [--status S] [--alerts]",
   summary: "show recent runs from the store",
   flags: FLAGS,
   uses: ["config", "db", "timezone"],
@@ -40,6 +42,17 @@ export const historyCommand: Command = {
     }
     let rows: readonly ActivityRow[];
     const store = await openStore(settings.dbUrl, { instance: "tickd-history", register: false });
+    if (boolFlag(args, "alerts")) {
+      if (status.length > 0) {
+        await store.close();
+        throw new UsageError("--status filters runs; --alerts shows alerts: give one of them");
+      }
+      const alerts = await alertHistory(store, label, limit).finally(() => store.close());
+      if (json) io.out(alertsJson(alerts));
+      else if (alerts.length === 0) io.err(label === undefined ? "no alerts raised" : `no alerts of "${label}" raised`);
+      else io.out(alertsTable(alerts, settings.timezone));
+      return EXIT.ok;
+    }
     try {
       rows = (await listActivities(store, { label, statuses: status, first: limit })).rows;
     } finally {

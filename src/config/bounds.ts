@@ -26,6 +26,8 @@ export const MAX_KEEP_MS = 36_500 * DAY_MS;
 export const MAX_KEEP_RUNS = 10_000_000;
 /** `retries`: at most 100. */
 export const MAX_RETRIES = 100;
+/** The longest failure streak alert_after may wait for. */
+export const MAX_ALERT_AFTER = 10_000;
 /** `until`: a date in the years 1970 to 9999, as written. */
 export const FIRST_UNTIL_YEAR = 1970;
 export const LAST_UNTIL_YEAR = 9999;

@@ -21,11 +21,12 @@
  * order of lines (which writes the description right after the target).
  */
 import type { DiagnosticCode } from "../errors.ts";
-import { MAX_GRACE_MS, MAX_JITTER_MS, MAX_KEEP_MS, MAX_KEEP_RUNS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
+import { MAX_ALERT_AFTER, MAX_EVERY_MS, MAX_GRACE_MS, MAX_JITTER_MS, MAX_KEEP_MS, MAX_KEEP_RUNS, MAX_RETRIES, MAX_RETRY_WAIT_MS, MAX_TIMEOUT_MS, mostRetries, retryWait, roughly } from "./bounds.ts";
 import { parseFlag } from "./coerce.ts";
 import { DURATION_HINT, formatDuration, parseDuration } from "./durations.ts";
 import { isWeekday, type Parsed } from "./every.ts";
 import type { JobSpec, Keep, ScheduleRule } from "./types.ts";
+import { NOTIFY_EVENTS, parseChannels, parseEvents, redactAddress, type NotifyEvent } from "./notify.ts";
 import { parseUntil } from "./until.ts";
 import { isValidZone } from "./zone.ts";
 
@@ -338,6 +339,61 @@ const rows: JobKey[] = [
     }),
     list: { name: "keep failures", words: (value) => formatDuration(value as number) },
   },
+  {
+    key: "notify",
+    doc: "Where alerts go, comma-separated: http(s):// URLs (JSON POST), Slack webhooks (hooks.slack.com or slack+https://…), mailto:ADDRESS, exec:/path/to/script; none for no alerts. Default the instance's --notify.",
+    field: "notify",
+    group: "option",
+    column: "options",
+    register: true,
+    parse(text, written) {
+      const parsed = parseChannels(text);
+      return parsed.ok ? ok(parsed.channels.map((c) => c.address)) : fail("bad-notify", `${written}: ${parsed.message}`);
+    },
+    format: (value) => ((value as string[]).length === 0 ? "none" : (value as string[]).join(", ")),
+    list: { name: "notify", words: (value) => ((value as string[]).length === 0 ? "none" : (value as string[]).map(redactAddress).join(", ")) },
+  } satisfies OptionKey<string[]> as OptionKey,
+  {
+    key: "notify_on",
+    doc: `Which events alert: all, or some of ${NOTIFY_EVENTS.join(", ")}. Default all of them.`,
+    field: "notifyOn",
+    group: "option",
+    column: "options",
+    register: true,
+    parse(text, written) {
+      const parsed = parseEvents(text);
+      return parsed.ok ? ok(parsed.events) : fail("bad-notify-on", `${written}: ${parsed.message}`);
+    },
+    format: (value) => (value as NotifyEvent[]).join(", "),
+  } satisfies OptionKey<NotifyEvent[]> as OptionKey,
+  {
+    key: "alert_after",
+    doc: "Alert when the job has gone wrong this many times in a row (one alert per streak); default 1.",
+    field: "alertAfter",
+    group: "option",
+    column: "options",
+    register: true,
+    default: 1,
+    sparse: true,
+    parse(text, written) {
+      const t = text.trim();
+      if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > MAX_ALERT_AFTER) {
+        return fail("bad-alert-after", `${written}: ${JSON.stringify(t)} is not a whole number from 1 to ${MAX_ALERT_AFTER}; write e.g. alert_after = 3 (1 alerts on the first failure)`);
+      }
+      return ok(Number(t));
+    },
+    format: (value) => String(value),
+  },
+  duration("realert", "Repeat the alert this often while the job stays broken; default never (one alert per streak).", "realertMs", {
+    allowZero: false,
+    max: MAX_EVERY_MS,
+    what: "the longest wait between repeated alerts (remove the line to alert once per streak)",
+  }),
+  duration("warn_after", "A run still going after this raises a slow alert (once per run); default none.", "warnAfterMs", {
+    allowZero: false,
+    max: MAX_TIMEOUT_MS,
+    what: "the longest a run may go before it is called slow",
+  }),
 ];
 
 /** A ping address as written, without a trailing slash (so URL/start and URL/fail are its siblings); undefined when not http(s). */

@@ -12,6 +12,7 @@
 
 import type { KwargValue } from "../sdk/index.ts";
 import type { DiagnosticCode } from "../errors.ts";
+import type { NotifyEvent } from "./notify.ts";
 
 declare const jobSpecBrand: unique symbol;
 
@@ -124,6 +125,16 @@ export interface JobSpec {
   readonly keep?: Keep;
   /** `keep_failures`, ms: runs that went wrong are kept this long; undefined = as `keep`. */
   readonly keepFailuresMs?: number;
+  /** Channel addresses (as written, secrets included); undefined = the instance's --notify, [] = none. */
+  readonly notify?: readonly string[];
+  /** Events that alert; undefined = all of NOTIFY_EVENTS. */
+  readonly notifyOn?: readonly NotifyEvent[];
+  /** Failures in a row before the streak alerts; undefined = 1 (the default). */
+  readonly alertAfter?: number;
+  /** Repeat a streak's alert this often, ms; undefined = once per streak. */
+  readonly realertMs?: number;
+  /** A run still going after this many ms raises `slow`; undefined = never. */
+  readonly warnAfterMs?: number;
   /** Every key of the section that is not in the key table, coerced (config/coerce.ts). */
   readonly kwargs: Readonly<Record<string, KwargValue>>;
   readonly origin: JobOrigin;

@@ -8,6 +8,7 @@
  */
 import { ApiError, getToken, gql, onUnauthenticated, setToken } from "./client/api.ts";
 import { byId } from "./client/dom.ts";
+import { CHANNELS_EVERY_MS, showChannels } from "./client/alerts.ts";
 import { Feed } from "./client/feed.ts";
 import { JobPanel } from "./client/job-panel.ts";
 import { JobsTable } from "./client/jobs-table.ts";
@@ -107,6 +108,7 @@ async function loadAll(): Promise<void> {
     byId("instance").textContent = `${s.instance} · zone ${s.timezone} · v${s.version}`;
     byId("instance").title = s.configPath;
     showProblems(info.problems);
+    void showChannels();
     feed.setAll(
       recent.activities.edges.map((e) => e.node).filter((r) => r.status !== "RUNNING"),
       Date.now(),
@@ -327,3 +329,8 @@ setInterval(() => {
 }, 1000);
 
 restart();
+// A failing alert channel shows without a reload.
+setInterval(() => void showChannels(), CHANNELS_EVERY_MS);
+// An alert's dashboardUrl (?job=LABEL&run=…) opens the job's panel.
+const linked = new URLSearchParams(location.search).get("job");
+if (linked) void panel.open(linked);

@@ -66,6 +66,16 @@ export interface RegisterOptions {
   keep?: string;
   /** How long runs that went wrong are kept, e.g. "1 year"; default as keep. */
   keep_failures?: string;
+  /** Where alerts go: one channel or several, comma-separated (http(s)://, slack+https://, mailto:, exec:), or "none". */
+  notify?: string;
+  /** Which events alert: "all" or a comma-separated subset of failure, error, timeout, abandoned, missed, slow, recovered. */
+  notify_on?: string;
+  /** Alert when the job has gone wrong this many times in a row; default 1. */
+  alert_after?: number;
+  /** Repeat the alert this often while the job stays broken, e.g. "6 hours". */
+  realert?: string;
+  /** A run still going after this raises a slow alert, e.g. "10 minutes". */
+  warn_after?: string;
   kwargs?: Record<string, KwargValue>;
 }
 

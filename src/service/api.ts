@@ -6,6 +6,7 @@ import { createApiDeps, loadTokens, startApi } from "../api/index.ts";
 import type { Clock } from "../clock.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { JobCatalog } from "../jobs/index.ts";
+import type { Sender } from "../notify/index.ts";
 import type { Store } from "../store/index.ts";
 import { VERSION } from "../version.ts";
 import { dashboardHandler } from "../dashboard/index.ts";
@@ -17,11 +18,11 @@ export interface ApiHandle {
   stop(): Promise<void>;
 }
 
-export type ApiStarter = (input: { settings: ServiceSettings; engine: Engine; store: Store; catalog: JobCatalog; logger: ServiceLogger; clock: Clock }) => Promise<ApiHandle>;
+export type ApiStarter = (input: { settings: ServiceSettings; engine: Engine; store: Store; catalog: JobCatalog; logger: ServiceLogger; clock: Clock; sender?: Sender }) => Promise<ApiHandle>;
 
-export const startServiceApi: ApiStarter = async ({ settings, engine, store, catalog, logger, clock }) => {
+export const startServiceApi: ApiStarter = async ({ settings, engine, store, catalog, logger, clock, sender }) => {
   const tokens = settings.tokensPath ? await loadTokens(settings.tokensPath) : null;
-  const deps = createApiDeps({ scheduler: engine, store, catalog, version: VERSION });
+  const deps = createApiDeps({ scheduler: engine, store, catalog, version: VERSION, ...(sender !== undefined && { sender }) });
   // --public-url comes with the instance settings (src/cli/args.ts); ServiceSettings does not declare it yet.
   const { publicUrl } = settings;
   return startApi({

@@ -22,6 +22,7 @@ import { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from ".
 import { processSignals, type SignalSource } from "./signals.ts";
 import { instanceHeartbeat, jobPinger, runTracer, traceparentOf } from "../telemetry/index.ts";
 import { startServiceApi, type ApiHandle, type ApiStarter } from "./api.ts";
+import { Notifier, Sender } from "../notify/index.ts";
 
 export interface ServiceSettings {
   readonly configPath: string;
@@ -36,6 +37,10 @@ export interface ServiceSettings {
   readonly tokensPath?: string;
   /** --public-url: the address browsers use, accepted as an origin besides the listen address. */
   readonly publicUrl?: string;
+  /** --notify: the channels of jobs without a `notify` of their own. */
+  readonly notify?: readonly string[];
+  /** --smtp: the server mailto: channels send through. */
+  readonly smtp?: string;
   /** False with --no-api. */
   readonly api: boolean;
   /** Activity older than this is pruned, hourly, unless its job has its own `keep`. */
@@ -97,7 +102,12 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
   const store = await openStore(settings.dbUrl, { instance, clock, log: (line) => logger.error("store.error", { message: line }) });
   let api: ApiHandle | null = null;
   try {
-    const abandoned = await store.markAbandoned(clock.now());
+    // Alerts: the streaks as recorded, read before this start records anything (abandoned runs included).
+    const notifier = new Notifier({ store, clock, defaultChannels: settings.notify ?? [], ...(settings.publicUrl !== undefined && { publicUrl: settings.publicUrl }) });
+    await notifier.seed();
+    const sender = new Sender({ store, clock, ...(settings.smtp !== undefined && { smtp: settings.smtp }), log: (level, event, fields) => logger[level](event, fields) });
+    const abandonedAt = clock.now();
+    const abandoned = await store.markAbandoned(abandonedAt);
     if (abandoned.abandoned > 0 || abandoned.claimsDropped > 0) {
       logger.warn("runs.abandoned", { count: abandoned.abandoned, claimsDropped: abandoned.claimsDropped, instances: abandoned.deadInstances.join(",") });
     }
@@ -157,10 +167,14 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     // Pings and spans follow the events: after a run starts or ends, never on the path that starts it.
     engine.subscribe(jobPinger((label) => engine.job(label)?.spec.ping, logger).listener);
     if (tracer) engine.subscribe(tracer.listener);
+    notifier.attach((label) => engine.job(label)?.spec);
+    engine.subscribe(notifier.listener);
+    if (abandoned.abandoned > 0) await notifier.abandonedAt(abandonedAt);
+    sender.start();
 
     // 3. The API binds before any job runs.
     if (settings.api) {
-      api = await (options.startApi ?? startServiceApi)({ settings, engine, store, catalog, logger, clock });
+      api = await (options.startApi ?? startServiceApi)({ settings, engine, store, catalog, logger, clock, sender });
       logger.info("api.listening", { url: api.url });
     }
 
@@ -195,7 +209,9 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     const heartbeat = async () => {
       try {
         await store.heartbeat(clock.now());
-        const report = await store.markAbandoned(clock.now());
+        const at = clock.now();
+        const report = await store.markAbandoned(at);
+        if (report.abandoned > 0) await notifier.abandonedAt(at);
         if (report.abandoned > 0 || report.claimsDropped > 0) {
           logger.warn("runs.abandoned", { count: report.abandoned, claimsDropped: report.claimsDropped, instances: report.deadInstances.join(",") });
         }
@@ -235,6 +251,9 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
           logger.error("shutdown.failed", { message: String(error) });
           code = 1;
         }
+        notifier.stop();
+        // What is not delivered now stays pending in the outbox for the next start.
+        await sender.stop();
         try {
           // The last runs' spans go out before the process does.
           await tracer?.shutdown();

@@ -17,6 +17,7 @@ import { TickdError } from "../errors.ts";
 import { abandonDeadRuns, beat, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
 import { prune, storeSize, type PruneReport, type RetentionPolicy, type StoreSize } from "./retention.ts";
+import type { OutboxRecord } from "./notifications.ts";
 import { OUTPUT_CAP_BYTES } from "./output-cap.ts";
 import { WriteLock } from "./write-lock.ts";
 import { WriteQueue, type WriteStats } from "./write-queue.ts";
@@ -114,6 +115,13 @@ export interface Store extends EngineStore {
   exclusive<T>(fn: (db: StoreDb) => Promise<T>): Promise<T>;
   /** Writes failing or stalled (full disk, a lock held elsewhere), with the reason; for /healthz. */
   health(): StoreHealth;
+  /**
+   * Queue alerts for the outbox. Raised in the task that finished a run, they
+   * commit in the same transaction as its record (so both survive a crash, or neither).
+   */
+  alert(records: readonly OutboxRecord[]): void;
+  /** Called after each transaction that put alerts into the outbox (the sender listens). */
+  onAlertsWritten(listener: () => void): void;
   /** Flush queued writes and close the connection. */
   close(): Promise<void>;
 }
@@ -251,6 +259,7 @@ class LibsqlStore implements Store {
       log: this.log,
       lock: this.lock,
       clock,
+      alerted: () => this.alertListener?.(),
       // After writes failed (a full disk), give the log's space back at once.
       ...(walFile && { recovered: () => this.checkpoint("TRUNCATE"), written: (starts: boolean) => this.checkpointSoon(starts) }),
     });
@@ -274,6 +283,16 @@ class LibsqlStore implements Store {
 
   finished(run: RunRecord): void {
     this.queue.finished(run);
+  }
+
+  private alertListener: (() => void) | null = null;
+
+  alert(records: readonly OutboxRecord[]): void {
+    this.queue.alert(records);
+  }
+
+  onAlertsWritten(listener: () => void): void {
+    this.alertListener = listener;
   }
 
   flush(): Promise<void> {

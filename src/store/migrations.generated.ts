@@ -29,10 +29,17 @@ export const MIGRATIONS: readonly EmbeddedMigration[] = [
     ]
   },
   {
-    "tag": "0002_milky_william_stryker",
-    "when": 1796128533127,
-    "hash": "073fb9528d46b6131c8f87ea8c3d7765873d27148c355ab2df9ae2d9e085ffd3",
+    "tag": "0002_notify_retention_kwargs",
+    "when": 1796128583924,
+    "hash": "935a4bfee9268045d7d2b7a9026c0b552e9711af2b5c8fd0e9cd30903e6b95eb",
     "statements": [
+      "CREATE TABLE `notification_attempts` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`notification_id` integer NOT NULL,\n\t`channel` text NOT NULL,\n\t`at` integer NOT NULL,\n\t`ok` integer NOT NULL,\n\t`error` text DEFAULT '' NOT NULL,\n\t`duration_ms` integer NOT NULL\n);",
+      "CREATE INDEX `notification_attempts_notification_idx` ON `notification_attempts` (`notification_id`);",
+      "CREATE INDEX `notification_attempts_channel_idx` ON `notification_attempts` (`channel`,`at`);",
+      "CREATE TABLE `notifications` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`key` text NOT NULL,\n\t`label` text NOT NULL,\n\t`event` text NOT NULL,\n\t`run_id` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`state` text DEFAULT 'pending' NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`next_attempt_at` integer NOT NULL,\n\t`last_error` text DEFAULT '' NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`ended_at` integer\n);",
+      "CREATE UNIQUE INDEX `notifications_key_unique` ON `notifications` (`key`);",
+      "CREATE INDEX `notifications_pending_idx` ON `notifications` (`state`,`next_attempt_at`);",
+      "CREATE INDEX `notifications_label_idx` ON `notifications` (`label`,`created_at`);",
       "CREATE TABLE `rollups` (\n\t`label` text NOT NULL,\n\t`day` integer NOT NULL,\n\t`runs` integer NOT NULL,\n\t`statuses` text NOT NULL,\n\t`p50_ms` integer,\n\t`p95_ms` integer,\n\t`max_ms` integer,\n\tPRIMARY KEY(`label`, `day`)\n);",
       "CREATE INDEX `rollups_day_idx` ON `rollups` (`day`);",
       "ALTER TABLE `activity` ADD `kwargs` text;"

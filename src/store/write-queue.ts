@@ -21,6 +21,7 @@ import type { Client, InStatement, ResultSet } from "@libsql/client";
 import { nextTask, sleep, type Clock, type TimerHandle } from "../clock.ts";
 import type { RunRecord } from "../engine/types.ts";
 import { TickdError } from "../errors.ts";
+import { outboxStatements, type OutboxRecord } from "./notifications.ts";
 import { capText } from "./output-cap.ts";
 import type { WriteLock } from "./write-lock.ts";
 
@@ -44,6 +45,8 @@ export interface WriteQueueOptions {
   readonly recovered?: () => void | Promise<void>;
   /** Called after each batch that went in; `starts`: it held rows of runs about to start. */
   readonly written?: (starts: boolean) => void;
+  /** Called after a batch that put alerts into the outbox (the sender wakes). */
+  readonly alerted?: () => void;
 }
 
 /** Counters for tests and the benchmark. */
@@ -100,6 +103,8 @@ export class WriteQueue {
   /** runId -> latest record; a finished record replaces its started one. */
   private runs = new Map<string, RunRecord>();
   private claims = new Map<string, PendingClaim>();
+  /** Alerts raised since the last batch, by key: written with the runs that raised them. */
+  private alerts = new Map<string, OutboxRecord>();
   /** Runs whose start waits for their row to be durable (see begin). */
   private begins = new Map<string, Waiter<boolean>[]>();
   /** Runs this process started and has not finished (markAbandoned leaves them alone). */
@@ -152,6 +157,16 @@ export class WriteQueue {
     this.enqueue(run);
   }
 
+  /** Queue alerts for the outbox; raised in the same task as a finished run, they commit with it. */
+  alert(records: readonly OutboxRecord[]): void {
+    if (this.closed) {
+      this.options.log(`tickd store: ${records.length} alert(s) arrived after the store closed and are NOT recorded`);
+      return;
+    }
+    for (const r of records) this.alerts.set(r.key, r);
+    this.schedule(0);
+  }
+
   /** Highest scheduledFor among queued, not yet written, non-manual runs of a label. */
   pendingLastScheduled(label: string): number | null {
     let max: number | null = null;
@@ -168,7 +183,7 @@ export class WriteQueue {
         await this.inflight.catch(() => {});
         continue;
       }
-      if (this.runs.size === 0 && this.claims.size === 0) return;
+      if (this.runs.size === 0 && this.claims.size === 0 && this.alerts.size === 0) return;
       this.clearTimer();
       try {
         await this.startBatch();
@@ -245,13 +260,15 @@ export class WriteQueue {
   private startBatch(): Promise<void> {
     const runs = [...this.runs.values()];
     const claims = [...this.claims.values()];
+    const alerts = [...this.alerts.values()];
     this.runs = new Map();
     this.claims = new Map();
-    const done = this.writeWithRetry(runs, claims).then(
+    this.alerts = new Map();
+    const done = this.writeWithRetry(runs, claims, alerts).then(
       () => {
         this.inflight = null;
         // what arrived during this batch forms the next one
-        if (this.runs.size > 0 || this.claims.size > 0) this.schedule(0);
+        if (this.runs.size > 0 || this.claims.size > 0 || this.alerts.size > 0) this.schedule(0);
       },
       (error: unknown) => {
         // the caller (timer or flush) decides when to try again
@@ -263,12 +280,12 @@ export class WriteQueue {
     return done;
   }
 
-  private async writeWithRetry(runs: RunRecord[], claims: PendingClaim[]): Promise<void> {
-    if (runs.length === 0 && claims.length === 0) return;
+  private async writeWithRetry(runs: RunRecord[], claims: PendingClaim[], alerts: OutboxRecord[]): Promise<void> {
+    if (runs.length === 0 && claims.length === 0 && alerts.length === 0) return;
     const now = this.options.clock.now();
     const rowClaims = claimsForRows(runs, now);
     const activity = activityStatements(runs);
-    const statements = [...rowClaims, ...activity, ...claimStatements(claims, this.options.instance, now)];
+    const statements = [...rowClaims, ...activity, ...claimStatements(claims, this.options.instance, now), ...outboxStatements(alerts)];
     let lastError: unknown;
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
       try {
@@ -283,6 +300,7 @@ export class WriteQueue {
           void this.options.recovered?.();
         }
         this.options.written?.(starts);
+        if (alerts.length > 0) this.options.alerted?.();
         return;
       } catch (error) {
         lastError = error;
@@ -301,6 +319,7 @@ export class WriteQueue {
     // Give the runs back (newer records of the same run win; their begins
     // stay waiting), fail the claims.
     for (const run of runs) if (!this.runs.has(run.runId)) this.runs.set(run.runId, run);
+    for (const a of alerts) if (!this.alerts.has(a.key)) this.alerts.set(a.key, a);
     const failure = new TickdError("store", `the store could not record claims: ${(lastError as Error)?.message}`, { cause: lastError });
     for (const c of claims) for (const w of c.waiters) w.reject(failure);
     throw failure;

@@ -36,6 +36,8 @@ export interface Service {
   signal(name: "SIGHUP" | "SIGTERM"): void;
   /** SIGTERM and the exit code. */
   stop(): Promise<number>;
+  /** SIGKILL: the process ends at once, nothing is flushed. */
+  kill9(): void;
 }
 
 /** Start `tickd run` in `dir` and resolve once the scheduler has started. */
@@ -70,6 +72,7 @@ export async function startService(dir: string, args: readonly string[] = []): P
       proc.kill("SIGTERM");
       return proc.exited;
     },
+    kill9: () => proc.kill("SIGKILL"),
   };
 }
 

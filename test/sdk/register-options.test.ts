@@ -36,6 +36,11 @@ const SDK_KEYS = {
   isolate: true,
   grace: true,
   ping: true,
+  notify: true,
+  notify_on: true,
+  alert_after: true,
+  realert: true,
+  warn_after: true,
 } as const satisfies Record<Exclude<keyof RegisterOptions, NotKeys>, true>;
 
 test("RegisterOptions lists exactly the key table's register keys", () => {

@@ -4,6 +4,7 @@
  * arguments, next runs and recent runs. Output and error appear only when the
  * API sends them, i.e. for admins; other roles see that they are hidden.
  */
+import { alertsSection } from "./alerts.ts";
 import { gql } from "./api.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { duration } from "./format.ts";
@@ -142,6 +143,7 @@ export class JobPanel {
       successChart(job.rollups),
       h("h3", {}, "Runs"),
       this.runs.element,
+      ...alertsSection(job.alerts, now),
     ]);
     if (focused) this.body.querySelector<HTMLElement>(`[data-key="${focused}"]`)?.focus();
   }

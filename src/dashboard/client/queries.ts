@@ -62,6 +62,7 @@ export interface JobDetail extends JobRow {
   /** The chart's runs (newest first). */
   activities: { edges: { node: RunSummary }[] };
   rollups: Rollup[];
+  alerts: AlertRow[];
 }
 
 export interface SchedulerInfo {
@@ -94,6 +95,21 @@ export interface SchedulerData {
   problems: { file: string; line: number; label: string | null; message: string }[];
 }
 
+/** One alert for one channel (Job.alerts); the channel is redacted. */
+export interface AlertRow {
+  event: string;
+  channel: string;
+  state: string;
+  attempts: number;
+  lastError: string;
+  createdAt: string;
+}
+
+export const CHANNELS = `query Channels { notificationChannels { channel failing failuresInRow lastError gaveUp } }`;
+export interface ChannelsData {
+  notificationChannels: { channel: string; failing: boolean; failuresInRow: number; lastError: string; gaveUp: number }[];
+}
+
 export const RECENT = `query Recent($first: Int!) { activities(first: $first) { edges { node { ${RUN_FIELDS} } } } }`;
 export interface RecentData {
   activities: { edges: { node: RunSummary }[] };
@@ -110,6 +126,7 @@ export const JOB_DETAIL = `query JobDetail($label: String!, $since: DateTime!) {
     kwargs { key value } nextRuns(count: 5)
     activities(first: 200, since: $since) { edges { node { ${RUN_FIELDS} } } }
     rollups(since: $since) { day runs successRate p50Ms p95Ms maxMs }
+    alerts(first: 10) { event channel state attempts lastError createdAt }
   }
 }`;
 export interface JobDetailData {
