@@ -4,6 +4,7 @@
  * the job gets a callback the engine sends starts to. Resolving one reports
  * the same TickdErrors as resolving in-process, from the worker.
  */
+import { systemClock, type Clock } from "../clock.ts";
 import { isCompiledBinary } from "../runtime/index.ts";
 import { isolatedCallback, WorkerPool, type ModuleWorkers } from "../engine/worker/pool.ts";
 import type { Callback } from "../sdk/index.ts";
@@ -14,6 +15,8 @@ export interface IsolatedResolveOptions {
   readonly fresh?: boolean;
   /** Module workers already chosen in this pass, by file, so a fresh pass makes one generation per module. */
   readonly workers?: Map<string, ModuleWorkers>;
+  /** The clock of a run started by calling the callback directly, not through the engine (its abort grace). Default: systemClock. */
+  readonly clock?: Clock;
 }
 
 let pool: WorkerPool | undefined;
@@ -38,5 +41,5 @@ export async function resolveInWorker(dotted: string, root: string, options: Iso
     options.workers?.set(file, module);
   }
   await module.resolve(dotted, root);
-  return isolatedCallback(module, dotted);
+  return isolatedCallback(module, dotted, options.clock ?? systemClock);
 }

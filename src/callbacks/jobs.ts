@@ -8,6 +8,7 @@ import { keyLine } from "../config/load.ts";
 import { TickdError, isCallbackErrorCode } from "../errors.ts";
 import type { Callback } from "../sdk/index.ts";
 import type { ModuleWorkers } from "../engine/worker/pool.ts";
+import type { Clock } from "../clock.ts";
 import { readDocComment } from "./doc-comment.ts";
 import { resolveInWorker } from "./isolate.ts";
 import { locateModule, resolveCallback, type ResolveOptions } from "./resolve.ts";
@@ -20,6 +21,8 @@ export interface ResolveJobsOptions extends ResolveOptions {
    * here, for commands that only check that callbacks resolve.
    */
   readonly isolate?: boolean;
+  /** The clock of runs started by calling a worker callback directly (resolveInWorker). Default: systemClock. */
+  readonly clock?: Clock;
 }
 
 export interface ResolvedJobs {
@@ -60,7 +63,7 @@ export async function resolveJobCallbacks(jobFile: JobFile, root: string, option
       const dotted = job.target.callback;
       const fn =
         isolate && job.isolate !== "none"
-          ? await resolveInWorker(dotted, root, { fresh: options.fresh === true, workers })
+          ? await resolveInWorker(dotted, root, { fresh: options.fresh === true, workers, ...(options.clock && { clock: options.clock }) })
           : await resolveCallback(dotted, root, pass);
       callbacks.set(job.label, fn);
       jobs.push(await withDocDescription(job, root));

@@ -3,6 +3,7 @@
  * of the embedded database while the service runs, and putting one back
  * while it does not (store/backup.ts says how).
  */
+import { systemClock } from "../clock.ts";
 import { backupDatabase, restoreDatabase, type BackupSummary } from "../store/backup.ts";
 import { UsageError, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { noPositionals } from "./check.ts";
@@ -40,12 +41,14 @@ export const restoreCommand: Command = {
   flags: RESTORE_FLAGS,
   uses: ["config", "db"],
   async run(argv, io) {
+    // The command's one clock read, at its start: the process's clock (src/clock.ts).
+    const now = systemClock.now();
     const args = parseArgs(argv, RESTORE_FLAGS);
     noPositionals(args, "restore");
     const from = stringFlag(args, "from");
     if (!from) throw new UsageError("restore needs --from FILE, a backup made by tickd backup");
     const { dbUrl } = instanceSettings(args);
-    const report = await restoreDatabase(dbUrl, from, Date.now());
+    const report = await restoreDatabase(dbUrl, from, now);
     io.out(`restored ${from} to ${report.file} (${describe(report)})`);
     if (report.kept) io.out(`the database it replaced is kept in ${report.kept}`);
     return EXIT.ok;

@@ -6,6 +6,7 @@
  * unless --strict.
  */
 import { resolveJobCallbacks } from "../callbacks/index.ts";
+import { systemClock } from "../clock.ts";
 import { displayPath, formatDiagnostic, loadJobFile, type Diagnostic, type JobFile } from "../config/index.ts";
 import { TickdError } from "../errors.ts";
 import { scheduleWarnings } from "../schedule/index.ts";
@@ -64,6 +65,8 @@ export const checkCommand: Command = {
   flags: FLAGS,
   uses: ["config", "root", "timezone"],
   async run(argv, io) {
+    // The command's one clock read, at its start: the process's clock (src/clock.ts).
+    const now = systemClock.now();
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "check");
     const settings = instanceSettings(args);
@@ -72,8 +75,8 @@ export const checkCommand: Command = {
     if (!jobFile) return EXIT.usage;
     const resolved = await resolveJobCallbacks(jobFile, settings.root, { isolate: false });
     const problems = [...jobFile.diagnostics, ...resolved.diagnostics];
-    // The command's one clock read: whether an `until` has passed is a question about now.
-    const warnings = [...jobFile.warnings, ...scheduleWarnings(resolved.jobs, settings.timezone, Date.now())];
+    // Whether an `until` has passed is a question about now.
+    const warnings = [...jobFile.warnings, ...scheduleWarnings(resolved.jobs, settings.timezone, now)];
     const all = [...problems.map((d) => ({ d, warning: false })), ...warnings.map((d) => ({ d, warning: true }))];
     for (const { d, warning } of all.sort((a, b) => a.d.line - b.d.line)) (warning ? printWarning : printDiagnostic)(d, io);
     const file = displayPath(jobFile.path);

@@ -6,6 +6,7 @@
  * modules: descriptions missing from the file come from doc comments read as text.
  */
 import { withDocDescription } from "../callbacks/index.ts";
+import { systemClock } from "../clock.ts";
 import { optionKeys, optionValue, type Diagnostic, type JobSpec } from "../config/index.ts";
 import { activeWords, openCatalogStore, readCatalog, type CatalogEntry } from "../jobs/index.ts";
 import { compileSchedule, neverFires } from "../schedule/index.ts";
@@ -58,6 +59,8 @@ export const listCommand: Command = {
   flags: FLAGS,
   uses: ["config", "root", "timezone"],
   async run(argv, io) {
+    // The command's one clock read, at its start: the process's clock (src/clock.ts).
+    const now = systemClock.now();
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "list");
     const settings = instanceSettings(args);
@@ -72,8 +75,7 @@ export const listCommand: Command = {
       await store?.close();
     }
     const problems = leftOut(jobFile.diagnostics);
-    // The command's one clock read: whether an `until` has passed is a question about now.
-    const now = Date.now();
+    // Whether an `until` has passed is a question about now.
     const never = new Map(entries.map((e) => [e.label, e.unscheduled ? undefined : neverFires(e.spec, settings.timezone, now)?.message]));
 
     if (boolFlag(args, "json")) {

@@ -8,6 +8,7 @@
  * operator's switch recorded in the store (--db); discovered jobs are included.
  */
 import type { JobSpec } from "../config/index.ts";
+import { systemClock } from "../clock.ts";
 import { openCatalogStore, pauseWords, readCatalog, type CatalogEntry } from "../jobs/index.ts";
 import { compileSchedule, neverFires } from "../schedule/index.ts";
 import { UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
@@ -99,12 +100,13 @@ export const nextCommand: Command = {
   flags: FLAGS,
   uses: ["config", "timezone"],
   async run(argv, io) {
+    // The command's one clock read, at its start: the process's clock (src/clock.ts).
+    const now = systemClock.now();
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "next");
     const settings = instanceSettings(args);
     const fromText = stringFlag(args, "from");
-    // The only clock read of this command, and only when --from is absent.
-    const from = fromText === undefined ? Date.now() : parseFrom(fromText, settings.timezone);
+    const from = fromText === undefined ? now : parseFrom(fromText, settings.timezone);
     const count = parseCount(stringFlag(args, "count"));
     const jobFile = await loadOrReport(settings.configPath, settings.timezone, io);
     if (!jobFile) return EXIT.usage;

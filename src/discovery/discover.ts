@@ -13,19 +13,21 @@
  * - a registration without every, at or cron is stored inactive with no
  *   schedule (`unscheduled`) until an operator gives it one;
  * - an unknown app folder is bad usage: nothing is written at all.
- * Only the store is written here: which discovered jobs are then on, and what
- * the live engine is given, is the job catalog's (src/jobs/).
+ * The rules decide here, as a pure function of the table; the store's
+ * writeDiscoveredJobs (src/store/jobs.ts, the table's one writer) applies them
+ * in one transaction. Which discovered jobs are then on, and what the live
+ * engine is given, is the job catalog's (src/jobs/).
  */
-import { and, eq } from "drizzle-orm";
+import { operatorScheduleColumns } from "../config/keys.ts";
 import type { Diagnostic } from "../config/types.ts";
-import { jobs, type JobRow } from "../../schema/db.ts";
+import type { JobRow } from "../../schema/db.ts";
 import { scheduleWarnings } from "../schedule/index.ts";
-import type { Store } from "../store/index.ts";
+import { writeDiscoveredJobs, type DiscoveredWrites, type JobColumns, type Store } from "../store/index.ts";
 import { discoverApps, type DiscoverAppsOptions, type DiscoverAppsResult, type DiscoveryProblem } from "./apps.ts";
 import { registrationColumns } from "./rows.ts";
 
-/** What discovery needs of the store: reads on `db`, writes inside `exclusive` (the process's one writer). */
-export type JobsStore = Pick<Store, "db" | "exclusive" | "clock">;
+/** What discovery needs of the store: its jobs table's writer (store/jobs.ts) runs in `exclusive`, dated by `clock`. */
+export type JobsStore = Pick<Store, "exclusive" | "clock">;
 
 export interface DiscoverJobsOptions extends DiscoverAppsOptions {
   /** The instance zone (required here: stored jobs are re-validated in it). */
@@ -57,74 +59,84 @@ function differs(row: JobRow, next: Record<string, unknown>): boolean {
   return COMPARED.some((k) => k in next && JSON.stringify(row[k]) !== JSON.stringify(next[k as string]));
 }
 
+type Found = Awaited<ReturnType<typeof discoverApps>>;
+
+interface Decision {
+  readonly writes: DiscoveredWrites;
+  readonly added: string[];
+  readonly updated: string[];
+  readonly missing: string[];
+  readonly unchanged: string[];
+  readonly unscheduled: string[];
+  readonly problems: DiscoveryProblem[];
+}
+
+/** Discovery's rules (above) over the jobs table as it stands: what to write, and what to report. */
+function decide(all: readonly JobRow[], found: Found): Decision {
+  const d: Decision = { writes: { insert: [], update: [], missing: [] }, added: [], updated: [], missing: [], unchanged: [], unscheduled: [], problems: [] };
+  const insert = d.writes.insert as DiscoveredWrites["insert"][number][];
+  const update = d.writes.update as DiscoveredWrites["update"][number][];
+  const missing = d.writes.missing as number[];
+  const failed = new Set(found.failedModules);
+  const discovered = all.filter((r) => r.source === "discovered");
+  const byIdentity = new Map(discovered.map((r) => [`${r.app}\u0000${r.callback}`, r]));
+  const byLabel = new Map(all.map((r) => [r.label, r]));
+  const seen = new Set<number>();
+
+  for (const reg of found.registrations) {
+    const existing = byIdentity.get(`${reg.app}\u0000${reg.callback}`);
+    const holder = byLabel.get(reg.spec.label);
+    if (holder && holder.id !== existing?.id) {
+      d.problems.push({
+        kind: "invalid-registration",
+        file: reg.file,
+        label: reg.spec.label,
+        message: `the label is already used by ${holder.source === "ini" ? "a job of the job file" : `${holder.callback} (app ${holder.app})`}; give this registration a distinct label option`,
+      });
+      if (existing) seen.add(existing.id);
+      continue;
+    }
+    const columns: Record<string, unknown> = registrationColumns(reg.spec, reg.app, reg.callback, reg.file, reg.unscheduled);
+    if (reg.unscheduled && !existing?.operatorEdited?.schedule) d.unscheduled.push(reg.spec.label);
+    if (!existing) {
+      insert.push({ columns: columns as JobColumns, active: reg.activeRequested });
+      d.added.push(reg.spec.label);
+      continue;
+    }
+    seen.add(existing.id);
+    if (existing.operatorEdited?.schedule) for (const k of operatorScheduleColumns()) delete columns[k];
+    if (!differs(existing, columns)) {
+      d.unchanged.push(existing.label);
+      continue;
+    }
+    if (existing.label !== reg.spec.label) byLabel.delete(existing.label);
+    byLabel.set(reg.spec.label, existing);
+    update.push({ id: existing.id, columns });
+    d.updated.push(reg.spec.label);
+  }
+
+  for (const row of discovered) {
+    if (seen.has(row.id) || row.missing || failed.has(row.file)) continue;
+    missing.push(row.id);
+    d.missing.push(row.label);
+  }
+  return d;
+}
+
 export async function discoverJobs(store: JobsStore, options: DiscoverJobsOptions): Promise<DiscoverJobsResult> {
   const found = options.found ?? (await discoverApps(options));
-  const problems: DiscoveryProblem[] = [...found.problems];
-  if (problems.some((p) => p.kind === "unknown-app")) {
-    return { added: [], updated: [], missing: [], unchanged: [], unscheduled: [], problems, warnings: [], applied: false };
+  if (found.problems.some((p) => p.kind === "unknown-app")) {
+    return { added: [], updated: [], missing: [], unchanged: [], unscheduled: [], problems: [...found.problems], warnings: [], applied: false };
   }
   const now = options.now ?? store.clock.now();
-  const added: string[] = [];
-  const updated: string[] = [];
-  const missing: string[] = [];
-  const unchanged: string[] = [];
-  const unscheduled: string[] = [];
-  const failed = new Set(found.failedModules);
-
-  // The store's exclusive section: the engine's batched writes in this process
-  // wait, so discovery's transaction never interleaves with them.
-  await store.exclusive((db) => db.transaction(async (tx) => {
-    const all = (await tx.select().from(jobs)) as JobRow[];
-    const discovered = all.filter((r) => r.source === "discovered");
-    const byIdentity = new Map(discovered.map((r) => [`${r.app}\u0000${r.callback}`, r]));
-    const byLabel = new Map(all.map((r) => [r.label, r]));
-    const seen = new Set<number>();
-
-    for (const reg of found.registrations) {
-      const existing = byIdentity.get(`${reg.app}\u0000${reg.callback}`);
-      const holder = byLabel.get(reg.spec.label);
-      if (holder && holder.id !== existing?.id) {
-        problems.push({
-          kind: "invalid-registration",
-          file: reg.file,
-          label: reg.spec.label,
-          message: `the label is already used by ${holder.source === "ini" ? "a job of the job file" : `${holder.callback} (app ${holder.app})`}; give this registration a distinct label option`,
-        });
-        if (existing) seen.add(existing.id);
-        continue;
-      }
-      const columns: Record<string, unknown> = registrationColumns(reg.spec, reg.app, reg.callback, reg.file, reg.unscheduled);
-      if (reg.unscheduled && !existing?.operatorEdited?.schedule) unscheduled.push(reg.spec.label);
-      if (!existing) {
-        await tx.insert(jobs).values({ ...(columns as typeof jobs.$inferInsert), active: reg.activeRequested, operatorEdited: {}, createdAt: now, updatedAt: now });
-        added.push(reg.spec.label);
-        continue;
-      }
-      seen.add(existing.id);
-      if (existing.operatorEdited?.schedule) {
-        for (const k of ["every", "at", "cron", "timezone", "until"]) delete columns[k];
-      }
-      if (!differs(existing, columns)) {
-        unchanged.push(existing.label);
-        continue;
-      }
-      if (existing.label !== reg.spec.label) byLabel.delete(existing.label);
-      byLabel.set(reg.spec.label, existing);
-      await tx.update(jobs).set({ ...columns, updatedAt: now }).where(eq(jobs.id, existing.id));
-      updated.push(reg.spec.label);
-    }
-
-    for (const row of discovered) {
-      if (seen.has(row.id) || row.missing || failed.has(row.file)) continue;
-      await tx.update(jobs).set({ missing: true, updatedAt: now }).where(and(eq(jobs.id, row.id), eq(jobs.source, "discovered")));
-      missing.push(row.label);
-    }
-  }));
-
+  let decision: Decision | undefined;
+  // Decided inside the store's transaction, on the rows as they stand there.
+  await writeDiscoveredJobs(store, (rows) => (decision = decide(rows, found)).writes, now);
+  const { added, updated, missing, unchanged, unscheduled } = decision!;
   const warnings = scheduleWarnings(
     found.registrations.map((reg) => reg.spec),
     options.zone,
     now,
   );
-  return { added, updated, missing, unchanged, unscheduled, problems, warnings, applied: true };
+  return { added, updated, missing, unchanged, unscheduled, problems: [...found.problems, ...decision!.problems], warnings, applied: true };
 }

@@ -93,7 +93,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
   const clock = options.clock ?? systemClock;
 
   // 1. The job file and its callbacks; problems are logged, those jobs left out.
-  const first = await readJobs(settings);
+  const first = await readJobs(settings, { clock });
   logDiagnostics(logger, first.diagnostics);
   logWarnings(logger, [...first.file.warnings, ...scheduleWarnings(first.jobs, zone, clock.now())]);
   const callbacks = first.callbacks;
@@ -131,7 +131,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       const key = `${spec.isolate ?? "worker"} ${dotted}`;
       let fn = lazy.get(key);
       if (!fn) {
-        const loading = spec.isolate === "none" ? resolveCallback(dotted, settings.root) : resolveInWorker(dotted, settings.root);
+        const loading = spec.isolate === "none" ? resolveCallback(dotted, settings.root) : resolveInWorker(dotted, settings.root, { clock });
         loading.catch(() => lazy.delete(key));
         fn = async (kwargs, ctx) => (await loading)(kwargs, ctx);
         lazy.set(key, fn);
@@ -154,7 +154,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       logger,
       backfillStore: store,
       reloadSource: async () => {
-        const next = await readJobs(settings, { fresh: true });
+        const next = await readJobs(settings, { fresh: true, clock });
         logDiagnostics(logger, next.diagnostics);
         logWarnings(logger, [...next.file.warnings, ...scheduleWarnings(next.jobs, zone, clock.now())]);
         callbacks.clear();
@@ -317,10 +317,10 @@ interface ReadJobs {
  * Load the job file and resolve its callbacks: afresh on reload (`fresh`),
  * or only job `only`'s (run-job, which starts no worker for the others).
  */
-export async function readJobs(settings: Pick<ServiceSettings, "configPath" | "root" | "timezone">, options: { fresh?: boolean; only?: string } = {}): Promise<ReadJobs> {
+export async function readJobs(settings: Pick<ServiceSettings, "configPath" | "root" | "timezone">, options: { fresh?: boolean; only?: string; clock?: Clock } = {}): Promise<ReadJobs> {
   const file = await loadJobFile(settings.configPath, settings.timezone);
   const wanted = options.only === undefined ? file : { ...file, jobs: file.jobs.filter((job) => job.label === options.only) };
-  const resolved = await resolveJobCallbacks(wanted, settings.root, { fresh: options.fresh === true });
+  const resolved = await resolveJobCallbacks(wanted, settings.root, { fresh: options.fresh === true, ...(options.clock && { clock: options.clock }) });
   return { file, jobs: resolved.jobs, callbacks: resolved.callbacks, diagnostics: [...file.diagnostics, ...resolved.diagnostics] };
 }
 

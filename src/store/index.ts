@@ -25,14 +25,13 @@ export {
 export {
   listJobs,
   getJob,
-  getJobById,
   syncIniJobs,
   operatorSwitch,
-  upsertDiscovered,
+  writeDiscoveredJobs,
   setActive,
   updateSchedule,
-  markMissing,
   specColumns,
+  type DiscoveredWrites,
   type JobColumns,
   type ScheduleFields,
 } from "./jobs.ts";

@@ -4,9 +4,11 @@
  * (discovery's rules are in src/discovery/discover.ts); these functions only
  * read and write rows, each in one statement or one transaction.
  *
+ * The table's one writer: the job file's rows (syncIniJobs), discovery's
+ * (writeDiscoveredJobs) and the operator's edits all go through here.
  * Operator edits: setActive and updateSchedule record that an operator changed
- * the field (operatorEdited.active / .schedule); upsertDiscovered then keeps
- * those fields as the operator left them.
+ * the field (operatorEdited.active / .schedule); discovery then keeps those
+ * fields as the operator left them.
  */
 import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { JOB_KEYS, operatorScheduleColumns, optionKeys } from "../config/keys.ts";
@@ -68,10 +70,6 @@ export async function getJob(store: Store, label: string): Promise<JobRow | unde
   return row;
 }
 
-export async function getJobById(store: Store, id: number): Promise<JobRow | undefined> {
-  const [row] = await store.db.select().from(jobs).where(eq(jobs.id, id)).limit(1);
-  return row;
-}
 
 /** Rows per multi-row INSERT of new jobs (SQLite allows 32,766 parameters a statement). */
 const INSERT_CHUNK = 500;
@@ -135,30 +133,35 @@ function pick(row: JobRow, like: Record<string, unknown>): Record<string, unknow
   return Object.fromEntries(Object.keys(like).map((k) => [k, row[k as keyof JobRow]]));
 }
 
+/** What discovery decided about the discovered rows (its rules: src/discovery/discover.ts). */
+export interface DiscoveredWrites {
+  /** New discovered jobs: their columns (source "discovered") and whether they start on. */
+  readonly insert: readonly { readonly columns: JobColumns; readonly active: boolean }[];
+  /** Existing discovered rows, by id: the columns that change. */
+  readonly update: readonly { readonly id: number; readonly columns: Partial<JobColumns> & { readonly missing?: boolean } }[];
+  /** Discovered rows, by id, whose registration vanished: flagged missing, never deleted (their history stays). */
+  readonly missing: readonly number[];
+}
+
 /**
- * Insert or update a discovered job by label. A new row takes `active`; an
- * existing row keeps its active flag and, when an operator edited it, its
- * schedule fields. Clears the missing flag. Returns what happened.
+ * Bring the discovered rows in line with what discovery found: one
+ * transaction in the store's exclusive section (the engine's batched writes
+ * in this process wait, so it never interleaves with them). `decide` sees
+ * every row of the table as it stands inside the transaction, and says what
+ * to write; only discovered rows are written.
  */
-export async function upsertDiscovered(
-  store: Store,
-  columns: JobColumns,
-  active: boolean,
-  now: number = store.clock.now(),
-): Promise<"added" | "updated" | "unchanged"> {
-  const row = await getJob(store, columns.label);
-  if (!row) {
-    await store.exclusive((db) => db.insert(jobs).values({ ...columns, source: "discovered", active, createdAt: now, updatedAt: now }));
-    return "added";
-  }
-  if (row.source !== "discovered") {
-    throw new TickdError("conflict", `job "${columns.label}" is defined in the job file ${row.file}; give the registration another label`);
-  }
-  const next: Record<string, unknown> = { ...columns, source: "discovered", missing: false };
-  if (row.operatorEdited?.schedule) for (const k of operatorScheduleColumns()) delete next[k];
-  if (JSON.stringify(pick(row, next)) === JSON.stringify(next)) return "unchanged";
-  await store.exclusive((db) => db.update(jobs).set({ ...next, updatedAt: now }).where(eq(jobs.id, row.id)));
-  return "updated";
+export async function writeDiscoveredJobs(store: Pick<Store, "exclusive" | "clock">, decide: (rows: readonly JobRow[]) => DiscoveredWrites, now: number = store.clock.now()): Promise<void> {
+  await store.exclusive((db) => db.transaction(async (tx) => {
+    const writes = decide(await tx.select().from(jobs));
+    const inserts: NewJobRow[] = writes.insert.map(({ columns, active }) => ({ ...columns, source: "discovered", active, operatorEdited: {}, createdAt: now, updatedAt: now }));
+    for (let i = 0; i < inserts.length; i += INSERT_CHUNK) await tx.insert(jobs).values(inserts.slice(i, i + INSERT_CHUNK));
+    for (const { id, columns } of writes.update) {
+      await tx.update(jobs).set({ ...columns, updatedAt: now }).where(and(eq(jobs.id, id), eq(jobs.source, "discovered")));
+    }
+    if (writes.missing.length > 0) {
+      await tx.update(jobs).set({ missing: true, updatedAt: now }).where(and(inArray(jobs.id, [...writes.missing]), eq(jobs.source, "discovered")));
+    }
+  }));
 }
 
 /**
@@ -203,17 +206,4 @@ export async function updateSchedule(store: Store, label: string, fields: Schedu
     .returning());
   if (!row) throw new TickdError("not-found", `no job labelled "${label}"; see \`tickd list\``);
   return row;
-}
-
-/** Flag discovered jobs as missing (their registration vanished) or back; history is kept. Returns rows changed. */
-export async function markMissing(store: Store, labels: readonly string[], missing = true, now: number = store.clock.now()): Promise<number> {
-  if (labels.length === 0) return 0;
-  const rows = await store.exclusive((db) =>
-    db
-      .update(jobs)
-      .set({ missing, updatedAt: now })
-      .where(and(eq(jobs.source, "discovered"), inArray(jobs.label, [...labels]), eq(jobs.missing, !missing)))
-      .returning({ id: jobs.id }),
-  );
-  return rows.length;
 }

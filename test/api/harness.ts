@@ -1,8 +1,13 @@
 /**
  * A real tickd behind the API: the job file and callbacks written to a temp
  * folder, loaded by the real loader, resolved by the real resolver, run by the
- * real engine (system clock) over a real libSQL file, served by startApi on a
- * free loopback port. Tests talk to it over HTTP, SSE and WebSocket.
+ * real engine over a real libSQL file, served by startApi on a free loopback
+ * port. Tests talk to it over HTTP, SSE and WebSocket.
+ *
+ * In process (startTestApi) the engine, store and API share one fake clock
+ * (issue 13): nothing runs on schedule until a test advances it, so the
+ * one-second `ticker` runs when a test says, not in the background of every
+ * test. The compiled binary (startBinaryApi) runs on real time.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -17,6 +22,11 @@ import { openStore, type Store } from "../../src/store/index.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
 import { tempDir } from "../helpers/binary.ts";
 import { startService, type Service } from "../helpers/service.ts";
+import { FakeClock, turns } from "../helpers/fake-clock.ts";
+import type { RunRecord } from "../../src/engine/types.ts";
+
+/** Where startTestApi's clock starts: 2026-03-02T10:00:00Z, a Monday (in the past, so a worker's held start opens at once). */
+export const API_T0 = Date.UTC(2026, 2, 2, 10);
 
 export const TOKENS = {
   viewer: "viewer-token-0123456789abcdef",
@@ -70,12 +80,16 @@ schedule.register("billing", invoices, { label: "billing invoices", every: "1 ho
 export interface Api {
   readonly url: string;
   readonly instance: string;
+  /** The clock of the engine, the store and the API. */
+  readonly clock: FakeClock;
   readonly engine: Engine;
   readonly store: Store;
   readonly dir: string;
   readonly logs: string[];
   /** POST a GraphQL operation as the given token (or none); returns status and parsed body. */
   gql(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: GqlBody }>;
+  /** Advance the clock by `ms` and resolve once `label` has finished a run started by it (callbacks run in real worker threads). */
+  runsFinish(label: string, ms: number): Promise<RunRecord>;
   close(): Promise<void>;
 }
 
@@ -174,7 +188,16 @@ export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
   const configPath = project.configPath;
 
   const instance = `${os.hostname()}:${process.pid}`;
-  const store = await openStore(`file:${path.join(dir, "scheduler.db")}`, { instance });
+  let store: Store | undefined;
+  const clock = new FakeClock({
+    start: API_T0,
+    settle: async () => {
+      await turns(2);
+      await store?.flush();
+      await turns(2);
+    },
+  });
+  store = await openStore(`file:${path.join(dir, "scheduler.db")}`, { instance, clock });
   const zone = "UTC";
   const load = async () => {
     const file = await loadJobFile(configPath, zone);
@@ -186,6 +209,7 @@ export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
   const callbacks = new Map(current.callbacks);
   const catalog = new JobCatalog({ store, zone, configPath, discovery: { apps: [path.join(dir, "apps", "billing")], root: dir } });
   const engine = createEngine({
+    clock,
     store,
     instance,
     timezone: zone,
@@ -208,6 +232,7 @@ export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
     listen: "127.0.0.1:0",
     deps,
     tokens,
+    clock,
     logger: {
       info: (m, f) => logs.push(f ? `${m} ${JSON.stringify(f)}` : m),
       error: (m, f) => logs.push(`ERROR ${m}${f ? ` ${JSON.stringify(f)}` : ""}`),
@@ -215,18 +240,34 @@ export async function startTestApi(options: ApiOptions = {}): Promise<Api> {
     dashboard: (req) => (new URL(req.url).pathname === "/" ? new Response("<!doctype html><title>tickd</title>", { headers: { "content-type": "text/html" } }) : undefined),
   });
 
+  const opened = store;
   return {
     url: server.url,
     instance,
+    clock,
     engine,
-    store,
+    store: opened,
     dir,
     logs,
     gql: (query, variables, token) => postGql(server.url, query, variables, token),
+    async runsFinish(label, ms) {
+      const finished = new Promise<RunRecord>((resolve) => {
+        const off = engine.subscribe((e) => {
+          if (e.type === "run.finished" && e.run.label === label) {
+            off();
+            resolve(e.run);
+          }
+        });
+      });
+      await clock.advance(ms);
+      const run = await within(5_000, finished, `a run of ${label}`);
+      await opened.flush();
+      return run;
+    },
     async close() {
       await server.stop();
       await engine.stop({ graceMs: 0 });
-      await store.close();
+      await opened.close();
       temp.cleanup();
     },
   };

@@ -6,20 +6,21 @@
  * written by export-ini and shown by `tickd list` and the API's job model.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { jobFromEntry } from "../../src/api/models.ts";
 import { listCommand } from "../../src/cli/list.ts";
 import { addKeyForTests, type OptionKey } from "../../src/config/keys.ts";
 import { parseJobFile } from "../../src/config/load.ts";
 import type { JobSpec } from "../../src/config/types.ts";
-import { registrationColumns, rowToSpec } from "../../src/discovery/rows.ts";
+import { discoverJobs } from "../../src/discovery/index.ts";
+import { rowToSpec } from "../../src/discovery/rows.ts";
 import { registrationPairs, validatePairs } from "../../src/discovery/validate.ts";
 import { exportIni } from "../../src/export/ini.ts";
-import { getJob, upsertDiscovered } from "../../src/store/jobs.ts";
+import { getJob } from "../../src/store/jobs.ts";
 import type { RegisterOptions } from "../../src/sdk/index.ts";
 import { tempDir } from "../helpers/binary.ts";
-import { T0, open, tempDb } from "../store/fixtures.ts";
+import { T0, open } from "../store/fixtures.ts";
 
 /** The row under test: a whole number from 0 to 9, default 0, kept in the options column. */
 const PRIORITY: OptionKey<number> = {
@@ -78,13 +79,14 @@ describe("a key added only to the key table", () => {
     expect(() => registrationPairs("shop.jobs.restock", { colour: "red" } as RegisterOptions)).toThrow(/accepts every, .*until, isolate, .*priority, label, kwargs$/);
   });
 
-  test("is stored in its column of the jobs table and read back from the row", async () => {
-    const db = tempDb();
-    const store = await open(db.url);
+  test("is stored in its column of the jobs table by discovery and read back from the row", async () => {
+    const { dir, cleanup } = tempDir("tickd-key-table-");
+    const store = await open(`file:${path.join(dir, "scheduler.db")}`);
     try {
-      const options = { every: "10 minutes", priority: 5 } as RegisterOptions;
-      const { spec } = validatePairs("shop.restock", registrationPairs("shop.jobs.restock", options), { file: "/apps/shop/scheduler.ts", app: "shop" }, "UTC");
-      await upsertDiscovered(store, registrationColumns(spec!, "shop", "shop.jobs.restock", "/apps/shop/scheduler.ts"), true, T0);
+      mkdirSync(path.join(dir, "apps", "shop"), { recursive: true });
+      writeFileSync(path.join(dir, "apps", "shop", "scheduler.ts"), `import { schedule } from "tickd";\nexport function restock() {}\nschedule.register("shop", restock, { label: "shop.restock", every: "10 minutes", priority: 5 });\n`);
+      const found = await discoverJobs(store, { apps: [path.join(dir, "apps", "shop")], root: dir, zone: "UTC", now: T0 });
+      expect(found).toMatchObject({ added: ["shop.restock"], problems: [] });
       const row = await getJob(store, "shop.restock");
       expect(row!.options).toMatchObject({ priority: 5 });
       const back = rowToSpec(row!, "UTC");
@@ -92,7 +94,7 @@ describe("a key added only to the key table", () => {
       expect(field(back.spec!, "priority")).toBe(5);
     } finally {
       await store.close();
-      db.cleanup();
+      cleanup();
     }
   });
 

@@ -49,6 +49,13 @@ function project(ini: string) {
   return { dir: t.dir, configPath, settings, logger, events };
 }
 
+const T0 = Date.UTC(2026, 2, 2, 10);
+
+/** Wait for the run to have started: its callback starts in its module's worker, a thread of its own, in real time. */
+async function started(p: ReturnType<typeof project>): Promise<void> {
+  for (let i = 0; i < 400 && !p.events().some((e) => e.event === "run.started"); i++) await Bun.sleep(5);
+}
+
 describe("startService", () => {
   test("SIGHUP re-reads the job file: a new job is scheduled, a removed one is gone", async () => {
     const p = project("[a]\ncall = app.jobs.ok\nevery = 1 hour\n");
@@ -76,11 +83,13 @@ describe("startService", () => {
   test("SIGTERM stops scheduling, aborts a run still going after the grace period, records it and resolves done with 0", async () => {
     const p = project("[stuck]\ncall = app.jobs.hang\nevery = 1 hour\n");
     const signals = new ManualSignals();
-    service = await startService(p.settings, { signals, logger: p.logger });
+    const clock = new FakeClock({ start: T0 });
+    service = await startService(p.settings, { signals, logger: p.logger, clock });
     const run = service.engine.runNow("stuck");
-    await Bun.sleep(20);
+    await started(p);
     const dbUrl = p.settings.dbUrl;
     signals.send("SIGTERM");
+    await clock.advance(p.settings.graceMs);
     expect(await service.done).toBe(0);
     expect(await run).toMatchObject({ status: "error", message: "aborted at shutdown" });
     service = undefined;
@@ -173,8 +182,7 @@ describe("on the service's clock (issue 13: one clock for the process)", () => {
     const signals = new ManualSignals();
     service = await startService({ ...p.settings, graceMs: 60_000 }, { signals, logger: p.logger, clock });
     const run = service.engine.runNow("stuck");
-    // Real time here: the callback starts in its module's worker, a thread of its own.
-    for (let i = 0; i < 400 && !p.events().some((e) => e.event === "run.started"); i++) await Bun.sleep(5);
+    await started(p);
     signals.send("SIGTERM");
     let stopped = false;
     void service.done.then(() => (stopped = true));
@@ -191,16 +199,17 @@ describe("a second signal", () => {
   test("SIGINT twice: the second aborts running jobs at once instead of waiting out the grace period", async () => {
     const p = project("[stuck]\ncall = app.jobs.hang\nevery = 1 hour\n");
     const signals = new ManualSignals();
-    service = await startService({ ...p.settings, graceMs: 60_000 }, { signals, logger: p.logger });
+    const clock = new FakeClock({ start: T0 });
+    service = await startService({ ...p.settings, graceMs: 60_000 }, { signals, logger: p.logger, clock });
     const run = service.engine.runNow("stuck");
-    await Bun.sleep(20);
-    const began = performance.now();
+    await started(p);
     signals.send("SIGINT");
-    await Bun.sleep(50);
+    await clock.settle();
     signals.send("SIGINT");
+    // Done without the clock moving: nothing waited out the grace period.
     expect(await service.done).toBe(0);
-    expect(performance.now() - began).toBeLessThan(5_000);
-    expect(await run).toMatchObject({ status: "error", message: "aborted at shutdown" });
+    expect(clock.now()).toBe(T0);
+    expect(await run).toMatchObject({ status: "error", message: "aborted at shutdown", endedAt: T0 });
     expect(p.events().some((e) => e.event === "shutdown.now")).toBe(true);
   });
 });

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import path from "node:path";
 import os from "node:os";
 import { getActivity, listActivities } from "../../src/store/index.ts";
+import { FakeClock, turns } from "../helpers/fake-clock.ts";
 import { DAY, MINUTE, T0, open, run, tempDb } from "./fixtures.ts";
-import { FakeClock } from "../helpers/fake-clock.ts";
 
 let cleanup = () => {};
 afterEach(() => cleanup());
@@ -136,14 +136,19 @@ describe("recording runs", () => {
     const db = tempDb();
     cleanup = db.cleanup;
     const lines: string[] = [];
-    const store = await open(db.url, "h:1", { log: (line) => lines.push(line) });
+    // The retry waits on the store's clock: the test moves it instead of sleeping.
+    const clock = new FakeClock({ start: T0 });
+    const store = await open(db.url, "h:1", { log: (line) => lines.push(line), clock });
     // Make the table refuse inserts for a moment, as a full disk or a locked file would.
     await store.client.execute("CREATE TRIGGER refuse BEFORE INSERT ON activity BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     store.finished({ ...run({ label: "backup", scheduledFor: T0 }), status: "success", endedAt: T0 + 1 });
-    setTimeout(() => void store.client.execute("DROP TRIGGER refuse"), 120);
-    await store.flush();
-    expect(store.stats.failures).toBeGreaterThanOrEqual(1);
+    const flushed = store.flush();
+    for (let i = 0; i < 200 && lines.length === 0; i++) await turns(1); // the first attempt fails (real I/O)
     expect(lines[0]).toMatch(/^tickd store: writing 1 run\(s\) and 0 claim\(s\) failed \(attempt 1\): .*disk full; retrying in 50 ms$/);
+    await store.client.execute("DROP TRIGGER refuse");
+    await clock.advance(50);
+    await flushed;
+    expect(store.stats.failures).toBe(1);
     expect((await listActivities(store, { first: 10 })).rows.map((r) => r.label)).toEqual(["backup"]);
     await store.close();
   });

@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { parseJobFile } from "../../src/config/load.ts";
-import { getJob, listJobs, markMissing, setActive, syncIniJobs, updateSchedule, upsertDiscovered, specColumns, type Store } from "../../src/store/index.ts";
+import { discoverJobs } from "../../src/discovery/index.ts";
+import { getJob, listJobs, setActive, syncIniJobs, updateSchedule, type Store } from "../../src/store/index.ts";
 import { T0, open, tempDb } from "./fixtures.ts";
 
 let store: Store | undefined;
 let cleanup = () => {};
+let dir = "";
 afterEach(async () => {
   await store?.close();
   store = undefined;
@@ -14,6 +18,7 @@ afterEach(async () => {
 async function fresh(): Promise<Store> {
   const db = tempDb();
   cleanup = db.cleanup;
+  dir = db.dir;
   store = await open(db.url);
   return store;
 }
@@ -82,22 +87,30 @@ every = sunday
   });
 });
 
-describe("discovered jobs", () => {
-  const columns = () => ({ ...specColumns(specs("[sync crm]\ncall = crm.scheduler.sync\nevery = 10 minutes\n")[0]!), source: "discovered" as const, app: "crm" });
+describe("discovered jobs, as discovery writes them", () => {
+  /** The app `crm` registering `sync crm` with `options` (JS object text); discovered at `now`. */
+  async function discover(s: Store, options: string | null, now: number) {
+    const folder = path.join(dir, "apps", "crm");
+    mkdirSync(folder, { recursive: true });
+    const register = options === null ? "" : `schedule.register("crm", sync, ${options});`;
+    writeFileSync(path.join(folder, "scheduler.ts"), `import { schedule } from "tickd";\nexport function sync() {}\n${register}\n`);
+    return discoverJobs(s, { apps: [folder], root: dir, zone: "UTC", now });
+  }
+  const SYNC = `{ label: "sync crm", every: "10 minutes" }`;
 
   test("a new registration is stored with the given active flag; re-registering the same is unchanged", async () => {
     const s = await fresh();
-    expect(await upsertDiscovered(s, columns(), false, T0)).toBe("added");
-    expect(await upsertDiscovered(s, columns(), true, T0 + 1)).toBe("unchanged");
-    expect(await getJob(s, "sync crm")).toMatchObject({ source: "discovered", app: "crm", active: false, every: "10 minutes" });
+    expect((await discover(s, SYNC, T0)).added).toEqual(["sync crm"]);
+    expect((await discover(s, `{ label: "sync crm", every: "10 minutes", active: true }`, T0 + 1)).unchanged).toEqual(["sync crm"]);
+    expect(await getJob(s, "sync crm")).toMatchObject({ source: "discovered", app: "crm", active: false, every: "10 minutes", createdAt: T0, updatedAt: T0 });
   });
 
   test("an operator's activation and schedule edit survive re-discovery", async () => {
     const s = await fresh();
-    await upsertDiscovered(s, columns(), false, T0);
+    await discover(s, SYNC, T0);
     await setActive(s, "sync crm", true, T0 + 1);
     await updateSchedule(s, "sync crm", { every: "hour", at: ":15" }, T0 + 2);
-    expect(await upsertDiscovered(s, { ...columns(), description: "now documented" }, false, T0 + 3)).toBe("updated");
+    expect((await discover(s, `{ label: "sync crm", every: "10 minutes", description: "now documented" }`, T0 + 3)).updated).toEqual(["sync crm"]);
     expect(await getJob(s, "sync crm")).toMatchObject({
       active: true,
       every: "hour",
@@ -110,21 +123,23 @@ describe("discovered jobs", () => {
 
   test("a vanished registration is marked missing and comes back when registered again", async () => {
     const s = await fresh();
-    await upsertDiscovered(s, columns(), true, T0);
-    expect(await markMissing(s, ["sync crm"], true, T0 + 1)).toBe(1);
-    expect((await getJob(s, "sync crm"))?.missing).toBe(true);
+    await discover(s, SYNC, T0);
+    expect((await discover(s, null, T0 + 1)).missing).toEqual(["sync crm"]);
+    expect(await getJob(s, "sync crm")).toMatchObject({ missing: true, updatedAt: T0 + 1 });
     expect((await listJobs(s, { includeMissing: false })).length).toBe(0);
-    await upsertDiscovered(s, columns(), true, T0 + 2);
+    expect((await discover(s, SYNC, T0 + 2)).updated).toEqual(["sync crm"]);
     expect((await getJob(s, "sync crm"))?.missing).toBe(false);
   });
 
   test("a registration may not take the label of a job-file job; editing an unknown label is not-found", async () => {
     const s = await fresh();
     await syncIniJobs(s, specs("[sync crm]\ncall = jobs.x.y\nevery = hour\n"), T0);
-    await expect(upsertDiscovered(s, columns(), true, T0)).rejects.toMatchObject({ code: "conflict" });
+    const taken = await discover(s, SYNC, T0);
+    expect(taken.problems).toMatchObject([{ kind: "invalid-registration", label: "sync crm", message: "the label is already used by a job of the job file; give this registration a distinct label option" }]);
+    expect(await getJob(s, "sync crm")).toMatchObject({ source: "ini", callback: "jobs.x.y" });
     await expect(setActive(s, "nobody", true)).rejects.toMatchObject({ code: "not-found" });
     // an empty job file removes the ini row and leaves discovered rows alone
-    await upsertDiscovered(s, { ...columns(), label: "sync crm (app)" }, true, T0);
+    await discover(s, `{ label: "sync crm (app)", every: "10 minutes" }`, T0);
     expect((await syncIniJobs(s, [], T0 + 1)).removed).toEqual(["sync crm"]);
     expect((await listJobs(s)).map((j) => j.label)).toEqual(["sync crm (app)"]);
   });

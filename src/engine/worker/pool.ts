@@ -26,7 +26,7 @@
  * made here (isolatedCallback) carry the mark executeAttempt looks for.
  */
 import { Result, type Callback, type JobContext, type KwargValue } from "../../sdk/index.ts";
-import { systemClock, type Clock } from "../../clock.ts";
+import type { Clock } from "../../clock.ts";
 import type { StartGate } from "../execute.ts";
 import { MAX_WORKERS_PER_MODULE, STUCK_AFTER_MS } from "./constants.ts";
 import { LiveRun, startRun, WorkerHandle, type RunInfo, type WorkerOwner, type WorkerRun } from "./handle.ts";
@@ -49,10 +49,12 @@ export function isolatedOf(callback: Callback | undefined): Isolated | undefined
 /**
  * A Callback that runs `dotted` in the module's worker. The engine's
  * executeAttempt sees its mark and sends starts itself (batched, held for an
- * instant); called directly it still works, one run at a time.
+ * instant, on the engine's clock); called directly (a wrapper hides the mark,
+ * as the service's lazily resolved discovered jobs do) it still works, one
+ * run at a time, its abort grace on `clock`.
  */
-export function isolatedCallback(module: ModuleWorkers, dotted: string): Callback {
-  const fn: Callback = (kwargs, ctx) => module.call(dotted, kwargs, ctx);
+export function isolatedCallback(module: ModuleWorkers, dotted: string, clock: Clock): Callback {
+  const fn: Callback = (kwargs, ctx) => module.call(dotted, kwargs, ctx, clock);
   Object.defineProperty(fn, ISOLATED, { value: { module, dotted } satisfies Isolated });
   return fn;
 }
@@ -126,8 +128,8 @@ export class ModuleWorkers implements WorkerOwner {
   }
 
   /** One run, for a caller that is not the engine: the callback's value comes back as a Result. */
-  async call(dotted: string, kwargs: Readonly<Record<string, KwargValue>>, ctx: JobContext): Promise<Result> {
-    const run = this.start(dotted, kwargs, { label: ctx.label, scheduledFor: ctx.scheduledFor.getTime(), attempt: ctx.attempt }, (line) => ctx.log(line), systemClock);
+  async call(dotted: string, kwargs: Readonly<Record<string, KwargValue>>, ctx: JobContext, clock: Clock): Promise<Result> {
+    const run = this.start(dotted, kwargs, { label: ctx.label, scheduledFor: ctx.scheduledFor.getTime(), attempt: ctx.attempt }, (line) => ctx.log(line), clock);
     const signal = ctx.signal;
     const onAbort = () => run.abort(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
     if (signal.aborted) onAbort();
