@@ -323,6 +323,8 @@ const rows: JobKey[] = [
         if (n < 1 || n > MAX_KEEP_RUNS) return fail("out-of-range", `${written}: ${n} runs is out of range; write 1 to ${MAX_KEEP_RUNS} runs, or a span such as 90 days`);
         return ok({ runs: n });
       }
+      // A bare number says neither runs nor a span: ask which.
+      if (/^\d+$/.test(t)) return fail("bad-keep", `${written}: ${JSON.stringify(text.trim())} needs a unit; write keep = ${t} runs or keep = ${t} days`);
       const ms = parseDuration(t);
       if (ms === undefined || ms <= 0) return fail("bad-keep", `${written}: ${JSON.stringify(text)} is neither a number of runs nor a span; write e.g. keep = 1000 runs or keep = 90 days`);
       if (ms > MAX_KEEP_MS) return fail("out-of-range", `${written}: ${JSON.stringify(text.trim())} is longer than ${roughly(MAX_KEEP_MS)}; write at most ${roughly(MAX_KEEP_MS)}`);

@@ -13,7 +13,7 @@ at = 02:30
 timeout = 5 minutes
 retries = 2
 retry_delay = 30 seconds
-keep = 7
+copies = 7
 
 [café.stats v2 ☕]
 callback = app.jobs.stats
@@ -64,7 +64,7 @@ describe("tickd list", () => {
       timezone: "Europe/Berlin",
       call: "app.jobs.backup",
       description: "Backs up the database.",
-      kwargs: { keep: 7 },
+      kwargs: { copies: 7 },
       timeoutMs: 300_000,
       retries: 2,
       retryDelayMs: 30_000,

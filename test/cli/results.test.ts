@@ -206,5 +206,5 @@ for (const [where, suffix] of [["in its worker", ""], ["in-process (isolate = no
 test("history --status with an unknown status names the statuses and exits 2 (item 1)", async () => {
   const r = await tickd(["history", "--status", "SUCCES"], { cwd: dir });
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain('--status: "SUCCES" is not a status; expected one of success, failure, error, timeout, skipped, abandoned, missed, running (either case)');
+  expect(r.stderr).toContain('--status: "SUCCES" is not a status; expected one of success, failure, error, timeout, skipped, abandoned, missed, running, cancelled (either case)');
 });

@@ -71,7 +71,7 @@ describe("discoverApps", () => {
     const { registrations, problems } = await discover(["shop"]);
     expect(registrations).toEqual([]);
     expect(problems.map((p) => `${path.relative(dir, p.file)} [${p.label}] ${p.message}`)).toEqual([
-      `shop/scheduler.ts [shop.a] unknown option "colour"; schedule.register accepts every, at, cron, timezone, description, active, timeout, overlap, retries, retry_delay, catchup, jitter, until, isolate, label, kwargs`,
+      `shop/scheduler.ts [shop.a] unknown option "colour"; schedule.register accepts every, at, cron, timezone, description, active, timeout, overlap, retries, retry_delay, catchup, grace, jitter, ping, until, isolate, keep, keep_failures, notify, notify_on, alert_after, realert, warn_after, label, kwargs`,
       `shop/scheduler.ts [shop.b] the keyword argument "every" has the name of a job file setting; rename it`,
       'shop/scheduler.ts [shop.c] at: "25:00" is out of range; hours go from 00 to 23, minutes and seconds from 00 to 59',
       "shop/scheduler.ts [shop.d] cron: a job has either every or cron, not both; remove one of them",

@@ -13,7 +13,7 @@ describe("migrations", () => {
     const store = await open(db.url);
     expect(store.migrations.applied).toEqual(MIGRATIONS.map((m) => m.tag));
     const tables = await store.client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
-    expect(tables.rows.map((r) => r.name)).toEqual([MIGRATIONS_TABLE, "activity", "anchors", "claims", "instances", "jobs", "rollups"]);
+    expect(tables.rows.map((r) => r.name)).toEqual([MIGRATIONS_TABLE, "activity", "anchors", "claims", "instances", "jobs", "notification_attempts", "notifications", "rollups"]);
     const recorded = await store.client.execute(`SELECT hash, created_at FROM ${MIGRATIONS_TABLE} ORDER BY id`);
     expect(recorded.rows.map((r) => [r.hash, Number(r.created_at)])).toEqual(MIGRATIONS.map((m) => [m.hash, m.when]));
     await store.close();
