@@ -3,7 +3,7 @@
  * when it comes (instant.ts opens it).
  */
 import type { JobContext, KwargValue } from "../sdk/index.ts";
-import { callInRun } from "../sdk/activity.ts";
+import { bindToRun } from "../sdk/activity.ts";
 import { GATE_CANCELLED, GATE_OPEN, GATE_WAITING } from "./worker/protocol.ts";
 
 export type Kwargs = Record<string, KwargValue>;
@@ -48,7 +48,7 @@ export class StartGate {
     this.#contexts.push(ctx);
     this.#returned.push(undefined);
     this.#threw.push(0);
-    return this.#calls.push(call) - 1;
+    return this.#calls.push(bindToRun(ctx, call)) - 1;
   }
   /** The shared cell a worker's held runs wait on: GATE_OPEN or GATE_CANCELLED once decided. */
   workerCell(): Int32Array {
@@ -69,8 +69,8 @@ export class StartGate {
     const threw = this.#threw;
     for (let i = 0; i < calls.length; i++) {
       try {
-        // Each in its run's async context, so Activity.log finds the run.
-        returned[i] = callInRun(contexts[i]!, calls[i]!, kwargs[i]!, contexts[i]!);
+        // Each bound to its run's async context as held, so Activity.log finds the run.
+        returned[i] = calls[i]!(kwargs[i]!, contexts[i]!);
       } catch (error) {
         returned[i] = error;
         threw[i] = 1;

@@ -14,7 +14,7 @@
 import process from "node:process";
 import type { Callback, JobContext, KwargValue } from "../../sdk/index.ts";
 import { describeError, inspect, readReturned } from "../returned.ts";
-import { callInRun, endRun } from "../../sdk/activity.ts";
+import { bindToRun, endRun } from "../../sdk/activity.ts";
 import { MAX_EARLY_WAKE_MS, SPIN_BUDGET_MS, SPIN_BURST_MS } from "../constants.ts";
 import { WORKER_LATE_MS, WORKER_SPIN_MS, WORKER_WAKE_EARLY_MS } from "./constants.ts";
 import { GATE_OPEN, GATE_WAITING, type FromWorker, type RunEnd, type StartBatch, type ToWorker } from "./protocol.ts";
@@ -105,9 +105,13 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
     };
   };
 
-  const lookUp = (runs: StartBatch) => {
+  /** Each run's callback, bound to its run's async context (so Activity.log finds the run). */
+  const lookUp = (runs: StartBatch, contexts: readonly JobContext[]) => {
     const fns = runs.callbacks.map((dotted) => callbacks.get(dotted));
-    return Array.from(runs.callback, (c) => fns[c]);
+    return Array.from(runs.callback, (c, i) => {
+      const fn = fns[c];
+      return fn && bindToRun(contexts[i]!, fn);
+    });
   };
 
   /** Contexts and arguments laid out ahead (callbacks too, once loaded), so the loop of starts only calls. */
@@ -121,7 +125,7 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
       contexts[i] = context(runs, i, state);
       kwargs[i] = runs.kwargs[i] || {};
     }
-    return { runs, contexts, kwargs, fns: loads === 0 ? lookUp(runs) : undefined };
+    return { runs, contexts, kwargs, fns: loads === 0 ? lookUp(runs, contexts) : undefined };
   };
 
   /**
@@ -130,14 +134,14 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
    * so the last start is not late by the bookkeeping of the others.
    */
   const startAll = ({ runs, contexts, kwargs, fns: ready }: Prepared) => {
-    const fns = ready ?? lookUp(runs);
+    const fns = ready ?? lookUp(runs, contexts);
     const n = fns.length;
     const values: unknown[] = new Array(n);
     const thrown = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       try {
-        // Each in its run's async context, so Activity.log finds the run.
-        values[i] = callInRun(contexts[i]!, fns[i]!, kwargs[i]!, contexts[i]!);
+        // Each bound to its run's async context as prepared, so Activity.log finds the run.
+        values[i] = fns[i]!(kwargs[i]!, contexts[i]!);
       } catch (error) {
         values[i] = error;
         thrown[i] = 1;
