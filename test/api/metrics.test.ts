@@ -24,7 +24,7 @@ call = app.jobs.ok
 every = 1 second
 call = app.jobs.broken
 retries = 1
-retry_delay = 2 seconds
+retry_delay = 1 second
 
 [weekly]
 every = 1 week
@@ -62,7 +62,7 @@ beforeAll(async () => {
   project = writeProject(INI, { "app/jobs.ts": JOBS });
   service = await startService(project.dir, ["--db", `file:${path.join(project.dir, "tickd.db")}`]);
   first = await scrape(service);
-});
+}, 20_000);
 afterAll(async () => {
   await service?.stop();
   project?.cleanup();
@@ -91,7 +91,7 @@ describe("/metrics", () => {
     expect(check).toEqual({ code: 0, out: "" });
     expect(text).not.toMatch(/[{,](job|instance)="/);
     expect(text).toMatch(/^tickd_info\{version="[^"]+",name="[^"]+"\} 1$/m);
-  });
+  }, 20_000);
 
   test("per job: last success, last run, failure streak and durations, by status and trigger", async () => {
     const text = await scrape(service);
@@ -106,12 +106,17 @@ describe("/metrics", () => {
   });
 
   test("retries wait their delay, and stay out of the lateness histogram", async () => {
-    const text = await scrape(service);
-    // Every retry of `broken` started 2 s after its due time; counted, they would make the mean lateness about a second.
+    // A few scheduled runs of both jobs, with retries of `broken` among them.
+    let text = await scrape(service);
+    for (let i = 0; i < 80 && value(text, "tickd_run_lateness_seconds_count") < 4; i++) {
+      await Bun.sleep(100);
+      text = await scrape(service);
+    }
+    // Every retry of `broken` started a second after its due time; counted, they would make the mean lateness about half a second.
     const count = value(text, "tickd_run_lateness_seconds_count");
     expect(count).toBeGreaterThanOrEqual(4);
     expect(value(text, "tickd_run_lateness_seconds_sum") / count).toBeLessThan(0.1);
-  });
+  }, 15_000);
 
   test("a restart on the same store keeps each job's last success and failure streak", async () => {
     const before = await scrape(service);

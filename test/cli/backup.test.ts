@@ -34,7 +34,7 @@ beforeAll(async () => {
   service = await startService(project.dir);
   // A few seconds of runs: 20 a second.
   for (let i = 0; i < 100 && (await runIds(db, "status <> 'running'")).size < 60; i++) await Bun.sleep(100);
-});
+}, 20_000);
 afterAll(async () => {
   await service?.stop();
   project?.cleanup();
@@ -98,7 +98,7 @@ describe("tickd restore", () => {
     const history = await run(["history", "--json", "--limit", "500"]);
     expect(history.code).toBe(0);
     expect((JSON.parse(history.stdout) as unknown[]).length).toBe(Math.min(500, backup.size));
-  });
+  }, 20_000);
 });
 
 describe("a database migrated by a newer tickd", () => {
