@@ -245,13 +245,6 @@ describe("item 14: help, version, run-job's exit codes, discover's database", ()
     expect(r.code).toBe(2);
   });
 
-  test("a job file above the working folder is named as typed from there, ../ and all", async () => {
-    write({ "shared/scheduler.ini": "[broken]\nevery = 10 minuets\ncommand = true\n", "tenant/.keep": "" });
-    const r = await tickd(["check", "-P", "../shared/scheduler.ini"], { cwd: path.join(t.dir, "tenant"), env: ENV });
-    expect(r.stderr).toStartWith("../shared/scheduler.ini:2 [broken] every:");
-    expect(r.code).toBe(2);
-  });
-
   test("discover that registers nothing creates no database", async () => {
     const r = await run(["discover", "--apps", "apps/empty", "--db", "file:config/discovered.db"]);
     expect(r).toEqual({ code: 0, stdout: "0 jobs added, 0 updated, 0 missing, 0 unchanged; 0 discovered jobs are active\n", stderr: "" });
