@@ -5,6 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_MODULE_NAME } from "../discovery/apps.ts";
+import { rememberTyped } from "../config/display-path.ts";
 import { parseChannels } from "../config/notify.ts";
 import { TickdError, UsageError } from "../errors.ts";
 
@@ -161,8 +162,13 @@ export function systemTimezone(): string {
 }
 
 export function instanceSettings(args: ParsedArgs, cwd = process.cwd()): InstanceSettings {
-  const configPath = path.resolve(cwd, stringFlag(args, "config") ?? "config/scheduler.ini");
-  const root = path.resolve(cwd, stringFlag(args, "root") ?? path.dirname(path.dirname(configPath)));
+  const configFlag = stringFlag(args, "config");
+  const rootFlag = stringFlag(args, "root");
+  // Messages name these files as the user typed them (display-path.ts).
+  if (configFlag !== undefined) rememberTyped(configFlag, cwd);
+  if (rootFlag !== undefined) rememberTyped(rootFlag, cwd);
+  const configPath = path.resolve(cwd, configFlag ?? "config/scheduler.ini");
+  const root = path.resolve(cwd, rootFlag ?? path.dirname(path.dirname(configPath)));
   const db = stringFlag(args, "db");
   const dbUrl = db ?? `file:${path.join(path.dirname(configPath), "scheduler.db")}`;
   const timezone = stringFlag(args, "timezone") ?? systemTimezone();

@@ -245,6 +245,16 @@ describe("item 14: help, version, run-job's exit codes, discover's database", ()
     expect(r.code).toBe(2);
   });
 
+  test("a job file above the working folder is named as typed, ../ and all; an absolute one stays absolute", async () => {
+    write({ "shared/scheduler.ini": "[broken]\nevery = 10 minuets\ncommand = true\n", "tenant/.keep": "" });
+    const typed = await tickd(["check", "-P", "../shared/scheduler.ini"], { cwd: path.join(t.dir, "tenant"), env: ENV });
+    expect(typed.stderr).toStartWith("../shared/scheduler.ini:2 [broken] every:");
+    expect(typed.code).toBe(2);
+    const absolute = path.join(t.dir, "shared", "scheduler.ini");
+    const given = await tickd(["check", "-P", absolute], { cwd: path.join(t.dir, "tenant"), env: ENV });
+    expect(given.stderr).toStartWith(`${absolute}:2 [broken] every:`);
+  });
+
   test("discover that registers nothing creates no database", async () => {
     const r = await run(["discover", "--apps", "apps/empty", "--db", "file:config/discovered.db"]);
     expect(r).toEqual({ code: 0, stdout: "0 jobs added, 0 updated, 0 missing, 0 unchanged; 0 discovered jobs are active\n", stderr: "" });
