@@ -34,8 +34,6 @@ export interface ActivityReader {
   lastRuns(labels: readonly string[]): Promise<ReadonlyMap<string, RunRecord>>;
   /** Number of recorded runs per status (all time, within retention). */
   countsByStatus(): Promise<Partial<Record<Status, number>>>;
-  /** Per job and status, for /metrics. */
-  countsByJobAndStatus(): Promise<readonly { label: string; status: Status; count: number }[]>;
   /** The newest `count` runs of each label, newest first; labels without runs are absent. */
   recentRuns(labels: readonly string[], count: number): Promise<ReadonlyMap<string, readonly RunRecord[]>>;
   /** Daily roll-ups of these jobs from `since` to before `until` (stored, or computed for days not rolled up yet), oldest first. */

@@ -9,7 +9,7 @@
  * a run or its skip, and only it.
  */
 import { STATUS } from "../sdk/index.ts";
-import type { StartGate } from "./execute.ts";
+import type { StartGate } from "./start-gate.ts";
 import type { Job } from "./job-table.ts";
 import { recordGap } from "./missed.ts";
 import { recordNotStarted, runOccurrence, type RunExtras, type RunnerDeps } from "./runner.ts";

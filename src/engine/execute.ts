@@ -14,10 +14,9 @@ import { runCommand } from "./command.ts";
 import { describeError, inspect, readReturned } from "./returned.ts";
 import { callInRun, endRun } from "../sdk/activity.ts";
 import { isolatedOf, type Isolated } from "./worker/pool.ts";
-import { StartGate, type HeldStart } from "./start-gate.ts";
+import type { HeldStart, StartGate } from "./start-gate.ts";
 
 export { describeError } from "./returned.ts";
-export { StartGate } from "./start-gate.ts";
 // One home each: the error class in src/errors.ts, the cap (one mark, applied once) in store/output-cap.ts, a leaf module.
 export { TimeoutError } from "../errors.ts";
 export { capText } from "../store/output-cap.ts";

@@ -21,7 +21,7 @@
 import type { Clock } from "../clock.ts";
 import { COLLECT_FIRST_MS, COLLECT_MIN_RUNS, JUMP_TOLERANCE_MS } from "./constants.ts";
 import type { EngineLogger } from "./events.ts";
-import { StartGate } from "./execute.ts";
+import { StartGate } from "./start-gate.ts";
 import type { Launcher } from "./admission.ts";
 import type { Job, JobTable } from "./job-table.ts";
 import { gapFrom } from "./missed.ts";

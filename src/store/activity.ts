@@ -146,7 +146,7 @@ export async function countsByStatus(store: Store): Promise<Record<string, numbe
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
-/** Number of runs per job and status, for /metrics (tickd_runs_total{job,status}). */
+/** Number of runs per job and status. */
 export async function countsByJobAndStatus(store: Store): Promise<{ label: string; status: string; count: number }[]> {
   const rows = await store.db
     .select({ label: activity.label, status: activity.status, n: count() })

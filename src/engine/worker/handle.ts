@@ -11,7 +11,7 @@
 import { TickdError } from "../../errors.ts";
 import type { KwargValue } from "../../sdk/index.ts";
 import type { Clock, TimerHandle } from "../../clock.ts";
-import type { StartGate } from "../execute.ts";
+import type { StartGate } from "../start-gate.ts";
 import { ABORT_GRACE_MS, LOAD_TIMEOUT_MS } from "./constants.ts";
 import { encodeStarts, type FromWorkerMessage, type RunEnd, type StartRun, type ToWorker } from "./protocol.ts";
 

@@ -27,7 +27,7 @@
  */
 import { Result, type Callback, type JobContext, type KwargValue } from "../../sdk/index.ts";
 import type { Clock } from "../../clock.ts";
-import type { StartGate } from "../execute.ts";
+import type { StartGate } from "../start-gate.ts";
 import { MAX_WORKERS_PER_MODULE, STUCK_AFTER_MS } from "./constants.ts";
 import { LiveRun, startRun, WorkerHandle, type RunInfo, type WorkerOwner, type WorkerRun } from "./handle.ts";
 
