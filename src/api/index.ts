@@ -1,4 +1,4 @@
-/** The GraphQL API (SPEC 8): what the run command and tests use. */
+/** The GraphQL API: what the run command and tests use. */
 export { schema, printSdl } from "./schema.ts";
 export { loadTokens, parseTokens, checkListen, parseListen, isLoopbackHost, authenticate, roleAtLeast, ROLES, type Role, type TokenSet } from "./auth.ts";
 export type { ApiDeps, ApiContext, ActivityReader, ActivityFilter, ActivityPage } from "./context.ts";

@@ -66,7 +66,7 @@ export function parseEvery(key: string, text: string): Parsed<{ interval: number
 
 const TWO = "([0-9]{2})";
 
-/** `at` for the given unit, following `schedule` 1.1 (SPEC 1), with range checks. */
+/** `at` for the given unit, following `schedule` 1.1, with range checks. */
 export function parseAt(text: string, unit: IntervalUnit | Weekday): Parsed<AtTime> {
   const t = text.trim();
   if (unit === "second" || unit === "week") {

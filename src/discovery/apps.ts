@@ -1,5 +1,5 @@
 /**
- * Importing app scheduler modules and reading what they registered (SPEC 4).
+ * Importing app scheduler modules and reading what they registered.
  *
  * Each app folder may hold `<moduleName>.ts|.js|.mjs` (or `<moduleName>/index.ts`),
  * which calls `schedule.register(app, fn, options)` from "tickd" when imported.
@@ -185,7 +185,7 @@ export async function discoverApps(options: DiscoverAppsOptions): Promise<Discov
       const activeRequested = reg.options?.active === true && !unscheduled;
       // The loader defaults `active` to yes (right for a hand-written file); a
       // discovered job starts inactive unless its author asked otherwise.
-      // No description given: the callback's doc comment, as for a job file (SPEC 1).
+      // No description given: the callback's doc comment, as for a job file.
       const described = await withDocDescription(validated.spec, root);
       const spec = brandJobSpec({ ...described, active: activeRequested });
       registrations.push({ app: reg.app, callback, file, spec, activeRequested, unscheduled });

@@ -1,6 +1,6 @@
 /**
  * `discover` (CLI and the discoverJobs mutation): import the apps' scheduler
- * modules and bring the store's discovered jobs in line (SPEC 4).
+ * modules and bring the store's discovered jobs in line.
  *
  * Rules, each guarded by a test in test/discovery/discover.test.ts:
  * - a job is identified by (app, callback); its label may change;

@@ -1,6 +1,6 @@
 /**
  * `export-systemd`: a unit for this tenant and a template unit `tickd@.service`
- * whose instance name (`%i`) picks a tenant folder (SPEC 9).
+ * whose instance name (`%i`) picks a tenant folder.
  *
  * Type=simple: tickd does not speak sd_notify, and `simple` with Restart=on-failure
  * is what an operator expects from a foreground daemon.
@@ -75,7 +75,7 @@ function unitText(o: {
     "Type=simple",
     ...(o.extra ?? []),
     `ExecStart=${o.exec}`,
-    // SIGHUP re-reads the job file and applies the difference (SPEC 5).
+    // SIGHUP re-reads the job file and applies the difference.
     "ExecReload=/bin/kill -HUP $MAINPID",
     "KillSignal=SIGTERM",
     // Only the main process gets TERM first, so jobs' child processes are not

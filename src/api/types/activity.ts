@@ -1,6 +1,6 @@
 /**
  * Activity: one run of a job, with the activities query and the activity /
- * runStarted subscriptions. `output` and `error` are for admins only (SPEC 3).
+ * runStarted subscriptions. `output` and `error` are for admins only.
  */
 import { filter, pipe } from "graphql-yoga";
 import type { RunRecord } from "../../engine/types.ts";
