@@ -23,11 +23,20 @@ run: build
 	./dist/tickd next --config examples/config/scheduler.ini --count 3
 	./dist/tickd run --config examples/config/scheduler.ini
 
+# Test files that measure real time (start lateness, a loaded machine's
+# stalls) or do faults to real processes: they run alone, after the rest.
+SERIAL_TESTS := test/faults/*.test.ts test/engine/realtime.test.ts test/engine/isolate.test.ts \
+	test/cli/isolate.test.ts test/cli/run.test.ts test/api/subscriptions.test.ts
+# The rest mostly wait on subprocesses, servers and browsers: three files at a
+# time (parallel workers do not read bunfig.toml's timeout, so it is given here).
+TEST_WORKERS ?= 3
+
 # The tests drive chromium, supervisord and the Python peers for real; as
 # root the missing Debian packages are installed first.
 test: build typecheck
 	@bash .ci/system-deps
-	$(BUN) test
+	$(BUN) test --parallel=$(TEST_WORKERS) --timeout=30000 $(foreach t,$(SERIAL_TESTS),--path-ignore-patterns='$(t)')
+	$(BUN) test $(SERIAL_TESTS)
 
 typecheck: install
 	node_modules/.bin/tsc --noEmit -p .
