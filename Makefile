@@ -4,7 +4,7 @@
 BUN := node_modules/.bin/bun
 SOURCES := $(shell find src schema migrations -type f 2>/dev/null) package.json
 
-.PHONY: install build run test typecheck bench bench-engine bench-dashboard bench-alerts migrations schema clean
+.PHONY: install build release run test typecheck bench bench-engine bench-dashboard bench-alerts migrations schema clean
 
 install: node_modules/.installed
 
@@ -16,6 +16,14 @@ dist/tickd: node_modules/.installed $(SOURCES)
 	$(BUN) run src/build.ts
 
 build: dist/tickd
+
+# dist/tickd-<version>-linux-{x64,arm64}[-musl], stripped, with tickd.d.ts,
+# install.sh and SHA256SUMS; each checked with file(1), and run where this
+# machine can (src/release.ts). Other platforms' Bun runtimes and libSQL addons
+# come from npm at the lock's versions, cached in .cache/release/. Not part of
+# make test (test/release/ builds the x64 one).
+release: node_modules/.installed
+	$(BUN) run src/release.ts
 
 # Starts tickd on the bundled example with an embedded database beside it.
 run: build
@@ -60,4 +68,4 @@ schema: install
 	$(BUN) run src/api/print-schema.ts
 
 clean:
-	rm -rf dist
+	rm -rf dist .cache/release
