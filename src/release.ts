@@ -102,6 +102,8 @@ async function releaseOne(target: ReleaseTarget, stamp: BuildStamp, options: Rel
   if (!target.machine.test(description) || !description.includes(target.interpreter) || !/, stripped/.test(description)) {
     throw new Error(`${path.basename(file)}: expected a stripped ${target.machine.source} executable using ${target.interpreter}; file says: ${description}`);
   }
+  // The target's libSQL addon must be in it whole (the loader's require was rewritten to it).
+  if (readFileSync(file).indexOf(readFileSync(libsql)) < 0) throw new Error(`${path.basename(file)} does not embed ${target.libsqlPackage}'s index.node`);
   const run = runner(target);
   let versionLine: string | undefined;
   if (run !== null) {
