@@ -12,7 +12,8 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { buildStamp, compileTickd, type BuildStamp } from "./build/compile.ts";
 import { platformPackage } from "./build/npm-package.ts";
@@ -37,7 +38,7 @@ export interface ReleasedFile {
   readonly buildMs: number;
   /** What `file` says. */
   readonly description: string;
-  /** `--version`'s line, where this machine could run it. */
+  /** `--version`'s line, where this machine could run it (and run-job recorded a run). */
   readonly versionLine?: string;
 }
 
@@ -67,19 +68,48 @@ function strip(file: string): void {
 }
 
 /**
- * How this machine can run a target's executable, or null: natively (the
- * host, or musl on the same architecture when Debian's musl package put its
- * loader there), or the arm64 glibc build under qemu-user with Debian's
- * arm64 libc (apt-get install qemu-user-static libc6-arm64-cross).
+ * How this machine can run a target's executable, or null: the host's
+ * natively; the arm64 glibc build on x64 under qemu-user with Debian's arm64
+ * libraries (apt-get install qemu-user-static libc6-arm64-cross
+ * libgcc-s1-arm64-cross). The musl builds need a musl system's libstdc++, so
+ * they are only inspected here.
  */
 function runner(target: ReleaseTarget): string[] | null {
   const host = hostTarget();
   if (target.name === host.name) return [];
-  if (target.arch === host.arch) return existsSync(target.interpreter) ? [] : null;
   const sysroot = "/usr/aarch64-linux-gnu";
   const qemu = spawnSync("sh", ["-c", "command -v qemu-aarch64-static"], { encoding: "utf8" }).stdout.trim();
-  if (target.name === "linux-arm64" && qemu && existsSync(path.join(sysroot, "lib/ld-linux-aarch64.so.1"))) return [qemu, "-L", sysroot];
+  const libs = ["ld-linux-aarch64.so.1", "libc.so.6", "libgcc_s.so.1"].every((l) => existsSync(path.join(sysroot, "lib", l)));
+  if (host.arch === "x64" && target.name === "linux-arm64" && qemu && libs) return [qemu, "-L", sysroot];
   return null;
+}
+
+/**
+ * Where this machine can run it: `--version` says what was built, and a
+ * command job run once with run-job opens a database, so the embedded libSQL
+ * addon loads on the target's own runtime.
+ */
+function smokeTest(run: string[], file: string, target: ReleaseTarget, stamp: BuildStamp): string {
+  const exec = (args: string[], cwd?: string) => {
+    const [cmd, ...rest] = [...run, file, ...args];
+    return spawnSync(cmd!, rest, { encoding: "utf8", timeout: 120_000, ...(cwd !== undefined && { cwd }), env: { ...process.env, TICKD_DB: "", TICKD_CONFIG: "", TICKD_ROOT: "" } });
+  };
+  const version = exec(["--version"]);
+  const line = version.stdout.trim();
+  const expected = `tickd ${stamp.version} (commit ${stamp.commit}, built ${stamp.builtAt}, ${target.name})`;
+  if (version.status !== 0 || line !== expected) throw new Error(`${path.basename(file)} --version: expected "${expected}", got exit ${version.status} "${line}" ${version.stderr.trim()}`);
+  const project = mkdtempSync(path.join(os.tmpdir(), "tickd-release-smoke-"));
+  try {
+    mkdirSync(path.join(project, "config"));
+    writeFileSync(path.join(project, "config/scheduler.ini"), "[smoke]\ncommand = echo smoke\nevery = 1 hour\n");
+    const ran = exec(["run-job", "smoke"], project);
+    if (ran.status !== 0 || !ran.stdout.startsWith("smoke: success in ") || !existsSync(path.join(project, "config/scheduler.db"))) {
+      throw new Error(`${path.basename(file)} run-job: expected a recorded success, got exit ${ran.status}: ${ran.stdout}${ran.stderr}`);
+    }
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+  return line;
 }
 
 async function releaseOne(target: ReleaseTarget, stamp: BuildStamp, options: ReleaseOptions): Promise<ReleasedFile> {
@@ -105,16 +135,7 @@ async function releaseOne(target: ReleaseTarget, stamp: BuildStamp, options: Rel
   // The target's libSQL addon must be in it whole (the loader's require was rewritten to it).
   if (readFileSync(file).indexOf(readFileSync(libsql)) < 0) throw new Error(`${path.basename(file)} does not embed ${target.libsqlPackage}'s index.node`);
   const run = runner(target);
-  let versionLine: string | undefined;
-  if (run !== null) {
-    const [cmd, ...args] = [...run, file, "--version"];
-    const r = spawnSync(cmd!, args, { encoding: "utf8", timeout: 120_000 });
-    versionLine = r.stdout.trim();
-    const expected = `tickd ${stamp.version} (commit ${stamp.commit}, built ${stamp.builtAt}, ${target.name})`;
-    if (r.status !== 0 || versionLine !== expected) {
-      throw new Error(`${path.basename(file)} --version: expected "${expected}", got exit ${r.status} "${versionLine}" ${r.stderr.trim()}`);
-    }
-  }
+  const versionLine = run === null ? undefined : smokeTest(run, file, target, stamp);
   return { target, file, bytes: statSync(file).size, buildMs, description, ...(versionLine !== undefined && { versionLine }) };
 }
 
@@ -131,7 +152,7 @@ export async function release(options: ReleaseOptions): Promise<{ files: Release
     const done = await releaseOne(target, stamp, options);
     files.push(done);
     const mb = (done.bytes / 1024 / 1024).toFixed(1);
-    options.log(`${path.basename(done.file)}  ${mb} MiB  built in ${(done.buildMs / 1000).toFixed(1)} s  ${done.versionLine ? `runs: ${done.versionLine}` : "not run here (foreign platform)"}`);
+    options.log(`${path.basename(done.file)}  ${mb} MiB  built in ${(done.buildMs / 1000).toFixed(1)} s  ${done.versionLine ? `runs here: ${done.versionLine}` : "not run here (no loader or emulator for it)"}`);
     options.log(`  ${done.description}`);
   }
   writeFileSync(path.join(options.out, "tickd.d.ts"), sdkTypes(repo, pkg.version));

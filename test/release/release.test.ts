@@ -2,8 +2,9 @@
  * make release and install.sh, for real: the release script builds the x64
  * binary and the arm64 one into a temp folder, and install.sh installs from
  * that folder, from one file and over HTTP into a temp prefix, and refuses a
- * file that does not match SHA256SUMS. (The musl builds are checked by
- * `make release` itself.)
+ * file that does not match SHA256SUMS. The arm64 binary runs under qemu-user
+ * where Debian's qemu-user-static and arm64 libraries are installed; the musl
+ * builds are built and inspected by `make release` itself.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -18,10 +19,12 @@ const version = (JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8"
 const x64 = `tickd-${version}-linux-x64`;
 const arm64 = `tickd-${version}-linux-arm64`;
 const onX64 = process.platform === "linux" && process.arch === "x64";
+const version_re = version.replaceAll(".", "\\.");
 
 let dir: string;
 let cleanup: () => void;
 let out: string;
+let releaseLog = "";
 
 const install = (...args: string[]) => spawnSync("sh", [path.join(out, "install.sh"), "--no-user", ...args], { encoding: "utf8", cwd: dir });
 
@@ -30,6 +33,7 @@ beforeAll(() => {
   out = path.join(dir, "release");
   if (!onX64) return;
   const r = spawnSync(BUN, ["run", path.join(repo, "src/release.ts"), "--target", "linux-x64", "--target", "linux-arm64", "--out", out], { encoding: "utf8", cwd: repo });
+  releaseLog = r.stdout;
   if (r.status !== 0) throw new Error(`release failed:\n${r.stdout}${r.stderr}`);
 }, 120_000);
 afterAll(() => cleanup?.());
@@ -49,7 +53,7 @@ describe.skipIf(!onX64)("make release", () => {
     expect(execFileSync("file", ["-b", path.join(out, x64)], { encoding: "utf8" })).toMatch(/^ELF 64-bit LSB executable, x86-64, .*interpreter \/lib64\/ld-linux-x86-64\.so\.2.*, stripped\n$/);
     const commit = execFileSync("git", ["-C", repo, "rev-parse", "--short=12", "HEAD"], { encoding: "utf8" }).trim();
     const line = execFileSync(path.join(out, x64), ["--version"], { encoding: "utf8" });
-    expect(line).toMatch(new RegExp(`^tickd ${version.replaceAll(".", "\\.")} \\(commit ${commit}(-dirty)?, built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, linux-x64\\)\\n$`));
+    expect(line).toMatch(new RegExp(`^tickd ${version_re} \\(commit ${commit}(-dirty)?, built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, linux-x64\\)\\n$`));
     const built = Date.parse(/built (\S+),/.exec(line)![1]!);
     expect(Math.abs(Date.now() - built)).toBeLessThan(10 * 60_000);
   }, 15_000);
@@ -66,6 +70,15 @@ describe.skipIf(!onX64)("make release", () => {
     const x64Addon = addon("@libsql/linux-x64-gnu");
     expect(binary.indexOf(x64Addon.subarray(x64Addon.length >> 1, (x64Addon.length >> 1) + 4096))).toBe(-1);
   }, 15_000);
+
+  const qemu = spawnSync("sh", ["-c", "command -v qemu-aarch64-static"], { encoding: "utf8" }).stdout.trim();
+  const arm64Libs = existsSync("/usr/aarch64-linux-gnu/lib/libgcc_s.so.1");
+  test.skipIf(!qemu || !arm64Libs)("under qemu-user, the arm64 binary says what it is and records a run (its libSQL addon loads)", () => {
+    const version = spawnSync(qemu, ["-L", "/usr/aarch64-linux-gnu", path.join(out, arm64), "--version"], { encoding: "utf8" });
+    expect(version.stdout).toMatch(new RegExp(`^tickd ${version_re} \\(commit \\w+(-dirty)?, built \\S+Z, linux-arm64\\)\\n$`));
+    // make release ran it too: run-job recorded a run, in a database (src/release.ts smokeTest).
+    expect(releaseLog).toMatch(new RegExp(`${arm64} .*runs here: tickd ${version_re} `));
+  }, 60_000);
 
   test("a clean x64 binary runs the job file end to end (check and run-job)", () => {
     const project = path.join(dir, "project");
