@@ -4,7 +4,9 @@
 BUN := node_modules/.bin/bun
 SOURCES := $(shell find src schema migrations -type f 2>/dev/null) package.json
 
-.PHONY: install build release run test typecheck bench bench-engine bench-dashboard bench-alerts migrations schema clean
+VERSION = $(shell node -p 'require("./package.json").version')
+
+.PHONY: install build release image run test typecheck bench bench-engine bench-dashboard bench-alerts migrations schema clean
 
 install: node_modules/.installed
 
@@ -24,6 +26,12 @@ build: dist/tickd
 # make test (test/release/ builds the x64 one).
 release: node_modules/.installed
 	$(BUN) run src/release.ts
+
+# The OCI image from the x64 release binary (Containerfile; needs a docker daemon
+# that can pull debian:bookworm-slim).
+image: node_modules/.installed
+	$(BUN) run src/release.ts --target linux-x64
+	docker build --build-arg VERSION=$(VERSION) -f Containerfile -t tickd:$(VERSION) .
 
 # Starts tickd on the bundled example with an embedded database beside it.
 run: build
