@@ -28,9 +28,9 @@ release: node_modules/.installed
 	$(BUN) run src/release.ts
 
 # The OCI image from the x64 release binary (Containerfile; needs a docker daemon
-# that can pull debian:bookworm-slim).
+# that can pull debian:bookworm-slim). Builds that binary only when make release has not.
 image: node_modules/.installed
-	$(BUN) run src/release.ts --target linux-x64
+	test -f dist/tickd-$(VERSION)-linux-x64 || $(BUN) run src/release.ts --target linux-x64
 	docker build --build-arg VERSION=$(VERSION) -f Containerfile -t tickd:$(VERSION) .
 
 # Starts tickd on the bundled example with an embedded database beside it.
