@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { platformPackage } from "../../src/build/npm-package.ts";
 import { tempDir } from "../helpers/binary.ts";
@@ -149,6 +149,30 @@ describe.skipIf(!onX64)("install.sh", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^install\\.sh: ${x64} does not match SHA256SUMS \\(expected [0-9a-f]{64}, got [0-9a-f]{64}\\): a broken download or a changed file; not installed\\n$`));
     expect(existsSync(path.join(prefix, "bin/tickd"))).toBe(false);
+  }, 30_000);
+
+  const asRoot = process.getuid?.() === 0;
+  test.skipIf(!asRoot || spawnSync("id", ["tickd"]).status === 0)("as root it creates the tickd system user with useradd (a stand-in records the call)", () => {
+    const bin = path.join(dir, "fake-bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(path.join(bin, "useradd"), `#!/bin/sh\necho "$@" > ${path.join(dir, "useradd.args")}\n`, { mode: 0o755 });
+    const prefix = path.join(dir, "prefix-root");
+    const r = spawnSync("sh", [path.join(out, "install.sh"), "--prefix", prefix, out], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toEndWith("created the system user tickd (home /var/lib/tickd)\n");
+    expect(readFileSync(path.join(dir, "useradd.args"), "utf8")).toBe("--system --user-group --home-dir /var/lib/tickd --create-home --shell /usr/sbin/nologin tickd\n");
+  }, 30_000);
+
+  test.skipIf(!asRoot)("not as root it installs into a prefix it can write and says it made no user", () => {
+    const prefix = path.join(dir, "prefix-nobody");
+    mkdirSync(prefix);
+    chownSync(prefix, 65534, 65534);
+    chmodSync(dir, 0o755);
+    const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", "sh", path.join(out, "install.sh"), "--prefix", prefix, out], { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", TMPDIR: prefix } });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toEndWith("not root: no tickd user created (as root: useradd --system --user-group --home-dir /var/lib/tickd --shell /usr/sbin/nologin tickd)\n");
+    expect(statSync(path.join(prefix, "bin/tickd")).uid).toBe(65534);
   }, 30_000);
 
   test("another platform's file is refused unless --platform names it", () => {
