@@ -20,7 +20,7 @@ dist/tickd: node_modules/.installed $(SOURCES)
 build: dist/tickd
 
 # dist/tickd-<version>-linux-{x64,arm64}[-musl], stripped, with tickd.d.ts,
-# install.sh and SHA256SUMS; each checked with file(1), and run where this
+# install.sh, LICENSE and SHA256SUMS; each checked with file(1), and run where this
 # machine can (src/release.ts). Other platforms' Bun runtimes and libSQL addons
 # come from npm at the lock's versions, cached in .cache/release/. Not part of
 # make test (test/release/ builds the x64 one).

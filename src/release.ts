@@ -1,8 +1,9 @@
 /**
  * `make release`: dist/tickd-<version>-<target> for every target of
- * src/build/targets.ts, stripped, with tickd.d.ts, install.sh and SHA256SUMS
- * beside them, each executable then checked (what `file` says of it, its
- * size, and `--version` where this machine can run it).
+ * src/build/targets.ts, stripped, with tickd.d.ts, install.sh, LICENSE and
+ * SHA256SUMS beside them, each executable then checked (what `file` says of
+ * it, its size, the libSQL addon in it, and `--version` and a recorded run
+ * where this machine can run it).
  *
  *   bun run src/release.ts [--target linux-arm64 ...] [--out DIR]
  *
@@ -156,12 +157,12 @@ export async function release(options: ReleaseOptions): Promise<{ files: Release
     options.log(`  ${done.description}`);
   }
   writeFileSync(path.join(options.out, "tickd.d.ts"), sdkTypes(repo, pkg.version));
-  copyFileSync(path.join(repo, "install.sh"), path.join(options.out, "install.sh"));
+  for (const extra of ["install.sh", "LICENSE"]) copyFileSync(path.join(repo, extra), path.join(options.out, extra));
   // sha256sum's format (two spaces: text mode), so `sha256sum -c SHA256SUMS` checks the folder.
-  const names = [...files.map((f) => path.basename(f.file)), "tickd.d.ts", "install.sh"];
+  const names = [...files.map((f) => path.basename(f.file)), "tickd.d.ts", "install.sh", "LICENSE"];
   const sums = names.map((n) => `${sha256(path.join(options.out, n))}  ${n}\n`).join("");
   writeFileSync(path.join(options.out, "SHA256SUMS"), sums);
-  options.log(`wrote ${path.relative(process.cwd(), path.join(options.out, "SHA256SUMS")) || "SHA256SUMS"}, tickd.d.ts and install.sh beside them`);
+  options.log(`wrote ${path.relative(process.cwd(), path.join(options.out, "SHA256SUMS")) || "SHA256SUMS"}, with tickd.d.ts, install.sh and LICENSE beside the executables`);
   return { files, sums };
 }
 

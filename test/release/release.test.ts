@@ -39,14 +39,14 @@ beforeAll(() => {
 afterAll(() => cleanup?.());
 
 describe.skipIf(!onX64)("make release", () => {
-  test("writes the two executables, tickd.d.ts, install.sh and a SHA256SUMS that sha256sum -c accepts", () => {
+  test("writes the two executables, tickd.d.ts, install.sh, LICENSE and a SHA256SUMS that sha256sum -c accepts", () => {
     const sums = readFileSync(path.join(out, "SHA256SUMS"), "utf8");
-    expect(sums.split("\n").filter(Boolean).map((l) => l.replace(/^[0-9a-f]{64} {2}/, ""))).toEqual([x64, arm64, "tickd.d.ts", "install.sh"]);
+    expect(sums.split("\n").filter(Boolean).map((l) => l.replace(/^[0-9a-f]{64} {2}/, ""))).toEqual([x64, arm64, "tickd.d.ts", "install.sh", "LICENSE"]);
     const check = spawnSync("sha256sum", ["-c", "SHA256SUMS"], { cwd: out, encoding: "utf8" });
-    expect(check.stdout).toBe(`${x64}: OK\n${arm64}: OK\ntickd.d.ts: OK\ninstall.sh: OK\n`);
+    expect(check.stdout).toBe(`${x64}: OK\n${arm64}: OK\ntickd.d.ts: OK\ninstall.sh: OK\nLICENSE: OK\n`);
     expect(check.status).toBe(0);
     // No build leftovers (source maps, staging folders) beside what is shipped.
-    expect(execFileSync("ls", ["-A", out], { encoding: "utf8" }).split("\n").filter(Boolean).sort()).toEqual(["SHA256SUMS", "install.sh", arm64, x64, "tickd.d.ts"].sort());
+    expect(execFileSync("ls", ["-A", out], { encoding: "utf8" }).split("\n").filter(Boolean).sort()).toEqual(["LICENSE", "SHA256SUMS", "install.sh", arm64, x64, "tickd.d.ts"].sort());
   }, 15_000);
 
   test("the x64 binary is stripped and its --version names the version, the commit, the build date and the platform", () => {
