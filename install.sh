@@ -80,9 +80,10 @@ fetch() {
   fi
 }
 
-# The release file for this machine named in a SHA256SUMS (the newest version if several).
+# The release file for this platform named in a SHA256SUMS (one release's, so one
+# version; the last line if several). No sort -V: BusyBox (Alpine) lacks it.
 pick() {
-  sed -n "s/^[0-9a-f]\{64\}  \(tickd-[0-9][^ ]*-$platform\)\$/\1/p" "$1" | sort -V | tail -n 1
+  sed -n "s/^[0-9a-f]\{64\}  \(tickd-[0-9][^ ]*-$platform\)\$/\1/p" "$1" | tail -n 1
 }
 
 # Resolve SOURCE to: sums (a local SHA256SUMS), name (the file's name in it), file (a local copy).
