@@ -13,6 +13,7 @@ import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
 export type { ActivityFilter } from "../store/activity.ts";
 import type { ActivityFilter, JobHealth } from "../store/activity.ts";
 import type { DailyRollup } from "../store/rollups.ts";
+import type { RunOrder, RunPosition } from "../store/run-page.ts";
 import type { StoreSize } from "../store/retention.ts";
 import type { ChannelHealth, NotificationView } from "../store/notifications.ts";
 import type { NotifyOutcome } from "../notify/index.ts";
@@ -23,8 +24,17 @@ export interface ActivityPage {
   readonly hasNextPage: boolean;
 }
 
+/** One page of runs in a chosen order (the `runs` connections), positions as the store's keyset. */
+export interface RunPageResult {
+  readonly items: readonly { readonly run: RunRecord; readonly position: RunPosition }[];
+  /** first: more after this page; last: more before it. */
+  readonly more: boolean;
+}
+
 /** Read side of the activity table (src/store). */
 export interface ActivityReader {
+  /** Runs in `order`, forwards (first/after) or backwards (last/before); optional (the `runs` connections need it). */
+  page?(filter: ActivityFilter, options: { order: RunOrder; first?: number; last?: number; after?: RunPosition; before?: RunPosition }): Promise<RunPageResult>;
   /** Newest first (startedAt desc, then insertion order desc); `after` is a cursor from a previous page. */
   list(filter: ActivityFilter, first: number, after?: string): Promise<ActivityPage>;
   get(runId: string): Promise<RunRecord | null>;

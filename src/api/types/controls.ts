@@ -12,7 +12,7 @@ import { builder } from "../builder.ts";
 import type { ApiContext } from "../context.ts";
 import { apiError } from "../errors.ts";
 import { requireJob } from "../jobs.ts";
-import { ActivityRef, JobRef } from "./refs.ts";
+import { RunRef, JobRef } from "./refs.ts";
 
 /** Who asks, as a pause or a cancel records it: the caller's role (tokens have no names), "via cli" when the CLI says so. */
 export function callerOf(ctx: ApiContext): string {
@@ -90,7 +90,7 @@ builder.mutationFields((t) => ({
     },
   }),
   cancelRun: t.field({
-    type: ActivityRef,
+    type: RunRef,
     description:
       "Cancel a run going on (operator): its signal is aborted, a shell job's process group gets TERM then KILL after a grace, " +
       "a worker that does not stop is ended. Returns the run, status CANCELLED, with who cancelled it in its message.",

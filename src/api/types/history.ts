@@ -14,7 +14,7 @@ import type { ApiContext } from "../context.ts";
 import { apiError } from "../errors.ts";
 import { listJobs } from "../jobs.ts";
 import { keyDoc, type JobModel } from "../models.ts";
-import { ActivityRef, JobRef } from "./refs.ts";
+import { RunRef, JobRef } from "./refs.ts";
 import { SchedulerRef, StatusCountRef } from "./scheduler.ts";
 
 /** Most runs Job.recentRuns returns. */
@@ -63,7 +63,7 @@ const field = (job: JobModel, name: string) => (job as unknown as Record<string,
 
 builder.objectFields(JobRef, (t) => ({
   recentRuns: t.field({
-    type: [ActivityRef],
+    type: [RunRef],
     description: `The job's newest runs, newest first (at most ${MAX_RECENT}); the job table's strip. Batched: one store query for every job of a request.`,
     args: { count: t.arg.int({ defaultValue: 30 }) },
     complexity: (args) => ({ field: 1, multiplier: Math.max(1, Math.min(args.count ?? 30, MAX_RECENT) / 10) }),
