@@ -13,7 +13,8 @@ import { findJob, listJobs, requireJob } from "../jobs.ts";
 import { LIMITS } from "../limits.ts";
 import { keyDoc, type JobModel, type ScheduleModel } from "../models.ts";
 import type { OrderDirection, RunOrder } from "../../store/run-page.ts";
-import { checkPage, globalIdOf, ORDER_BY_DOC, OrderDirectionEnum, resolveActivityConnection, resolveRunConnection, RunConnectionRef, RunOrderRef, toFilter, type FilterArgs } from "./run.ts";
+import { ID_ARG_DOC, LABEL_ARG_DOC, labelOf, targetArg } from "./targets.ts";
+import { checkPage, ORDER_BY_DOC, OrderDirectionEnum, resolveActivityConnection, resolveRunConnection, RunConnectionRef, RunOrderRef, toFilter, type FilterArgs } from "./run.ts";
 import { RunRef, JobRef } from "./refs.ts";
 
 export { JobRef };
@@ -348,22 +349,6 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => findJob(ctx, labelOf(args, "job")),
   }),
 }));
-
-/**
- * The label a field or mutation targets: its `label` or its global `id`
- * (a Job's), exactly one of the two; BAD_USER_INPUT naming the argument otherwise.
- */
-export function labelOf(args: { label?: string | null; id?: string | number | null }, field: string): string {
-  if ((args.label == null) === (args.id == null)) throw apiError("BAD_USER_INPUT", `${field}: pass exactly one of label or id`, args.label == null ? "label" : "id");
-  return args.label ?? globalIdOf(String(args.id), "Job", "id");
-}
-
-/** The argument that names the job: for a not-found error and the like. */
-export const targetArg = (args: { label?: string | null }) => (args.label != null ? "label" : "id");
-
-/** The two ways every job mutation names its job: exactly one of them. */
-export const LABEL_ARG_DOC = "The job's label (or give id).";
-export const ID_ARG_DOC = "The job's global id, Job.id (or give label).";
 
 /** Which argument of updateJobSchedule an error is about, by what its message names first. */
 function scheduleArg(error: unknown, args: { label?: string | null }): string | undefined {

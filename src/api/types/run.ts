@@ -4,7 +4,6 @@
  * `error` are for admins only (SPEC 3). The type was called Activity; the old
  * names (activities, activity, durationMs, latenessMs) stay, deprecated.
  */
-import { decodeGlobalID } from "@pothos/plugin-relay";
 import { filter, pipe } from "graphql-yoga";
 import type { RunRecord } from "../../engine/types.ts";
 import type { Status } from "../../sdk/index.ts";
@@ -18,6 +17,7 @@ import { findJob } from "../jobs.ts";
 import { LIMITS } from "../limits.ts";
 import { enumValues, StatusEnum, TriggerEnum } from "./enums.ts";
 import { JobRef, RunRef } from "./refs.ts";
+import { runIdOf } from "./targets.ts";
 
 export { RunRef };
 
@@ -259,8 +259,7 @@ builder.queryFields((t) => ({
     description: "One run by its runId or its global id (exactly one); null when none matches.",
     args: { runId: t.arg.string({ description: "The run's runId." }), id: t.arg.id({ description: "The run's global id (Run.id)." }) },
     resolve: async (_root, args, ctx) => {
-      const runId = runIdOf(args, "run");
-      return runId === null ? null : ctx.deps.activities.get(runId);
+      return ctx.deps.activities.get(runIdOf(args, "run"));
     },
   }),
   activities: t.field({
@@ -284,31 +283,6 @@ builder.queryFields((t) => ({
     resolve: (_root, { runId }, ctx) => ctx.deps.activities.get(runId),
   }),
 }));
-
-/**
- * The runId a field or mutation targets: its `runId` or its global `id`
- * (decoded; a Run's, not another type's), exactly one of the two. Null for
- * a well-formed id of no run (the caller answers not found).
- */
-export function runIdOf(args: { runId?: string | null; id?: string | number | null }, field: string): string | null {
-  if ((args.runId == null) === (args.id == null)) throw apiError("BAD_USER_INPUT", `${field}: pass exactly one of runId or id`, args.runId == null ? "runId" : "id");
-  if (args.runId != null) return args.runId;
-  return globalIdOf(String(args.id), "Run", "id");
-}
-
-/** The local id inside a global id of `typename`; BAD_USER_INPUT naming `arg` when it is not one. */
-export function globalIdOf(id: string, typename: string, arg: string): string {
-  let decoded: { typename: string; id: string } | null;
-  try {
-    decoded = decodeGlobalID(id);
-  } catch {
-    decoded = null;
-  }
-  // The type was called Activity before: its ids still name runs.
-  const accepted = typename === "Run" ? ["Run", "Activity"] : [typename];
-  if (!decoded || !accepted.includes(decoded.typename)) throw apiError("BAD_USER_INPUT", `${arg}: ${JSON.stringify(id)} is not the global id of a ${typename}; pass the id field of a ${typename}`, arg);
-  return decoded.id;
-}
 
 const SubscriptionFilterInput = builder.inputType("RunSubscriptionFilter", {
   description: "Which runs a subscription hears of; default all.",
