@@ -153,7 +153,7 @@ builder.node(JobRef, {
     catchupPolicy: t.field({ type: CatchupEnum, description: keyDoc("catchup"), resolve: (job) => job.catchup }),
     jitter: t.field({ type: "Duration", description: keyDoc("jitter"), resolve: (job) => job.jitterMs }),
     jitterMs: t.int({ nullable: true, description: keyDoc("jitter", "In ms."), deprecationReason: "Use jitter (a Duration).", resolve: (job) => intMs("jitterMs", "jitter", job.jitterMs) }),
-    grace: t.field({ type: "Duration", nullable: true, description: keyDoc("grace", "Null = none."), resolve: (job) => option(job, "graceMs") }),
+    grace: t.field({ type: "Duration", nullable: true, description: keyDoc("grace", "Null = not set on the job (the instance's --grace, if any, applies)."), resolve: (job) => option(job, "graceMs") }),
     warnAfter: t.field({ type: "Duration", nullable: true, description: keyDoc("warn_after", "Null = none."), resolve: (job) => option(job, "warnAfterMs") }),
     realert: t.field({ type: "Duration", nullable: true, description: keyDoc("realert", "Null = never."), resolve: (job) => option(job, "realertMs") }),
     until: t.field({ type: "DateTime", nullable: true, description: keyDoc("until", "Null = no end."), resolve: (job) => job.until }),
