@@ -8,6 +8,7 @@ import type { JobCatalog } from "../jobs/index.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Role } from "./auth.ts";
 import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
+import type { EventLog } from "./events.ts";
 
 /** Filters of the `activities` query, already validated and converted to epoch ms: the store's. */
 export type { ActivityFilter } from "../store/activity.ts";
@@ -89,6 +90,12 @@ export interface ApiContext {
   /** "cli" when the tickd CLI sent the request; recorded with pauses and cancels. */
   readonly via?: "cli";
   readonly pubsub: ApiPubSub;
+  /** The events subscriptions read, with ids to resume from (events.ts). */
+  readonly events: EventLog;
+  /** The id a reconnecting client last saw (Last-Event-ID, or extensions.lastEventId); its subscription resumes after it. */
+  readonly lastEventId?: string;
+  /** Ids of the events this operation's subscription has yielded and not yet answered (sse.ts takes them in order). */
+  readonly eventIds: string[];
   /** Counts open subscriptions (every subscribe resolver wraps its stream in it). */
   readonly subscriptions: SubscriptionGauge;
   /** Batches lastRun lookups of one request into one store query. */

@@ -4,6 +4,7 @@
  */
 import { createPubSub, SlidingBuffer, type PubSub } from "graphql-yoga";
 import type { EngineEvent, JobChange, RunRecord, SchedulerControl } from "../engine/types.ts";
+import type { EventLog } from "./events.ts";
 
 export interface JobChangedEvent {
   readonly label: string;
@@ -30,19 +31,24 @@ export function createApiPubSub(): ApiPubSub {
   return createPubSub({ repeaterBuffer: new SlidingBuffer(SUBSCRIBER_BUFFER) });
 }
 
-/** Forward engine events into the pubsub; returns the unsubscribe function. */
-export function bridgeEngineEvents(scheduler: SchedulerControl, pubsub: ApiPubSub, now: () => number = Date.now): () => void {
+/** Forward engine events into the pubsub and the event log subscriptions read (events.ts); returns the unsubscribe function. */
+export function bridgeEngineEvents(scheduler: SchedulerControl, pubsub: ApiPubSub, now: () => number = Date.now, log?: EventLog): () => void {
   return scheduler.subscribe((event: EngineEvent) => {
     switch (event.type) {
       case "run.finished":
         pubsub.publish("activity", event.run);
+        log?.publish("activity", event.run);
         break;
       case "run.started":
         pubsub.publish("runStarted", event.run);
+        log?.publish("runStarted", event.run);
         break;
-      case "job.changed":
-        pubsub.publish("jobChanged", { label: event.label, change: event.change, at: now() });
+      case "job.changed": {
+        const changed = { label: event.label, change: event.change, at: now() };
+        pubsub.publish("jobChanged", changed);
+        log?.publish("jobChanged", changed);
         break;
+      }
     }
   });
 }

@@ -27,6 +27,8 @@ import { useQueryLimits } from "./limits-plugin.ts";
 import { Metrics } from "./metrics.ts";
 import { checkRequest, parsePublicUrl, requestFacts, type OriginPolicy } from "./origin.ts";
 import { bridgeEngineEvents, createApiPubSub, SubscriptionGauge } from "./pubsub.ts";
+import { EventLog } from "./events.ts";
+import { useResumableSubscriptions } from "./sse.ts";
 import { schema } from "./schema.ts";
 import type { ServerContext } from "./server-context.ts";
 import { makeWsUpgrade } from "./ws.ts";
@@ -102,7 +104,8 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
       : new Response(`${verdict.reason}\n`, { status: verdict.status, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
   const pubsub = createApiPubSub();
-  const unbridge = bridgeEngineEvents(deps.scheduler, pubsub);
+  const events = new EventLog();
+  const unbridge = bridgeEngineEvents(deps.scheduler, pubsub, () => clock.now(), events);
   const subscriptions = new SubscriptionGauge();
   const metrics = new Metrics(deps.scheduler, subscriptions, deps.activities.jobHealth?.bind(deps.activities), deps.notifications?.counts);
 
@@ -122,17 +125,24 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
       error: (...args: unknown[]) => logger.info(`graphql: ${args.map((a) => String(a).split("\n")[0]).join(" ")}`),
     },
     maskedErrors: { maskError: makeMaskError(logger) },
-    plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), useQueryLimits()],
-    context: ({ role, via }): ApiContext => ({
+    plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), useQueryLimits(), useResumableSubscriptions()],
+    context: ({ role, via, lastEventId, params }): ApiContext => {
+      const asked = (params?.extensions as { lastEventId?: unknown } | undefined)?.lastEventId;
+      const resumeAfter = lastEventId ?? (typeof asked === "string" ? asked : undefined);
+      return {
       deps,
       role,
       ...(via && { via }),
       pubsub,
+      events,
+      eventIds: [],
+      ...(resumeAfter !== undefined && { lastEventId: resumeAfter }),
       subscriptions,
       lastRun: batcher((labels) => deps.activities.lastRuns(labels), null),
       recentRuns: recentRunsBatcher(deps),
       now: () => clock.now(),
-    }),
+      };
+    },
   });
 
   const wsUpgrade = makeWsUpgrade(yoga, tokens);
@@ -208,7 +218,8 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     const inner = new Request(target, { method: request.method, headers, body, signal: request.signal });
     // The CLI says so (tickd pause, cancel, backfill), so what it records reads "operator via cli"; a label, not a credential.
     const via = headers.get("x-tickd-client") === "cli" ? ("cli" as const) : undefined;
-    return yoga.handle(inner, { role, remoteAddress: remote, ...(via && { via }) });
+    const lastEventId = headers.get("last-event-id") ?? undefined;
+    return yoga.handle(inner, { role, remoteAddress: remote, ...(via && { via }), ...(lastEventId && { lastEventId }) });
   }
 
   const served = serve({

@@ -3,7 +3,7 @@
  * missing), with its queries, mutations and the jobChanged subscription.
  * No field or argument lets a client set what code a job runs.
  */
-import { filter, pipe } from "graphql-yoga";
+import type { LoggedEvent } from "../events.ts";
 import type { JobChangedEvent } from "../pubsub.ts";
 import { builder } from "../builder.ts";
 import { makeCursor, readCursor } from "../cursors.ts";
@@ -14,7 +14,7 @@ import { LIMITS } from "../limits.ts";
 import { keyDoc, type JobModel, type ScheduleModel } from "../models.ts";
 import type { OrderDirection, RunOrder } from "../../store/run-page.ts";
 import { ID_ARG_DOC, LABEL_ARG_DOC, labelOf, targetArg } from "./targets.ts";
-import { checkPage, ORDER_BY_DOC, OrderDirectionEnum, resolveActivityConnection, resolveRunConnection, RunConnectionRef, RunOrderRef, toFilter, type FilterArgs } from "./run.ts";
+import { checkPage, eventStream, ORDER_BY_DOC, OrderDirectionEnum, resolveActivityConnection, resolveRunConnection, RunConnectionRef, RunOrderRef, toFilter, type FilterArgs } from "./run.ts";
 import { RunRef, JobRef } from "./refs.ts";
 
 export { JobRef };
@@ -457,8 +457,8 @@ builder.subscriptionFields((t) => ({
     type: JobChangedRef,
     description: "A job was added, removed, updated, activated or deactivated.",
     args: { label: t.arg.string({ description: "Only this job." }) },
-    subscribe: (_root, { label }, ctx) => ctx.subscriptions.track(pipe(ctx.pubsub.subscribe("jobChanged"), filter((e) => label == null || e.label === label))),
-    resolve: (event) => event,
+    subscribe: (_root, { label }, ctx) => eventStream(ctx, "jobChanged", (e) => label == null || e.label === label),
+    resolve: (event) => (event as LoggedEvent<JobChangedEvent>).value,
   }),
 }));
 

@@ -11,6 +11,7 @@ import { ORDER_DIRECTIONS, RUN_ORDER_FIELDS, type OrderDirection, type RunOrder,
 import { builder } from "../builder.ts";
 import type { ActivityFilter, ApiContext } from "../context.ts";
 import { makeCursor, readCursor } from "../cursors.ts";
+import { recordIds, type EventTopics, type LoggedEvent, type Topic } from "../events.ts";
 import { apiError } from "../errors.ts";
 import { intMs } from "../int.ts";
 import { findJob } from "../jobs.ts";
@@ -298,27 +299,32 @@ function matches(f: { label?: string | null; statuses?: readonly Status[] | null
 
 const FILTER_DOC = "Only the runs this picks.";
 
+/** A subscription's source: the log's events of `topic` that `keep` picks, resumed after ctx.lastEventId, their ids recorded for sse.ts. */
+export function eventStream<K extends Topic>(ctx: ApiContext, topic: K, keep: (value: EventTopics[K]) => boolean) {
+  return ctx.subscriptions.track(recordIds(ctx.eventIds, pipe(ctx.events.stream(topic, ctx.lastEventId), filter((e: LoggedEvent<EventTopics[K]>) => keep(e.value)))));
+}
+
 builder.subscriptionFields((t) => ({
   runFinished: t.field({
     type: RunRef,
-    description: "Each run as it finishes (any status, including SKIPPED and MISSED).",
+    description: "Each run as it finishes (any status, including SKIPPED and MISSED). Resumable: see extensions.eventId and Last-Event-ID in the README.",
     args: { filter: t.arg({ type: SubscriptionFilterInput, description: FILTER_DOC }) },
-    subscribe: (_root, args, ctx) => ctx.subscriptions.track(pipe(ctx.pubsub.subscribe("activity"), filter(matches(args.filter as Parameters<typeof matches>[0])))),
-    resolve: (run) => run,
+    subscribe: (_root, args, ctx) => eventStream(ctx, "activity", matches(args.filter as Parameters<typeof matches>[0])),
+    resolve: (event) => (event as LoggedEvent<RunRecord>).value,
   }),
   activity: t.field({
     type: RunRef,
     description: "Each run as it finishes (any status, including SKIPPED).",
     deprecationReason: "Use runFinished.",
     args: { filter: t.arg({ type: SubscriptionFilterInput, description: FILTER_DOC }) },
-    subscribe: (_root, args, ctx) => ctx.subscriptions.track(pipe(ctx.pubsub.subscribe("activity"), filter(matches(args.filter as Parameters<typeof matches>[0])))),
-    resolve: (run) => run,
+    subscribe: (_root, args, ctx) => eventStream(ctx, "activity", matches(args.filter as Parameters<typeof matches>[0])),
+    resolve: (event) => (event as LoggedEvent<RunRecord>).value,
   }),
   runStarted: t.field({
     type: RunRef,
-    description: "Each run as it starts (status RUNNING).",
+    description: "Each run as it starts (status RUNNING). Resumable like runFinished.",
     args: { filter: t.arg({ type: SubscriptionFilterInput, description: FILTER_DOC }) },
-    subscribe: (_root, args, ctx) => ctx.subscriptions.track(pipe(ctx.pubsub.subscribe("runStarted"), filter(matches(args.filter as Parameters<typeof matches>[0])))),
-    resolve: (run) => run,
+    subscribe: (_root, args, ctx) => eventStream(ctx, "runStarted", matches(args.filter as Parameters<typeof matches>[0])),
+    resolve: (event) => (event as LoggedEvent<RunRecord>).value,
   }),
 }));
