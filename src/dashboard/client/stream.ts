@@ -4,8 +4,9 @@
  * header like every other request. When the stream ends or breaks, it is
  * opened again after a growing delay (0.5 s doubling to 8 s, with jitter so a
  * restarted server is not hit by every tab at once). The owner hears every
- * state change and refreshes its data on each "live" (events that happened
- * while the stream was down are not replayed).
+ * state change and refreshes its data on each "live". Each event's `id:` is
+ * kept and sent back as Last-Event-ID when the stream is opened again, so
+ * the server replays what finished while it was down (as EventSource does).
  */
 import { ApiError, ENDPOINT, headers, reportUnauthenticated, toApiError } from "./api.ts";
 
@@ -31,6 +32,8 @@ export function backoffDelay(attempt: number, random = Math.random()): number {
 interface SseEvent {
   event: string;
   data: string;
+  /** The event's `id:`, when it has one. */
+  id?: string;
 }
 
 /** Splits SSE text into events; returns the events and the unfinished tail. */
@@ -40,6 +43,7 @@ export function parseSse(buffer: string): { events: SseEvent[]; rest: string } {
   const rest = blocks.pop() ?? "";
   for (const block of blocks) {
     let event = "message";
+    let id: string | undefined;
     const data: string[] = [];
     for (const line of block.split(/\r?\n/)) {
       if (line.startsWith(":")) continue;
@@ -48,8 +52,9 @@ export function parseSse(buffer: string): { events: SseEvent[]; rest: string } {
       const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
       if (field === "event") event = value;
       else if (field === "data") data.push(value);
+      else if (field === "id") id = value;
     }
-    if (data.length > 0 || event === "complete") events.push({ event, data: data.join("\n") });
+    if (data.length > 0 || event === "complete") events.push({ event, data: data.join("\n"), ...(id !== undefined && { id }) });
   }
   return { events, rest };
 }
@@ -59,6 +64,8 @@ export class LiveSubscription<T> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
   private stopped = true;
+  /** The id of the last event heard: a reopened stream resumes after it. */
+  private lastEventId: string | null = null;
 
   constructor(private readonly options: StreamOptions<T>) {}
 
@@ -98,7 +105,7 @@ export class LiveSubscription<T> {
   private async read(controller: AbortController): Promise<void> {
     const response = await fetch(ENDPOINT, {
       method: "POST",
-      headers: headers("text/event-stream"),
+      headers: { ...headers("text/event-stream"), ...(this.lastEventId !== null && { "last-event-id": this.lastEventId }) },
       body: JSON.stringify({ query: this.options.query, variables: this.options.variables ?? {} }),
       signal: controller.signal,
       cache: "no-store",
@@ -128,6 +135,7 @@ export class LiveSubscription<T> {
         buffer = parsed.rest;
         for (const event of parsed.events) {
           if (event.event === "complete") return;
+          if (event.id !== undefined) this.lastEventId = event.id;
           const payload = JSON.parse(event.data) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
           if (payload.errors?.length) throw toApiError(payload.errors);
           if (payload.data) this.options.onData(payload.data);
