@@ -127,3 +127,14 @@ test("over WebSocket, extensions.lastEventId resumes the same way", async () => 
     await client.dispose();
   }
 }, 10_000);
+
+test("the deprecated activity subscription still delivers finished runs, with ids", async () => {
+  const stream = await rawSse(`${api.url}/graphql/stream?${new URLSearchParams({ query: `subscription { activity(filter: { label: "ticker" }) { label status } }` })}`);
+  try {
+    const event = await stream.next(2500);
+    expect(event.id).toMatch(/^[a-z0-9]+-\d+$/);
+    expect((JSON.parse(event.data) as { data: { activity: unknown } }).data.activity).toEqual({ label: "ticker", status: "SUCCESS" });
+  } finally {
+    stream.close();
+  }
+}, 10_000);

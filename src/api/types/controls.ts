@@ -13,7 +13,7 @@ import type { ApiContext } from "../context.ts";
 import { apiError, blaming } from "../errors.ts";
 import { requireJob } from "../jobs.ts";
 import { RunRef, JobRef } from "./refs.ts";
-import { globalIdOf, ID_ARG_DOC, LABEL_ARG_DOC, labelOf, runIdOf, targetArg } from "./targets.ts";
+import { globalIdOf, ID_ARG_DOC, LABEL_ARG_DOC, labelOf, runIdOf, targetArg } from "../targets.ts";
 
 /** Who asks, as a pause or a cancel records it: the caller's role (tokens have no names), "via cli" when the CLI says so. */
 export function callerOf(ctx: ApiContext): string {

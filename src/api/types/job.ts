@@ -13,7 +13,7 @@ import { findJob, listJobs, requireJob } from "../jobs.ts";
 import { LIMITS } from "../limits.ts";
 import { keyDoc, type JobModel, type ScheduleModel } from "../models.ts";
 import type { OrderDirection, RunOrder } from "../../store/run-page.ts";
-import { ID_ARG_DOC, LABEL_ARG_DOC, labelOf, targetArg } from "./targets.ts";
+import { ID_ARG_DOC, LABEL_ARG_DOC, labelOf, targetArg } from "../targets.ts";
 import { checkPage, eventStream, ORDER_BY_DOC, OrderDirectionEnum, resolveActivityConnection, resolveRunConnection, RunConnectionRef, RunOrderRef, toFilter, type FilterArgs } from "./run.ts";
 import { RunRef, JobRef } from "./refs.ts";
 

@@ -18,7 +18,7 @@ import { findJob } from "../jobs.ts";
 import { LIMITS } from "../limits.ts";
 import { enumValues, StatusEnum, TriggerEnum } from "./enums.ts";
 import { JobRef, RunRef } from "./refs.ts";
-import { runIdOf } from "./targets.ts";
+import { runIdOf } from "../targets.ts";
 
 export { RunRef };
 

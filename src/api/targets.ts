@@ -4,7 +4,7 @@
  * else BAD_USER_INPUT naming the argument (extensions.field).
  */
 import { decodeGlobalID } from "@pothos/plugin-relay";
-import { apiError } from "../errors.ts";
+import { apiError } from "./errors.ts";
 
 /**
  * The label a field or mutation targets: its `label` or its global `id`
