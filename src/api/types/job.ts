@@ -350,7 +350,13 @@ builder.queryFields((t) => ({
   }),
 }));
 
-/** Which argument of updateJobSchedule an error is about, by what its message names first. */
+/**
+ * Which argument of updateJobSchedule an error is about. The catalog reports
+ * a schedule that does not validate with the job file's messages, which name
+ * the key first (`every: "10 minuets" is not a unit; ...`, STYLE 5), and no
+ * key field (its validator returns strings); so the first key named is the
+ * argument. A job-file job or an unknown one is the label's (or id's) fault.
+ */
 function scheduleArg(error: unknown, args: { label?: string | null }): string | undefined {
   const message = error instanceof Error ? error.message : "";
   if (/not-found|left out|comes from|no job/i.test(message) || (error as { code?: string })?.code === "not-found") return targetArg(args);
