@@ -28,10 +28,19 @@ export interface LoggedEvent<T> {
 interface Entry {
   readonly topic: Topic;
   readonly event: LoggedEvent<unknown>;
+  /** Roughly what it holds in memory: a run's output (up to 64 KiB) is most of it. */
+  readonly weight: number;
 }
 
-/** Events kept for resuming: a few minutes of a busy instance. */
+/** Events kept for resuming: a few minutes of a busy instance... */
 export const EVENT_LOG_SIZE = 2000;
+/** ...within this much text (runs' output, errors, messages), whichever is less. */
+export const EVENT_LOG_BYTES = 8 * 1024 * 1024;
+
+function weightOf(value: unknown): number {
+  const run = value as Partial<RunRecord>;
+  return 256 + (run.output?.length ?? 0) + (run.error?.length ?? 0) + (run.message?.length ?? 0);
+}
 /** A slow subscriber (a stalled tab) loses its oldest events beyond this, rather than growing memory. */
 const SUBSCRIBER_BUFFER = 1024;
 
@@ -40,15 +49,22 @@ export class EventLog {
   readonly boot = Math.random().toString(36).slice(2, 8);
   #seq = 0;
   #entries: Entry[] = [];
+  #weight = 0;
   #listeners = new Set<(entry: Entry) => void>();
 
-  constructor(private readonly size = EVENT_LOG_SIZE) {}
+  constructor(
+    private readonly size = EVENT_LOG_SIZE,
+    private readonly bytes = EVENT_LOG_BYTES,
+  ) {}
 
   publish<K extends Topic>(topic: K, value: EventTopics[K]): void {
     const seq = ++this.#seq;
-    const entry: Entry = { topic, event: { id: `${this.boot}-${seq}`, seq, value } };
+    const entry: Entry = { topic, event: { id: `${this.boot}-${seq}`, seq, value }, weight: weightOf(value) };
     this.#entries.push(entry);
-    if (this.#entries.length > this.size) this.#entries.splice(0, this.#entries.length - this.size);
+    this.#weight += entry.weight;
+    let drop = 0;
+    while (drop < this.#entries.length - 1 && (this.#entries.length - drop > this.size || this.#weight > this.bytes)) this.#weight -= this.#entries[drop++]!.weight;
+    if (drop > 0) this.#entries.splice(0, drop);
     for (const listener of this.#listeners) listener(entry);
   }
 
