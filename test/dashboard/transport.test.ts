@@ -1,4 +1,4 @@
-/** The page's SSE reader keeps each event's id, which it sends back as Last-Event-ID when it reopens the stream. */
+/** The page's SSE reader reads each event's id: line with its data. */
 import { expect, test } from "bun:test";
 import { parseSse } from "../../src/dashboard/client/stream.ts";
 
