@@ -7,7 +7,7 @@ import type { RunRecord, SchedulerControl } from "../engine/types.ts";
 import type { JobCatalog } from "../jobs/index.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Role } from "./auth.ts";
-import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
+import type { SubscriptionGauge } from "./pubsub.ts";
 import type { EventLog } from "./events.ts";
 
 /** Filters of the `activities` query, already validated and converted to epoch ms: the store's. */
@@ -89,7 +89,6 @@ export interface ApiContext {
   readonly role: Role | null;
   /** "cli" when the tickd CLI sent the request; recorded with pauses and cancels. */
   readonly via?: "cli";
-  readonly pubsub: ApiPubSub;
   /** The events subscriptions read, with ids to resume from (events.ts). */
   readonly events: EventLog;
   /** The id a reconnecting client last saw (Last-Event-ID, or extensions.lastEventId); its subscription resumes after it. */
