@@ -10,6 +10,7 @@ import type { Status } from "../sdk/index.ts";
 import type { Store } from "../store/client.ts";
 import { activityCursor, countActivities, countsByStatus, getActivity, jobHealth, listActivities, lastRuns, recentRuns } from "../store/activity.ts";
 import { dailyRollups } from "../store/rollups.ts";
+import { listRuns } from "../store/run-page.ts";
 import type { ActivityRow } from "../../schema/db.ts";
 import type { ActivityReader, ApiDeps, NotificationReader } from "./context.ts";
 import type { Sender } from "../notify/index.ts";
@@ -49,6 +50,10 @@ export function activityReader(store: Store): ActivityReader {
       if (first === 0) return { items: [], hasNextPage: false };
       const page = await listActivities(store, { ...filter, first, ...(after !== undefined && { after }) });
       return { items: page.rows.map((row) => ({ run: runFromRow(row), cursor: activityCursor(row) })), hasNextPage: page.hasNextPage };
+    },
+    async page(filter, options) {
+      const page = await listRuns(store, { filter, ...options });
+      return { items: page.rows.map(({ row, position }) => ({ run: runFromRow(row), position })), more: page.more };
     },
     count: (filter) => countActivities(store, filter),
     async get(runId) {

@@ -13,7 +13,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; code: DiagnosticCo
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = (code: DiagnosticCode, message: string): Parsed<never> => ({ ok: false, code, message });
 
-const UNITS: readonly IntervalUnit[] = ["second", "minute", "hour", "day", "week"];
+/** The fixed units of `every` (the weekdays are the others: WEEKDAYS). */
+export const UNITS: readonly IntervalUnit[] = ["second", "minute", "hour", "day", "week"];
 export const UNIT_HINT = "expected one of second(s), minute(s), hour(s), day(s), week(s), monday … sunday";
 
 /** `seconds` -> second, `Monday` -> monday; undefined for anything else. */

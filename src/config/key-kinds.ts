@@ -65,6 +65,8 @@ export interface OptionKey<T = unknown> extends KeyBase {
   parse(text: string, written: string, ctx: ParseContext): Parsed<T>;
   /** Value -> the text a job file holds, read back by `parse` as the same value (export-ini, stored rows). */
   format(value: T): string;
+  /** A choice key's words (overlap: skip, queue, allow), for whoever shows them as a closed set (the API's enums). */
+  readonly choices?: readonly string[];
   /** For `tickd list`: a line "name  words", when the value is worth showing there. */
   readonly list?: { readonly name: string; words(value: T, job: JobSpec): string | undefined };
 }
@@ -121,6 +123,7 @@ export function choice<T extends string>(key: string, doc: string, words: readon
     column: "options",
     register: true,
     default: fallback,
+    choices: words,
     parse(text, written) {
       const value = text.trim().toLowerCase();
       if ((words as readonly string[]).includes(value)) return ok(value as T);

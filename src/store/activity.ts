@@ -59,7 +59,7 @@ export function decodeActivityCursor(cursor: string): { startedAt: number; id: n
   return { startedAt: Number(m[1]), id: Number(m[2]) };
 }
 
-function filterConditions(f: ActivityFilter): SQL[] {
+export function filterConditions(f: ActivityFilter): SQL[] {
   const conditions: SQL[] = [];
   if (f.label !== undefined) conditions.push(eq(activity.label, f.label));
   if (f.statuses && f.statuses.length > 0) conditions.push(inArray(activity.status, [...f.statuses]));

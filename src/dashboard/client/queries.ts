@@ -1,6 +1,9 @@
 /**
  * Every GraphQL document the page sends, with the shapes it reads back.
  * Field names follow schema/schema.graphql; the dashboard uses nothing else.
+ * The documents use the current fields (runs, runFinished, Duration fields);
+ * aliases keep the shapes the page's code reads (`activities`, `durationMs`,
+ * `timeoutMs`: milliseconds, as a Duration is).
  */
 
 export interface RunSummary {
@@ -72,7 +75,7 @@ export interface SchedulerInfo {
   configPath: string;
 }
 
-const RUN_FIELDS = "runId label status message scheduledFor startedAt endedAt durationMs trigger attempt";
+const RUN_FIELDS = "runId label status message scheduledFor startedAt endedAt durationMs: duration trigger attempt";
 const JOB_FIELDS = `label active missing source kind schedule { text timezone } nextRunAt running lastRun { ${RUN_FIELDS} }`;
 
 /** Jobs are read a page at a time (the API caps a page); 200 keeps requests small. */
@@ -110,7 +113,7 @@ export interface ChannelsData {
   notificationChannels: { channel: string; failing: boolean; failuresInRow: number; lastError: string; gaveUp: number }[];
 }
 
-export const RECENT = `query Recent($first: Int!) { activities(first: $first) { edges { node { ${RUN_FIELDS} } } } }`;
+export const RECENT = `query Recent($first: Int!) { activities: runs(first: $first) { edges { node { ${RUN_FIELDS} } } } }`;
 export interface RecentData {
   activities: { edges: { node: RunSummary }[] };
 }
@@ -122,10 +125,10 @@ export interface JobRowData {
 
 export const JOB_DETAIL = `query JobDetail($label: String!, $since: DateTime!) {
   job(label: $label) {
-    ${JOB_FIELDS} description callback app file line timezone timeoutMs retries overlap schedule { text timezone every at cron }
+    ${JOB_FIELDS} description callback app file line timezone timeoutMs: timeout retries overlap schedule { text timezone every at cron }
     kwargs { key value } nextRuns(count: 5)
-    activities(first: 200, since: $since) { edges { node { ${RUN_FIELDS} } } }
-    rollups(since: $since) { day runs successRate p50Ms p95Ms maxMs }
+    activities: runs(first: 200, since: $since) { edges { node { ${RUN_FIELDS} } } }
+    rollups(since: $since) { day runs successRate p50Ms: p50 p95Ms: p95 maxMs: max }
     alerts(first: 10) { event channel state attempts lastError createdAt }
   }
 }`;
@@ -133,7 +136,7 @@ export interface JobDetailData {
   job: JobDetail | null;
 }
 
-/** Filters of a run list: the job panel's and the activity page's (ActivityFilter). */
+/** Filters of a run list: the job panel's and the activity page's (RunFilter). */
 export interface RunFilter {
   label?: string;
   app?: string;
@@ -144,8 +147,8 @@ export interface RunFilter {
   search?: string;
 }
 
-export const RUNS = `query Runs($filter: ActivityFilter, $first: Int!, $after: String) {
-  activities(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${RUN_FIELDS} output error } } }
+export const RUNS = `query Runs($filter: RunFilter, $first: Int!, $after: String) {
+  activities: runs(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${RUN_FIELDS} output error } } }
 }`;
 export interface RunsData {
   activities: { totalCount: number | null; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: RunDetail }[] };
@@ -186,7 +189,7 @@ export interface ExportData {
   exportIni: { text: string };
 }
 
-export const ACTIVITY_SUBSCRIPTION = `subscription Activity { activity { ${RUN_FIELDS} } }`;
+export const ACTIVITY_SUBSCRIPTION = `subscription RunFinished { activity: runFinished { ${RUN_FIELDS} } }`;
 export interface ActivityEventData {
   activity: RunSummary;
 }
