@@ -11,7 +11,7 @@ import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
 
 /** Filters of the `activities` query, already validated and converted to epoch ms: the store's. */
 export type { ActivityFilter } from "../store/activity.ts";
-import type { ActivityFilter, JobHealth } from "../store/activity.ts";
+import type { ActivityFilter, JobFlags, JobHealth } from "../store/activity.ts";
 import type { DailyRollup } from "../store/rollups.ts";
 import type { StoreSize } from "../store/retention.ts";
 import type { ChannelHealth, NotificationView } from "../store/notifications.ts";
@@ -40,6 +40,8 @@ export interface ActivityReader {
   rollups(labels: readonly string[], since: number, until: number): Promise<readonly DailyRollup[]>;
   /** Each recorded job's last success, last run and failure streak: where /metrics starts from. Optional. */
   jobHealth?(): Promise<ReadonlyMap<string, JobHealth>>;
+  /** These jobs' failure streaks, runs going on and missed records since `missedSince` (Job.health). Optional. */
+  jobFlags?(labels: readonly string[], missedSince: number): Promise<ReadonlyMap<string, JobFlags>>;
 }
 
 /** The outbox as the API shows it (src/store/notifications.ts): channels redacted. */
@@ -87,4 +89,6 @@ export interface ApiContext {
   readonly now: () => number;
   /** Batches Job.recentRuns of one request into one store query. */
   readonly recentRuns: (label: string, count: number) => Promise<readonly RunRecord[]>;
+  /** Batches Job.health of one request into one store round (three queries); null when the store has no history of the job. */
+  readonly jobFlags: (label: string) => Promise<JobFlags | null>;
 }
