@@ -206,8 +206,10 @@ function onActivity({ activity }: Q.ActivityEventData): void {
 
 function onRunStarted({ runStarted }: Q.RunStartedData): void {
   table.runStarted(runStarted, Date.now());
-  // The panel's run list shows the run going on (with Cancel for operators).
+  // The panel's run list shows the run going on (with Cancel for operators);
+  // the row learns when the run becomes slow (Job.health.slowAt).
   void panel.refreshIf(runStarted.label);
+  refreshJobsSoon();
 }
 
 function onJobChanged({ jobChanged }: Q.JobChangedData): void {
