@@ -197,7 +197,7 @@ export class JobPanel {
       }
     };
     if (job.pause) {
-      const error = h("p", { class: "error", role: "alert" });
+      const error = h("p", { class: "error", "aria-live": "assertive" });
       const resume = operator ? h("button", { type: "button", class: "resume", "data-key": "resume" }, "Resume") : null;
       resume?.addEventListener("click", () => void act(RESUME, { label: job.label }, `${job.label} resumed`, "Resuming", error));
       return h(
@@ -210,7 +210,7 @@ export class JobPanel {
       );
     }
     if (!operator || !job.active) return null;
-    const error = h("p", { class: "error", role: "alert" });
+    const error = h("p", { class: "error", "aria-live": "assertive" });
     const form = h(
       "form",
       { class: "pause-form", "aria-label": "Pause the job" },
@@ -238,7 +238,7 @@ export class JobPanel {
     const b = job.backfill;
     const admin = roleAtLeast("admin");
     if (!b && !admin) return null;
-    const error = h("p", { class: "error", role: "alert" });
+    const error = h("p", { class: "error", "aria-live": "assertive" });
     const progress = b
       ? h(
           "div",
@@ -288,7 +288,7 @@ export class JobPanel {
 
   /** Admins: run now with parameters (key=value lines; strings, as run-job --kwarg gives them). */
   private runWithForm(job: JobDetail): HTMLElement {
-    const error = h("p", { class: "error", role: "alert" });
+    const error = h("p", { class: "error", "aria-live": "assertive" });
     const form = h(
       "form",
       { class: "run-with-form", "aria-label": "Run with parameters" },

@@ -130,7 +130,7 @@ export class RunList {
   private cancelButton(run: RunDetail): HTMLElement | null {
     if (run.status !== "RUNNING" || !roleAtLeast("operator")) return null;
     const button = h("button", { type: "button", class: "small cancel", "aria-label": `Cancel the run of ${run.label} started ${new Date(run.startedAt).toLocaleString()}` }, "Cancel");
-    const error = h("small", { class: "error", role: "alert" });
+    const error = h("small", { class: "error", "aria-live": "assertive" });
     button.addEventListener("click", async () => {
       if (button.getAttribute("aria-disabled") === "true") return;
       button.setAttribute("aria-disabled", "true");
