@@ -27,6 +27,8 @@ export interface JobCatalogOptions {
   readonly discovery?: Omit<DiscoverAppsOptions, "zone">;
   /** Where exportIni (not preview) writes. Default: `scheduler.export.ini` beside the job file. */
   readonly exportPath?: string;
+  /** The service's log, for what happens on no one's request (a pause ending by itself that fails). Default: nothing logged. */
+  readonly log?: (level: "warn" | "error", event: string, fields: Readonly<Record<string, unknown>>) => void;
 }
 
 /** An operator's pause: why, who, until when (epoch ms; null = until resumed). */
@@ -78,7 +80,17 @@ export class JobCatalog {
 
   constructor(options: JobCatalogOptions) {
     this.#options = options;
-    this.#resumes = new ResumeTimers(options.store.clock, (label, until) => this.#resumeIfDue(label, until));
+    this.#resumes = new ResumeTimers(
+      options.store.clock,
+      (label, until) => this.#resumeIfDue(label, until),
+      ({ label, until, error, retryInMs }) =>
+        options.log?.("error", "pause.resume.failed", {
+          label,
+          until: new Date(until).toISOString(),
+          message: error instanceof Error ? error.message : String(error),
+          retryInMs,
+        }),
+    );
   }
 
   /** The live engine decisions are applied to (created after the catalog: its reloads read the file through `useFile`). */
