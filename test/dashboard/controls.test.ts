@@ -16,7 +16,7 @@ const VIEWER = "viewer-token-2b7a4f1c9e";
 const suite = dashboardSuite(() => {
   const proj = project(
     { "tokens.txt": `${ADMIN} admin\n${OPERATOR} operator\n${VIEWER} viewer\n` },
-    "\n[report]\ncall = app.jobs.slow\nevery = 6 hours\n\n[hourly]\ncommand = sleep 0.2\nevery = 1 hour\n\n[long]\ncommand = sleep 60\nevery = 6 hours\n",
+    "\n[report]\ncall = app.jobs.slow\nevery = 6 hours\n\n[hourly]\ncommand = sleep 0.2\nevery = 1 hour\n\n[long]\ncommand = sleep 60\nevery = 6 hours\n\n[reindex]\ncommand = echo reindexed\nevery = manual\n",
   );
   return { proj, args: ["--tokens", path.join(proj.dir, "tokens.txt")] };
 });
@@ -118,6 +118,23 @@ describe("operator controls in the dashboard", () => {
     expect(job.backfill.state).toBe("done");
     expect(job.backfill.done).toBe(job.backfill.count);
     expect(await dialog.locator(`tr[data-status="SUCCESS"]`).filter({ hasText: "backfill" }).count()).toBe(job.backfill.count);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 30_000);
+
+  test("a manual job (every = manual) says so in the table and its panel, and runs from its Run button", async () => {
+    const { page, problems } = await pageAs(OPERATOR);
+    const row = page.locator('tr[data-label="reindex"]');
+    expect(await row.locator(".schedule").textContent()).toBe("manual (runs only by hand)");
+    expect(await row.locator(".c-next").innerText()).toBe("by hand");
+    await row.getByRole("button", { name: "Run reindex now" }).click();
+    await eventually(() => row.locator(".badge").textContent(), (v) => expect(v).toBe("success"), 5000);
+    expect(await row.locator(".c-next").innerText()).toBe("by hand");
+    await row.getByRole("button", { name: "reindex", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "reindex" });
+    await eventually(() => dialog.getByText("Manual (every = manual): never scheduled; it runs when someone runs it.").count(), (v) => expect(v).toBe(1));
+    const { job } = await api<{ job: { nextRunAt: null; activities: { edges: { node: { trigger: string } }[] } } }>(`{ job(label: "reindex") { nextRunAt activities { edges { node { trigger } } } } }`);
+    expect(job).toEqual({ nextRunAt: null, activities: { edges: [{ node: { trigger: "MANUAL" } }] } });
     expect(problems).toEqual([]);
     await page.context().close();
   }, 30_000);

@@ -33,8 +33,9 @@ export const JobChangeEnum = builder.enumType("JobChange", {
 });
 
 export const ScheduleKindEnum = builder.enumType("ScheduleKind", {
-  description: "NONE: a discovered job registered without a schedule, waiting for an operator to give it one (updateJobSchedule).",
-  values: { EVERY: { value: "every" as const }, CRON: { value: "cron" as const }, NONE: { value: "none" as const } },
+  description:
+    "MANUAL: no schedule (every = manual); the job runs only by hand (runJobNow, run-job, the dashboard). A discovered job registered without a schedule is one until an operator gives it a schedule (updateJobSchedule).",
+  values: { EVERY: { value: "every" as const }, CRON: { value: "cron" as const }, MANUAL: { value: "manual" as const } },
 });
 
 export const ActiveByEnum = builder.enumType("ActiveBy", {

@@ -160,7 +160,7 @@ export class JobPanel {
         : h("table", { class: "kwargs" }, h("tbody", {}, ...job.kwargs.map((k) => h("tr", {}, h("th", { scope: "row" }, k.key), h("td", {}, h("code", {}, kwargValue(k.value))))))),
       h("h3", {}, "Next runs ", h("small", { class: "muted" }, `(your time, ${Intl.DateTimeFormat().resolvedOptions().timeZone})`)),
       job.nextRuns.length === 0
-        ? h("p", { class: "muted" }, job.active ? "None scheduled." : "Paused: activate the job to schedule it.")
+        ? h("p", { class: "muted" }, job.schedule.kind === "MANUAL" ? "Manual (every = manual): never scheduled; it runs when someone runs it." : job.active ? "None scheduled." : "Paused: activate the job to schedule it.")
         : h("ol", { class: "next-runs" }, ...job.nextRuns.map((at) => h("li", {}, h("time", { datetime: at }, longTime(at))))),
       h("h3", {}, "Duration ", h("small", { class: "muted" }, `(last ${CHART_DAYS} days; lines: daily p50 and p95)`)),
       durationChart(runs, job.rollups, since, now),

@@ -239,7 +239,7 @@ export class JobsTable {
     } else {
       refs.next.removeAttribute("datetime");
       refs.next.title = pause;
-      refs.next.textContent = job.active ? "—" : job.pause?.until ? `paused until ${clockTime(job.pause.until, now)}` : "paused";
+      refs.next.textContent = job.schedule.kind === "MANUAL" && job.active ? "by hand" : job.active ? "—" : job.pause?.until ? `paused until ${clockTime(job.pause.until, now)}` : "paused";
     }
     const run = job.lastRun;
     if (job.running === 0) refs.runningSince = undefined;

@@ -28,7 +28,8 @@ export interface JobRow {
   missing: boolean;
   source: string;
   kind: string;
-  schedule: { text: string; timezone: string };
+  /** kind: EVERY, CRON or MANUAL (every = manual: runs only by hand). */
+  schedule: { text: string; timezone: string; kind?: string };
   nextRunAt: string | null;
   running: number;
   lastRun: RunSummary | null;
@@ -87,7 +88,7 @@ export interface JobDetail extends JobRow {
   retries: number;
   overlap: string;
   kwargs: { key: string; value: unknown }[];
-  schedule: { text: string; timezone: string; every: string | null; at: string | null; cron: string | null };
+  schedule: { text: string; timezone: string; kind?: string; every: string | null; at: string | null; cron: string | null };
   nextRuns: string[];
   /** The chart's runs (newest first). */
   activities: { edges: { node: RunSummary }[] };
@@ -104,7 +105,7 @@ export interface SchedulerInfo {
 }
 
 const RUN_FIELDS = "runId label status message scheduledFor startedAt endedAt durationMs trigger attempt";
-const JOB_FIELDS = `label active missing source kind schedule { text timezone } nextRunAt running lastRun { ${RUN_FIELDS} }
+const JOB_FIELDS = `label active missing source kind schedule { text timezone kind } nextRunAt running lastRun { ${RUN_FIELDS} }
   pause { note by at until } health { failuresInRow runningSince slowAt lastMissedAt }`;
 
 /** Jobs are read a page at a time (the API caps a page); 200 keeps requests small. */
