@@ -144,6 +144,7 @@ if (WRITE) {
     "",
     where,
     "",
+    ...(machine.load_at_start > machine.cores ? [`The machine was shared and loaded (load average ${machine.load_at_start} on ${machine.cores} cores): the p99 and max columns are mostly requests waiting for a core; p50 says more about the queries.`, ""] : []),
     `${RUN_COUNT.toLocaleString("en")} runs of ${JOB_COUNT} jobs over 60 days (seeded in ${seedSeconds.toFixed(1)} s), roll-ups written by the first prune; the compiled binary; ${REQUESTS} sequential requests each after one warm-up, timed at the client (loopback). Target: the job table and a job panel under ${TARGET_MS} ms at p99. Reproduce with \`make bench-dashboard\`.`,
     "",
     "| what the page asks | p50 | p99 | max |",
