@@ -12,7 +12,7 @@ import type { EventLog } from "./events.ts";
 
 /** Filters of the `activities` query, already validated and converted to epoch ms: the store's. */
 export type { ActivityFilter } from "../store/activity.ts";
-import type { ActivityFilter, JobHealth } from "../store/activity.ts";
+import type { ActivityFilter, JobFlags, JobHealth } from "../store/activity.ts";
 import type { DailyRollup } from "../store/rollups.ts";
 import type { RunOrder, RunPosition } from "../store/run-page.ts";
 import type { StoreSize } from "../store/retention.ts";
@@ -51,6 +51,8 @@ export interface ActivityReader {
   rollups(labels: readonly string[], since: number, until: number): Promise<readonly DailyRollup[]>;
   /** Each recorded job's last success, last run and failure streak: where /metrics starts from. Optional. */
   jobHealth?(): Promise<ReadonlyMap<string, JobHealth>>;
+  /** These jobs' failure streaks, runs going on and missed records since `missedSince` (Job.health). Optional. */
+  jobFlags?(labels: readonly string[], missedSince: number): Promise<ReadonlyMap<string, JobFlags>>;
 }
 
 /** The outbox as the API shows it (src/store/notifications.ts): channels redacted. */
@@ -103,4 +105,6 @@ export interface ApiContext {
   readonly now: () => number;
   /** Batches Job.recentRuns of one request into one store query. */
   readonly recentRuns: (label: string, count: number) => Promise<readonly RunRecord[]>;
+  /** Batches Job.health of one request into one store round (three queries); null when the store has no history of the job. */
+  readonly jobFlags: (label: string) => Promise<JobFlags | null>;
 }

@@ -8,6 +8,7 @@ import "./types/scheduler.ts";
 import "./types/controls.ts";
 import "./types/history.ts";
 import "./types/notification.ts";
+import "./types/health.ts";
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -20,7 +20,7 @@ import { TickdError } from "../errors.ts";
 import { serve } from "../runtime/serve.ts";
 import { authenticate, checkListen, parseListen, roleAtLeast, type TokenSet } from "./auth.ts";
 import type { ApiContext, ApiDeps } from "./context.ts";
-import { batcher, recentRunsBatcher } from "./batch.ts";
+import { batcher, jobFlagsBatcher, recentRunsBatcher } from "./batch.ts";
 import { makeMaskError, type ApiErrorCode, type RequestErrorCode } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
 import { useQueryLimits } from "./limits-plugin.ts";
@@ -139,6 +139,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
         subscriptions,
         lastRun: batcher((labels) => deps.activities.lastRuns(labels), null),
         recentRuns: recentRunsBatcher(deps),
+        jobFlags: jobFlagsBatcher(deps, () => clock.now()),
         now: () => clock.now(),
       };
     },

@@ -8,7 +8,7 @@ import { TickdError } from "../errors.ts";
 import type { JobCatalog } from "../jobs/index.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Store } from "../store/client.ts";
-import { activityCursor, countActivities, countsByStatus, getActivity, jobHealth, listActivities, lastRuns, recentRuns } from "../store/activity.ts";
+import { activityCursor, countActivities, countsByStatus, getActivity, jobFlags, jobHealth, listActivities, lastRuns, recentRuns } from "../store/activity.ts";
 import { dailyRollups } from "../store/rollups.ts";
 import { listRuns } from "../store/run-page.ts";
 import type { ActivityRow } from "../../schema/db.ts";
@@ -71,6 +71,7 @@ export function activityReader(store: Store): ActivityReader {
     rollups: (labels, since, until) => dailyRollups(store, labels, since, until),
     countsByStatus: async () => (await countsByStatus(store)) as Partial<Record<Status, number>>,
     jobHealth: () => jobHealth(store),
+    jobFlags: (labels, missedSince) => jobFlags(store, labels, missedSince),
   };
 }
 

@@ -27,6 +27,14 @@ function normalizeUnit(word: string): IntervalUnit | Weekday | undefined {
   return undefined;
 }
 
+/** `every = manual`: the job has no schedule and runs only by hand. */
+export const MANUAL = "manual";
+
+/** Whether an `every` value says manual (any case, surrounding space ignored). */
+export function isManualEvery(text: string): boolean {
+  return text.trim().toLowerCase() === MANUAL;
+}
+
 export function isWeekday(unit: IntervalUnit | Weekday): unit is Weekday {
   return (WEEKDAYS as readonly string[]).includes(unit);
 }

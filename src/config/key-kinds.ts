@@ -76,8 +76,9 @@ export type JobKey = GroupKey | OptionKey;
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 export const fail = (code: DiagnosticCode, message: string): Parsed<never> => ({ ok: false, code, message });
 
-/** `every` as a job file writes it, from the parsed rule: "10 minutes", "monday", "hour"; null for cron. */
+/** `every` as a job file writes it, from the parsed rule: "10 minutes", "monday", "hour", "manual"; null for cron. */
 export function everyText(rule: ScheduleRule): string | null {
+  if (rule.kind === "manual") return "manual";
   if (rule.kind !== "every") return null;
   // A weekday's interval is always 1.
   return rule.interval === 1 ? rule.unit : `${rule.interval} ${rule.unit}s`;

@@ -43,6 +43,7 @@ export type CallbackEnd = Result | ResultObject | string | void | undefined | nu
 export interface RegisterOptions {
   /** Label of the job; defaults to "<app>.<function name>". */
   label?: string;
+  /** "10 minutes", "day", "monday" …, or "manual": no schedule, run only by hand (the default when no every or cron is given). */
   every?: string;
   at?: string;
   cron?: string;

@@ -78,7 +78,10 @@ export const ScheduleKindEnum = builder.enumType("ScheduleKind", {
   values: {
     EVERY: { value: "every" as const, description: "every (with optional at)." },
     CRON: { value: "cron" as const, description: "A cron expression." },
-    NONE: { value: "none" as const, description: "A discovered job registered without a schedule, waiting for an operator to give it one (updateJobSchedule)." },
+    MANUAL: {
+      value: "manual" as const,
+      description: "No schedule (every = manual): the job runs only by hand (runJobNow, run-job, the dashboard). A discovered job registered without a schedule is one until an operator gives it a schedule (updateJobSchedule).",
+    },
   },
 });
 

@@ -28,16 +28,16 @@ import { callerOf, parseRunKwargs } from "./controls.ts";
 export const ScheduleRef = builder.objectRef<ScheduleModel>("Schedule").implement({
   description: "When a job runs: in words, and as the job-file fields.",
   fields: (t) => ({
-    text: t.exposeString("text", { description: 'In words, e.g. "every 10 minutes", "every monday at 10:00 (Europe/Berlin)"; "no schedule yet" for kind NONE.' }),
-    kind: t.expose("kind", { type: ScheduleKindEnum, description: "every, cron, or none yet." }),
-    every: t.exposeString("every", { nullable: true, description: '`every` as in the job file ("10 minutes", "monday"); null for cron.' }),
+    text: t.exposeString("text", { description: 'In words, e.g. "every 10 minutes", "every monday at 10:00 (Europe/Berlin)"; "manual (runs only by hand)" for kind MANUAL.' }),
+    kind: t.expose("kind", { type: ScheduleKindEnum, description: "every, cron, or manual (runs only by hand)." }),
+    every: t.exposeString("every", { nullable: true, description: '`every` as in the job file ("10 minutes", "monday", "manual"); null for cron.' }),
     interval: t.exposeInt("interval", { nullable: true, description: "The N of every = N units; 1 for a weekday; null for cron." }),
     unit: t.exposeString("unit", {
       nullable: true,
       description: "second, minute, hour, day, week or a weekday; null for cron.",
       deprecationReason: "Use intervalUnit (an enum of the same words).",
     }),
-    intervalUnit: t.field({ type: ScheduleUnitEnum, nullable: true, description: "The unit of every; null for cron and kind NONE.", resolve: (s) => s.unit }),
+    intervalUnit: t.field({ type: ScheduleUnitEnum, nullable: true, description: "The unit of every; null for cron and kind MANUAL.", resolve: (s) => s.unit }),
     at: t.exposeString("at", { nullable: true, description: keyDoc("at", "As written; null when not set.") }),
     cron: t.exposeString("cron", { nullable: true, description: keyDoc("cron", "Null for every.") }),
     timezone: t.exposeString("timezone", { description: "The zone the schedule computes in (the job's, else the instance's)." }),
@@ -118,7 +118,7 @@ builder.node(JobRef, {
     activeBy: t.expose("activeBy", { type: ActiveByEnum, description: "Who decided active: the job file, the registration, or an operator." }),
     activeAt: t.field({ type: "DateTime", nullable: true, description: "When an operator switched the job; null when the file or the registration decides.", resolve: (job) => job.activeAt }),
     missing: t.exposeBoolean("missing", { description: "A discovered job whose registration vanished; history kept." }),
-    nextRunAt: t.field({ type: "DateTime", nullable: true, description: "Null when the job is off, has ended, or has no schedule yet.", resolve: (job) => job.nextRunAt }),
+    nextRunAt: t.field({ type: "DateTime", nullable: true, description: "Null when the job is off, has ended, or is manual (every = manual: runs only by hand).", resolve: (job) => job.nextRunAt }),
     nextRuns: t.field({
       type: ["DateTime"],
       description: `The next due instants (at most ${LIMITS.maxNextRuns}); empty when inactive or ended.`,
@@ -127,7 +127,7 @@ builder.node(JobRef, {
       resolve: (job, { count }, ctx) => {
         const n = count ?? 5;
         if (n < 1 || n > LIMITS.maxNextRuns) throw apiError("BAD_USER_INPUT", `nextRuns(count): expected 1..${LIMITS.maxNextRuns}, got ${n}`, "count");
-        return job.missing || job.schedule.kind === "none" ? [] : ctx.deps.scheduler.nextRuns(job.label, n);
+        return job.missing || job.schedule.kind === "manual" ? [] : ctx.deps.scheduler.nextRuns(job.label, n);
       },
     }),
     running: t.exposeInt("running", { description: "Runs of this job going on now." }),

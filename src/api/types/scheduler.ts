@@ -100,7 +100,7 @@ const DiscoverResultRef = builder.objectRef<DiscoverOutcome>("DiscoverResult").i
     added: t.exposeStringList("added", { description: "Labels of jobs registered for the first time (stored inactive)." }),
     updated: t.exposeStringList("updated", { description: "Labels of jobs whose registration changed." }),
     missing: t.exposeStringList("missing", { description: "Registered before, not any more; kept with missing: true." }),
-    unscheduled: t.exposeStringList("unscheduled", { description: "Registered without a schedule: stored inactive until an operator gives one (updateJobSchedule)." }),
+    unscheduled: t.exposeStringList("unscheduled", { description: "Registered without a schedule: manual jobs (schedule kind MANUAL), never scheduled, run only by hand until an operator gives one a schedule (updateJobSchedule)." }),
     problems: t.field({ type: [ProblemRef], description: "What `tickd discover` reports: modules that failed, registrations rejected.", resolve: (r) => r.problems }),
   }),
 });
