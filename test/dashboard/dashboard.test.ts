@@ -117,6 +117,8 @@ describe("the dashboard at /", () => {
     for (const label of ["newsletter", "disk check", "newsletter", "nightly backup"]) await graphql(tickd.url, `mutation { runJobNow(label: "${label}") { runId } }`);
     await eventually(() => feedItems().count(), (v) => expect(v).toBe(count + 4));
     await eventually(() => row("nightly backup").locator(".badge").textContent(), (v) => expect(v).toBe("error"));
+    // Its error marks the job failing: the mark takes no room of its own.
+    await eventually(() => row("nightly backup").locator(".tag-failing").count(), (v) => expect(v).toBe(1), 5000);
     expect(await layout()).toEqual(before);
     const heights = await feedItems().evaluateAll((items) => [...new Set(items.map((li) => li.getBoundingClientRect().height))]);
     expect(heights).toHaveLength(1);

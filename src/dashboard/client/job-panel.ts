@@ -34,7 +34,7 @@ function localInstant(value: FormDataEntryValue | null): string | null {
 
 /** "12 of 40 runs done, 3 already recorded (running)". */
 export function backfillText(b: Backfill): string {
-  if (b.state === "dry-run") return `${b.count} occurrence(s) to run, ${b.skipped} already recorded (dry run: nothing ran)`;
+  if (b.state === "dry_run") return `${b.count} occurrence(s) to run, ${b.skipped} already recorded (dry run: nothing ran)`;
   return `${b.done} of ${b.count} run(s) done${b.skipped ? `, ${b.skipped} already recorded` : ""} (${b.state})`;
 }
 
@@ -243,7 +243,7 @@ export class JobPanel {
       ? h(
           "div",
           { class: "backfill-progress" },
-          h("progress", { max: Math.max(1, b.count), value: b.state === "dry-run" ? 0 : b.done, "aria-label": `Backfill of ${job.label}` }),
+          h("progress", { max: Math.max(1, b.count), value: b.state === "dry_run" ? 0 : b.done, "aria-label": `Backfill of ${job.label}` }),
           h("span", { class: "backfill-text" }, `Backfill ${new Date(b.from).toLocaleString()} – ${new Date(b.to).toLocaleString()}: ${backfillText(b)}`),
         )
       : null;

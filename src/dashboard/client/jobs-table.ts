@@ -221,6 +221,10 @@ export class JobsTable {
       job.missing && h("span", { class: "tag tag-missing", title: "Its app no longer registers it; history kept" }, "missing"),
       job.source === "DISCOVERED" && h("span", { class: "tag" }, "discovered"),
       job.pause && h("span", { class: "tag tag-paused", title: pause }, job.pause.note ? `paused: ${job.pause.note}` : "paused"),
+    ]);
+    // The marks that come and go as runs end sit on the strip's line, which never wraps: the row keeps its height.
+    replaceChildren(refs.ticks, [
+      strip(job.recentRuns ?? []),
       flags.failing > 0 && h("span", { class: "tag tag-flag tag-failing", title: `${flags.failing} run(s) went wrong since the last success` }, flags.failing > 1 ? `failing ×${flags.failing}` : "failing"),
       flags.slow && h("span", { class: "tag tag-flag tag-slow", title: `running longer than its warn_after (started ${clockTime(job.health.runningSince, now)})` }, "slow"),
       flags.missed && h("span", { class: "tag tag-flag tag-missed", title: `missed an occurrence at ${clockTime(job.health.lastMissedAt, now)}` }, "missed"),
@@ -229,7 +233,6 @@ export class JobsTable {
     refs.tr.classList.toggle("slow", flags.slow);
     refs.tr.classList.toggle("missed", flags.missed);
     refs.tr.classList.toggle("paused", job.pause !== null && job.pause !== undefined);
-    replaceChildren(refs.ticks, [strip(job.recentRuns ?? [])]);
     refs.schedule.textContent = job.schedule.text;
     refs.schedule.title = `computed in ${job.schedule.timezone}`;
     if (job.nextRunAt) {
