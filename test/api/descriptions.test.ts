@@ -6,6 +6,9 @@
 import { expect, test } from "bun:test";
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isUnionType, type GraphQLSchema } from "graphql";
 import { schema } from "../../src/api/schema.ts";
+import { HTTP_METHODS } from "../../src/config/keys.ts";
+import { NOTIFY_EVENTS } from "../../src/config/notify.ts";
+import { BACKFILL_STATES } from "../../src/engine/backfill.ts";
 
 /** Paths of the schema's own elements (not the introspection types or graphql-js's built-in scalars) that lack a description. */
 export function undescribed(s: GraphQLSchema): string[] {
@@ -48,4 +51,19 @@ test("every deprecated field says what to use instead", () => {
     }
   }
   expect(vague).toEqual([]);
+});
+
+test("closed sets are enums whose values are the words of the table that defines them", () => {
+  const enumOf = (typeName: string, field: string) => {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) throw new Error(`${typeName} is not an object type`);
+    let t = type.getFields()[field]!.type;
+    while ("ofType" in t) t = t.ofType;
+    if (!isEnumType(t)) throw new Error(`${typeName}.${field} is ${String(t)}, not an enum`);
+    return t.getValues().map((v) => v.value as string).sort();
+  };
+  expect(enumOf("Backfill", "state")).toEqual(Object.keys(BACKFILL_STATES).sort());
+  expect(enumOf("Notification", "event")).toEqual([...NOTIFY_EVENTS].sort());
+  expect(enumOf("Job", "overlapPolicy")).toEqual(["allow", "queue", "skip"]);
+  expect(enumOf("Job", "httpMethod")).toEqual([...HTTP_METHODS].sort());
 });

@@ -12,6 +12,7 @@ import { builder } from "../builder.ts";
 import type { ApiContext } from "../context.ts";
 import { apiError, blaming } from "../errors.ts";
 import { requireJob } from "../jobs.ts";
+import { BackfillStateEnum } from "./enums.ts";
 import { RunRef, JobRef } from "./refs.ts";
 import { globalIdOf, ID_ARG_DOC, LABEL_ARG_DOC, labelOf, runIdOf, targetArg } from "../targets.ts";
 
@@ -39,7 +40,7 @@ export const BackfillRef = builder.objectRef<BackfillProgress>("Backfill").imple
     count: t.exposeInt("count", { description: "Occurrences it runs (in the range, minus those already recorded unless again)." }),
     skipped: t.exposeInt("skipped", { description: "Occurrences in the range already recorded, not run again." }),
     done: t.exposeInt("done", { description: "Runs finished so far." }),
-    state: t.exposeString("state", { description: "running, done, cancelled, or dry-run (counted, nothing run)." }),
+    state: t.field({ type: BackfillStateEnum, description: "Where it stands: running, done, cancelled, or dry_run (counted, nothing run).", resolve: (b) => b.state }),
   }),
 });
 

@@ -12,6 +12,8 @@ import { DIAGNOSTIC_CODES, ERROR_CODES, isCallbackErrorCode } from "../../errors
 import { STATUSES, type Status } from "../../sdk/index.ts";
 import { statusMeaning } from "../../sdk/status.ts";
 import { TRIGGERS, type JobChange, type Trigger } from "../../engine/types.ts";
+import { BACKFILL_STATES, type BackfillState } from "../../engine/backfill.ts";
+import { NOTIFY_EVENTS, type NotifyEvent } from "../../config/notify.ts";
 import { STORED_PROBLEM } from "../../jobs/index.ts";
 import { builder } from "../builder.ts";
 
@@ -162,3 +164,30 @@ export const DiagnosticCodeEnum = builder.enumType("DiagnosticCode", {
 export function diagnosticCode(code: string): string | null {
   return DIAGNOSTIC_CODE_VALUES.includes(code) ? code : null;
 }
+
+/** Lower-case names, as the words are on the wire (the CLI and the dashboard compare them). */
+export const BackfillStateEnum = builder.enumType("BackfillState", {
+  description: "Where a backfill stands.",
+  values: Object.fromEntries(
+    (Object.entries(BACKFILL_STATES) as Array<[BackfillState, string]>).map(([state, meaning]) => [state, { value: state, description: meaning }]),
+  ) as Record<BackfillState, { value: BackfillState; description: string }>,
+});
+
+const NOTIFY_EVENT_MEANING: Record<NotifyEvent, string> = {
+  failure: "A run ended failure (the job's alert_after-th in a row).",
+  error: "A run ended error: the callback threw, or could not be started.",
+  timeout: "A run was ended at its timeout.",
+  abandoned: "A run's instance died while it ran; recorded at the next start.",
+  missed: "Occurrences did not start within the job's grace (the instance was down, suspended or stuck).",
+  slow: "A run still going after the job's warn_after (once per run).",
+  recovered: "The job succeeded again after an alerted streak.",
+};
+
+/** The events an alert is raised for (notify_on's words), lower-case as on the wire. */
+export const NotifyEventEnum = builder.enumType("NotifyEvent", {
+  description: "Why an alert was raised: notify_on's words.",
+  values: Object.fromEntries(NOTIFY_EVENTS.map((event) => [event, { value: event, description: NOTIFY_EVENT_MEANING[event] }])) as Record<
+    NotifyEvent,
+    { value: NotifyEvent; description: string }
+  >,
+});

@@ -7,6 +7,7 @@ import type { ChannelHealth, NotificationView } from "../../store/notifications.
 import { builder } from "../builder.ts";
 import type { ApiContext } from "../context.ts";
 import { LIMITS } from "../limits.ts";
+import { NotifyEventEnum } from "./enums.ts";
 import { JobRef } from "./refs.ts";
 
 const NotificationStateEnum = builder.enumType("NotificationState", {
@@ -23,7 +24,7 @@ const NotificationRef = builder.objectRef<NotificationView>("Notification").impl
   description: "One alert for one channel, and how its delivery went.",
   fields: (t) => ({
     label: t.exposeString("label", { description: "The job's label." }),
-    event: t.exposeString("event", { description: "failure, error, timeout, abandoned, missed, slow or recovered." }),
+    event: t.field({ type: NotifyEventEnum, description: "Why it was raised: failure, error, timeout, abandoned, missed, slow or recovered.", resolve: (n) => n.event }),
     runId: t.exposeString("runId", { description: "The run the alert is about." }),
     channel: t.exposeString("channel", { description: "Where it goes, with its secrets shown as ***." }),
     state: t.field({ type: NotificationStateEnum, description: "Pending, delivered or failed.", resolve: (n) => n.state }),
