@@ -5,10 +5,9 @@
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { displayPath } from "../config/display-path.ts";
 import { TickdError } from "../errors.ts";
-import { registerSdkModule, runtimeName } from "../runtime/index.ts";
+import { moduleSpecifier, registerSdkModule } from "../runtime/index.ts";
 import type { Callback } from "../sdk/index.ts";
 
 export const MODULE_EXTENSIONS = [".ts", ".js", ".mjs"] as const;
@@ -95,10 +94,7 @@ export function importFailure(error: unknown, options: { named?: boolean } = {})
 let reloadCounter = 0;
 
 function importSpecifier(file: string, fresh: boolean): string {
-  const query = fresh ? `?tickd-reload=${++reloadCounter}` : "";
-  // Bun re-evaluates a module imported by path with a new query string but not
-  // by file URL with one; Deno and Node need the URL form.
-  return runtimeName().startsWith("bun") ? file + query : pathToFileURL(file).href + query;
+  return moduleSpecifier(file, fresh ? `?tickd-reload=${++reloadCounter}` : "");
 }
 
 /** Import the module of `dotted` under `root` and return its exported function. */

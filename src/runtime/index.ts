@@ -1,19 +1,41 @@
 /**
  * The one place that touches Bun-specific APIs (Bun.serve, Bun.plugin,
- * Bun.file, Bun.spawn, bun:*), so the rest of src/ runs on Deno 2 as well.
- * Each function falls back to a portable implementation where one exists.
+ * Bun.file, Bun.spawn, bun:*) and their Deno counterparts (Deno.serve,
+ * Deno.upgradeWebSocket, the import map), so the rest of src/ runs on
+ * either. Which runtime this is, is decided once at module load.
  */
+import { pathToFileURL } from "node:url";
+import { deno } from "./deno.ts";
+
 export { registerSdkModule } from "./sdk-module.ts";
+export { endProcess, selfCommand } from "./process.ts";
 
-declare const Deno: unknown;
+/** Bun or Deno (Node only runs the build tools and peers). */
+export const RUNTIME: "bun" | "deno" | "node" = typeof Bun !== "undefined" ? "bun" : deno ? "deno" : "node";
 
-/** True inside `bun build --compile` output. */
+/** True inside `bun build --compile` or `deno compile` output. */
 export function isCompiledBinary(): boolean {
-  return typeof Bun !== "undefined" && Bun.main.startsWith("/$bunfs/");
+  if (RUNTIME === "bun") return Bun.main.startsWith("/$bunfs/");
+  if (deno) return isDenoCompiled();
+  return false;
+}
+
+function isDenoCompiled(): boolean {
+  // A deno compile binary runs its modules from a virtual folder beside the executable.
+  return deno !== undefined && !/(^|\/)deno$/.test(process.execPath);
 }
 
 export function runtimeName(): string {
-  if (typeof Bun !== "undefined") return `bun ${Bun.version}`;
-  if (typeof Deno !== "undefined") return "deno";
+  if (RUNTIME === "bun") return `bun ${Bun.version}`;
+  if (deno) return `deno ${deno.version.deno}`;
   return `node ${process.version}`;
 }
+
+/**
+ * The specifier that imports `file` (absolute) with `query` ("" or "?…",
+ * which makes a fresh module instance). Bun re-evaluates a module imported
+ * by path with a new query string but not by file URL with one; Deno and
+ * Node need the URL form.
+ */
+export const moduleSpecifier: (file: string, query: string) => string =
+  RUNTIME === "bun" ? (file, query) => file + query : (file, query) => pathToFileURL(file).href + query;

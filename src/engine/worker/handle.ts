@@ -110,7 +110,7 @@ export class WorkerHandle {
 
   constructor(entry: string | URL, module: WorkerOwner) {
     this.#module = module;
-    this.#worker = new Worker(entry, { name: `tickd ${module.file}` });
+    this.#worker = new Worker(entry, { name: `tickd ${module.file}`, type: "module" });
     this.#worker.addEventListener("message", (event) => this.#receive(event.data as FromWorkerMessage));
     this.#worker.addEventListener("error", (event) => {
       event.preventDefault?.();
