@@ -13,16 +13,14 @@ export { endProcess, selfCommand } from "./process.ts";
 /** Bun or Deno (Node only runs the build tools and peers). */
 export const RUNTIME: "bun" | "deno" | "node" = typeof Bun !== "undefined" ? "bun" : deno ? "deno" : "node";
 
-/** True inside `bun build --compile` or `deno compile` output. */
+/**
+ * True inside `bun build --compile` output (dist/tickd). A `deno compile`
+ * binary is not a tickd build: it cannot import job modules that were not
+ * embedded when it was compiled (README, "Running on Deno"), so on Deno this
+ * is false and tickd runs from source.
+ */
 export function isCompiledBinary(): boolean {
-  if (RUNTIME === "bun") return Bun.main.startsWith("/$bunfs/");
-  if (deno) return isDenoCompiled();
-  return false;
-}
-
-function isDenoCompiled(): boolean {
-  // A deno compile binary runs its modules from a virtual folder beside the executable.
-  return deno !== undefined && !/(^|\/)deno$/.test(process.execPath);
+  return RUNTIME === "bun" && Bun.main.startsWith("/$bunfs/");
 }
 
 export function runtimeName(): string {
