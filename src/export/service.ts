@@ -34,7 +34,8 @@ export const SERVICE_NAME = /^[A-Za-z0-9_.@-]+$/;
 
 /**
  * The binary's absolute path and any arguments needed to reach main: the
- * executable itself when compiled, `bun /abs/src/main.ts` when run from source.
+ * executable itself when compiled, `bun /abs/src/main.ts` or
+ * `deno run -A --config=/abs/deno.json /abs/src/main.ts` when run from source.
  */
 export function tickdExecutable(): string[] {
   return selfCommand(isCompiledBinary());

@@ -169,11 +169,19 @@ for (const runtime of RUNTIMES) {
       expect(job.data?.job).toEqual({ label: "added by reload" });
     }, 30_000);
 
-    test("SIGTERM drains: a run going on finishes and is recorded, then the process exits 0", async () => {
+    test("SIGTERM drains: a run going on finishes and is recorded, an open SSE stream is ended, and the process exits 0", async () => {
+      const sse = await fetch(`${service.url}/graphql/stream?query=${encodeURIComponent("subscription { runStarted { label } }")}`);
+      const reader = sse.body!.getReader();
+      await reader.read();
       const ran = await service.gql('mutation { runJobNow(label: "slow", wait: false) { status } }');
       expect(ran.data?.runJobNow.status).toBe("RUNNING");
       const code = await service.stop();
       expect(code).toBe(0);
+      // The stream ends with the server (or its connection is dropped): it does not hang.
+      const ended = async (): Promise<boolean> => {
+        for (;;) if ((await reader.read()).done) return true;
+      };
+      expect(await Promise.race([ended().catch(() => true), Bun.sleep(2_000).then(() => false)])).toBe(true);
       const history = await tickdOn(runtime, ["history", "slow", "--json"], p.dir);
       expect(JSON.parse(history.stdout)[0]).toMatchObject({ status: "success", message: "slow one finished" });
     }, 30_000);
