@@ -7,7 +7,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { displayPath } from "../config/display-path.ts";
 import { TickdError } from "../errors.ts";
-import { moduleSpecifier, registerSdkModule } from "../runtime/index.ts";
+import { moduleSpecifier, registerSdkModule, sdkImportFailure } from "../runtime/index.ts";
 import type { Callback } from "../sdk/index.ts";
 
 export const MODULE_EXTENSIONS = [".ts", ".js", ".mjs"] as const;
@@ -87,7 +87,10 @@ export function importFailure(error: unknown, options: { named?: boolean } = {})
     const more = errors.length > SHOWN_BUILD_ERRORS ? ` (and ${errors.length - SHOWN_BUILD_ERRORS} more)` : "";
     return `${shown.join("; ")}${more}`;
   }
-  if (error instanceof Error) return options.named ? `${error.name}: ${error.message}` : error.message;
+  if (error instanceof Error) {
+    const message = sdkImportFailure(error.message);
+    return options.named && message === error.message ? `${error.name}: ${message}` : message;
+  }
   return String(error);
 }
 

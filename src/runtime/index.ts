@@ -7,7 +7,7 @@
 import { pathToFileURL } from "node:url";
 import { deno } from "./deno.ts";
 
-export { registerSdkModule } from "./sdk-module.ts";
+export { registerSdkModule, sdkImportFailure } from "./sdk-module.ts";
 export { endProcess, selfCommand } from "./process.ts";
 
 /** Bun or Deno (Node only runs the build tools and peers). */

@@ -1,6 +1,5 @@
 import * as sdk from "../sdk/index.ts";
-
-declare const Deno: unknown;
+import { deno } from "./deno.ts";
 
 let registered = false;
 
@@ -13,37 +12,30 @@ let registered = false;
  * Bun: a runtime plugin answers "tickd" with this module's exports.
  * Deno has no runtime loader hook; its import map does the same job: tickd's
  * deno.json maps "tickd" to src/sdk/index.ts, the very file imported above,
- * so a job module gets this same instance. Here we only check that the map
- * is in force (deno run from another folder without --config would miss it).
+ * so a job module gets this same instance, and there is nothing to register.
+ * (Checking the map from here would prove nothing: inside tickd's package,
+ * "tickd" also resolves as the package's own name, which a job module's
+ * import outside it does not; sdkImportFailure explains a miss instead.)
  */
 export function registerSdkModule(): void {
-  if (registered) return;
+  if (registered || typeof Bun === "undefined") return;
   registered = true;
-  if (typeof Bun !== "undefined") {
-    Bun.plugin({
-      name: "tickd-sdk",
-      setup(build) {
-        build.module("tickd", () => ({ exports: { ...sdk }, loader: "object" }));
-      },
-    });
-    return;
-  }
-  if (typeof Deno !== "undefined") checkImportMap();
+  Bun.plugin({
+    name: "tickd-sdk",
+    setup(build) {
+      build.module("tickd", () => ({ exports: { ...sdk }, loader: "object" }));
+    },
+  });
 }
 
-const SDK_URL = new URL("../sdk/index.ts", import.meta.url).href;
-
-function checkImportMap(): void {
-  let resolved: string | undefined;
-  try {
-    resolved = import.meta.resolve("tickd");
-  } catch {
-    resolved = undefined;
-  }
-  if (resolved === SDK_URL) return;
+/**
+ * Deno's error for a job module's `import "tickd"` when tickd's import map
+ * is not in force ("Import "tickd" not a dependency", with a hint to
+ * `deno add npm:tickd`, which would not help), told as what to do; any other
+ * message as it is.
+ */
+export function sdkImportFailure(message: string): string {
+  if (!deno || !message.includes('Import "tickd" not a dependency')) return message;
   const config = new URL("../../deno.json", import.meta.url).pathname;
-  throw new Error(
-    `job modules import "tickd", which this Deno process does not map to ${SDK_URL}` +
-      ` (resolved: ${resolved ?? "nothing"}); run tickd with its config: deno run -A --config ${config} src/main.ts …, or deno task tickd …`,
-  );
+  return `its import "tickd" is not mapped: this deno runs without tickd's deno.json; start it with deno run -A --config ${config} …`;
 }
