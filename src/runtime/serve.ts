@@ -180,6 +180,10 @@ function denoServe(runtime: DenoApi, options: ServeOptions): Served {
   function upgraded(request: Request, accept: UpgradeAccept): Response {
     const { socket, response } = runtime.upgradeWebSocket(request, { protocol: accept.protocol || undefined, idleTimeout: options.idleTimeout ?? 120 });
     let session: SocketSession | undefined;
+    // Binary frames as ArrayBuffer (Deno's default is Blob), decoded as on Bun.
+    socket.binaryType = "arraybuffer";
+    // A session's failure is its own to report (graphql-ws closes the socket); never an unhandled rejection.
+    const settle = (result: void | Promise<void> | undefined) => void Promise.resolve(result).catch(() => {});
     sockets.add(socket);
     socket.onopen = () => {
       session = accept.open({
@@ -192,11 +196,11 @@ function denoServe(runtime: DenoApi, options: ServeOptions): Served {
     };
     socket.onmessage = (event) => {
       const data = event.data;
-      void session?.message(typeof data === "string" ? data : new TextDecoder().decode(data as ArrayBuffer));
+      settle(session?.message(typeof data === "string" ? data : new TextDecoder().decode(data as ArrayBuffer)));
     };
     socket.onclose = (event) => {
       sockets.delete(socket);
-      void session?.closed(event.code, event.reason);
+      settle(session?.closed(event.code, event.reason));
     };
     return response;
   }
