@@ -5,7 +5,7 @@
  * clients; each case asserts what the user sees.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createClient } from "graphql-ws";
 import { tempDir } from "../helpers/binary.ts";
@@ -57,6 +57,20 @@ function project(): { dir: string; config: string; cleanup: () => void } {
   writeFileSync(path.join(t.dir, "config", "scheduler.ini"), INI);
   writeFileSync(path.join(t.dir, "app", "jobs.ts"), JOBS);
   return { dir: t.dir, config: path.join(t.dir, "config", "scheduler.ini"), cleanup: t.cleanup };
+}
+
+/** How many processes run exactly `command` (their /proc cmdline, arguments joined by spaces). */
+function processesRunning(command: string): number {
+  let n = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ") === command) n++;
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  return n;
 }
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
@@ -153,12 +167,13 @@ for (const runtime of RUNTIMES) {
 
     test("a command job past its timeout is recorded TIMEOUT and its process is ended", async () => {
       const started = Date.now();
-      const ran = await service.gql('mutation { runJobNow(label: "sleeper") { status message } }');
-      expect(ran.data?.runJobNow.status).toBe("TIMEOUT");
+      const pending = service.gql('mutation { runJobNow(label: "sleeper") { status message } }');
+      await until("the command's process to run", () => processesRunning(SLEEPER) === 1, 5_000);
+      const ran = await pending;
+      expect(ran.data?.runJobNow).toEqual({ status: "TIMEOUT", message: "timed out after 1 s" });
       expect(Date.now() - started).toBeLessThan(8_000);
       // The run is recorded at once and its process group ended right after.
-      const alive = () => Bun.spawnSync(["pgrep", "-f", `^${SLEEPER}$`]).stdout.toString().trim() !== "";
-      await until("the command's process to be ended", () => !alive(), 5_000);
+      await until("the command's process to be ended", () => processesRunning(SLEEPER) === 0, 5_000);
     }, 30_000);
 
     test("SIGHUP re-reads the job file: a job added to it is scheduled", async () => {
