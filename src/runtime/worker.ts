@@ -7,7 +7,8 @@
  * - Bun's Worker has ref()/unref(), so an idle worker does not keep the
  *   process alive; Deno's has neither (runtime/process.ts exits instead).
  * - Bun fires "close" when a worker's thread exits (process.exit() in a
- *   callback); Deno fires nothing, so its runs end at their timeout.
+ *   callback); Deno fires nothing, so the worker itself posts "exited" from
+ *   its exit event (engine/worker/entry.ts).
  */
 /** Bun's Worker, beyond the web API. */
 type BunWorker = Worker & { ref(): void; unref(): void };

@@ -24,6 +24,10 @@ export async function slow(kwargs, ctx) {
   await new Promise((resolve) => setTimeout(resolve, 1500));
   return Result(STATUS.SUCCESS, "slow one finished");
 }
+
+export function quit() {
+  process.exit(3);
+}
 `;
 
 /** A command no other test runs, so looking for its process finds only ours. */
@@ -43,6 +47,11 @@ every = 1 hour
 [slow]
 call = app.jobs.slow
 every = 1 hour
+
+[quitter]
+call = app.jobs.quit
+every = 1 hour
+timeout = 20 seconds
 
 [sleeper]
 command = ${SLEEPER}
@@ -96,7 +105,7 @@ for (const runtime of RUNTIMES) {
 
     test("check finds the job file good, its modules importing \"tickd\" with nothing installed beside them", async () => {
       const out = await tickdOn(runtime, ["check"], p.dir);
-      expect(out.stderr + out.stdout).toContain("4 jobs OK");
+      expect(out.stderr + out.stdout).toContain("5 jobs OK");
       expect(out.code).toBe(0);
     }, 30_000);
 
@@ -108,7 +117,7 @@ for (const runtime of RUNTIMES) {
         writeFileSync(path.join(broken.dir, "app", "jobs.ts"), JOBS);
         writeFileSync(path.join(broken.dir, "config", "scheduler.ini"), "[gone]\ncall = app.jobs.missing\nevery = 1 hour\n");
         const out = await tickdOn(runtime, ["check"], broken.dir);
-        expect(out.stderr + out.stdout).toContain("app/jobs.ts has no export named missing; its exported functions are greet, slow");
+        expect(out.stderr + out.stdout).toContain("app/jobs.ts has no export named missing; its exported functions are greet, quit, slow");
         expect(out.code).toBe(2);
       } finally {
         broken.cleanup();
@@ -118,7 +127,7 @@ for (const runtime of RUNTIMES) {
     test("list shows every job with its schedule", async () => {
       const out = await tickdOn(runtime, ["list"], p.dir);
       expect(out.code).toBe(0);
-      for (const label of ["greet in a worker", "greet in process", "slow", "sleeper"]) expect(out.stdout).toContain(label);
+      for (const label of ["greet in a worker", "greet in process", "slow", "quitter", "sleeper"]) expect(out.stdout).toContain(label);
     }, 30_000);
 
     test("next prints the next instants of an hourly job, one hour apart", async () => {
@@ -131,7 +140,7 @@ for (const runtime of RUNTIMES) {
     test("run schedules the worker job every second and records its runs with the message its Result gave", async () => {
       service = await startTickd(runtime, p.dir);
       await until("two runs of the worker job", () => (service.log().match(/"run.finished".*greet in a worker|greet in a worker.*"run.finished"/g) ?? []).length >= 2);
-      const data = await service.gql('{ activities(filter: { label: "greet in a worker" }, first: 5) { edges { node { status message output } } } }');
+      const data = await service.gql('{ activities(filter: { label: "greet in a worker", statuses: [SUCCESS] }, first: 5) { edges { node { status message output } } } }');
       const runs = data.data?.activities.edges.map((e: { node: unknown }) => e.node);
       expect(runs.length).toBeGreaterThanOrEqual(2);
       expect(runs[0]).toMatchObject({ status: "SUCCESS", message: "greeted world" });
@@ -140,7 +149,7 @@ for (const runtime of RUNTIMES) {
 
     test("the API answers a query, and a mutation runs an in-process job now", async () => {
       const jobs = await service.gql("{ jobs(first: 10) { totalCount edges { node { label } } } }");
-      expect(jobs.data?.jobs.totalCount).toBe(4);
+      expect(jobs.data?.jobs.totalCount).toBe(5);
       const ran = await service.gql('mutation { runJobNow(label: "greet in process", kwargs: { who: "the API" }) { status message trigger } }');
       expect(ran.errors).toBeUndefined();
       expect(ran.data?.runJobNow).toEqual({ status: "SUCCESS", message: "greeted the API", trigger: "MANUAL" });
@@ -174,6 +183,14 @@ for (const runtime of RUNTIMES) {
       expect(Date.now() - started).toBeLessThan(8_000);
       // The run is recorded at once and its process group ended right after.
       await until("the command's process to be ended", () => processesRunning(SLEEPER) === 0, 5_000);
+    }, 30_000);
+
+    test("a callback that calls process.exit() ends with its worker at once, not at its timeout", async () => {
+      const started = Date.now();
+      const ran = await service.gql('mutation { runJobNow(label: "quitter") { status message } }');
+      expect(ran.data?.runJobNow.status).toBe("ERROR");
+      expect(ran.data?.runJobNow.message).toContain("stopped (its thread exited)");
+      expect(Date.now() - started).toBeLessThan(10_000);
     }, 30_000);
 
     test("SIGHUP re-reads the job file: a job added to it is scheduled", async () => {

@@ -117,7 +117,7 @@ export class WorkerHandle {
       event.preventDefault?.();
       this.#died((event as ErrorEvent).message);
     });
-    // Bun only: its thread exited (Deno has no such event; runtime/worker.ts).
+    // Bun only: its thread exited (Deno has no such event: the worker posts "exited", entry.ts).
     this.#worker.addEventListener("close", () => this.#died("its thread exited"));
     this.#ref();
   }
@@ -279,6 +279,9 @@ export class WorkerHandle {
           run.finish(event.end);
           break;
         }
+        case "exited":
+          this.#died("its thread exited");
+          return;
       }
     }
     this.#settle();
