@@ -11,7 +11,7 @@ import path from "node:path";
 import { importFailure, withDocDescription } from "../callbacks/index.ts";
 import { brandJobSpec, type JobSpec } from "../config/types.ts";
 import { IniFormatError } from "../export/ini.ts";
-import { registerSdkModule } from "../runtime/index.ts";
+import { moduleSpecifier, registerSdkModule } from "../runtime/index.ts";
 import { schedule } from "../sdk/index.ts";
 import { registrationPairs, validatePairs } from "./validate.ts";
 
@@ -92,7 +92,7 @@ function findModule(folder: string, moduleName: string): string | undefined {
 // instance), so an edited scheduler module is seen by the API's discoverJobs
 // without a restart. Bun honours the query on a plain absolute path but drops
 // it from a file:// URL (then the cached module would come back with no
-// registrations), so the path form is used.
+// registrations), so on Bun the path form is used (runtime/moduleSpecifier).
 let generation = 0;
 
 export async function discoverApps(options: DiscoverAppsOptions): Promise<DiscoverAppsResult> {
@@ -134,7 +134,7 @@ export async function discoverApps(options: DiscoverAppsOptions): Promise<Discov
     schedule.clear();
     let exported: Record<string, unknown>;
     try {
-      exported = (await import(`${file}?discover=${++generation}`)) as Record<string, unknown>;
+      exported = (await import(moduleSpecifier(file, `?discover=${++generation}`))) as Record<string, unknown>;
     } catch (error) {
       failedModules.push(file);
       const reason = importFailure(error, { named: true });

@@ -5,7 +5,7 @@
  * Shared by the supervisord and systemd exporters.
  */
 import path from "node:path";
-import { isCompiledBinary } from "../runtime/index.ts";
+import { isCompiledBinary, selfCommand } from "../runtime/index.ts";
 
 /** One tenant's service, as the exporters need it. All paths absolute. */
 export interface ServiceSpec {
@@ -40,11 +40,11 @@ export const SERVICE_NAME = /^[A-Za-z0-9_.@-]+$/;
 
 /**
  * The binary's absolute path and any arguments needed to reach main: the
- * executable itself when compiled, `bun /abs/src/main.ts` when run from source.
+ * executable itself when compiled, `bun /abs/src/main.ts` or
+ * `deno run -A --config=/abs/deno.json /abs/src/main.ts` when run from source.
  */
 export function tickdExecutable(): string[] {
-  if (isCompiledBinary()) return [process.execPath];
-  return [process.execPath, path.resolve(import.meta.dirname, "../main.ts")];
+  return selfCommand(isCompiledBinary());
 }
 
 /** Instance settings passed through to `run` when the operator set them. */
