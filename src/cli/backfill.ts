@@ -43,6 +43,12 @@ export const backfillCommand: Command = {
   summary: "run a job's occurrences in a past range (trigger backfill), oldest first, skipping those recorded",
   flags: FLAGS,
   uses: ["listen"],
+  examples: [
+    { run: 'backfill "nightly backup" --from 2026-11-01T00:00:00Z --to 2026-11-30T23:59:59Z --dry-run', does: "how many of November's occurrences would run" },
+    { run: 'backfill "nightly backup" --from 2026-11-01T00:00:00Z --to 2026-11-30T23:59:59Z', does: "run them, oldest first, skipping those recorded" },
+    { run: 'backfill "nightly backup" --cancel', does: "stop it after the run going on" },
+  ],
+  operand: { kind: "label" },
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length !== 1) throw new UsageError(`backfill takes exactly one LABEL (quote labels with spaces), got ${args.positionals.length}`);

@@ -9,8 +9,8 @@ import { UsageError, instanceSettings, parseArgs, stringFlag, type FlagDef } fro
 import { noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
-const BACKUP_FLAGS: readonly FlagDef[] = [{ name: "to", value: "FILE", help: "the new file to write the backup to" }];
-const RESTORE_FLAGS: readonly FlagDef[] = [{ name: "from", value: "FILE", help: "the backup to put in the database's place" }];
+const BACKUP_FLAGS: readonly FlagDef[] = [{ name: "to", value: "FILE", complete: "file", help: "the new file to write the backup to" }];
+const RESTORE_FLAGS: readonly FlagDef[] = [{ name: "from", value: "FILE", complete: "file", help: "the backup to put in the database's place" }];
 
 function describe(s: BackupSummary): string {
   return `${s.runs} run${s.runs === 1 ? "" : "s"}, ${s.jobs} stored job${s.jobs === 1 ? "" : "s"}, ${Math.max(1, Math.round(s.bytes / 1024))} KB`;
@@ -22,6 +22,10 @@ export const backupCommand: Command = {
   summary: "copy the database consistently, even while tickd runs",
   flags: BACKUP_FLAGS,
   uses: ["config", "db"],
+  examples: [
+    { run: "backup --to scheduler-backup.db", does: "a consistent copy, also while tickd runs" },
+    { run: "backup --db file:/var/lib/tickd/scheduler.db --to /backups/tickd-$(date +%F).db", does: "another database, dated" },
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, BACKUP_FLAGS);
     noPositionals(args, "backup");
@@ -40,6 +44,9 @@ export const restoreCommand: Command = {
   summary: "put a backup in the database's place (tickd must be stopped)",
   flags: RESTORE_FLAGS,
   uses: ["config", "db"],
+  examples: [
+    { run: "restore --from scheduler-backup.db", does: "put it back, with tickd stopped; the replaced database is kept" },
+  ],
   async run(argv, io) {
     // The command's one clock read, at its start: the process's clock (src/clock.ts).
     const now = systemClock.now();

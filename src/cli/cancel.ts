@@ -14,6 +14,10 @@ export const cancelCommand: Command = {
   summary: "cancel a run going on in the running service; it is recorded cancelled, with who cancelled it",
   flags: SERVICE_FLAGS,
   uses: ["listen"],
+  examples: [
+    { run: `cancel "$(tickd history --status running --json | jq -r '.[0].runId')"`, does: "cancel the latest run going on" },
+    { run: 'cancel "$RUN_ID" --url http://127.0.0.1:7371', does: "a run of the service on another port" },
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, SERVICE_FLAGS);
     if (args.positionals.length !== 1) throw new UsageError(`cancel takes exactly one RUN_ID (from tickd history), got ${args.positionals.length}`);

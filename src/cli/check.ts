@@ -64,6 +64,11 @@ export const checkCommand: Command = {
   summary: "validate the job file and resolve every callback; exit 2 on any problem (and on warnings with --strict)",
   flags: FLAGS,
   uses: ["config", "root", "timezone"],
+  examples: [
+    { run: "check", does: "validate config/scheduler.ini and import every callback" },
+    { run: "check -P examples/config/scheduler.ini --strict", does: "another job file; warnings fail too (for CI)" },
+    { run: "check --json", does: "the problems and warnings as JSON, for a script" },
+  ],
   async run(argv, io) {
     // The command's one clock read, at its start: the process's clock (src/clock.ts).
     const now = systemClock.now();

@@ -14,6 +14,17 @@ export const stdio: Output = {
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
 };
 
+/** One invocation shown under "Examples:" in a command's --help and the man page. */
+export interface Example {
+  /** What follows `tickd `, as a user types it (quotes included), e.g. `next --count 3`. */
+  readonly run: string;
+  /** What it does, in a few words. */
+  readonly does: string;
+}
+
+/** A positional argument, for shell completion: a job label, a command name, one of a closed set. */
+export type Operand = { readonly kind: "label" } | { readonly kind: "command" } | { readonly kind: "file" } | { readonly kind: "choice"; readonly choices: readonly string[] };
+
 /** One CLI command: thin — parse flags, call a library function, print. */
 export interface Command {
   readonly name: string;
@@ -24,5 +35,9 @@ export interface Command {
   readonly flags: readonly FlagDef[];
   /** The instance flags this command uses (its --help lists them; the others are accepted and ignored). */
   readonly uses: readonly InstanceFlag[];
+  /** Real invocations, each one that works as written against a job file that has the labels it names (test/cli/help.test.ts). */
+  readonly examples: readonly Example[];
+  /** What its first positional argument is, when it takes one (shell completion offers it). */
+  readonly operand?: Operand;
   run(argv: readonly string[], io: Output): Promise<number>;
 }

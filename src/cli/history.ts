@@ -13,7 +13,7 @@ const FLAGS: readonly FlagDef[] = [
   { name: "json", boolean: true, help: "print a JSON array instead of a table" },
   { name: "alerts", boolean: true, help: "show the alerts raised and how their delivery went, instead of runs" },
   { name: "limit", short: "n", value: "N", help: `how many runs, newest first (default 20, at most ${MAX_PAGE_SIZE})` },
-  { name: "status", value: "S[,S]", repeat: true, help: `only runs with these statuses (${STATUSES.join(", ")}; either case)` },
+  { name: "status", value: "S[,S]", repeat: true, choices: STATUSES, help: `only runs with these statuses (${STATUSES.join(", ")}; either case)` },
 ];
 
 /** Width of the message column in the table; the full text is in --json. */
@@ -25,6 +25,13 @@ export const historyCommand: Command = {
   summary: "show recent runs from the store",
   flags: FLAGS,
   uses: ["config", "db", "timezone"],
+  examples: [
+    { run: "history", does: "the latest 20 runs of every job" },
+    { run: 'history "nightly backup" --status failure,error --limit 5', does: "the 5 latest failed runs of one job" },
+    { run: "history --json --limit 100", does: "as JSON, the fields named as in the GraphQL API" },
+    { run: "history --alerts", does: "the alerts raised and how their delivery went" },
+  ],
+  operand: { kind: "label" },
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length > 1) throw new UsageError(`history takes at most one LABEL, got ${args.positionals.length} (quote a label with spaces)`);

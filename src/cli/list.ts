@@ -58,6 +58,10 @@ export const listCommand: Command = {
   summary: "list the jobs of a job file and the discovered ones, with who switched them on or off (never runs job code)",
   flags: FLAGS,
   uses: ["config", "root", "timezone"],
+  examples: [
+    { run: "list", does: "every job: schedule in words, what it runs, on or off and who said so" },
+    { run: "list --json", does: "the same as JSON" },
+  ],
   async run(argv, io) {
     // The command's one clock read, at its start: the process's clock (src/clock.ts).
     const now = systemClock.now();

@@ -14,6 +14,10 @@ export const migrateCommand: Command = {
   summary: "apply database migrations and exit",
   flags: [],
   uses: ["config", "db"],
+  examples: [
+    { run: "migrate", does: "bring config/scheduler.db up to date (tickd run does it too)" },
+    { run: "migrate --db file:/var/lib/tickd/scheduler.db", does: "another database" },
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, []);
     noPositionals(args, "migrate");

@@ -99,6 +99,11 @@ export const nextCommand: Command = {
   summary: "print the next run times of every job (never runs job code)",
   flags: FLAGS,
   uses: ["config", "timezone"],
+  examples: [
+    { run: "next --count 3", does: "the next 3 runs of every job" },
+    { run: "next --from 2026-12-24T18:00 --count 10", does: "what would run from Christmas Eve evening (instance zone)" },
+    { run: "next --timezone Europe/Berlin --json", does: "computed in another zone, as JSON" },
+  ],
   async run(argv, io) {
     // The command's one clock read, at its start: the process's clock (src/clock.ts).
     const now = systemClock.now();

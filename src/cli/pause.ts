@@ -26,6 +26,11 @@ export const pauseCommand: Command = {
   summary: "switch a job off in the running service, saying why (and until when)",
   flags: PAUSE_FLAGS,
   uses: ["listen"],
+  examples: [
+    { run: 'pause "nightly backup" --note "disk full, see OPS-12"', does: "off in the running service until `tickd resume`" },
+    { run: 'pause "nightly backup" --note "maintenance" --until 2026-12-02T06:00:00Z', does: "back on by itself at 06:00 UTC" },
+  ],
+  operand: { kind: "label" },
   async run(argv, io) {
     const args = parseArgs(argv, PAUSE_FLAGS);
     const label = oneLabel(args.positionals, "pause");
@@ -55,6 +60,11 @@ export const resumeCommand: Command = {
   summary: "switch a paused job on again in the running service",
   flags: SERVICE_FLAGS,
   uses: ["listen"],
+  examples: [
+    { run: 'resume "nightly backup"', does: "on again, with its next run" },
+    { run: 'resume "nightly backup" --url http://10.0.0.5:7370 --token "$TICKD_TOKEN"', does: "a service elsewhere, with --tokens" },
+  ],
+  operand: { kind: "label" },
   async run(argv, io) {
     const args = parseArgs(argv, SERVICE_FLAGS);
     const label = oneLabel(args.positionals, "resume");

@@ -42,6 +42,12 @@ export const runJobCommand: Command = {
   summary: "run one job once, now, and record it; exit 0 on success or skipped, 1 on failure, error or timeout, 2 for an unknown label or a job left out",
   flags: FLAGS,
   uses: ["config", "root", "db", "timezone", "instance"],
+  examples: [
+    { run: 'run-job "nightly backup"', does: "run it now, showing its output as it comes; recorded as a manual run" },
+    { run: 'run-job "nightly backup" --kwarg date=2026-01-01', does: "with a parameter for this run" },
+    { run: 'run-job "nightly backup" --json', does: "the recorded run as JSON (output streams to stderr)" },
+  ],
+  operand: { kind: "label" },
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length !== 1) throw new UsageError(`run-job takes exactly one LABEL (quote labels with spaces), got ${args.positionals.length}`);
