@@ -5,13 +5,17 @@ export { EXIT } from "../errors.ts";
 
 /** Where a command writes; tests and the API pass their own. */
 export interface Output {
+  /** A whole message: a newline is added when it has none. */
   out(text: string): void;
   err(text: string): void;
+  /** Bytes as they come (a job's output streamed by run-job), written as they are; default: out/err. */
+  write?(stream: "out" | "err", chunk: Uint8Array | string): void;
 }
 
 export const stdio: Output = {
   out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+  write: (stream, chunk) => (stream === "out" ? process.stdout : process.stderr).write(chunk),
 };
 
 /** One invocation shown under "Examples:" in a command's --help and the man page. */

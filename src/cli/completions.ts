@@ -4,18 +4,15 @@
  * flag it accepts, and the values of a flag whose set is closed — so it
  * cannot offer a flag the parser refuses, or miss one it takes.
  */
-import { INSTANCE_FLAGS, UsageError, parseArgs, type FlagDef } from "./args.ts";
+import { UsageError, parseArgs, type FlagDef } from "./args.ts";
 import { EXIT, type Command } from "./command.ts";
 import { listedFlags } from "./help.ts";
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 export type Shell = (typeof SHELLS)[number];
 
-/** Every flag a command accepts, as completion offers them: its own, the instance flags it uses, then the ones it ignores, and --help. */
-function completedFlags(c: Command): FlagDef[] {
-  const listed = listedFlags(c);
-  return [...listed, ...INSTANCE_FLAGS.filter((f) => !listed.some((l) => l.name === f.name))];
-}
+/** The flags completion offers: those the command's --help lists (the instance flags it ignores are accepted, never useful). */
+const completedFlags = listedFlags;
 
 /** The first clause of a flag's help, short enough for a completion menu. */
 function brief(text: string): string {

@@ -1,0 +1,69 @@
+/**
+ * What `--json` prints for a run and a job-file problem: the names and values
+ * the GraphQL API gives them (schema/schema.graphql: Activity, Diagnostic),
+ * written down here once, so a script reads one vocabulary whether it asks
+ * the API or the CLI. test/cli/json.test.ts checks every key printed here
+ * against the printed schema, so a field renamed on one side fails a test.
+ *
+ * Instants are ISO-8601 in UTC, as the API's DateTime scalar serialises them;
+ * absent values are null. Enum values are tickd's own strings (status
+ * "success", trigger "manual"), as the store, the alert payload and
+ * `history --status` spell them; GraphQL's enum names are these upper-cased
+ * (src/api/types/enums.ts, upperValues), so `status.toUpperCase()` is the
+ * API's spelling — one rule, no table to drift. The CLI reads the store as
+ * its owner, so the admin-only fields (output, error, kwargs) are given, as
+ * the API gives them to an admin.
+ */
+import type { Diagnostic } from "../config/types.ts";
+import type { RunKwargs, Trigger } from "../engine/types.ts";
+import type { Status } from "../sdk/index.ts";
+
+/** A run as the engine reports it (RunRecord) or the store reads it back (ActivityRow). */
+export interface RunLike {
+  readonly runId: string;
+  readonly label: string;
+  readonly scheduledFor: number;
+  readonly startedAt: number;
+  readonly endedAt?: number | null;
+  /** The store reads it back as text; one of STATUSES. */
+  readonly status: Status | string;
+  readonly message: string;
+  readonly output: string;
+  readonly error: string;
+  readonly attempt: number;
+  readonly trigger: Trigger | string;
+  readonly instance: string;
+  readonly kwargs?: RunKwargs | null;
+}
+
+/** The API's DateTime: ISO-8601 in UTC; null stays null. */
+export function isoInstant(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+}
+
+/** One run, with the fields of the API's run type (Activity) and the same values. */
+export function runJson(run: RunLike) {
+  const endedAt = run.endedAt ?? null;
+  return {
+    runId: run.runId,
+    label: run.label,
+    status: run.status,
+    scheduledFor: isoInstant(run.scheduledFor),
+    startedAt: isoInstant(run.startedAt),
+    endedAt: isoInstant(endedAt),
+    durationMs: endedAt === null ? null : endedAt - run.startedAt,
+    latenessMs: run.startedAt - run.scheduledFor,
+    message: run.message,
+    output: run.output,
+    error: run.error,
+    attempt: run.attempt,
+    trigger: run.trigger,
+    kwargs: run.kwargs ?? null,
+    instance: run.instance,
+  };
+}
+
+/** A job-file problem or warning, with the fields of the API's Diagnostic; `file` as the user typed it. */
+export function diagnosticJson(d: Diagnostic, file: string) {
+  return { file, line: d.line, label: d.label ?? null, key: d.key ?? null, code: d.code, message: d.message };
+}
