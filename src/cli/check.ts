@@ -82,7 +82,8 @@ export const checkCommand: Command = {
   uses: ["config", "root", "timezone"],
   examples: [
     { run: "check", does: "validate config/scheduler.ini and import every callback" },
-    { run: "check -P examples/config/scheduler.ini --strict", does: "another job file; warnings fail too (for CI)" },
+    { run: "check --strict", does: "warnings fail too (a schedule that never fires): for CI" },
+    { run: "check -P /srv/acme/config/scheduler.ini --root /srv/acme", does: "another tenant's job file and callbacks" },
     { run: "check --json", does: "the problems and warnings as JSON, for a script" },
   ],
   async run(argv, io) {

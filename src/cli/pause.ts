@@ -62,7 +62,7 @@ export const resumeCommand: Command = {
   uses: ["listen"],
   examples: [
     { run: 'resume "nightly backup"', does: "on again, with its next run" },
-    { run: 'resume "nightly backup" --url http://10.0.0.5:7370 --token "$TICKD_TOKEN"', does: "a service elsewhere, with --tokens" },
+    { run: 'resume "nightly backup" --url http://127.0.0.1:7371 --token "$TICKD_TOKEN"', does: "a service elsewhere, with --tokens" },
   ],
   operand: { kind: "label" },
   async run(argv, io) {
