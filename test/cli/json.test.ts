@@ -1,0 +1,110 @@
+/**
+ * `--json` on the commands a script reads, with the names the GraphQL API
+ * gives the same things (src/cli/json.ts): every key a run or a diagnostic
+ * prints is a field of its type in schema/schema.graphql — the run's type is
+ * Activity (Run once renamed; either is accepted) — so a field renamed on one
+ * side and not the other fails here.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { tempDir, tickd } from "../helpers/binary.ts";
+
+const SDL = readFileSync(path.join(import.meta.dir, "../../schema/schema.graphql"), "utf8");
+
+/** The field names of `type NAME` (or `enum NAME`'s values) in the printed schema; undefined when there is no such type. */
+function schemaNames(kind: "type" | "enum", name: string): string[] | undefined {
+  const body = new RegExp(`^${kind} ${name}\\b[^{]*\\{\\n([\\s\\S]*?)^\\}`, "m").exec(SDL)?.[1];
+  if (body === undefined) return undefined;
+  // Drop descriptions ("""…""" blocks and "…" lines), then take each line's leading name.
+  const lines = body.replace(/"""[\s\S]*?"""/g, "").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith('"'));
+  return lines.map((l) => /^([A-Za-z_]\w*)/.exec(l)![1]!);
+}
+
+/** The API's run type: Activity today, Run after the rename. */
+const RUN_FIELDS = schemaNames("type", "Run") ?? schemaNames("type", "Activity")!;
+
+let t: ReturnType<typeof tempDir>;
+beforeAll(() => {
+  t = tempDir("tickd-json-");
+  mkdirSync(path.join(t.dir, "config"));
+  mkdirSync(path.join(t.dir, "app"));
+  writeFileSync(path.join(t.dir, "app", "jobs.ts"), 'import { Result, STATUS } from "tickd";\nexport function hello(kwargs, ctx) { ctx.log("hi"); return Result(STATUS.success, { message: "said hi" }); }\n');
+  writeFileSync(
+    path.join(t.dir, "config", "scheduler.ini"),
+    "[hello]\ncall = app.jobs.hello\nevery = 1 day\n\n[echo]\ncommand = echo out; echo err >&2\nevery = 1 day\n\n[typo]\ncall = app.jobs.helo\nevery = 1 day\n\n[never]\ncommand = true\ncron = 0 0 30 2 *\n",
+  );
+});
+afterAll(() => t.cleanup());
+
+describe("runs: history --json and run-job --json", () => {
+  test("the schema has the run type this test reads", () => {
+    expect(RUN_FIELDS).toContain("runId");
+    expect(RUN_FIELDS).toContain("scheduledFor");
+  });
+
+  test("run-job --json prints the recorded run, and history --json the same object, every key a field of the API's run", async () => {
+    const ran = await tickd(["run-job", "hello", "--json", "--kwarg", "who=Ada"], { cwd: t.dir });
+    expect(ran.code).toBe(0);
+    const run = JSON.parse(ran.stdout) as Record<string, unknown>;
+    // stdout is the JSON alone: the running line and the streamed ctx.log line are on stderr.
+    expect(ran.stderr).toBe("running [hello] …\nhi\n");
+    expect(run).toMatchObject({ label: "hello", status: "success", message: "said hi", output: "hi", error: "", attempt: 1, trigger: "manual", kwargs: { who: "Ada" } });
+    for (const key of Object.keys(run)) expect(RUN_FIELDS).toContain(key);
+    // The API's enum names are tickd's values upper-cased.
+    expect(schemaNames("enum", "Status")).toContain(String(run.status).toUpperCase());
+    expect(schemaNames("enum", "Trigger")).toContain(String(run.trigger).toUpperCase());
+    // Instants as the API's DateTime serialises them.
+    for (const key of ["scheduledFor", "startedAt", "endedAt"]) expect(run[key]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(run.durationMs).toBe(Date.parse(run.endedAt as string) - Date.parse(run.startedAt as string));
+
+    const history = await tickd(["history", "hello", "--json"], { cwd: t.dir });
+    expect((JSON.parse(history.stdout) as unknown[])[0]).toEqual(run);
+  });
+
+  test("a command's run under --json: its stdout and stderr go to stderr, the record keeps both", async () => {
+    const ran = await tickd(["run-job", "echo", "--json"], { cwd: t.dir });
+    expect(ran.code).toBe(0);
+    expect(ran.stderr).toStartWith("running [echo] …\n");
+    expect(ran.stderr).toContain("out\n");
+    expect(ran.stderr).toContain("err\n");
+    const run = JSON.parse(ran.stdout) as { output: string; message: string };
+    expect(run.output.split("\n").sort()).toEqual(["", "err", "out"]);
+  });
+});
+
+describe("check --json", () => {
+  test("ok, the jobs that pass, and each problem and warning as the API's Diagnostic; exit 2 as without it", async () => {
+    const r = await tickd(["check", "--json"], { cwd: t.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("");
+    const report = JSON.parse(r.stdout) as { ok: boolean; jobs: string[]; problems: Record<string, unknown>[]; warnings: Record<string, unknown>[] };
+    expect(report.ok).toBe(false);
+    expect(report.jobs).toEqual(["hello", "echo", "never"]);
+    expect(report.problems).toEqual([
+      { file: "config/scheduler.ini", line: 10, label: "typo", key: "call", code: expect.any(String), message: expect.stringContaining("helo") },
+    ]);
+    expect(report.warnings).toHaveLength(1);
+    expect(report.warnings[0]).toMatchObject({ label: "never", line: expect.any(Number), message: expect.stringContaining("never") });
+    const fields = schemaNames("type", "Diagnostic")!;
+    for (const d of [...report.problems, ...report.warnings]) expect(Object.keys(d).sort()).toEqual([...fields].sort());
+  });
+
+  test("a job file that is fine: ok, exit 0; --strict makes a warning fail, in JSON as in text", async () => {
+    writeFileSync(path.join(t.dir, "fine.ini"), "[a]\ncommand = true\nevery = 1 hour\n");
+    const fine = await tickd(["check", "-P", "fine.ini", "--json"], { cwd: t.dir });
+    expect(fine.code).toBe(0);
+    expect(JSON.parse(fine.stdout)).toEqual({ ok: true, jobs: ["a"], problems: [], warnings: [] });
+    writeFileSync(path.join(t.dir, "warn.ini"), "[b]\ncommand = true\ncron = 0 0 30 2 *\n");
+    const lax = await tickd(["check", "-P", "warn.ini", "--json"], { cwd: t.dir });
+    expect([lax.code, JSON.parse(lax.stdout).ok]).toEqual([0, true]);
+    const strict = await tickd(["check", "-P", "warn.ini", "--json", "--strict"], { cwd: t.dir });
+    expect([strict.code, JSON.parse(strict.stdout).ok]).toEqual([2, false]);
+  });
+
+  test("a job file that is not there is one problem at line 0", async () => {
+    const r = await tickd(["check", "-P", "nope.ini", "--json"], { cwd: t.dir });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, jobs: [], problems: [{ file: "nope.ini", line: 0, code: "config-missing" }], warnings: [] });
+  });
+});
