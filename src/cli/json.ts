@@ -1,6 +1,6 @@
 /**
- * What `--json` prints for a run and a job-file problem: the names and values
- * the GraphQL API gives them (schema/schema.graphql: Activity, Diagnostic),
+ * What `--json` prints for a run, a job and a job-file problem: the names and
+ * values the GraphQL API gives them (schema/schema.graphql: Activity, Job, Diagnostic),
  * written down here once, so a script reads one vocabulary whether it asks
  * the API or the CLI. test/cli/json.test.ts checks every key printed here
  * against the printed schema, so a field renamed on one side fails a test.
@@ -14,6 +14,7 @@
  * its owner, so the admin-only fields (output, error, kwargs) are given, as
  * the API gives them to an admin.
  */
+import type { JobModel } from "../api/models.ts";
 import type { Diagnostic } from "../config/types.ts";
 import type { RunKwargs, Trigger } from "../engine/types.ts";
 import type { Status } from "../sdk/index.ts";
@@ -67,3 +68,45 @@ export function runJson(run: RunLike) {
 export function diagnosticJson(d: Diagnostic, file: string) {
   return { file, line: d.line, label: d.label ?? null, key: d.key ?? null, code: d.code, message: d.message };
 }
+
+/**
+ * A job, with the fields of the API's Job and the same values: made from the
+ * API's own model of it (jobFromEntry, src/api/models.ts), so the two cannot
+ * say different things. The live fields the service alone knows (nextRunAt,
+ * running, lastRun) are left out: `tickd next` computes the runs. `file` is
+ * as the user typed it.
+ */
+export function jobJson(job: JobModel, file: string) {
+  const { label, source, app, line, target, schedule, timezone, description, kwargs, active, activeBy, activeAt, pause, missing, until } = job;
+  const { file: _file, nextRunAt: _next, running: _running, ...rest } = job;
+  // What remains after the fields above are the job-file options (timeoutMs, retries, …), named by the key table as the API names them.
+  const options = Object.fromEntries(Object.entries(rest).filter(([key]) => !(key in SHOWN)));
+  return {
+    label,
+    source,
+    app,
+    file,
+    line,
+    kind: target.kind,
+    callback: target.kind === "call" ? target.callback : null,
+    command: target.kind === "command" ? target.command : null,
+    url: target.kind === "url" ? target.url : null,
+    method: target.kind === "url" ? target.method : null,
+    schedule,
+    timezone,
+    description,
+    kwargs: Object.entries(kwargs).map(([key, value]) => ({ key, value })),
+    active,
+    activeBy,
+    activeAt: isoInstant(activeAt),
+    pause: pause && { note: pause.note, by: pause.by, at: isoInstant(pause.at), until: isoInstant(pause.until) },
+    missing,
+    ...options,
+    until: isoInstant(until),
+  };
+}
+
+/** The JobModel fields jobJson writes itself. */
+const SHOWN: Record<string, true> = Object.fromEntries(
+  ["label", "source", "app", "line", "target", "schedule", "timezone", "description", "kwargs", "active", "activeBy", "activeAt", "pause", "missing", "until"].map((k) => [k, true]),
+);

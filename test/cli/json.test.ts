@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { optionKeys } from "../../src/config/keys.ts";
 import { tempDir, tickd } from "../helpers/binary.ts";
 
 const SDL = readFileSync(path.join(import.meta.dir, "../../schema/schema.graphql"), "utf8");
@@ -18,7 +19,14 @@ function schemaNames(kind: "type" | "enum", name: string): string[] | undefined 
   if (body === undefined) return undefined;
   // Drop descriptions ("""…""" blocks and "…" lines), then take each line's leading name.
   const lines = body.replace(/"""[\s\S]*?"""/g, "").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith('"'));
-  return lines.map((l) => /^([A-Za-z_]\w*)/.exec(l)![1]!);
+  // A field's arguments may span lines, "(" to ")": only names outside them are fields.
+  const names: string[] = [];
+  let depth = 0;
+  for (const line of lines) {
+    if (depth === 0) names.push(/^([A-Za-z_]\w*)/.exec(line)![1]!);
+    depth += (line.match(/\(/g) ?? []).length - (line.match(/\)/g) ?? []).length;
+  }
+  return names;
 }
 
 /** The API's run type: Activity today, Run after the rename. */
@@ -70,6 +78,33 @@ describe("runs: history --json and run-job --json", () => {
     expect(ran.stderr).toContain("err\n");
     const run = JSON.parse(ran.stdout) as { output: string; message: string };
     expect(run.output.split("\n").sort()).toEqual(["", "err", "out"]);
+  });
+});
+
+describe("jobs: list --json and next --json", () => {
+  test("each job's keys are fields of the API's Job (or job-file options named as the key table names them, which the API shows for some)", async () => {
+    const r = await tickd(["list", "--json"], { cwd: t.dir });
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
+    const jobFields = schemaNames("type", "Job")!;
+    const options = optionKeys().map((row) => row.field as string);
+    const jobs = rows.filter((row) => row.error === undefined);
+    // list never imports job code: the callback that is not there is listed too.
+    expect(jobs.map((j) => j.label)).toEqual(["hello", "echo", "typo", "never"]);
+    for (const job of jobs) for (const key of Object.keys(job)) expect(key === "warning" || jobFields.includes(key) || options.includes(key)).toBe(true);
+    expect(jobs[0]).toMatchObject({ kind: "call", callback: "app.jobs.hello", command: null, source: "ini", activeBy: "file", schedule: { kind: "every", every: "day", interval: 1, unit: "day" } });
+    // Values are the API's enum values lower-cased.
+    expect(schemaNames("enum", "JobKind")).toContain(String(jobs[0]!.kind).toUpperCase());
+    expect(schemaNames("enum", "ActiveBy")).toContain(String(jobs[0]!.activeBy).toUpperCase());
+    // The schedule has the fields of the API's Schedule.
+    expect(Object.keys(jobs[0]!.schedule as object).sort()).toEqual([...schemaNames("type", "Schedule")!].sort());
+  });
+
+  test("next --json names the runs nextRuns, as the API's Job does", async () => {
+    const r = await tickd(["next", "--json", "--count", "1", "--from", "2026-12-01T00:00:00Z", "--timezone", "UTC"], { cwd: t.dir });
+    const rows = JSON.parse(r.stdout) as { label: string; nextRuns?: string[] }[];
+    expect(rows[0]).toEqual({ label: "hello", nextRuns: ["2026-12-02T00:00:00+00:00"] });
+    expect(schemaNames("type", "Job")).toContain("nextRuns");
   });
 });
 

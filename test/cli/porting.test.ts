@@ -182,8 +182,8 @@ at = 10:00
     write({ "ported/at.ini": PORTED.slice(PORTED.indexOf("[minute job")) });
     const r = await run(["next", "-P", "ported/at.ini", "--from", "2026-03-02T09:03:00Z", "--count", "2", "--json"]);
     expect(JSON.parse(r.stdout)).toEqual([
-      { label: "minute job with a time of day", runs: ["2026-03-02T09:13:00+00:00", "2026-03-02T09:23:00+00:00"] },
-      { label: "week job with a time of day", runs: ["2026-03-16T09:03:00+00:00", "2026-03-30T09:03:00+00:00"] },
+      { label: "minute job with a time of day", nextRuns: ["2026-03-02T09:13:00+00:00", "2026-03-02T09:23:00+00:00"] },
+      { label: "week job with a time of day", nextRuns: ["2026-03-16T09:03:00+00:00", "2026-03-30T09:03:00+00:00"] },
     ]);
   });
 
