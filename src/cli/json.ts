@@ -42,6 +42,19 @@ export function isoInstant(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();
 }
 
+/** The fields of a run, in the order --json prints them; also what the controls ask the API for (apiRun). */
+export const RUN_FIELDS = ["runId", "label", "status", "scheduledFor", "startedAt", "endedAt", "durationMs", "latenessMs", "message", "output", "error", "attempt", "trigger", "kwargs", "instance"] as const;
+
+/**
+ * A run as the API returned it (the RUN_FIELDS selected), as runJson prints
+ * one: the enum values in tickd's spelling (the API's lower-cased).
+ */
+export function apiRun(run: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of RUN_FIELDS) out[field] = field === "status" || field === "trigger" ? String(run[field]).toLowerCase() : (run[field] ?? null);
+  return out;
+}
+
 /** One run, with the fields of the API's run type (Activity) and the same values. */
 export function runJson(run: RunLike) {
   const endedAt = run.endedAt ?? null;

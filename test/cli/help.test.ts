@@ -184,7 +184,7 @@ describe("the examples work as written", () => {
   afterAll(async () => {
     await service?.stop();
     t.cleanup();
-  });
+  }, 20_000);
 
   /** Not run here: those that start the service, write into system folders, or name a service elsewhere; the test above parses them. */
   const notHere = (run: string) => /^run\b|[ :]\/(srv|etc|usr|var|backups)\/| -w\b|\$\{fpath|--url /.test(run);
@@ -210,7 +210,7 @@ describe("the examples work as written", () => {
   }, 90_000);
 
   test("those that reach the running service", async () => {
-    service = await startService(t.dir);
+    service = await startService(t.dir, ["--grace", "1 second"]);
     const url = { TICKD_URL: service.url! };
     // A run going on, for cancel's example to find.
     for (let i = 0; i < 100; i++) {

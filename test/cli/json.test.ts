@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { optionKeys } from "../../src/config/keys.ts";
 import { tempDir, tickd } from "../helpers/binary.ts";
+import { startService, type Service } from "../helpers/service.ts";
 
 const SDL = readFileSync(path.join(import.meta.dir, "../../schema/schema.graphql"), "utf8");
 
@@ -141,5 +142,55 @@ describe("check --json", () => {
     const r = await tickd(["check", "-P", "nope.ini", "--json"], { cwd: t.dir });
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, jobs: [], problems: [{ file: "nope.ini", line: 0, code: "config-missing" }], warnings: [] });
+  });
+});
+
+describe("the controls and the database commands", () => {
+  test("pause, resume, cancel and backfill --json print the API's answer, a cancelled run as runs are printed", async () => {
+    const p = tempDir("tickd-json-service-");
+    let service: Service | undefined;
+    try {
+      mkdirSync(path.join(p.dir, "config"));
+      writeFileSync(path.join(p.dir, "config", "scheduler.ini"), "[report]\ncommand = true\nevery = 1 hour\n\n[slow]\ncommand = sleep 30\nevery = 1 second\n");
+      service = await startService(p.dir, ["--grace", "1 second"]);
+      const cli = (...args: string[]) => tickd([...args, "--json"], { cwd: p.dir, env: { TICKD_URL: service!.url! } });
+
+      const paused = await cli("pause", "report", "--note", "deploy", "--until", "2030-01-01T00:00:00Z");
+      expect(paused.code).toBe(0);
+      const pausedJob = JSON.parse(paused.stdout) as object;
+      expect(pausedJob).toEqual({ label: "report", active: false, nextRunAt: null, pause: { note: "deploy", by: "admin via cli", at: expect.any(String), until: "2030-01-01T00:00:00.000Z" } });
+      const resumed = JSON.parse((await cli("resume", "report")).stdout);
+      expect(resumed).toMatchObject({ label: "report", active: true, pause: null, nextRunAt: expect.stringMatching(/Z$/) });
+      for (const key of [...Object.keys(pausedJob), ...Object.keys(resumed)]) expect(schemaNames("type", "Job")).toContain(key);
+
+      const dry = await cli("backfill", "report", "--from", "2026-11-01T00:00:00Z", "--to", "2026-11-01T05:59:59Z", "--dry-run");
+      expect(dry.code).toBe(0);
+      expect(JSON.parse(dry.stdout)).toMatchObject({ label: "report", count: 6, skipped: 0, done: 0, state: "dry-run" });
+
+      let runId: string | undefined;
+      for (let i = 0; i < 100 && runId === undefined; i++) {
+        runId = (JSON.parse((await tickd(["history", "slow", "--status", "running", "--json"], { cwd: p.dir })).stdout) as { runId: string }[])[0]?.runId;
+        if (runId === undefined) await Bun.sleep(100);
+      }
+      const cancelled = await cli("cancel", runId!);
+      expect(cancelled.code).toBe(0);
+      const run = JSON.parse(cancelled.stdout) as Record<string, unknown>;
+      expect(Object.keys(run)).toEqual(Object.keys(JSON.parse((await tickd(["history", "--json", "--limit", "1"], { cwd: p.dir })).stdout)[0]));
+      expect(run).toMatchObject({ runId, label: "slow", status: "cancelled", trigger: "schedule", message: expect.stringContaining("cancelled by") });
+    } finally {
+      await service?.stop();
+      p.cleanup();
+    }
+  }, 30_000);
+
+  test("backup, restore and migrate --json", async () => {
+    const migrated = JSON.parse((await tickd(["migrate", "--json"], { cwd: t.dir })).stdout) as { applied: string[]; known: string[] };
+    expect(migrated.known.length).toBeGreaterThan(0);
+    const backup = await tickd(["backup", "--to", "copy.db", "--json"], { cwd: t.dir });
+    expect(backup.code).toBe(0);
+    expect(JSON.parse(backup.stdout)).toEqual({ file: expect.stringContaining("copy.db"), bytes: expect.any(Number), runs: expect.any(Number), jobs: expect.any(Number) });
+    const restore = await tickd(["restore", "--from", "copy.db", "--json"], { cwd: t.dir });
+    expect(restore.code).toBe(0);
+    expect(JSON.parse(restore.stdout)).toMatchObject({ file: expect.any(String), runs: expect.any(Number), kept: expect.any(String) });
   });
 });
