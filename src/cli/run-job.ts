@@ -98,7 +98,7 @@ export const runJobCommand: Command = {
       await engine.stop({ graceMs: 0 });
       live.end();
       if (json) io.out(JSON.stringify(runJson(run), null, 2));
-      else printRun(run, io, spec.target.kind === "command" && live.streamed ? null : live.lines);
+      else printRun(run, io, spec.target.kind === "command" ? live.raw : live.lines);
       // A command recorded at its timeout is still being ended (TERM, then
       // KILL after the grace): return once nothing it started is left.
       await commandsEnded();
@@ -116,22 +116,24 @@ export const runJobCommand: Command = {
  * show it again.
  */
 class LiveOutput {
-  /** The ctx.log lines shown, as the record's output begins with them. */
+  /** The ctx.log lines shown, joined as the record's output begins with them (a callback's). */
   lines = "";
-  streamed = false;
+  /** A command's output shown, in the order it came: the capture the record keeps begins with it. */
+  raw = "";
+  #decoder = new TextDecoder();
   #endsLine = true;
   constructor(
     private readonly io: Output,
     private readonly to: "out" | "err",
   ) {}
   #write(stream: "out" | "err", chunk: Uint8Array | string): void {
-    this.streamed = true;
     const text = typeof chunk === "string" ? chunk : undefined;
     this.#endsLine = text !== undefined ? text.endsWith("\n") : (chunk as Uint8Array).at(-1) === 10;
     if (this.io.write) this.io.write(stream, chunk);
     else (stream === "out" ? this.io.out : this.io.err)(text ?? new TextDecoder().decode(chunk as Uint8Array));
   }
   chunk(stream: "stdout" | "stderr", chunk: Uint8Array): void {
+    this.raw += this.#decoder.decode(chunk, { stream: true });
     this.#write(this.to === "err" || stream === "stderr" ? "err" : "out", chunk);
   }
   line(text: string): void {
@@ -144,13 +146,20 @@ class LiveOutput {
   }
 }
 
-/** The summary after the run; `shown` is the part of its output already streamed (ctx.log lines; a command's everything). */
-function printRun(run: RunRecord, io: Output, shown: string | null): void {
+/**
+ * The summary after the run. `shown` is its output as streamed (ctx.log
+ * lines; a command's stdout and stderr): only what the record has beyond
+ * that is printed — what a callback returned, the mark of a capped output,
+ * tickd's note of a leftover process ended.
+ */
+function printRun(run: RunRecord, io: Output, shown: string): void {
   const took = formatMs((run.endedAt ?? run.startedAt) - run.startedAt);
   const lines = [`${run.label}: ${run.status} in ${took}${run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}`];
   if (run.kwargs) lines.push(`kwargs: ${JSON.stringify(run.kwargs)}`);
   if (run.message) lines.push(`message: ${run.message}`);
-  const rest = shown === null ? "" : shown === "" || !run.output.startsWith(shown) ? run.output : run.output.slice(shown.length).replace(/^\n/, "");
+  let same = 0;
+  while (same < shown.length && same < run.output.length && shown[same] === run.output[same]) same++;
+  const rest = run.output.slice(same).replace(/^\n/, "");
   if (rest) lines.push("output:", indent(rest));
   if (run.error) lines.push("error:", indent(run.error));
   const text = lines.join("\n");

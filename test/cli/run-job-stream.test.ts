@@ -105,6 +105,8 @@ describe("run-job streams the run's output", () => {
     const lines = r.stdout.split("\n");
     expect(lines.slice(0, 5000)).toEqual(Array(5000).fill("0123456789abcdefghijklmnopqrstuvwxyz0123"));
     expect(lines[5000]).toMatch(/^chatty: success in /);
+    // The summary says the record is capped: what it has beyond the output shown.
+    expect(lines.slice(5001).join("\n")).toMatch(/^output:\n  … \[output truncated: 200.2 KiB total, showing first 64 KiB\]\n$/);
     const history = JSON.parse((await tickd(["history", "chatty", "--json", "--limit", "1"], { cwd: t.dir })).stdout) as { output: string }[];
     expect(history[0]!.output.length).toBeLessThan(70_000);
     expect(history[0]!.output).toContain("[output truncated: ");
