@@ -16,7 +16,8 @@ const completedFlags = listedFlags;
 
 /** The first clause of a flag's help, short enough for a completion menu. */
 function brief(text: string): string {
-  const first = text.split(/; | \(|, e\.g\./)[0]!.trim();
+  // Asides in parentheses dropped ("print (or -w write) a unit" -> "print a unit"), then the first clause.
+  const first = text.replace(/\s*\([^()]*\)/g, "").split(/; |, e\.g\./)[0]!.trim();
   return first.length <= 70 ? first : `${first.slice(0, 69)}…`;
 }
 
@@ -117,7 +118,7 @@ function zshText(text: string): string {
 }
 
 function zshValue(f: FlagDef): string {
-  const what = (f.value ?? "VALUE").replaceAll(":", "\\:").replaceAll("'", "");
+  const what = (f.value ?? "VALUE").replaceAll(":", "\\:").replace(/['[\]]/g, "");
   if (f.choices) return `:${what}:(${f.choices.join(" ")})`;
   if (f.complete === "dir") return `:${what}:_files -/`;
   if (f.complete === "file") return `:${what}:_files`;
