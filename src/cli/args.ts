@@ -83,15 +83,27 @@ export function acceptedFlags(own: readonly FlagDef[]): FlagDef[] {
   return [...own, ...INSTANCE_FLAGS.filter((f) => !own.some((d) => d.name === f.name))];
 }
 
-/** `unknown flag --cuont; did you mean --count?` (the nearest accepted name, when one is close). */
-function unknownFlag(typed: string, defs: readonly FlagDef[]): UsageError {
-  if (typed.startsWith("--")) {
-    const guess = nearest(typed.slice(2), [...defs, HELP_FLAG].map((d) => d.name));
-    return new UsageError(`unknown flag ${typed}${guess !== undefined ? `; did you mean --${guess}?` : ""}`);
+/**
+ * A flag the command does not take: `unknown flag --cuont; did you mean
+ * --count?` when an accepted name is close. `guessed` says whether it was,
+ * so main() can name another command that takes the flag when none is.
+ */
+export class UnknownFlagError extends UsageError {
+  override readonly name: string = "UnknownFlagError";
+  constructor(
+    readonly flag: string,
+    readonly guessed: boolean,
+    message: string,
+  ) {
+    super(message);
   }
+}
+
+function unknownFlag(typed: string, defs: readonly FlagDef[]): UsageError {
+  const names = [...defs, HELP_FLAG].map((d) => d.name);
   // A single-dash word is most often a long flag with one dash (-count).
-  const guess = typed.length > 2 ? nearest(typed.slice(1), [...defs, HELP_FLAG].map((d) => d.name)) : undefined;
-  return new UsageError(`unknown flag ${typed}${guess !== undefined ? `; did you mean --${guess}?` : ""}`);
+  const guess = typed.startsWith("--") ? nearest(typed.slice(2), names) : typed.length > 2 ? nearest(typed.slice(1), names) : undefined;
+  return new UnknownFlagError(typed, guess !== undefined, `unknown flag ${typed}${guess !== undefined ? `; did you mean --${guess}?` : ""}`);
 }
 
 /** Parse `argv` against a command's own flags and every instance flag (a command's own definition of a name wins). */

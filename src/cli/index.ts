@@ -4,6 +4,7 @@
  */
 import { TickdError, UsageError, exitCodeFor } from "../errors.ts";
 import { VERSION } from "../version.ts";
+import { UnknownFlagError } from "./args.ts";
 import { EXIT, stdio, type Command, type Output } from "./command.ts";
 import { BUILTINS, COMMANDS } from "./commands.ts";
 import { commandHelp, mainHelp, shortUsage } from "./help.ts";
@@ -59,9 +60,18 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     return await command.run(rest, io);
   } catch (error) {
     const usage = error instanceof UsageError ? `\n\n${shortUsage(command)}` : "";
-    io.err(`tickd ${command.name}: ${errorLine(error)}${usage}`);
+    io.err(`tickd ${command.name}: ${errorLine(error)}${error instanceof UnknownFlagError ? elsewhere(error) : ""}${usage}`);
     return exitCodeFor(error);
   }
+}
+
+/** For a flag no close name explains: the commands that do take it, e.g. "; it is a flag of next". */
+function elsewhere(error: UnknownFlagError): string {
+  if (error.guessed || !error.flag.startsWith("--")) return "";
+  const name = error.flag.slice(2);
+  const takers = COMMANDS.filter((c) => c.flags.some((f) => f.name === name)).map((c) => c.name);
+  if (takers.length === 0) return "";
+  return `; it is a flag of ${takers.length === 1 ? takers[0] : `${takers.slice(0, -1).join(", ")} and ${takers.at(-1)}`}`;
 }
 
 /** What an error says, in one line: a TickdError's message; for anything else its name too (a TypeError is a bug to report). */

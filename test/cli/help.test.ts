@@ -147,6 +147,13 @@ Run \`tickd help next\` for its flags and examples.
     expect(flag.stderr).toStartWith("tickd list: unknown flag --verbose\n\nUsage: tickd list");
   });
 
+  test("a flag of another command, with no close name here, says which command takes it", async () => {
+    const r = await tickd(["list", "--count", "3"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toStartWith("tickd list: unknown flag --count; it is a flag of next\n\nUsage: tickd list");
+    expect((await tickd(["next", "--alerts"])).stderr).toStartWith("tickd next: unknown flag --alerts; it is a flag of history\n");
+  });
+
   test.each([
     ["lsit", "list"],
     ["nxet", "next"],
