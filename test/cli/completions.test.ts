@@ -68,6 +68,9 @@ describe("bash completion", () => {
     expect(await complete("run", "--log-format", "")).toEqual(["text", "json"]);
     expect(await complete("history", "--status", "fa")).toEqual(["failure"]);
     expect(await complete("history", "--status", "success,ti")).toEqual(["success,timeout"]);
+    // --flag=value, which bash splits at the = (COMP_WORDBREAKS).
+    expect(await complete("run", "--log-format", "=")).toEqual(["text", "json"]);
+    expect(await complete("run", "--log-format", "=", "j")).toEqual(["json"]);
     // A value that is free text offers nothing (not the flags, not the commands).
     expect(await complete("next", "--count", "")).toEqual([]);
   });
@@ -81,6 +84,7 @@ describe("bash completion", () => {
     // The labels of the job file named by -P.
     writeFileSync(path.join(t.dir, "other.ini"), "[other job]\ncommand = true\nevery = 1 day\n");
     expect(await complete("run-job", "-P", "other.ini", "")).toEqual(["other\\ job"]);
+    expect(await complete("run-job", "--config", "=", "other.ini", "")).toEqual(["other\\ job"]);
     // One operand: after it, nothing more.
     expect(await complete("run-job", "reports", "")).toEqual([]);
   }, 30_000);
