@@ -94,7 +94,15 @@ export const runJobCommand: Command = {
         logger: { log: (_level, event, fields) => event === "job.log" && live.line(String(fields?.line ?? "")) },
       });
       io.err(`running [${label}] …`);
+      // A retry starts afresh: say so, and compare the summary with its output only.
+      const unsubscribe = engine.subscribe((event) => {
+        if (event.type !== "run.started" || event.run.attempt === 1) return;
+        live.end();
+        live.reset();
+        io.err(`retrying [${label}] (attempt ${event.run.attempt}) …`);
+      });
       const run = await engine.runOnce(spec, kwargs);
+      unsubscribe();
       await engine.stop({ graceMs: 0 });
       live.end();
       if (json) io.out(JSON.stringify(runJson(run), null, 2));
@@ -139,6 +147,12 @@ class LiveOutput {
   line(text: string): void {
     this.lines = this.lines === "" ? text : `${this.lines}\n${text}`;
     this.#write(this.to, `${this.#endsLine ? "" : "\n"}${text}\n`);
+  }
+  /** Forget what was shown (a retry's output is its own). */
+  reset(): void {
+    this.lines = "";
+    this.raw = "";
+    this.#decoder = new TextDecoder();
   }
   /** A last newline when the output did not end with one, so the summary starts on its own line. */
   end(): void {

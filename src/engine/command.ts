@@ -47,17 +47,17 @@ export async function commandsEnded(): Promise<void> {
 }
 
 /**
- * A shell command through /bin/sh: stdout+stderr captured, non-zero exit is a
- * failure. `clock` is the run's (the engine's): the grace between TERM and
- * KILL is measured on it, so a test can move past it.
- */
-/**
  * Each chunk a command writes, as it writes it, with the stream it came on;
  * `tickd run-job` shows it live. The recorded output is the capture, capped
  * as ever: a watcher sees everything, the record the first OUTPUT_CAP_BYTES.
  */
 export type OutputWatcher = (stream: "stdout" | "stderr", chunk: Uint8Array) => void;
 
+/**
+ * A shell command through /bin/sh: stdout+stderr captured, non-zero exit is a
+ * failure. `clock` is the run's (the engine's): the grace between TERM and
+ * KILL is measured on it, so a test can move past it.
+ */
 export function runCommand(command: string, ctx: JobContext, cwd: string | undefined, clock: Clock, traceparent?: string, watch?: OutputWatcher): Promise<Result> {
   const token = TOKEN_PREFIX + (tokenCount++).toString(36);
   const child = spawn("/bin/sh", ["-c", command], {

@@ -30,6 +30,7 @@ export async function steps(kwargs, ctx) {
       "[slow command]\ncommand = echo first; echo warning >&2; sleep 1.5; echo last\nevery = 1 day\n",
       "[steps]\ncall = app.jobs.steps\nevery = 1 day\n",
       "[steps here]\ncall = app.jobs.steps\nevery = 1 day\nisolate = none\n",
+      "[flaky]\ncommand = echo \"attempt $TICKD_ATTEMPT\"; exit 1\nevery = 1 day\nretries = 1\nretry_delay = 1 second\n",
       // 5,000 lines of 41 bytes, 200 KB: more than the 64 KiB the record keeps.
       "[chatty]\ncommand = yes 0123456789abcdefghijklmnopqrstuvwxyz0123 | head -n 5000\nevery = 1 day\n",
     ].join("\n"),
@@ -110,5 +111,12 @@ describe("run-job streams the run's output", () => {
     const history = JSON.parse((await tickd(["history", "chatty", "--json", "--limit", "1"], { cwd: t.dir })).stdout) as { output: string }[];
     expect(history[0]!.output.length).toBeLessThan(70_000);
     expect(history[0]!.output).toContain("[output truncated: ");
+  }, 20_000);
+
+  test("a retry says so on stderr, and its output streams like the first attempt's", async () => {
+    const r = await tickd(["run-job", "flaky"], { cwd: t.dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("running [flaky] …\nretrying [flaky] (attempt 2) …\n");
+    expect(r.stdout).toMatch(/^attempt 1\nattempt 2\nflaky: failure in \d+ ms \(attempt 2\)\nmessage: command exited with code 1\n$/);
   }, 20_000);
 });
