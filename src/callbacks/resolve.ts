@@ -1,5 +1,5 @@
 /**
- * Dotted callback paths -> functions (SPEC 3). `myapp.scheduler.cleanup`
+ * Dotted callback paths -> functions. `myapp.scheduler.cleanup`
  * resolves, under the root, the module `myapp/scheduler.ts` (or .js, .mjs, or
  * `myapp/scheduler/index.ts|.js|.mjs`) and its export `cleanup`.
  */

@@ -27,7 +27,7 @@ export function printWarning(d: Diagnostic, io: Output): void {
 
 const FLAGS: readonly FlagDef[] = [
   { name: "strict", boolean: true, help: "exit 2 on warnings too (a schedule that never fires, a comment that is not UTF-8 text)" },
-  { name: "json", boolean: true, help: 'print {"ok","jobs":[label,…],"problems":[…],"warnings":[…]} instead (each as the API\'s Diagnostic); same exit code' },
+  { name: "json", boolean: true, help: 'print {"ok","jobs":[label,…],"problems":[…],"warnings":[…]} instead (each with the API\'s Diagnostic fields); same exit code' },
 ];
 
 export function plural(n: number, word: string): string {

@@ -3,7 +3,7 @@
  * Each command lives in its own file and stays thin; the list is commands.ts.
  */
 import { TickdError, UsageError, exitCodeFor } from "../errors.ts";
-import { VERSION } from "../version.ts";
+import { versionLine } from "../version.ts";
 import { UnknownFlagError } from "./args.ts";
 import { EXIT, stdio, type Command, type Output } from "./command.ts";
 import { BUILTINS, COMMANDS } from "./commands.ts";
@@ -40,7 +40,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
   if (first === "--version" || first === "-V" || first === "-v" || first === "version") {
-    io.out(`tickd ${VERSION}`);
+    io.out(versionLine());
     return EXIT.ok;
   }
   const command: Command | undefined = COMMANDS.find((c) => c.name === first);

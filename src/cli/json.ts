@@ -6,11 +6,12 @@
  * against the printed schema, so a field renamed on one side fails a test.
  *
  * Instants are ISO-8601 in UTC, as the API's DateTime scalar serialises them;
- * absent values are null. Enum values are tickd's own strings (status
- * "success", trigger "manual"), as the store, the alert payload and
- * `history --status` spell them; GraphQL's enum names are these upper-cased
- * (src/api/types/enums.ts, upperValues), so `status.toUpperCase()` is the
- * API's spelling — one rule, no table to drift. The CLI reads the store as
+ * durations are milliseconds, as its Duration scalar; absent values are null.
+ * Enum values are tickd's own strings (status "success", trigger "manual"),
+ * as the store, the alert payload and `history --status` spell them;
+ * GraphQL's enum names are these in upper snake case (src/api/types/enums.ts,
+ * enumName: "success" -> SUCCESS, "bad-unit" -> BAD_UNIT) — one rule, no
+ * table to drift. The CLI reads the store as
  * its owner, so the admin-only fields (output, error, kwargs) are given, as
  * the API gives them to an admin.
  */
@@ -43,7 +44,7 @@ export function isoInstant(ms: number | null | undefined): string | null {
 }
 
 /** The fields of a run, in the order --json prints them; also what the controls ask the API for (apiRun). */
-export const RUN_FIELDS = ["runId", "label", "status", "scheduledFor", "startedAt", "endedAt", "durationMs", "latenessMs", "message", "output", "error", "attempt", "trigger", "kwargs", "instance"] as const;
+export const RUN_FIELDS = ["runId", "label", "status", "scheduledFor", "startedAt", "endedAt", "duration", "durationMs", "lateness", "message", "output", "error", "attempt", "trigger", "kwargs", "instance"] as const;
 
 /**
  * A run as the API returned it (the RUN_FIELDS selected), as runJson prints
@@ -65,8 +66,10 @@ export function runJson(run: RunLike) {
     scheduledFor: isoInstant(run.scheduledFor),
     startedAt: isoInstant(run.startedAt),
     endedAt: isoInstant(endedAt),
+    // Durations in ms, as the API's Duration scalar; durationMs is kept as the API keeps it (deprecated there for duration).
+    duration: endedAt === null ? null : endedAt - run.startedAt,
     durationMs: endedAt === null ? null : endedAt - run.startedAt,
-    latenessMs: run.startedAt - run.scheduledFor,
+    lateness: run.startedAt - run.scheduledFor,
     message: run.message,
     output: run.output,
     error: run.error,
@@ -105,7 +108,8 @@ export function jobJson(job: JobModel, file: string) {
     command: target.kind === "command" ? target.command : null,
     url: target.kind === "url" ? target.url : null,
     method: target.kind === "url" ? target.method : null,
-    schedule,
+    // The API's Schedule; intervalUnit is its enum of unit (unit stays there, deprecated).
+    schedule: { ...schedule, intervalUnit: schedule.unit },
     timezone,
     description,
     kwargs: Object.entries(kwargs).map(([key, value]) => ({ key, value })),

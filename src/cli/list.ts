@@ -37,7 +37,6 @@ export function leftOut(diagnostics: readonly Diagnostic[]): { label?: string; l
 }
 
 function scheduleWords(entry: CatalogEntry, zone: string): string {
-  if (entry.unscheduled) return "no schedule yet: never runs until an operator gives it one";
   const job = entry.spec;
   try {
     return compileSchedule(job, zone).describe();
@@ -74,7 +73,7 @@ export const listCommand: Command = {
     }
     const problems = leftOut(jobFile.diagnostics);
     // Whether an `until` has passed is a question about now.
-    const never = new Map(entries.map((e) => [e.label, e.unscheduled ? undefined : neverFires(e.spec, settings.timezone, now)?.message]));
+    const never = new Map(entries.map((e) => [e.label, neverFires(e.spec, settings.timezone, now)?.message]));
 
     if (boolFlag(args, "json")) {
       // The API's model of each job (src/api/models.ts), printed as the API names its fields (json.ts).
@@ -89,7 +88,7 @@ export const listCommand: Command = {
     const blocks = entries.map((entry) => {
       const job = entry.spec;
       const rows: [string, string][] = [
-        ["active", entry.unscheduled ? "no" : activeWords(entry)],
+        ["active", activeWords(entry)],
         ["schedule", scheduleWords(entry, settings.timezone)],
         [job.target.kind, describeTarget(job)],
       ];

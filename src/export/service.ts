@@ -22,8 +22,14 @@ export interface ServiceSpec {
    * the engine's shutdown grace so running jobs can finish and be recorded.
    */
   readonly stopWaitSeconds: number;
-  /** Folders the service writes besides the config folder (a --db file elsewhere). */
+  /** Folders the service writes (the folder of a --db file the operator gave). */
   readonly writablePaths?: readonly string[];
+  /**
+   * The operator gave the database (--db, TICKD_DB): the service uses that
+   * one. Otherwise a manager with a state folder of its own (systemd's
+   * StateDirectory=) keeps the database there instead of beside the job file.
+   */
+  readonly databaseGiven?: boolean;
 }
 
 /** The engine's shutdown grace is 30 s; managers wait this long, leaving room to record aborted runs. */

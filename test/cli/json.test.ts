@@ -65,7 +65,8 @@ describe("runs: history --json and run-job --json", () => {
     expect(schemaNames("enum", "Trigger")).toContain(String(run.trigger).toUpperCase());
     // Instants as the API's DateTime serialises them.
     for (const key of ["scheduledFor", "startedAt", "endedAt"]) expect(run[key]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(run.durationMs).toBe(Date.parse(run.endedAt as string) - Date.parse(run.startedAt as string));
+    expect(run.duration).toBe(Date.parse(run.endedAt as string) - Date.parse(run.startedAt as string));
+    expect(run.lateness).toBe(Date.parse(run.startedAt as string) - Date.parse(run.scheduledFor as string));
 
     const history = await tickd(["history", "hello", "--json"], { cwd: t.dir });
     expect((JSON.parse(history.stdout) as unknown[])[0]).toEqual(run);
@@ -94,9 +95,10 @@ describe("jobs: list --json and next --json", () => {
     expect(jobs.map((j) => j.label)).toEqual(["hello", "echo", "typo", "never"]);
     for (const job of jobs) for (const key of Object.keys(job)) expect(key === "warning" || jobFields.includes(key) || options.includes(key)).toBe(true);
     expect(jobs[0]).toMatchObject({ kind: "call", callback: "app.jobs.hello", command: null, source: "ini", activeBy: "file", schedule: { kind: "every", every: "day", interval: 1, unit: "day" } });
-    // Values are the API's enum values lower-cased.
+    // Values are tickd's, which the API's enums name in upper case.
     expect(schemaNames("enum", "JobKind")).toContain(String(jobs[0]!.kind).toUpperCase());
     expect(schemaNames("enum", "ActiveBy")).toContain(String(jobs[0]!.activeBy).toUpperCase());
+    expect(schemaNames("enum", "ScheduleUnit")).toContain(String((jobs[0]!.schedule as { intervalUnit: string }).intervalUnit).toUpperCase());
     // The schedule has the fields of the API's Schedule.
     expect(Object.keys(jobs[0]!.schedule as object).sort()).toEqual([...schemaNames("type", "Schedule")!].sort());
   });
@@ -123,7 +125,11 @@ describe("check --json", () => {
     expect(report.warnings).toHaveLength(1);
     expect(report.warnings[0]).toMatchObject({ label: "never", line: expect.any(Number), message: expect.stringContaining("never") });
     const fields = schemaNames("type", "Diagnostic")!;
-    for (const d of [...report.problems, ...report.warnings]) expect(Object.keys(d).sort()).toEqual([...fields].sort());
+    // The Diagnostic's fields (not its kind: the code as an enum, which the code already says).
+    for (const d of [...report.problems, ...report.warnings]) {
+      expect(Object.keys(d).sort()).toEqual(["code", "file", "key", "label", "line", "message"]);
+      for (const key of Object.keys(d)) expect(fields).toContain(key);
+    }
   });
 
   test("a job file that is fine: ok, exit 0; --strict makes a warning fail, in JSON as in text", async () => {
