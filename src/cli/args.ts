@@ -8,6 +8,7 @@ import { DEFAULT_MODULE_NAME } from "../discovery/apps.ts";
 import { rememberTyped } from "../config/display-path.ts";
 import { parseChannels } from "../config/notify.ts";
 import { TickdError, UsageError } from "../errors.ts";
+import { nearest } from "./suggest.ts";
 
 export { UsageError } from "../errors.ts";
 
@@ -22,7 +23,12 @@ export interface FlagDef {
   readonly repeat?: boolean;
   /** Read TICKD_<NAME> when the flag is absent (instance settings). */
   readonly env?: boolean;
+  /** What the value is, in --help and the man page, e.g. "PATH". */
   readonly value?: string;
+  /** The only values it takes, when the set is closed: shell completion offers them. */
+  readonly choices?: readonly string[];
+  /** What it stands for when completing it in a shell: a file, a folder; default anything. */
+  readonly complete?: "file" | "dir";
   readonly help: string;
 }
 
@@ -39,20 +45,20 @@ export interface ParsedArgs {
  * the original.
  */
 export const INSTANCE_FLAGS = [
-  { name: "config", short: "P", env: true, value: "PATH", help: "job file (default config/scheduler.ini)" },
-  { name: "root", env: true, value: "DIR", help: "where dotted callback paths resolve (default: the config folder's parent)" },
+  { name: "config", short: "P", env: true, value: "PATH", complete: "file", help: "job file (default config/scheduler.ini)" },
+  { name: "root", env: true, value: "DIR", complete: "dir", help: "where dotted callback paths resolve (default: the config folder's parent)" },
   { name: "db", env: true, value: "URL", help: "libSQL database (default file: beside the config, scheduler.db)" },
   { name: "timezone", env: true, value: "ZONE", help: "instance IANA zone (default: the system's)" },
   { name: "apps", env: true, value: "DIR,...", help: "app folders whose scheduler modules register jobs (discovery; comma-separated)" },
   { name: "module-name", env: true, value: "NAME", help: `module looked for in each app folder (default ${DEFAULT_MODULE_NAME})` },
   { name: "listen", env: true, value: "HOST:PORT", help: "API address (default 127.0.0.1:7370; other hosts need --tokens)" },
-  { name: "tokens", env: true, value: "FILE", help: "API bearer tokens with roles (viewer, operator, admin)" },
+  { name: "tokens", env: true, value: "FILE", complete: "file", help: "API bearer tokens with roles (viewer, operator, admin)" },
   { name: "public-url", env: true, value: "URL", help: "where browsers reach the API when not at --listen (a proxy); its origin and Host are accepted too" },
   { name: "no-api", env: true, boolean: true, help: "run the scheduler only, no API or dashboard" },
   { name: "instance", env: true, value: "NAME", help: "instance name recorded on every run (default hostname:pid)" },
   { name: "keep", env: true, value: "DURATION", help: "keep activity this long, pruned hourly (default 30 days)" },
   { name: "grace", env: true, value: "DURATION", help: "at SIGTERM/SIGINT, let running jobs finish this long before aborting them (default 30 seconds)" },
-  { name: "log-format", env: true, value: "text|json", help: "log line format (default text)" },
+  { name: "log-format", env: true, value: "text|json", choices: ["text", "json"], help: "log line format (default text)" },
   { name: "notify", env: true, value: "URL[,URL]", help: "where alerts of jobs without their own notify go (http(s)://, slack+https://, mailto:, exec:)" },
   { name: "smtp", env: true, value: "URL", help: "SMTP server for mailto: alerts, smtp(s)://[user:pass@]host[:port][?from=ADDRESS]" },
 ] as const satisfies readonly FlagDef[];
@@ -69,9 +75,40 @@ export function envName(flag: string): string {
   return `TICKD_${flag.toUpperCase().replaceAll("-", "_")}`;
 }
 
+/** The --help flag every command takes (main() answers it before parsing). */
+export const HELP_FLAG: FlagDef = { name: "help", short: "h", boolean: true, help: "show this help" };
+
+/** Every flag a command accepts: its own, then each instance flag it does not define itself (its own definition of a name wins). */
+export function acceptedFlags(own: readonly FlagDef[]): FlagDef[] {
+  return [...own, ...INSTANCE_FLAGS.filter((f) => !own.some((d) => d.name === f.name))];
+}
+
+/**
+ * A flag the command does not take: `unknown flag --cuont; did you mean
+ * --count?` when an accepted name is close. `guessed` says whether it was,
+ * so main() can name another command that takes the flag when none is.
+ */
+export class UnknownFlagError extends UsageError {
+  override readonly name: string = "UnknownFlagError";
+  constructor(
+    readonly flag: string,
+    readonly guessed: boolean,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function unknownFlag(typed: string, defs: readonly FlagDef[]): UsageError {
+  const names = [...defs, HELP_FLAG].map((d) => d.name);
+  // A single-dash word is most often a long flag with one dash (-count).
+  const guess = typed.startsWith("--") ? nearest(typed.slice(2), names) : typed.length > 2 ? nearest(typed.slice(1), names) : undefined;
+  return new UnknownFlagError(typed, guess !== undefined, `unknown flag ${typed}${guess !== undefined ? `; did you mean --${guess}?` : ""}`);
+}
+
 /** Parse `argv` against a command's own flags and every instance flag (a command's own definition of a name wins). */
 export function parseArgs(argv: readonly string[], own: readonly FlagDef[], env: Record<string, string | undefined> = process.env): ParsedArgs {
-  const defs: readonly FlagDef[] = [...own, ...INSTANCE_FLAGS.filter((f) => !own.some((d) => d.name === f.name))];
+  const defs: readonly FlagDef[] = acceptedFlags(own);
   const byLong = new Map(defs.map((d) => [d.name, d]));
   const byShort = new Map(defs.filter((d) => d.short).map((d) => [d.short!, d]));
   const flags: Record<string, string | boolean | string[] | undefined> = {};
@@ -89,10 +126,10 @@ export function parseArgs(argv: readonly string[], own: readonly FlagDef[], env:
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       inline = eq === -1 ? undefined : arg.slice(eq + 1);
       def = byLong.get(name);
-      if (!def) throw new UsageError(`unknown flag --${name}`);
+      if (!def) throw unknownFlag(`--${name}`, defs);
     } else if (arg.startsWith("-") && arg.length > 1) {
       def = byShort.get(arg.slice(1));
-      if (!def) throw new UsageError(`unknown flag ${arg}`);
+      if (!def) throw unknownFlag(arg, defs);
     } else {
       positionals.push(arg);
       continue;

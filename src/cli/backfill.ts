@@ -23,9 +23,13 @@ interface Progress {
   skipped: number;
   done: number;
   state: string;
+  from?: string;
+  to?: string;
+  by?: string;
 }
 
-const FIELDS = "count skipped done state";
+/** The API's Backfill fields the command reads; --json prints them once it ends, without the progress lines. */
+const FIELDS = "count skipped done state from to by";
 /** How often the progress line is refreshed. */
 const POLL_MS = 500;
 
@@ -39,17 +43,25 @@ function instant(args: Parameters<typeof stringFlag>[0], name: string): string {
 
 export const backfillCommand: Command = {
   name: "backfill",
-  usage: "backfill LABEL --from ISO --to ISO [--dry-run] [--again] [--cancel] [--url URL]",
+  usage: "backfill LABEL --from ISO --to ISO [--dry-run] [--again] [--cancel] [--url URL] [--json]",
   summary: "run a job's occurrences in a past range (trigger backfill), oldest first, skipping those recorded",
   flags: FLAGS,
   uses: ["listen"],
+  examples: [
+    { run: 'backfill "nightly backup" --from 2026-11-01T00:00:00Z --to 2026-11-30T23:59:59Z --dry-run', does: "how many of November's occurrences would run" },
+    { run: 'backfill "nightly backup" --from 2026-11-01T00:00:00Z --to 2026-11-30T23:59:59Z', does: "run them, oldest first, skipping those recorded" },
+    { run: 'backfill "nightly backup" --cancel', does: "stop it after the run going on" },
+  ],
+  operand: { kind: "label" },
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length !== 1) throw new UsageError(`backfill takes exactly one LABEL (quote labels with spaces), got ${args.positionals.length}`);
     const label = args.positionals[0]!;
+    const json = boolFlag(args, "json");
     if (boolFlag(args, "cancel")) {
       const data = await callService<{ cancelBackfill: boolean }>(args, "mutation ($label: String!) { cancelBackfill(label: $label) }", { label });
-      io.out(data.cancelBackfill ? `${label}: backfill cancelled (after the run going on)` : `${label}: no backfill going on`);
+      if (json) io.out(JSON.stringify({ label, cancelBackfill: data.cancelBackfill }, null, 2));
+      else io.out(data.cancelBackfill ? `${label}: backfill cancelled (after the run going on)` : `${label}: no backfill going on`);
       return EXIT.ok;
     }
     const variables = { label, from: instant(args, "from"), to: instant(args, "to"), dryRun: boolFlag(args, "dry-run"), again: boolFlag(args, "again") };
@@ -59,6 +71,14 @@ export const backfillCommand: Command = {
       variables,
     );
     let p = started.backfillJob;
+    if (json) {
+      while (p.state === "running") {
+        await sleep(systemClock, POLL_MS);
+        p = (await callService<{ job: { backfill: Progress } | null }>(args, `query ($label: String!) { job(label: $label) { backfill { ${FIELDS} } } }`, { label })).job?.backfill ?? { ...p, state: "done" };
+      }
+      io.out(JSON.stringify({ label, ...p }, null, 2));
+      return p.state === "done" || p.state === "dry_run" ? EXIT.ok : EXIT.failure;
+    }
     if (p.state === "dry_run") {
       io.out(`${label}: ${p.count} occurrence(s) would run${p.skipped ? `, ${p.skipped} already recorded skipped` : ""}`);
       return EXIT.ok;

@@ -12,6 +12,7 @@ import { TickdError } from "../errors.ts";
 import { scheduleWarnings } from "../schedule/index.ts";
 import { UsageError, parseArgs, instanceSettings, boolFlag, requireRoot, type FlagDef, type ParsedArgs } from "./args.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
+import { diagnosticJson } from "./json.ts";
 
 export { displayPath };
 
@@ -26,6 +27,7 @@ export function printWarning(d: Diagnostic, io: Output): void {
 
 const FLAGS: readonly FlagDef[] = [
   { name: "strict", boolean: true, help: "exit 2 on warnings too (a schedule that never fires, a comment that is not UTF-8 text)" },
+  { name: "json", boolean: true, help: 'print {"ok","jobs":[label,…],"problems":[…],"warnings":[…]} instead (each with the API\'s Diagnostic fields); same exit code' },
 ];
 
 export function plural(n: number, word: string): string {
@@ -58,12 +60,32 @@ export function loadOrReport(configPath: string, zone: string, io: Output): Prom
   return readOrReport(() => loadJobFile(configPath, zone), io);
 }
 
+/** As loadOrReport, for --json: a missing or non-INI file is one problem in the JSON (line 0), exit 2. */
+async function loadOrJson(configPath: string, zone: string, io: Output): Promise<JobFile | undefined> {
+  try {
+    return await loadJobFile(configPath, zone);
+  } catch (error) {
+    if (error instanceof TickdError && (error.code === "config-missing" || error.code === "config-invalid")) {
+      const problem = { file: displayPath(configPath), line: 0, label: null, key: null, code: error.code, message: error.message };
+      io.out(JSON.stringify({ ok: false, jobs: [], problems: [problem], warnings: [] }, null, 2));
+      return undefined;
+    }
+    throw error;
+  }
+}
+
 export const checkCommand: Command = {
   name: "check",
-  usage: "check [-P PATH] [--root DIR] [--strict]",
+  usage: "check [-P PATH] [--root DIR] [--strict] [--json]",
   summary: "validate the job file and resolve every callback; exit 2 on any problem (and on warnings with --strict)",
   flags: FLAGS,
   uses: ["config", "root", "timezone"],
+  examples: [
+    { run: "check", does: "validate config/scheduler.ini and import every callback" },
+    { run: "check --strict", does: "warnings fail too (a schedule that never fires): for CI" },
+    { run: "check -P /srv/acme/config/scheduler.ini --root /srv/acme", does: "another tenant's job file and callbacks" },
+    { run: "check --json", does: "the problems and warnings as JSON, for a script" },
+  ],
   async run(argv, io) {
     // The command's one clock read, at its start: the process's clock (src/clock.ts).
     const now = systemClock.now();
@@ -71,12 +93,31 @@ export const checkCommand: Command = {
     noPositionals(args, "check");
     const settings = instanceSettings(args);
     requireRoot(args, settings);
-    const jobFile = await loadOrReport(settings.configPath, settings.timezone, io);
+    const json = boolFlag(args, "json");
+    const strict = boolFlag(args, "strict");
+    const jobFile = json ? await loadOrJson(settings.configPath, settings.timezone, io) : await loadOrReport(settings.configPath, settings.timezone, io);
     if (!jobFile) return EXIT.usage;
     const resolved = await resolveJobCallbacks(jobFile, settings.root, { isolate: false });
     const problems = [...jobFile.diagnostics, ...resolved.diagnostics];
     // Whether an `until` has passed is a question about now.
     const warnings = [...jobFile.warnings, ...scheduleWarnings(resolved.jobs, settings.timezone, now)];
+    const failed = problems.length > 0 || (strict && warnings.length > 0);
+    if (json) {
+      const byLine = (a: Diagnostic, b: Diagnostic) => a.line - b.line;
+      io.out(
+        JSON.stringify(
+          {
+            ok: !failed,
+            jobs: resolved.jobs.map((j) => j.label),
+            problems: problems.sort(byLine).map((d) => diagnosticJson(d, displayPath(d.file))),
+            warnings: warnings.sort(byLine).map((d) => diagnosticJson(d, displayPath(d.file))),
+          },
+          null,
+          2,
+        ),
+      );
+      return failed ? EXIT.usage : EXIT.ok;
+    }
     const all = [...problems.map((d) => ({ d, warning: false })), ...warnings.map((d) => ({ d, warning: true }))];
     for (const { d, warning } of all.sort((a, b) => a.d.line - b.d.line)) (warning ? printWarning : printDiagnostic)(d, io);
     const file = displayPath(jobFile.path);
@@ -87,7 +128,6 @@ export const checkCommand: Command = {
       return EXIT.usage;
     }
     if (warnings.length > 0) {
-      const strict = boolFlag(args, "strict");
       io.out(`${plural(resolved.jobs.length, "job")} OK, ${plural(warnings.length, "warning")} in ${file}${strict ? " (--strict: exit 2)" : ""}`);
       return strict ? EXIT.usage : EXIT.ok;
     }

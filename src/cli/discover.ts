@@ -49,6 +49,10 @@ export const discoverCommand: Command = {
   summary: "import apps' scheduler modules and upsert their jobs",
   flags: FLAGS,
   uses: ["config", "root", "db", "timezone", "apps", "module-name"],
+  examples: [
+    { run: "discover --apps apps/billing,apps/reports", does: "import each app's scheduler.ts and record the jobs it registers" },
+    { run: "discover --apps apps/billing --module-name jobs --json", does: "another module name; the changes as JSON" },
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "discover");

@@ -16,7 +16,7 @@ import { EXIT, type Command } from "./command.ts";
 
 const FLAGS: readonly FlagDef[] = [
   { name: "preview", short: "p", boolean: true, help: "print the job file to stdout" },
-  { name: "output", short: "o", value: "PATH", help: "write the job file to PATH (atomically: temp file in the same folder, then rename)" },
+  { name: "output", short: "o", value: "PATH", complete: "file", help: "write the job file to PATH (atomically: temp file in the same folder, then rename)" },
 ];
 
 /**
@@ -39,6 +39,10 @@ export const exportIniCommand: Command = {
   summary: "write the active jobs (job file and discovered) as a job file",
   flags: FLAGS,
   uses: ["config", "root", "db", "timezone"],
+  examples: [
+    { run: "export-ini -p", does: "print the jobs that are on as a job file" },
+    { run: "export-ini -o config/scheduler.ini", does: "write them over the job file (atomically)" },
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "export-ini");

@@ -14,8 +14,8 @@ import { SERVICE_FLAGS, serviceSpec } from "./export-service.ts";
 
 const FLAGS: readonly FlagDef[] = [
   ...SERVICE_FLAGS,
-  { name: "conf", value: "PATH", help: "with -w: where the [program:NAME] file goes (default NAME.conf beside the script)" },
-  { name: "log-dir", value: "DIR", help: "folder of the program's stdout/stderr logs (default ROOT/logs)" },
+  { name: "conf", value: "PATH", complete: "file", help: "with -w: where the [program:NAME] file goes (default NAME.conf beside the script)" },
+  { name: "log-dir", value: "DIR", complete: "dir", help: "folder of the program's stdout/stderr logs (default ROOT/logs)" },
 ];
 
 export const exportSupervisordCommand: Command = {
@@ -24,6 +24,11 @@ export const exportSupervisordCommand: Command = {
   summary: "print (or -w write) a supervisord program and the script it runs",
   flags: FLAGS,
   uses: INSTANCE_FLAGS.map((f) => f.name),
+  examples: [
+    { run: "export-supervisord /srv/acme/cron/scheduler.sh", does: "print the [program:tickd] section and its script" },
+    { run: "export-supervisord /srv/acme/cron/scheduler.sh -n tickd_acme -w", does: "write them, for the tenant acme" },
+  ],
+  operand: { kind: "file" },
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length !== 1) throw new UsageError("give exactly one SCRIPT_PATH: where the start script lives (e.g. /srv/acme/cron/scheduler.sh)");

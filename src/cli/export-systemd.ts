@@ -10,7 +10,7 @@ import { noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 import { SERVICE_FLAGS, serviceSpec } from "./export-service.ts";
 
-const FLAGS: readonly FlagDef[] = [...SERVICE_FLAGS, { name: "dir", short: "d", value: "DIR", help: "with -w: folder for the unit files (default /etc/systemd/system)" }];
+const FLAGS: readonly FlagDef[] = [...SERVICE_FLAGS, { name: "dir", short: "d", value: "DIR", complete: "dir", help: "with -w: folder for the unit files (default /etc/systemd/system)" }];
 
 export const exportSystemdCommand: Command = {
   name: "export-systemd",
@@ -18,6 +18,10 @@ export const exportSystemdCommand: Command = {
   summary: "print (or -w write) a systemd unit for this tenant and the tickd@.service template",
   flags: FLAGS,
   uses: INSTANCE_FLAGS.map((f) => f.name),
+  examples: [
+    { run: "export-systemd", does: "print tickd.service and the tickd@.service template" },
+    { run: "export-systemd -n tickd_acme -w", does: "write them to /etc/systemd/system" },
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     noPositionals(args, "export-systemd");

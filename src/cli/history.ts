@@ -8,12 +8,13 @@ import { databaseFile, listActivities, MAX_PAGE_SIZE, noDatabaseYet, openStore, 
 import { UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { EXIT, type Command } from "./command.ts";
 import { alertHistory, alertsJson, alertsTable } from "./history-alerts.ts";
+import { runJson } from "./json.ts";
 
 const FLAGS: readonly FlagDef[] = [
-  { name: "json", boolean: true, help: "print a JSON array instead of a table" },
+  { name: "json", boolean: true, help: "print a JSON array instead of a table, with the fields and values of the API's runs (runId, status SUCCESS, …)" },
   { name: "alerts", boolean: true, help: "show the alerts raised and how their delivery went, instead of runs" },
   { name: "limit", short: "n", value: "N", help: `how many runs, newest first (default 20, at most ${MAX_PAGE_SIZE})` },
-  { name: "status", value: "S[,S]", repeat: true, help: `only runs with these statuses (${STATUSES.join(", ")}; either case)` },
+  { name: "status", value: "S[,S]", repeat: true, choices: STATUSES, help: `only runs with these statuses (${STATUSES.join(", ")}; either case)` },
 ];
 
 /** Width of the message column in the table; the full text is in --json. */
@@ -25,6 +26,13 @@ export const historyCommand: Command = {
   summary: "show recent runs from the store",
   flags: FLAGS,
   uses: ["config", "db", "timezone"],
+  examples: [
+    { run: "history", does: "the latest 20 runs of every job" },
+    { run: 'history "nightly backup" --status failure,error --limit 5', does: "the 5 latest failed runs of one job" },
+    { run: "history --json --limit 100", does: "as JSON, the fields named as in the GraphQL API" },
+    { run: "history --alerts", does: "the alerts raised and how their delivery went" },
+  ],
+  operand: { kind: "label" },
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length > 1) throw new UsageError(`history takes at most one LABEL, got ${args.positionals.length} (quote a label with spaces)`);
@@ -59,7 +67,7 @@ export const historyCommand: Command = {
       await store.close();
     }
     if (json) {
-      io.out(JSON.stringify(rows.map(toJson), null, 2));
+      io.out(JSON.stringify(rows.map(runJson), null, 2));
     } else if (rows.length === 0) {
       io.err(label === undefined ? "no runs recorded" : `no runs of "${label}" recorded`);
     } else {
@@ -84,27 +92,6 @@ function parseStatuses(values: readonly string[]): Status[] {
     result.push(status);
   }
   return result;
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function toJson(row: ActivityRow) {
-  return {
-    runId: row.runId,
-    label: row.label,
-    status: row.status,
-    scheduledFor: iso(row.scheduledFor),
-    startedAt: iso(row.startedAt),
-    endedAt: iso(row.endedAt),
-    durationMs: row.endedAt === null ? null : row.endedAt - row.startedAt,
-    message: row.message,
-    output: row.output,
-    error: row.error,
-    attempt: row.attempt,
-    trigger: row.trigger,
-    instance: row.instance,
-    ...(row.kwargs !== null && { kwargs: row.kwargs }),
-  };
 }
 
 /** "850ms", "12.3s", "4m05s", "2h03m". */

@@ -1,74 +1,25 @@
 /**
  * Entry of the command line: picks the command, prints help and version.
- * Each command lives in its own file and stays thin.
+ * Each command lives in its own file and stays thin; the list is commands.ts.
  */
 import { TickdError, UsageError, exitCodeFor } from "../errors.ts";
-import { VERSION, versionLine } from "../version.ts";
-import { INSTANCE_FLAGS, formatFlags, instanceFlags } from "./args.ts";
+import { versionLine } from "../version.ts";
+import { UnknownFlagError } from "./args.ts";
 import { EXIT, stdio, type Command, type Output } from "./command.ts";
-import { checkCommand } from "./check.ts";
-import { listCommand } from "./list.ts";
-import { nextCommand } from "./next.ts";
-import { runCommand } from "./run.ts";
-import { runJobCommand } from "./run-job.ts";
-import { historyCommand } from "./history.ts";
-import { migrateCommand } from "./migrate.ts";
-import { backupCommand, restoreCommand } from "./backup.ts";
-import { discoverCommand } from "./discover.ts";
-import { exportIniCommand } from "./export-ini.ts";
-import { exportSupervisordCommand } from "./export-supervisord.ts";
-import { exportSystemdCommand } from "./export-systemd.ts";
-import { pauseCommand, resumeCommand } from "./pause.ts";
-import { cancelCommand } from "./cancel.ts";
-import { backfillCommand } from "./backfill.ts";
+import { BUILTINS, COMMANDS } from "./commands.ts";
+import { commandHelp, mainHelp, shortUsage } from "./help.ts";
+import { nearest } from "./suggest.ts";
 
-export const COMMANDS: readonly Command[] = [
-  runCommand,
-  checkCommand,
-  listCommand,
-  nextCommand,
-  runJobCommand,
-  pauseCommand,
-  resumeCommand,
-  cancelCommand,
-  backfillCommand,
-  historyCommand,
-  migrateCommand,
-  backupCommand,
-  restoreCommand,
-  discoverCommand,
-  exportIniCommand,
-  exportSupervisordCommand,
-  exportSystemdCommand,
-];
+export { COMMANDS } from "./commands.ts";
 
-export function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+/** `unknown command "lsit"; did you mean "list"?` and where the list is. */
+function unknownCommand(prefix: string, typed: string): string {
+  const guess = nearest(typed, [...COMMANDS.map((c) => c.name), ...BUILTINS]);
+  const named = COMMANDS.find((c) => c.name === guess);
   return [
-    `tickd ${VERSION} — a job scheduler that replaces cron`,
+    `${prefix}: unknown command "${typed}"${guess !== undefined ? `; did you mean "${guess}"?` : ""}`,
     "",
-    "Usage: tickd <command> [flags]",
-    "",
-    "Commands:",
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
-    "",
-    "Run `tickd help <command>` (or `tickd <command> --help`) for the flags of a command.",
-    "Every command accepts every instance flag (-P/--config, --root, --db, --apps, …) and its TICKD_<NAME> variable (--config -> TICKD_CONFIG), using those it needs.",
-    "Exit codes: 0 success, 1 failure, 2 bad usage or invalid configuration.",
-  ].join("\n");
-}
-
-export function commandHelp(c: Command): string {
-  const own = c.flags.filter((f) => !INSTANCE_FLAGS.some((i) => i.name === f.name));
-  const unused = INSTANCE_FLAGS.filter((f) => !c.uses.includes(f.name) && !own.some((o) => o.name === f.name)).map((f) => `--${f.name}`);
-  return [
-    `Usage: tickd ${c.usage}`,
-    "",
-    c.summary,
-    "",
-    "Flags:",
-    formatFlags([...own, ...instanceFlags(c.uses), { name: "help", short: "h", boolean: true, help: "show this help" }]),
-    ...(unused.length > 0 ? ["", `Also accepted, and not used by ${c.name} (every command takes every instance flag): ${unused.join(", ")}`] : []),
+    named ? shortUsage(named) : "Run `tickd help` for the list of commands.",
   ].join("\n");
 }
 
@@ -78,38 +29,49 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     // `tickd help run` is `tickd run --help`.
     const named = COMMANDS.find((c) => c.name === rest[0]);
     if (!named) {
-      io.err(`tickd help: unknown command "${rest[0]}"\n\n${mainHelp()}`);
+      io.err(unknownCommand("tickd help", rest[0]!));
       return EXIT.usage;
     }
     io.out(commandHelp(named));
     return EXIT.ok;
   }
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-    io.out(mainHelp());
+    io.out(mainHelp(COMMANDS));
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
   if (first === "--version" || first === "-V" || first === "-v" || first === "version") {
     io.out(versionLine());
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === first);
+  const command: Command | undefined = COMMANDS.find((c) => c.name === first);
   if (!command) {
-    io.err(`tickd: unknown command "${first}"\n\n${mainHelp()}`);
+    io.err(first.startsWith("-") ? `tickd: unknown flag ${first} before the command\n\nRun \`tickd help\` for the list of commands.` : unknownCommand("tickd", first));
     return EXIT.usage;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
+  // Before `--`, what follows is a value of the job (a label may be "-h" only after it).
+  const flags = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if (flags.includes("--help") || flags.includes("-h")) {
     io.out(commandHelp(command));
     return EXIT.ok;
   }
   // The one place a command's error becomes output and an exit code: one
-  // line naming the command (bad flags add its help), never a stack trace.
+  // line naming the command (bad flags add its usage line), never a stack trace.
   try {
     return await command.run(rest, io);
   } catch (error) {
-    const help = error instanceof UsageError ? `\n\n${commandHelp(command)}` : "";
-    io.err(`tickd ${command.name}: ${errorLine(error)}${help}`);
+    const usage = error instanceof UsageError ? `\n\n${shortUsage(command)}` : "";
+    io.err(`tickd ${command.name}: ${errorLine(error)}${error instanceof UnknownFlagError ? elsewhere(error) : ""}${usage}`);
     return exitCodeFor(error);
   }
+}
+
+/** For a flag no close name explains: the commands that do take it, e.g. "; it is a flag of next". */
+function elsewhere(error: UnknownFlagError): string {
+  if (error.guessed || !error.flag.startsWith("--")) return "";
+  const name = error.flag.slice(2);
+  const takers = COMMANDS.filter((c) => c.flags.some((f) => f.name === name)).map((c) => c.name);
+  if (takers.length === 0) return "";
+  return `; it is a flag of ${takers.length === 1 ? takers[0] : `${takers.slice(0, -1).join(", ")} and ${takers.at(-1)}`}`;
 }
 
 /** What an error says, in one line: a TickdError's message; for anything else its name too (a TypeError is a bug to report). */

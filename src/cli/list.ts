@@ -13,8 +13,12 @@ import { compileSchedule, neverFires } from "../schedule/index.ts";
 import { boolFlag, instanceSettings, parseArgs, type FlagDef } from "./args.ts";
 import { displayPath, loadOrReport, noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
+import { jobJson } from "./json.ts";
+import { jobFromEntry } from "../api/models.ts";
 
-const FLAGS: readonly FlagDef[] = [{ name: "json", boolean: true, help: "print a JSON array instead of text" }];
+const FLAGS: readonly FlagDef[] = [
+  { name: "json", boolean: true, help: "print a JSON array instead of text: each job with the fields of the API's Job (label, kind, callback, schedule {text, kind, …}, …); each job left out as {label, line, error}" },
+];
 
 export function describeTarget(job: JobSpec): string {
   switch (job.target.kind) {
@@ -32,16 +36,6 @@ export function leftOut(diagnostics: readonly Diagnostic[]): { label?: string; l
   return diagnostics.map((d) => ({ ...(d.label !== undefined ? { label: d.label } : {}), line: d.line, error: `${displayPath(d.file)}:${d.line} ${d.message}` }));
 }
 
-/** The options kept in the store's `options` column, by JobSpec field, as the job holds them (the key table, src/config/keys.ts). */
-function optionFields(job: JobSpec): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (const row of optionKeys()) {
-    const value = (job as unknown as Record<string, unknown>)[row.field];
-    if (row.column === "options" && value !== undefined) fields[row.field] = value;
-  }
-  return fields;
-}
-
 function scheduleWords(entry: CatalogEntry, zone: string): string {
   const job = entry.spec;
   try {
@@ -57,6 +51,10 @@ export const listCommand: Command = {
   summary: "list the jobs of a job file and the discovered ones, with who switched them on or off (never runs job code)",
   flags: FLAGS,
   uses: ["config", "root", "timezone"],
+  examples: [
+    { run: "list", does: "every job: schedule in words, what it runs, on or off and who said so" },
+    { run: "list --json", does: "the same as JSON" },
+  ],
   async run(argv, io) {
     // The command's one clock read, at its start: the process's clock (src/clock.ts).
     const now = systemClock.now();
@@ -78,26 +76,11 @@ export const listCommand: Command = {
     const never = new Map(entries.map((e) => [e.label, neverFires(e.spec, settings.timezone, now)?.message]));
 
     if (boolFlag(args, "json")) {
-      const rows: object[] = entries.map((entry) => ({ job: entry.spec, entry })).map(({ job, entry }) => ({
-        label: job.label,
-        active: entry.active,
-        ...(entry.activeBy !== "file" && { activeBy: entry.activeBy }),
-        ...(entry.activeAt !== null && { activeAt: new Date(entry.activeAt).toISOString() }),
-        ...(entry.pause && { pause: { note: entry.pause.note, by: entry.pause.by, at: entry.pause.at === null ? null : new Date(entry.pause.at).toISOString(), until: entry.pause.until === null ? null : new Date(entry.pause.until).toISOString() } }),
-        ...(entry.source === "discovered" && { source: "discovered", app: job.origin.app, file: job.origin.file }),
-        ...(entry.missing && { missing: true }),
-        schedule: scheduleWords(entry, settings.timezone),
-        rule: job.schedule,
-        timezone: job.timezone ?? settings.timezone,
-        [job.target.kind]: job.target.kind === "url" ? job.target.url : describeTarget(job),
-        ...(job.target.kind === "url" ? { method: job.target.method } : {}),
-        description: job.description,
-        kwargs: job.kwargs,
-        ...optionFields(job),
-        ...(job.until !== undefined ? { until: new Date(job.until).toISOString() } : {}),
-        ...(never.get(job.label) !== undefined ? { warning: never.get(job.label) } : {}),
-        line: job.origin.line,
-      }));
+      // The API's model of each job (src/api/models.ts), printed as the API names its fields (json.ts).
+      const rows: object[] = entries.map((entry) => {
+        const warning = never.get(entry.label);
+        return { ...jobJson(jobFromEntry(entry, undefined, settings.timezone), displayPath(entry.spec.origin.file)), ...(warning !== undefined && { warning }) };
+      });
       io.out(JSON.stringify([...rows, ...problems], null, 2));
       return EXIT.ok;
     }

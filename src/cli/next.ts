@@ -19,7 +19,7 @@ import { leftOut } from "./list.ts";
 const FLAGS: readonly FlagDef[] = [
   { name: "from", value: "ISO", help: "compute as if the jobs were loaded at this time: a wall time in the instance zone (2026-12-01T09:00) or with an offset (…+01:00, …Z); default now" },
   { name: "count", value: "N", help: "runs per job (default 5)" },
-  { name: "json", boolean: true, help: 'print [{"label","runs":[ISO-8601,…]}] instead of text' },
+  { name: "json", boolean: true, help: 'print [{"label","nextRuns":[ISO-8601,…]}] instead of text (nextRuns as the API\'s Job names it)' },
 ];
 
 const DEFAULT_COUNT = 5;
@@ -99,6 +99,11 @@ export const nextCommand: Command = {
   summary: "print the next run times of every job (never runs job code)",
   flags: FLAGS,
   uses: ["config", "timezone"],
+  examples: [
+    { run: "next --count 3", does: "the next 3 runs of every job" },
+    { run: "next --from 2026-12-24T18:00 --count 10", does: "what would run from Christmas Eve evening (instance zone)" },
+    { run: "next --timezone Europe/Berlin --json", does: "computed in another zone, as JSON" },
+  ],
   async run(argv, io) {
     // The command's one clock read, at its start: the process's clock (src/clock.ts).
     const now = systemClock.now();
@@ -133,7 +138,8 @@ export const nextCommand: Command = {
               ...(r.entry?.source === "discovered" && { source: "discovered" }),
               ...(r.job.schedule.kind === "manual" && { manual: true }),
               ...(r.entry?.missing && { missing: true }),
-              runs: r.runs.map((ms) => isoInZone(ms, r.zone)),
+              // The API's Job.nextRuns; here with the offset of the zone the job computes in.
+              nextRuns: r.runs.map((ms) => isoInZone(ms, r.zone)),
             },
       );
       io.out(JSON.stringify([...rows, ...problems], null, 2));

@@ -16,12 +16,14 @@ import type { Callback } from "../sdk/index.ts";
 import { defaultInstance, readJobs } from "../service/index.ts";
 import { readCatalog } from "../jobs/index.ts";
 import { openStore } from "../store/index.ts";
-import { UsageError, instanceSettings, parseArgs, requireRoot, stringFlag, type FlagDef } from "./args.ts";
+import { UsageError, boolFlag, instanceSettings, parseArgs, requireRoot, stringFlag, type FlagDef } from "./args.ts";
+import { runJson } from "./json.ts";
 import { readOrReport } from "./check.ts";
 import { EXIT, type Command, type Output } from "./command.ts";
 
 const FLAGS: readonly FlagDef[] = [
   { name: "kwarg", repeat: true, value: "KEY=VALUE", help: "a parameter for this run, over the job's kwargs (repeatable; values are strings); recorded with the run" },
+  { name: "json", boolean: true, help: "print the recorded run as JSON, with the fields and values of the API's runs (the job's output streams to stderr then)" },
 ];
 
 /** --kwarg key=value … as the run's parameters (strings: data for the callback, never code). */
@@ -38,10 +40,16 @@ function parseKwargs(given: string[] | undefined): Record<string, string> | unde
 
 export const runJobCommand: Command = {
   name: "run-job",
-  usage: "run-job LABEL [--kwarg KEY=VALUE ...] [-P PATH]",
+  usage: "run-job LABEL [--kwarg KEY=VALUE ...] [--json] [-P PATH]",
   summary: "run one job once, now, and record it; exit 0 on success or skipped, 1 on failure, error or timeout, 2 for an unknown label or a job left out",
   flags: FLAGS,
   uses: ["config", "root", "db", "timezone", "instance"],
+  examples: [
+    { run: 'run-job "nightly backup"', does: "run it now, showing its output as it comes; recorded as a manual run" },
+    { run: 'run-job "nightly backup" --kwarg date=2026-01-01', does: "with a parameter for this run" },
+    { run: 'run-job "nightly backup" --json', does: "the recorded run as JSON (output streams to stderr)" },
+  ],
+  operand: { kind: "label" },
   async run(argv, io) {
     const args = parseArgs(argv, FLAGS);
     if (args.positionals.length !== 1) throw new UsageError(`run-job takes exactly one LABEL (quote labels with spaces), got ${args.positionals.length}`);
@@ -72,10 +80,33 @@ export const runJobCommand: Command = {
         io.err(`run-job: no job labelled "${label}" in ${displayPath(settings.configPath)} or among discovered jobs; \`tickd list\` shows the labels`);
         return EXIT.usage;
       }
-      const engine = createEngine({ store, instance, timezone: settings.timezone, workDir: settings.root, compile: compileSchedule, resolve: () => callback });
+      const json = boolFlag(args, "json");
+      const live = new LiveOutput(io, json ? "err" : "out");
+      const engine = createEngine({
+        store,
+        instance,
+        timezone: settings.timezone,
+        workDir: settings.root,
+        compile: compileSchedule,
+        resolve: () => callback,
+        // The run's output as it comes: a command's stdout and stderr, a callback's ctx.log lines.
+        onOutput: (_label, stream, chunk) => live.chunk(stream, chunk),
+        logger: { log: (_level, event, fields) => event === "job.log" && live.line(String(fields?.line ?? "")) },
+      });
+      io.err(`running [${label}] …`);
+      // A retry starts afresh: say so, and compare the summary with its output only.
+      const unsubscribe = engine.subscribe((event) => {
+        if (event.type !== "run.started" || event.run.attempt === 1) return;
+        live.end();
+        live.reset();
+        io.err(`retrying [${label}] (attempt ${event.run.attempt}) …`);
+      });
       const run = await engine.runOnce(spec, kwargs);
+      unsubscribe();
       await engine.stop({ graceMs: 0 });
-      printRun(run, io);
+      live.end();
+      if (json) io.out(JSON.stringify(runJson(run), null, 2));
+      else printRun(run, io, spec.target.kind === "command" ? live.raw : live.lines);
       // A command recorded at its timeout is still being ended (TERM, then
       // KILL after the grace): return once nothing it started is left.
       await commandsEnded();
@@ -86,12 +117,64 @@ export const runJobCommand: Command = {
   },
 };
 
-function printRun(run: RunRecord, io: Output): void {
+/**
+ * The run's output while it runs, on stdout (stderr under --json, where
+ * stdout is the JSON alone): a command's stdout and stderr each to its own,
+ * ctx.log lines as lines. Remembers what it showed, so the summary does not
+ * show it again.
+ */
+class LiveOutput {
+  /** The ctx.log lines shown, joined as the record's output begins with them (a callback's). */
+  lines = "";
+  /** A command's output shown, in the order it came: the capture the record keeps begins with it. */
+  raw = "";
+  #decoder = new TextDecoder();
+  #endsLine = true;
+  constructor(
+    private readonly io: Output,
+    private readonly to: "out" | "err",
+  ) {}
+  #write(stream: "out" | "err", chunk: Uint8Array | string): void {
+    const text = typeof chunk === "string" ? chunk : undefined;
+    this.#endsLine = text !== undefined ? text.endsWith("\n") : (chunk as Uint8Array).at(-1) === 10;
+    if (this.io.write) this.io.write(stream, chunk);
+    else (stream === "out" ? this.io.out : this.io.err)(text ?? new TextDecoder().decode(chunk as Uint8Array));
+  }
+  chunk(stream: "stdout" | "stderr", chunk: Uint8Array): void {
+    this.raw += this.#decoder.decode(chunk, { stream: true });
+    this.#write(this.to === "err" || stream === "stderr" ? "err" : "out", chunk);
+  }
+  line(text: string): void {
+    this.lines = this.lines === "" ? text : `${this.lines}\n${text}`;
+    this.#write(this.to, `${this.#endsLine ? "" : "\n"}${text}\n`);
+  }
+  /** Forget what was shown (a retry's output is its own). */
+  reset(): void {
+    this.lines = "";
+    this.raw = "";
+    this.#decoder = new TextDecoder();
+  }
+  /** A last newline when the output did not end with one, so the summary starts on its own line. */
+  end(): void {
+    if (!this.#endsLine) this.#write(this.to, "\n");
+  }
+}
+
+/**
+ * The summary after the run. `shown` is its output as streamed (ctx.log
+ * lines; a command's stdout and stderr): only what the record has beyond
+ * that is printed — what a callback returned, the mark of a capped output,
+ * tickd's note of a leftover process ended.
+ */
+function printRun(run: RunRecord, io: Output, shown: string): void {
   const took = formatMs((run.endedAt ?? run.startedAt) - run.startedAt);
   const lines = [`${run.label}: ${run.status} in ${took}${run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}`];
   if (run.kwargs) lines.push(`kwargs: ${JSON.stringify(run.kwargs)}`);
   if (run.message) lines.push(`message: ${run.message}`);
-  if (run.output) lines.push("output:", indent(run.output));
+  let same = 0;
+  while (same < shown.length && same < run.output.length && shown[same] === run.output[same]) same++;
+  const rest = run.output.slice(same).replace(/^\n/, "");
+  if (rest) lines.push("output:", indent(rest));
   if (run.error) lines.push("error:", indent(run.error));
   const text = lines.join("\n");
   io.out(text);

@@ -71,6 +71,11 @@ export const runCommand: Command = {
   summary: "start the scheduler and the API (the service); SIGTERM/SIGINT drain and exit 0, SIGHUP reloads the job file",
   flags: RUN_FLAGS,
   uses: INSTANCE_FLAGS.map((f) => f.name),
+  examples: [
+    { run: "run", does: "the service: config/scheduler.ini, its API and dashboard on 127.0.0.1:7370" },
+    { run: "run -P /srv/acme/config/scheduler.ini --no-api", does: "another tenant's job file, the scheduler only" },
+    { run: 'run --listen 127.0.0.1:7371 --grace "2 minutes"', does: "another port; at SIGTERM, let running jobs finish for 2 minutes" },
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, RUN_FLAGS);
     noPositionals(args, "run");

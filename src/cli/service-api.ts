@@ -13,6 +13,7 @@ import { stringFlag } from "./args.ts";
 export const SERVICE_FLAGS: readonly FlagDef[] = [
   { name: "url", env: true, value: "URL", help: "the running service's API (default http:// + TICKD_LISTEN, else http://127.0.0.1:7370)" },
   { name: "token", env: true, value: "TOKEN", help: "bearer token, when the service has --tokens (operator; admin for backfill and --kwarg)" },
+  { name: "json", boolean: true, help: "print the API's answer as JSON (the fields the API names, enum values in tickd's spelling)" },
 ];
 
 export function serviceUrl(args: ParsedArgs): string {

@@ -47,11 +47,18 @@ export async function commandsEnded(): Promise<void> {
 }
 
 /**
+ * Each chunk a command writes, as it writes it, with the stream it came on;
+ * `tickd run-job` shows it live. The recorded output is the capture, capped
+ * as ever: a watcher sees everything, the record the first OUTPUT_CAP_BYTES.
+ */
+export type OutputWatcher = (stream: "stdout" | "stderr", chunk: Uint8Array) => void;
+
+/**
  * A shell command through /bin/sh: stdout+stderr captured, non-zero exit is a
  * failure. `clock` is the run's (the engine's): the grace between TERM and
  * KILL is measured on it, so a test can move past it.
  */
-export function runCommand(command: string, ctx: JobContext, cwd: string | undefined, clock: Clock, traceparent?: string): Promise<Result> {
+export function runCommand(command: string, ctx: JobContext, cwd: string | undefined, clock: Clock, traceparent?: string, watch?: OutputWatcher): Promise<Result> {
   const token = TOKEN_PREFIX + (tokenCount++).toString(36);
   const child = spawn("/bin/sh", ["-c", command], {
     // Its own process group, so a timeout kills the whole pipeline, not just sh.
@@ -68,7 +75,7 @@ export function runCommand(command: string, ctx: JobContext, cwd: string | undef
       ...(traceparent !== undefined && { TRACEPARENT: traceparent }),
     },
   });
-  const run = new CommandRun(child, token, clock);
+  const run = new CommandRun(child, token, clock, watch);
   const signal = ctx.signal;
   const abort = () => void run.end(abortGrace(signal.reason));
   if (signal.aborted) abort();
@@ -105,13 +112,19 @@ class CommandRun {
   readonly #found = new Set<number>();
   readonly #clock: Clock;
 
-  constructor(child: ChildProcess, token: string, clock: Clock) {
+  constructor(child: ChildProcess, token: string, clock: Clock, watch?: OutputWatcher) {
     this.#clock = clock;
     this.#child = child;
     this.#token = token;
     this.#pgid = child.pid;
-    child.stdout!.on("data", (chunk: Buffer) => this.#capture.add(chunk));
-    child.stderr!.on("data", (chunk: Buffer) => this.#capture.add(chunk));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      this.#capture.add(chunk);
+      watch?.("stdout", chunk);
+    });
+    child.stderr!.on("data", (chunk: Buffer) => {
+      this.#capture.add(chunk);
+      watch?.("stderr", chunk);
+    });
   }
 
   /**

@@ -47,6 +47,12 @@ export interface EngineOptions {
   /** Default silent. */
   readonly logger?: EngineLogger;
   /**
+   * A command job's stdout and stderr, chunk by chunk as they come (`tickd
+   * run-job` shows them live); what is recorded is the capture, capped as
+   * always. ctx.log lines go to the logger ("job.log"). Default: none.
+   */
+  readonly onOutput?: (label: string, stream: "stdout" | "stderr", chunk: Uint8Array) => void;
+  /**
    * Longest the timer sleeps, so a suspend or clock step is noticed even when
    * the next job is days away. Default MAX_SLEEP_MS (60 s): one cheap wake-up
    * a minute that compares two clocks and looks at no job.
@@ -141,6 +147,7 @@ class TickEngine implements Engine {
       ...(options.workDir !== undefined && { cwd: options.workDir }),
       ...(options.traceparent !== undefined && { traceparent: options.traceparent }),
       onLog: (label, line) => this.#logger.log("info", "job.log", { label, line }),
+      ...(options.onOutput !== undefined && { onOutput: options.onOutput }),
       cancellable: this.#cancellable,
     };
     this.#table = new JobTable({

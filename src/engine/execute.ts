@@ -10,7 +10,7 @@ import type { Clock, TimerHandle } from "../clock.ts";
 import { TimeoutError } from "../errors.ts";
 import { capText } from "../store/output-cap.ts";
 import { SHUTDOWN_MESSAGE } from "./constants.ts";
-import { runCommand } from "./command.ts";
+import { runCommand, type OutputWatcher } from "./command.ts";
 import { describeError, inspect, readReturned } from "./returned.ts";
 import { callInRun, endRun } from "../sdk/activity.ts";
 import { isolatedOf, type Isolated } from "./worker/pool.ts";
@@ -48,6 +48,8 @@ export interface AttemptInput {
   readonly cwd?: string;
   /** Each ctx.log line, as it is written (the engine logs it). */
   readonly onLog?: (label: string, line: string) => void;
+  /** Each chunk a command job writes, as it comes (run-job streams it); the record keeps the capped capture. */
+  readonly onOutput?: OutputWatcher;
   /** W3C trace context of the run (when traces are exported): a url job's `traceparent` header, a command's TRACEPARENT. */
   readonly traceparent?: string;
   /** Thrown by an operator (cancelRun): the run ends as `cancelled`. */
@@ -274,7 +276,7 @@ function invoke(input: AttemptInput, ctx: JobContext, kwargs: JobSpec["kwargs"])
       return input.callback(kwargs, ctx);
     }
     case "command":
-      return runCommand(target.command, ctx, input.cwd, input.clock, input.traceparent);
+      return runCommand(target.command, ctx, input.cwd, input.clock, input.traceparent, input.onOutput);
     case "url":
       return runUrl(target.url, target.method, ctx, input.traceparent);
   }

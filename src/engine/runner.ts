@@ -42,6 +42,8 @@ export interface RunnerDeps {
   readonly cwd?: string;
   /** Where ctx.log lines go besides the output (the log). */
   readonly onLog: (label: string, line: string) => void;
+  /** Where a command job's output goes as it comes, besides the capture (EngineOptions.onOutput). */
+  readonly onOutput?: (label: string, stream: "stdout" | "stderr", chunk: Uint8Array) => void;
   /** The W3C traceparent of a run, when traces are exported; given to url and command jobs. */
   readonly traceparent?: (run: RunRecord) => string;
   /** The attempts going on, by runId (cancelRun). */
@@ -186,7 +188,9 @@ function startAttempt(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, held:
   const { scheduledFor, attempt } = planned;
   const traceparent = spec.target.kind !== "call" && deps.traceparent ? deps.traceparent(planned) : undefined;
   const cancel = new CancelSwitch();
-  const outcome = executeAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog, cancel, ...(traceparent !== undefined && { traceparent }) });
+  const watch = deps.onOutput;
+  const onOutput = watch && ((stream: "stdout" | "stderr", chunk: Uint8Array) => watch(spec.label, stream, chunk));
+  const outcome = executeAttempt({ spec, scheduledFor, attempt, callback, shutdown: deps.shutdown, clock: deps.clock, cwd: deps.cwd, gate, onLog, cancel, ...(traceparent !== undefined && { traceparent }), ...(onOutput && { onOutput }) });
   // The event is emitted from the microtask queue, after the whole burst of
   // due jobs has started; the finished record comes later still (executeAttempt
   // settles no earlier than the microtask after this one).

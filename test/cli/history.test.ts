@@ -66,6 +66,7 @@ describe("tickd history", () => {
     expect(result.code).toBe(0);
     const runs = JSON.parse(result.stdout);
     expect(runs.map((r: { status: string }) => r.status)).toEqual(["running", "failure"]);
+    // The names and values of the API's runs (src/cli/json.ts).
     expect(runs[1]).toEqual({
       runId: `h:1:send reports:${T0 + 60_000}:1`,
       label: "send reports",
@@ -73,12 +74,15 @@ describe("tickd history", () => {
       scheduledFor: "2026-03-02T09:01:00.000Z",
       startedAt: "2026-03-02T09:01:00.000Z",
       endedAt: "2026-03-02T09:01:00.250Z",
+      duration: 250,
       durationMs: 250,
+      lateness: 0,
       message: "SMTP refused",
       output: "",
       error: "",
       attempt: 1,
       trigger: "schedule",
+      kwargs: null,
       instance: "h:1",
     });
   });

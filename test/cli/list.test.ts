@@ -58,21 +58,26 @@ describe("tickd list", () => {
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(rows.map((row) => row.label)).toEqual(["nightly backup", "café.stats v2 ☕", "health ping", "broken"]);
+    // The fields and values of the API's Job (src/cli/json.ts).
     expect(rows[0]).toMatchObject({
       active: true,
-      rule: { kind: "every", interval: 1, unit: "day", at: { hour: 2, minute: 30, second: 0, text: "02:30" } },
-      timezone: "Europe/Berlin",
-      call: "app.jobs.backup",
+      activeBy: "file",
+      source: "ini",
+      file: "config/scheduler.ini",
+      kind: "call",
+      callback: "app.jobs.backup",
+      command: null,
+      schedule: { kind: "every", text: "every day at 02:30 (Europe/Berlin)", every: "day", interval: 1, unit: "day", at: "02:30", cron: null, timezone: "Europe/Berlin" },
+      timezone: null,
       description: "Backs up the database.",
-      kwargs: { copies: 7 },
+      kwargs: [{ key: "copies", value: 7 }],
       timeoutMs: 300_000,
       retries: 2,
       retryDelayMs: 30_000,
       line: 1,
     });
-    expect(typeof rows[0]!.schedule).toBe("string");
-    expect(rows[1]).toMatchObject({ active: false, call: "app.jobs.stats", description: "Counts coffees." });
-    expect(rows[2]).toMatchObject({ url: "https://example.com/health", method: "HEAD", timezone: "America/New_York", rule: { kind: "cron", expression: "*/5 * * * *" } });
+    expect(rows[1]).toMatchObject({ active: false, callback: "app.jobs.stats", description: "Counts coffees." });
+    expect(rows[2]).toMatchObject({ kind: "url", url: "https://example.com/health", method: "HEAD", timezone: "America/New_York", schedule: { kind: "cron", cron: "*/5 * * * *", timezone: "America/New_York" } });
     expect(rows[3]).toEqual({
       label: "broken",
       line: 24,

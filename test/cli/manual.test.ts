@@ -39,16 +39,16 @@ describe("every = manual", () => {
 
     const list = await cli(["list"]);
     expect(list.stdout).toContain("rebuild search index\n  active    yes\n  schedule  manual (runs only by hand)\n");
-    const listed = JSON.parse((await cli(["list", "--json"])).stdout) as { label: string; schedule: string; rule: unknown }[];
-    expect(listed.find((j) => j.label === "rebuild search index")).toMatchObject({ schedule: "manual (runs only by hand)", rule: { kind: "manual" } });
+    const listed = JSON.parse((await cli(["list", "--json"])).stdout) as { label: string; schedule: unknown }[];
+    expect(listed.find((j) => j.label === "rebuild search index")).toMatchObject({ schedule: { kind: "manual", text: "manual (runs only by hand)" } });
 
     const next = await cli(["next", "--from", "2026-03-02T10:00:00Z", "--count", "2"]);
     expect(next.stdout).toContain(
       "rebuild search index — manual (runs only by hand)\n  manual: never scheduled; runs only by hand (tickd run-job, runJobNow, the dashboard's Run button)\n",
     );
     expect(next.stdout).toContain("heartbeat — every second\n  Mon 2026-03-02 10:00:01 +00:00\n");
-    const nextJson = JSON.parse((await cli(["next", "--json", "--from", "2026-03-02T10:00:00Z", "--count", "2"])).stdout) as { label: string; manual?: boolean; runs: string[] }[];
-    expect(nextJson.find((j) => j.label === "rebuild search index")).toEqual({ label: "rebuild search index", manual: true, runs: [] });
+    const nextJson = JSON.parse((await cli(["next", "--json", "--from", "2026-03-02T10:00:00Z", "--count", "2"])).stdout) as { label: string; manual?: boolean; nextRuns: string[] }[];
+    expect(nextJson.find((j) => j.label === "rebuild search index")).toEqual({ label: "rebuild search index", manual: true, nextRuns: [] });
 
     const run = await cli(["run-job", "rebuild search index"]);
     expect(run.code).toBe(0);

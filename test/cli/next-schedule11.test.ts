@@ -37,8 +37,8 @@ async function tickdNext(from: string): Promise<Record<string, string[]>> {
   const r = await tickd(["next", "--json", "--count", String(COUNT), "--from", from, "--timezone", "UTC"], { cwd: dir });
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
-  const rows = JSON.parse(r.stdout) as { label: string; runs: string[] }[];
-  return Object.fromEntries(rows.map((row) => [row.label, row.runs.map((iso) => new Date(iso).toISOString())]));
+  const rows = JSON.parse(r.stdout) as { label: string; nextRuns: string[] }[];
+  return Object.fromEntries(rows.map((row) => [row.label, row.nextRuns.map((iso) => new Date(iso).toISOString())]));
 }
 
 test("issue 14: a monday job at 10:00 registered at, just before and just after monday 10:00 runs when schedule 1.1 runs it", async () => {

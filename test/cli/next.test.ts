@@ -56,12 +56,12 @@ describe("tickd next", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([
-      { label: "every ten minutes", runs: ["2026-11-28T12:10:00+01:00", "2026-11-28T12:20:00+01:00", "2026-11-28T12:30:00+01:00"] },
-      { label: "this job runs on sunday", runs: ["2026-11-29T23:30:00+01:00", "2026-12-06T23:30:00+01:00", "2026-12-13T23:30:00+01:00"] },
-      { label: "weekday mornings in New York", runs: ["2026-11-30T07:00:00-05:00", "2026-12-01T07:00:00-05:00", "2026-12-02T07:00:00-05:00"] },
-      { label: "hourly at quarter past", runs: ["2026-11-28T12:15:00+01:00", "2026-11-28T13:15:00+01:00", "2026-11-28T14:15:00+01:00"] },
-      { label: "inactive", active: false, runs: [] },
-      { label: "ended", runs: [] },
+      { label: "every ten minutes", nextRuns: ["2026-11-28T12:10:00+01:00", "2026-11-28T12:20:00+01:00", "2026-11-28T12:30:00+01:00"] },
+      { label: "this job runs on sunday", nextRuns: ["2026-11-29T23:30:00+01:00", "2026-12-06T23:30:00+01:00", "2026-12-13T23:30:00+01:00"] },
+      { label: "weekday mornings in New York", nextRuns: ["2026-11-30T07:00:00-05:00", "2026-12-01T07:00:00-05:00", "2026-12-02T07:00:00-05:00"] },
+      { label: "hourly at quarter past", nextRuns: ["2026-11-28T12:15:00+01:00", "2026-11-28T13:15:00+01:00", "2026-11-28T14:15:00+01:00"] },
+      { label: "inactive", active: false, nextRuns: [] },
+      { label: "ended", nextRuns: [] },
       {
         label: "broken",
         line: 32,
@@ -74,7 +74,7 @@ describe("tickd next", () => {
     const a = await tickd(["next", "--json", "--count", "1", "--from", "2026-11-28T11:00:00Z", "--timezone", "Asia/Tokyo"], { cwd: root });
     const b = await tickd(["next", "--json", "--count", "1", "--from", "2026-11-28T20:00:00+09:00", "--timezone", "Asia/Tokyo"], { cwd: root });
     expect(a.stdout).toBe(b.stdout);
-    expect((JSON.parse(a.stdout) as { runs?: string[] }[])[0]!.runs).toEqual(["2026-11-28T20:10:00+09:00"]);
+    expect((JSON.parse(a.stdout) as { nextRuns?: string[] }[])[0]!.nextRuns).toEqual(["2026-11-28T20:10:00+09:00"]);
   });
 
   test("the output does not depend on the real clock when --from is given", async () => {
@@ -99,14 +99,14 @@ describe("tickd next", () => {
 
   test("without --count each job shows 5 runs; TICKD_TIMEZONE sets the instance zone", async () => {
     const r = await tickd(["next", "--json", "--from", "2026-11-28T12:00"], { cwd: root, env: { TICKD_TIMEZONE: "Asia/Tokyo" } });
-    const rows = JSON.parse(r.stdout) as { label: string; runs?: string[] }[];
-    expect(rows[0]!.runs).toEqual(["2026-11-28T12:10:00+09:00", "2026-11-28T12:20:00+09:00", "2026-11-28T12:30:00+09:00", "2026-11-28T12:40:00+09:00", "2026-11-28T12:50:00+09:00"]);
+    const rows = JSON.parse(r.stdout) as { label: string; nextRuns?: string[] }[];
+    expect(rows[0]!.nextRuns).toEqual(["2026-11-28T12:10:00+09:00", "2026-11-28T12:20:00+09:00", "2026-11-28T12:30:00+09:00", "2026-11-28T12:40:00+09:00", "2026-11-28T12:50:00+09:00"]);
   });
 
   test("the example job file: the sunday job runs Sunday 23:30 and the Berlin cron job on weekday mornings", async () => {
     const examples = path.join(import.meta.dir, "../../examples");
     const r = await tickd(["next", "--json", "--count", "2", "--from", "2026-11-28T12:00:00+01:00", "--timezone", "UTC"], { cwd: examples });
-    const byLabel = new Map((JSON.parse(r.stdout) as { label: string; runs?: string[] }[]).map((row) => [row.label, row.runs]));
+    const byLabel = new Map((JSON.parse(r.stdout) as { label: string; nextRuns?: string[] }[]).map((row) => [row.label, row.nextRuns]));
     expect(byLabel.size).toBe(8);
     expect(byLabel.get("this job runs on sunday")).toEqual(["2026-11-29T23:30:00+00:00", "2026-12-06T23:30:00+00:00"]);
     expect(byLabel.get("send the morning report")).toEqual(["2026-11-30T07:00:00+01:00", "2026-12-01T07:00:00+01:00"]);

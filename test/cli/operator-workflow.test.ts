@@ -70,9 +70,9 @@ describe("issue 14 item 7: an operator's switch in the API is the one truth ever
     expect(text2.stdout).toMatch(/nightly report\n {2}active {4}no \(switched by an operator at \d{4}-/);
 
     const next = await cli(["next", "--json", "--from", "2026-11-28T12:00"]);
-    const runs = JSON.parse(next.stdout) as { label: string; active?: boolean; runs?: string[] }[];
-    expect(runs.find((r) => r.label === "nightly report")).toMatchObject({ active: false, runs: [] });
-    expect(runs.find((r) => r.label === "weekly backup")?.runs?.[0]).toBe("2026-11-29T12:00:00+00:00");
+    const runs = JSON.parse(next.stdout) as { label: string; active?: boolean; nextRuns?: string[] }[];
+    expect(runs.find((r) => r.label === "nightly report")).toMatchObject({ active: false, nextRuns: [] });
+    expect(runs.find((r) => r.label === "weekly backup")?.nextRuns?.[0]).toBe("2026-11-29T12:00:00+00:00");
 
     const preview = await cli(["export-ini", "-p"]);
     expect(preview.code).toBe(0);

@@ -100,7 +100,7 @@ describe("values past their bounds", () => {
     const r = await tickd(["next", "--json", "--count", "3", "--from", "9999-12-31T23:45:00Z", "--timezone", "UTC"], { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
-    expect((JSON.parse(r.stdout) as { label: string; runs?: string[] }[])[0]).toEqual({ label: "fine", runs: ["9999-12-31T23:55:00+00:00"] });
+    expect((JSON.parse(r.stdout) as { label: string; nextRuns?: string[] }[])[0]).toEqual({ label: "fine", nextRuns: ["9999-12-31T23:55:00+00:00"] });
     const text = await tickd(["next", "--from", "9999-12-31T23:59:00Z", "--timezone", "UTC"], { cwd: root });
     expect(text.stdout).not.toMatch(CRASH);
     expect(text.stdout).toContain("fine — every 10 minutes\n  no further runs — none before the end of the year 9999");

@@ -119,7 +119,8 @@ describe("the dashboard at /", () => {
     await eventually(() => row("nightly backup").locator(".badge").textContent(), (v) => expect(v).toBe("error"));
     // Its error marks the job failing: the mark takes no room of its own.
     await eventually(() => row("nightly backup").locator(".tag-failing").count(), (v) => expect(v).toBe(1), 5000);
-    expect(await layout()).toEqual(before);
+    const rowsHtml = () => page.evaluate(() => [...document.querySelectorAll("#jobs-body tr")].map((tr) => tr.outerHTML).join("\n"));
+    expect(await layout(), await rowsHtml()).toEqual(before);
     const heights = await feedItems().evaluateAll((items) => [...new Set(items.map((li) => li.getBoundingClientRect().height))]);
     expect(heights).toHaveLength(1);
   }, 15_000);
