@@ -103,8 +103,8 @@ function smokeTest(run: string[], file: string, target: ReleaseTarget, stamp: Bu
   try {
     mkdirSync(path.join(project, "config"));
     writeFileSync(path.join(project, "config/scheduler.ini"), "[smoke]\ncommand = echo smoke\nevery = 1 hour\n");
-    const ran = exec(["run-job", "smoke"], project);
-    if (ran.status !== 0 || !ran.stdout.startsWith("smoke: success in ") || !existsSync(path.join(project, "config/scheduler.db"))) {
+    const ran = exec(["run-job", "smoke", "--json"], project);
+    if (ran.status !== 0 || !/"status": "success"/.test(ran.stdout) || !existsSync(path.join(project, "config/scheduler.db"))) {
       throw new Error(`${path.basename(file)} run-job: expected a recorded success, got exit ${ran.status}: ${ran.stdout}${ran.stderr}`);
     }
   } finally {

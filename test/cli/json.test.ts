@@ -171,7 +171,7 @@ describe("the controls and the database commands", () => {
 
       const dry = await cli("backfill", "report", "--from", "2026-11-01T00:00:00Z", "--to", "2026-11-01T05:59:59Z", "--dry-run");
       expect(dry.code).toBe(0);
-      expect(JSON.parse(dry.stdout)).toMatchObject({ label: "report", count: 6, skipped: 0, done: 0, state: "dry-run" });
+      expect(JSON.parse(dry.stdout)).toMatchObject({ label: "report", count: 6, skipped: 0, done: 0, state: "dry_run" });
 
       let runId: string | undefined;
       for (let i = 0; i < 100 && runId === undefined; i++) {

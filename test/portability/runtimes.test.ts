@@ -133,8 +133,8 @@ for (const runtime of RUNTIMES) {
     test("next prints the next instants of an hourly job, one hour apart", async () => {
       const out = await tickdOn(runtime, ["next", "--count", "3", "--json", "--from", "2026-03-07T14:15:30Z", "--timezone", "UTC"], p.dir);
       expect(out.code).toBe(0);
-      const slow = (JSON.parse(out.stdout) as { label: string; runs: string[] }[]).find((j) => j.label === "slow");
-      expect(slow?.runs).toEqual(["2026-03-07T15:15:30+00:00", "2026-03-07T16:15:30+00:00", "2026-03-07T17:15:30+00:00"]);
+      const slow = (JSON.parse(out.stdout) as { label: string; nextRuns: string[] }[]).find((j) => j.label === "slow");
+      expect(slow?.nextRuns).toEqual(["2026-03-07T15:15:30+00:00", "2026-03-07T16:15:30+00:00", "2026-03-07T17:15:30+00:00"]);
     }, 30_000);
 
     test("run schedules the worker job every second and records its runs with the message its Result gave", async () => {
