@@ -5,6 +5,8 @@ declare const TICKD_TARGET: string | undefined;
 
 /** Set by the build (src/build/compile.ts); "0.1.0-dev" when run from source. */
 export const VERSION: string = typeof TICKD_VERSION === "string" ? TICKD_VERSION : "0.1.0-dev";
+/** The date CHANGELOG.md gives this version (`## 0.1.0 - 2026-12-01`): the man page's date. */
+export const VERSION_DATE = "2026-12-01";
 /** The commit built (`…-dirty` with uncommitted changes); null from source. */
 export const COMMIT: string | null = typeof TICKD_COMMIT === "string" ? TICKD_COMMIT : null;
 /** When it was built (ISO, to the second); null from source. */

@@ -145,10 +145,12 @@ export class JobCatalog {
     const { store } = this.#options;
     if (entry.source === "ini") {
       const engine = this.#live();
-      if (active) await engine.activate(label);
-      else await engine.deactivate(label);
+      // The store first: the engine's switch announces the change (jobChanged), and
+      // whoever reads the job then must find the pause's note, who and when already there.
       const fileActive = this.#file.find((job) => job.label === label)?.active ?? entry.spec.active;
       if (await getJob(store, label)) await setActive(store, label, active, store.clock.now(), fileActive, pause && stored(pause));
+      if (active) await engine.activate(label);
+      else await engine.deactivate(label);
     } else {
       await setActive(store, label, active, store.clock.now(), undefined, pause && stored(pause));
       await this.#applyDiscovered();

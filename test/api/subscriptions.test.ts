@@ -94,6 +94,23 @@ describe("without tokens (loopback admin)", () => {
       await api.gql(`mutation { activateJob(label: "nightly report") { active } }`);
     }
   });
+
+  test("jobChanged for a pause carries the pause itself: its note and who paused it are stored before anyone is told", async () => {
+    const stream = await sse(`${api.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: `subscription { jobChanged(label: "nightly report") { change job { active pause { note by } } } }` }),
+    });
+    try {
+      await Bun.sleep(100);
+      await api.gql(`mutation { pauseJob(label: "nightly report", note: "mail server move") { active } }`);
+      const event = await stream.next(1000);
+      expect(event.data!.jobChanged).toEqual({ change: "DEACTIVATED", job: { active: false, pause: { note: "mail server move", by: "admin" } } });
+    } finally {
+      stream.close();
+      await api.gql(`mutation { resumeJob(label: "nightly report") { active } }`);
+    }
+  });
 });
 
 describe("clients that go away", () => {

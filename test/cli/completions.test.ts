@@ -112,6 +112,17 @@ describe("zsh and fish completion", () => {
     expect(r.stderr.toString()).toBe("");
     expect(r.exitCode).toBe(0);
   });
+  test.skipIf(!fish)(`fish completes a command, a flag and a status from the script${fish ? "" : " (skipped: fish is not installed here)"}`, async () => {
+    const file = path.join(t.dir, "tickd.fish");
+    writeFileSync(file, (await tickd(["completions", "fish"])).stdout);
+    const complete = (line: string) => {
+      const r = Bun.spawnSync([fish!, "--no-config", "-c", `source ${file}; complete -C ${JSON.stringify(line)}`]);
+      return r.stdout.toString().split("\n").filter(Boolean).map((l) => l.split("\t")[0]);
+    };
+    expect(complete("tickd ne")).toEqual(["next"]);
+    expect(complete("tickd next --co")).toEqual(["--config", "--count"]);
+    expect(complete("tickd history --status f")).toEqual(["failure"]);
+  });
   test("both name every command and its flags, and the closed sets of values", async () => {
     const [z, f] = await Promise.all([tickd(["completions", "zsh"]), tickd(["completions", "fish"])]);
     expect(z.stdout).toStartWith("#compdef tickd\n");
@@ -160,6 +171,11 @@ describe("man page", () => {
     writeFileSync(file, (await tickd(["man"])).stdout);
     const r = Bun.spawnSync([mandoc!, "-T", "lint", "-W", "warning", file]);
     expect(r.stdout.toString() + r.stderr.toString()).toBe("");
+  });
+  test("the page is dated as CHANGELOG.md dates this version", async () => {
+    const th = (await tickd(["man"])).stdout.split("\n").find((l) => l.startsWith(".TH "))!;
+    const [, date, version] = /^\.TH TICKD 1 "([^"]*)" "tickd ([^"]*)"/.exec(th)!;
+    expect(readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8")).toContain(`\n## ${version} - ${date}\n`);
   });
   const man = Bun.which("man");
   test.skipIf(!man)(`man -l renders it${man ? "" : " (skipped: man is not installed here)"}`, async () => {
