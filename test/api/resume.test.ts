@@ -111,12 +111,18 @@ test("an id the server does not know (another process's) starts the stream live,
 test("over WebSocket, extensions.lastEventId resumes the same way", async () => {
   const client = createClient({ url: `${api.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
   try {
-    const it = client.iterate<{ runFinished: { runId: string } }>({ query: RUNS });
+    const it = client.iterate<{ runFinished: { runId: string; startedAt: string } }>({ query: RUNS });
     const first = (await within(2500, it.next(), "a run over WebSocket")).value!;
     const eventId = (first.extensions as { eventId: string }).eventId;
     expect(eventId).toMatch(/^[a-z0-9]+-\d+$/);
     await it.return?.();
-    await Bun.sleep(1500);
+    // Away until the ticker has finished another run nobody heard of (however loaded the machine).
+    const startedAt = (first.data!.runFinished as { startedAt: string }).startedAt;
+    for (let i = 0; i < 100; i++) {
+      const later = (await api.gql(`query ($since: DateTime) { runs(filter: { label: "ticker", since: $since }) { nodes { runId status } } }`, { since: startedAt })).body.data!.runs.nodes;
+      if (later.some((r: { runId: string; status: string }) => r.runId !== first.data!.runFinished.runId && r.status !== "RUNNING")) break;
+      await Bun.sleep(100);
+    }
     const resumed = client.iterate<{ runFinished: { runId: string } }>({ query: RUNS, extensions: { lastEventId: eventId } });
     const next = (await within(1000, resumed.next(), "a replayed run")).value!;
     const nextId = (next.extensions as { eventId: string }).eventId;
