@@ -5,6 +5,15 @@
  * `failed`. It runs beside the engine and never on its path: a slow or dead
  * channel delays only other alerts, never a job. It starts from the store,
  * so what a previous life left pending (a kill -9) goes out after a restart.
+ *
+ * It keeps out of the engine's way: no round is read, no attempt starts and
+ * no outcome is written from QUIET_BEFORE_MS before a due instant until
+ * QUIET_AFTER_MS after it (the engine prepares the instant's runs and writes
+ * their rows then, through the same write lock; see engine/wake.ts). Only
+ * answers to requests already sent arrive in that window. A schedule with
+ * instants closer together than the window holds delivery back at most
+ * MAX_QUIET_WAIT_MS in a row. Only on a clock that can be watched (`block`):
+ * on a fake one no instant can be late.
  */
 import { sleep, type Clock, type TimerHandle } from "../clock.ts";
 import { redactAddress } from "../config/notify.ts";
@@ -22,6 +31,12 @@ const CONCURRENCY = 32;
 const ROUND_SIZE = 500;
 /** After the store failed, try again this much later. */
 const STORE_RETRY_MS = 5_000;
+/** Nothing starts this long before a due instant: the engine's preparation (PREPARE_AHEAD_MS, 40 ms, plus what it learned) and its wake. */
+export const QUIET_BEFORE_MS = 60;
+/** … until this long after it: the instant's starts are done. */
+export const QUIET_AFTER_MS = 5;
+/** The longest delivery is held back in a row by instants close together. */
+export const MAX_QUIET_WAIT_MS = 500;
 
 export type NotifyOutcome = "delivered" | "retry" | "failed";
 
@@ -30,6 +45,8 @@ export interface SenderOptions extends DeliveryContext {
   readonly clock: Clock;
   /** Where a channel's failures and recoveries are said (secrets redacted). */
   readonly log: (level: "info" | "warn" | "error", event: string, fields: Record<string, unknown>) => void;
+  /** The engine's next due instant (engine.nextDueAt), epoch ms; null when none. Default: no instants to keep out of. */
+  readonly nextDueAt?: () => number | null;
 }
 
 export class Sender {
@@ -41,6 +58,8 @@ export class Sender {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** Since when (monotonic) delivery has been held back by instants without a break; null when it is not. */
+  private heldSince: number | null = null;
 
   constructor(private readonly options: SenderOptions) {}
 
@@ -80,19 +99,38 @@ export class Sender {
 
   private async drain(): Promise<void> {
     for (;;) {
+      await this.quiet();
       const rows = await duePending(this.options.store, this.options.clock.now(), ROUND_SIZE);
       if (rows.length === 0 || this.stopped) return;
       const outcomes: AttemptOutcome[] = [];
       let next = 0;
       const worker = async () => {
         while (next < rows.length) {
+          await this.quiet();
+          if (next >= rows.length) return;
           const row = rows[next++]!;
           outcomes.push(await this.attempt(row.id, row.channel, row.payload, row.attempts + 1));
         }
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, rows.length) }, worker));
+      await this.quiet();
       await recordAttempts(this.options.store, outcomes);
     }
+  }
+
+  /** Wait out the moments around the engine's next due instant, when they are now (see the file's comment). */
+  private quiet(): Promise<void> {
+    const { clock, nextDueAt } = this.options;
+    const at = clock.block && nextDueAt ? nextDueAt() : null;
+    const now = clock.now();
+    if (at === null || at - now > QUIET_BEFORE_MS || now >= at + QUIET_AFTER_MS) {
+      this.heldSince = null;
+      return Promise.resolve();
+    }
+    const mono = clock.monotonic();
+    this.heldSince ??= mono;
+    if (mono - this.heldSince >= MAX_QUIET_WAIT_MS) return Promise.resolve();
+    return sleep(clock, at + QUIET_AFTER_MS - now);
   }
 
   private async attempt(id: number, channel: string, payload: string, attempt: number): Promise<AttemptOutcome> {
