@@ -167,9 +167,12 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     catalog.attach(engine);
     engine.subscribe((event) => logRunEvent(logger, event));
     // Pings and spans follow the events: after a run starts or ends, never on the path that starts it.
-    engine.subscribe(jobPinger((label) => engine.job(label)?.spec.ping, logger).listener);
+    // A job's settings: the engine's, or before it starts (the runs found abandoned are told then) the ones it will start with.
+    const starting = new Map([...firstJobs, ...discovered.specs].map((spec) => [spec.label, spec]));
+    const specOf = (label: string): JobSpec | undefined => engine.job(label)?.spec ?? (engine.startedAt === 0 ? starting.get(label) : undefined);
+    engine.subscribe(jobPinger((label) => specOf(label)?.ping, logger).listener);
     if (tracer) engine.subscribe(tracer.listener);
-    notifier.attach((label) => engine.job(label)?.spec);
+    notifier.attach(specOf);
     engine.subscribe(notifier.listener);
     // Delivery stays out of the moments before each due instant (sender.ts).
     const sender = new Sender({
