@@ -31,6 +31,7 @@ import { systemClock } from "../src/clock.ts";
 import { parseJobFile } from "../src/config/load.ts";
 import { createEngine } from "../src/engine/engine.ts";
 import { Notifier, Sender } from "../src/notify/index.ts";
+import { QUIET_AFTER_MS, QUIET_BEFORE_MS } from "../src/notify/sender.ts";
 import { compileSchedule } from "../src/schedule/index.ts";
 import { Result, STATUS } from "../src/sdk/index.ts";
 import { openStore } from "../src/store/index.ts";
@@ -66,9 +67,10 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "tickd-bench-alerts-"));
 // The receiver: its own process, counting POSTs; GET /count answers the count and the last arrival.
 writeFileSync(
   path.join(dir, "receiver.ts"),
-  `let n = 0, last = 0;\n` +
+  `let n = 0, last = 0; const sent = [];\n` +
     `const s = Bun.serve({ port: 0, hostname: "127.0.0.1", async fetch(r) {\n` +
-    `  if (r.method === "GET") return Response.json({ n, last });\n` +
+    `  if (r.method === "GET") return Response.json({ n, last, sent });\n` +
+    `  sent.push(performance.timeOrigin + performance.now());\n` +
     `  await r.arrayBuffer(); if (${receiverDelay} > 0) await Bun.sleep(${receiverDelay});\n` +
     `  n++; last = performance.timeOrigin + performance.now(); return new Response("ok");\n` +
     `} });\nconsole.log(s.port);\n`,
@@ -77,7 +79,8 @@ const receiver = Bun.spawn([process.execPath, path.join(dir, "receiver.ts")], { 
 const first = await receiver.stdout.getReader().read();
 const port = Number(new TextDecoder().decode(first.value).trim());
 const hookBase = `http://127.0.0.1:${port}/hook`;
-const count = async () => (await (await fetch(`${hookBase}/count`)).json()) as { n: number; last: number };
+/** Deliveries received, the last one's time, and when each POST arrived (the sender sent it a moment before). */
+const count = async () => (await (await fetch(`${hookBase}/count`)).json()) as { n: number; last: number; sent: number[] };
 
 const ini = Array.from({ length: jobs }, (_, i) => `[job ${i}]\ncall = bench.fail\nevery = 1 second\n${notify ? `notify = ${hookBase}/${i}\n` : ""}${realert ? `realert = ${realert} seconds\n` : ""}`).join("\n");
 const file = parseJobFile(ini, path.join(dir, "scheduler.ini"), "UTC");
@@ -126,6 +129,7 @@ measuring = true;
 const cpu0 = process.cpuUsage();
 await Bun.sleep(duration * 1000);
 measuring = false;
+const measuredUntil = hr();
 const cpu = process.cpuUsage(cpu0);
 await engine.stop({ graceMs: 1000 });
 await store.flush();
@@ -146,6 +150,16 @@ receiver.kill();
 rmSync(dir, { recursive: true, force: true });
 
 late.sort((a, b) => a - b);
+// Deliveries sent in the moments before an instant (QUIET_BEFORE_MS of it, to
+// QUIET_AFTER_MS after): the work the sender's quiet window keeps out. Every
+// job is on one 1 s grid, so the instants are the first one plus whole seconds.
+const grid = Math.min(...byInstant.keys());
+const nearInstant = Number.isFinite(grid)
+  ? got.sent.filter((t) => t < measuredUntil).filter((t) => {
+      const phase = (((t - grid) % 1000) + 1000) % 1000;
+      return phase >= 1000 - QUIET_BEFORE_MS || phase < QUIET_AFTER_MS;
+    }).length
+  : 0;
 const pct = (p: number) => (late.length === 0 ? null : +percentile(late, p)!.toFixed(3));
 console.log(
   JSON.stringify({
@@ -163,6 +177,9 @@ console.log(
     instants_max_ms: [...byInstant.keys()].sort((a, b) => a - b).map((at) => +Math.max(...byInstant.get(at)!).toFixed(2)),
     alerts_raised: raised,
     alerts_delivered: got.n,
+    // Of those sent while the jobs ran.
+    sent_while_measured: got.sent.filter((t) => t < measuredUntil).length,
+    sent_near_instant: nearInstant,
     outbox: Object.fromEntries(states.rows.map((r) => [String(r.state), Number(r.n)])),
     sender: sender.counts,
     // From the first alert raised to the last one received.
