@@ -45,9 +45,12 @@ bench-dashboard: build
 	$(BUN) run bench/dashboard.ts
 
 # Alerts under load (issue 15): 1,000 jobs failing every second, a webhook each;
-# start lateness and how long the alert backlog takes to drain. Not in make test.
+# start lateness and how long the alert backlog takes to drain, each run beside
+# its baseline without alerts (--notify off). Not in make test.
 bench-alerts: build
+	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10 --notify off
 	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10
+	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10 --realert 1 --notify off
 	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10 --realert 1
 
 # Regenerate migrations from schema/db.ts (commit the result).
