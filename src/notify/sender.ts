@@ -8,8 +8,8 @@
  *
  * It keeps out of the engine's way. The local libSQL client runs each call
  * synchronously, blocking the thread for its whole length (500 outcomes
- * written in one transaction: 25 ms on an idle core, 300 ms on a loaded
- * one), so the store is used in short stretches: ROUND_SIZE rows read,
+ * written in one transaction: 25-45 ms, up to 290 ms on a loaded 2-core
+ * machine), so the store is used in short stretches: ROUND_SIZE rows read,
  * RECORD_CHUNK outcomes written at a time. None of them, and no attempt,
  * starts from QUIET_BEFORE_MS (plus, for the store, how long its calls took
  * lately) before a due instant until QUIET_AFTER_MS after it: the engine
