@@ -68,6 +68,8 @@ export class Sender {
   private stopped = false;
   /** Since when (monotonic) delivery has been held back by instants without a break; null when it is not. */
   private heldSince: number | null = null;
+  /** Aborted by stop(): a wait in the quiet window ends. */
+  private readonly halt = new AbortController();
   /** How long a call to the store took lately (decaying max), ms: a call starts no later than this before the window. */
   private storeMs = 5;
 
@@ -103,6 +105,7 @@ export class Sender {
   /** Let the round in flight finish; deliver nothing more. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt.abort();
     this.clearTimer();
     await this.running;
   }
@@ -133,7 +136,9 @@ export class Sender {
           await this.quiet(0);
           if (next >= rows.length) return;
           const row = rows[next++]!;
-          outcomes.push(await this.attempt(row.id, row.channel, row.payload, row.attempts + 1));
+          // Read `outcomes` after the attempt: another worker may have handed the chunk in meanwhile.
+          const outcome = await this.attempt(row.id, row.channel, row.payload, row.attempts + 1);
+          outcomes.push(outcome);
           if (outcomes.length >= RECORD_CHUNK) {
             record(outcomes);
             outcomes = [];
@@ -162,18 +167,21 @@ export class Sender {
    * now: from QUIET_BEFORE_MS + `costMs` before it (what is about to start
    * would still run then) to QUIET_AFTER_MS after it.
    */
-  private quiet(costMs: number): Promise<void> {
+  private async quiet(costMs: number): Promise<void> {
     const { clock, nextDueAt } = this.options;
-    const at = clock.block && nextDueAt ? nextDueAt() : null;
-    const now = clock.now();
-    if (at === null || at - now > QUIET_BEFORE_MS + costMs || now >= at + QUIET_AFTER_MS) {
-      this.heldSince = null;
-      return Promise.resolve();
+    for (;;) {
+      const at = clock.block && nextDueAt && !this.stopped ? nextDueAt() : null;
+      const now = clock.now();
+      if (at === null || at - now > QUIET_BEFORE_MS + costMs || now >= at + QUIET_AFTER_MS) {
+        this.heldSince = null;
+        return;
+      }
+      const mono = clock.monotonic();
+      this.heldSince ??= mono;
+      if (mono - this.heldSince >= MAX_QUIET_WAIT_MS) return;
+      // Then look again: the instant after may be as close.
+      await sleep(clock, at + QUIET_AFTER_MS - now, this.halt.signal);
     }
-    const mono = clock.monotonic();
-    this.heldSince ??= mono;
-    if (mono - this.heldSince >= MAX_QUIET_WAIT_MS) return Promise.resolve();
-    return sleep(clock, at + QUIET_AFTER_MS - now);
   }
 
   private async attempt(id: number, channel: string, payload: string, attempt: number): Promise<AttemptOutcome> {
