@@ -189,7 +189,7 @@ tests:
           - exp_labels: { severity: warning, job: tickd, instance: "a:9090", label: failing }
             exp_annotations:
               summary: 'tickd job "failing" is failing'
-              description: 'Its last 9 runs on a:9090 went wrong (failure, error, timeout, abandoned or missed); see its history in the dashboard or with tickd history --label "failing".'
+              description: 'Its last 9 occurrences on a:9090 went wrong (failure, error, timeout, abandoned or missed); see its history in the dashboard or with tickd history --label "failing".'
       - eval_time: 10m
         alertname: TickdJobNoRecentSuccess
         exp_alerts:
