@@ -63,6 +63,8 @@ test("a channel that keeps failing: seven attempts with backoff, then failed, re
       const row = await alert();
       if (attempt < MAX_ATTEMPTS) {
         expect(row).toMatchObject({ state: "pending", attempts: attempt, nextAttemptAt: expect.any(Number) });
+        // The sender has armed its timer for the next attempt (it reads when from the store).
+        await until("the next attempt armed", () => clock.pending > 0, 5_000);
         // Not a moment earlier than its backoff says.
         await clock.advance(RETRY_DELAYS_MS[attempt - 1]! - 1);
         expect(broken.got.length).toBe(attempt);
