@@ -70,10 +70,17 @@ bench-dashboard: build
 	$(BUN) run bench/dashboard.ts
 
 # Alerts under load (issue 15): 1,000 jobs failing every second, a webhook each;
-# start lateness and how long the alert backlog takes to drain. Not in make test.
+# start lateness and how long the alert backlog takes to drain, beside a baseline
+# without alerts and without the sender's quiet window, 3 rounds run alternately
+# (about 10 minutes). Writes bench/results/alerts.jsonl and alerts.md. Not in make test.
+ALERT_RUNS := "--notify off" "" "--quiet off" "--realert 1 --notify off" "--realert 1" "--realert 1 --quiet off" \
+              "--receiver-delay 200 --notify off" "--receiver-delay 200" "--receiver-delay 200 --quiet off"
 bench-alerts: build
-	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10
-	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10 --realert 1
+	@: > bench/results/alerts.jsonl
+	for round in 1 2 3; do for args in $(ALERT_RUNS); do \
+	  $(BUN) run bench/alerts.ts --jobs 1000 --duration 10 $$args >> bench/results/alerts.jsonl || exit 1; \
+	done; done
+	$(BUN) run bench/alerts-report.ts bench/results/alerts.jsonl > bench/results/alerts.md
 
 # Regenerate migrations from schema/db.ts (commit the result).
 migrations: install

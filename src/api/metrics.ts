@@ -10,6 +10,8 @@
  * - Counters count since this process started (Prometheus handles resets);
  *   the per-job timestamps and the failure streak start from the store's
  *   history, so a restart does not make a failing job look healthy.
+ * - The failure streak counts occurrences by their outcome: an attempt that
+ *   is retried (`retrying` on its event) adds nothing (as in alerts).
  * - Lateness is measured on scheduled runs only: a retry waits its delay and
  *   a manual run has no due time, so neither says how punctual tickd is.
  */
@@ -62,6 +64,8 @@ interface JobSeries {
   lastSuccessAt: number | null;
   lastRunAt: number | null;
   failuresInRow: number;
+  /** A success was seen since start: the streak the store recorded is over. */
+  succeeded: boolean;
   missed: number;
 }
 
@@ -75,6 +79,7 @@ export class Metrics {
   constructor(
     private readonly scheduler: SchedulerControl,
     private readonly subscriptions: { readonly open: number },
+    /** The store's history before this process recorded anything (the service reads it at start); runs seen as events count on top. */
     history?: () => Promise<ReadonlyMap<string, JobHealth>>,
     /** Delivery attempts of alerts since start, by outcome (the sender's counts). */
     private readonly notifications?: () => Readonly<Record<string, number>>,
@@ -87,7 +92,8 @@ export class Metrics {
           // A run that finished after the query was sent is newer than what it read.
           job.lastSuccessAt = Math.max(job.lastSuccessAt ?? 0, h.lastSuccessAt ?? 0) || null;
           job.lastRunAt = Math.max(job.lastRunAt ?? 0, h.lastRunAt ?? 0) || null;
-          if (job.runs.size === 0) job.failuresInRow = h.failuresInRow;
+          // Failures seen before the history arrived continue its streak, unless a success ended it.
+          if (!job.succeeded) job.failuresInRow += h.failuresInRow;
         }
       },
       () => {}, // without history the series start from this process's runs
@@ -97,7 +103,7 @@ export class Metrics {
   #job(label: string): JobSeries {
     let job = this.#jobs.get(label);
     if (!job) {
-      job = { runs: new Map(), duration: new Histogram(DURATION_BUCKETS), lastSuccessAt: null, lastRunAt: null, failuresInRow: 0, missed: 0 };
+      job = { runs: new Map(), duration: new Histogram(DURATION_BUCKETS), lastSuccessAt: null, lastRunAt: null, failuresInRow: 0, succeeded: false, missed: 0 };
       this.#jobs.set(label, job);
     }
     return job;
@@ -107,11 +113,11 @@ export class Metrics {
     if (event.type === "run.started") {
       if (event.run.trigger === "schedule") this.#lateness.observe(Math.max(0, event.run.startedAt - event.run.scheduledFor) / 1000);
     } else if (event.type === "run.finished") {
-      this.#finished(event.run);
+      this.#finished(event.run, event.retrying === true);
     }
   }
 
-  #finished(run: RunRecord): void {
+  #finished(run: RunRecord, retrying: boolean): void {
     const job = this.#job(run.label);
     const key = `${run.status} ${run.trigger}`;
     job.runs.set(key, (job.runs.get(key) ?? 0) + 1);
@@ -122,8 +128,9 @@ export class Metrics {
     if (run.endedAt !== undefined && run.status !== STATUS.missed) job.duration.observe(Math.max(0, run.endedAt - run.startedAt) / 1000);
     if (run.status === STATUS.success) {
       job.failuresInRow = 0;
+      job.succeeded = true;
       job.lastSuccessAt = Math.max(job.lastSuccessAt ?? 0, run.endedAt ?? run.startedAt);
-    } else if (FAILING.has(run.status)) job.failuresInRow++;
+    } else if (FAILING.has(run.status) && !retrying) job.failuresInRow++;
   }
 
   stop(): void {
@@ -159,7 +166,7 @@ export class Metrics {
     perJob("tickd_job_last_success_timestamp_seconds", "gauge", "When the job's last successful run ended, unix seconds; 0 if none is recorded.", (j) => seconds(j.lastSuccessAt));
     perJob("tickd_job_last_run_timestamp_seconds", "gauge", "When the job's last finished run started, unix seconds; 0 if none is recorded.", (j) => seconds(j.lastRunAt));
     perJob("tickd_job_next_run_timestamp_seconds", "gauge", "When the job is due next, unix seconds; 0 when it is not scheduled (inactive or ended).", (_j, s) => seconds(s.nextRunAt));
-    perJob("tickd_job_consecutive_failures", "gauge", "Runs that went wrong (failure, error, timeout, abandoned, missed) since the job's last success.", (j) => j.failuresInRow);
+    perJob("tickd_job_consecutive_failures", "gauge", "Occurrences that went wrong (failure, error, timeout, abandoned, missed; a retried attempt counts by its retry) since the job's last success.", (j) => j.failuresInRow);
     perJob("tickd_job_active", "gauge", "1 when the job is active (scheduled), 0 when it is switched off.", (_j, s) => (s.active ? 1 : 0));
     perJob("tickd_job_running", "gauge", "Runs of the job going on now.", (_j, s) => s.running);
 

@@ -8,7 +8,7 @@ import { TickdError } from "../errors.ts";
 import type { JobCatalog } from "../jobs/index.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Store } from "../store/client.ts";
-import { activityCursor, countActivities, countsByStatus, getActivity, jobFlags, jobHealth, listActivities, lastRuns, recentRuns } from "../store/activity.ts";
+import { activityCursor, countActivities, countsByStatus, getActivity, jobFlags, jobHealth, listActivities, lastRuns, recentRuns, type JobHealth } from "../store/activity.ts";
 import { dailyRollups } from "../store/rollups.ts";
 import { listRuns } from "../store/run-page.ts";
 import type { ActivityRow } from "../../schema/db.ts";
@@ -24,6 +24,12 @@ export interface WiringOptions {
   readonly version: string;
   /** The outbox's sender: its counts and failing channels reach /metrics and the API. */
   readonly sender?: Sender;
+  /**
+   * Each job's history as recorded before this process recorded anything
+   * (the service reads it once, for the notifier too): /metrics starts from
+   * it. Without it /metrics reads the store when the API starts.
+   */
+  readonly health?: ReadonlyMap<string, JobHealth>;
 }
 
 export function runFromRow(row: ActivityRow): RunRecord {
@@ -44,7 +50,7 @@ export function runFromRow(row: ActivityRow): RunRecord {
   };
 }
 
-export function activityReader(store: Store): ActivityReader {
+export function activityReader(store: Store, health?: ReadonlyMap<string, JobHealth>): ActivityReader {
   return {
     async list(filter, first, after) {
       if (first === 0) return { items: [], hasNextPage: false };
@@ -70,7 +76,7 @@ export function activityReader(store: Store): ActivityReader {
     },
     rollups: (labels, since, until) => dailyRollups(store, labels, since, until),
     countsByStatus: async () => (await countsByStatus(store)) as Partial<Record<Status, number>>,
-    jobHealth: () => jobHealth(store),
+    jobHealth: health !== undefined ? () => Promise.resolve(health) : () => jobHealth(store),
     jobFlags: (labels, missedSince) => jobFlags(store, labels, missedSince),
   };
 }
@@ -80,7 +86,7 @@ export function createApiDeps(options: WiringOptions): ApiDeps {
   return {
     scheduler,
     jobs: catalog,
-    activities: activityReader(store),
+    activities: activityReader(store, options.health),
     version: options.version,
     storeSize: () => store.size(),
     ...(options.sender !== undefined && { notifications: notificationReader(store, options.sender) }),

@@ -98,6 +98,15 @@ export interface Engine extends SchedulerControl {
    * run-job`. The spec need not be registered.
    */
   runOnce(spec: JobSpec, kwargs?: RunKwargs): Promise<RunRecord>;
+  /**
+   * Runs the store recorded `abandoned` (their instance died mid-run; see
+   * store.markAbandoned), told to the listeners as `run.finished`: pings,
+   * alerts, metrics, spans and the log follow them as they follow the
+   * engine's own runs. The engine records nothing: the store already has.
+   */
+  reportAbandoned(runs: readonly RunRecord[]): void;
+  /** The earliest instant a run is due (prepared or not); null when none is scheduled. The sender keeps out of the moments before it. */
+  nextDueAt(): number | null;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -359,6 +368,14 @@ class TickEngine implements Engine {
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
     return this.#events.subscribe(listener);
+  }
+
+  reportAbandoned(runs: readonly RunRecord[]): void {
+    for (const run of runs) this.#events.emit({ type: "run.finished", run });
+  }
+
+  nextDueAt(): number | null {
+    return this.#instants.nextDueAt();
   }
 
   // ---- reload / discovery ----

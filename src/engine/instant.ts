@@ -91,6 +91,14 @@ export class Instants {
     this.#lastMono = this.#clock.monotonic();
   }
 
+  /** The earliest instant due: the prepared one, or the table's first entry; null when nothing is scheduled. */
+  nextDueAt(): number | null {
+    const top = this.#table.peek()?.at;
+    const pending = this.#pending?.at;
+    if (pending === undefined) return top ?? null;
+    return top === undefined ? pending : Math.min(pending, top);
+  }
+
   /** An occurrence was queued at `at`: wake for it when it comes before the armed timer. */
   queued(at: number, now: number): void {
     if (at < this.#alarm.armedFor) this.arm(now);

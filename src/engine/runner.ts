@@ -71,7 +71,8 @@ export function runOccurrence(deps: RunnerDeps, spec: JobSpec, scheduledFor: num
 /** An operator's run with parameters, or a re-run: one attempt with the kwargs merged over the job's (no jitter, no retries). */
 function runWith(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, trigger: Trigger, onBegun: (() => void) | undefined, extras: RunExtras): Promise<RunRecord> {
   const kwargs = extras.kwargs && Object.keys(extras.kwargs).length > 0 ? extras.kwargs : undefined;
-  const ran: JobSpec = kwargs ? { ...spec, kwargs: { ...spec.kwargs, ...kwargs } } : spec;
+  // Not retried (retriesAfter reads the spec the attempt ran with).
+  const ran: JobSpec = { ...spec, retries: 0, ...(kwargs && { kwargs: { ...spec.kwargs, ...kwargs } }) };
   return runAttempt(deps, ran, scheduledFor, 1, trigger, onBegun, null, { ...(kwargs && { kwargs }), ...(extras.again && { again: true }) });
 }
 
@@ -86,12 +87,21 @@ async function runJittered(deps: RunnerDeps, spec: JobSpec, scheduledFor: number
   return retry(deps, spec, scheduledFor, first);
 }
 
+/**
+ * Whether a finished attempt is tried again: it failed or errored, its job
+ * has retries left, and the scheduler is not stopping. The one rule for
+ * retry() and for the `retrying` flag of its run.finished event.
+ */
+export function retriesAfter(spec: JobSpec, record: RunRecord, stopping: AbortSignal): boolean {
+  const failed = record.status === STATUS.failure || record.status === STATUS.error;
+  return failed && record.attempt <= spec.retries && !stopping.aborted;
+}
+
 /** Re-run a failed or errored attempt up to spec.retries times, the delay doubling from retryDelayMs. */
 async function retry(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, first: RunRecord): Promise<RunRecord> {
   let record = first;
   for (let attempt = 1; ; attempt++) {
-    const failed = record.status === STATUS.failure || record.status === STATUS.error;
-    if (!failed || attempt > spec.retries || deps.stopping.aborted) return record;
+    if (!retriesAfter(spec, record, deps.stopping)) return record;
     const delay = spec.retryDelayMs * 2 ** (attempt - 1);
     deps.logger.log("info", "run.retry", { label: spec.label, attempt: attempt + 1, delayMs: delay, scheduledFor });
     await sleep(deps.clock, delay, deps.stopping);
@@ -210,7 +220,7 @@ function startAttempt(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, held:
     // Never before its start: a run held for an instant and cancelled "ends" at that instant.
     const record: RunRecord = { ...started, ...result, endedAt: Math.max(deps.clock.now(), started.startedAt) };
     deps.store.finished(record);
-    deps.events.emit({ type: "run.finished", run: record });
+    deps.events.emit(retriesAfter(spec, record, deps.stopping) ? { type: "run.finished", run: record, retrying: true } : { type: "run.finished", run: record });
     return record;
   });
   deps.cancellable.set(planned.runId, { cancel, finished });

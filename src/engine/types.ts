@@ -87,7 +87,18 @@ export interface GridProposal {
 /** Events the engine emits; the API turns them into subscriptions. */
 export type EngineEvent =
   | { readonly type: "run.started"; readonly run: RunRecord }
-  | { readonly type: "run.finished"; readonly run: RunRecord }
+  | {
+      readonly type: "run.finished";
+      readonly run: RunRecord;
+      /**
+       * True when this attempt failed and its occurrence is tried again (its
+       * job's `retries`): not the occurrence's outcome, so it neither starts
+       * nor continues a failure streak. Absent on an occurrence's last attempt.
+       * (A retry that shutdown then cancels leaves the occurrence's outcome to
+       * the store's history, which the next start reads.)
+       */
+      readonly retrying?: true;
+    }
   | { readonly type: "job.changed"; readonly label: string; readonly change: JobChange };
 
 export type JobChange = "added" | "removed" | "updated" | "activated" | "deactivated";

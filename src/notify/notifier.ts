@@ -7,13 +7,19 @@
  * - A finished run's alerts are queued in the same task as its record, so
  *   they commit in the same transaction (write-queue.ts): a run recorded is
  *   a run alerted, also across a kill -9.
- * - A streak is the runs that went wrong (FAILING_STATUSES) since the job's
- *   last success. It alerts once, when it reaches `alert_after`; again with
- *   the first failure `realert` after the previous alert; and its end (a
- *   success) raises one `recovered`, only when the streak alerted.
+ * - A streak is the occurrences that went wrong (FAILING_STATUSES) since the
+ *   job's last success, each counted by its outcome: an attempt that is
+ *   retried (`retrying` on its event) counts for nothing, so a failure whose
+ *   retry succeeds is no streak at all. It alerts once, when it reaches
+ *   `alert_after`; again with the first failure `realert` after the previous
+ *   alert; and its end (a success) raises one `recovered`, only when the
+ *   streak alerted.
  * - The streak and "did it alert" come from the store at start (jobHealth,
- *   and the outbox's latest alert per job), so a restart neither forgets a
- *   streak nor alerts it twice.
+ *   read once by the service and shared with /metrics, and the outbox's
+ *   latest alert per job), so a restart neither forgets a streak nor alerts
+ *   it twice. Runs a dead instance left `running` arrive as events once the
+ *   store has recorded them abandoned (engine.reportAbandoned), and alert
+ *   like any other.
  * - `slow`: once per run, `warn_after` after it started, if still going.
  */
 import type { Clock, TimerHandle } from "../clock.ts";
@@ -22,7 +28,7 @@ import type { JobSpec } from "../config/types.ts";
 import type { EngineEvent, RunRecord } from "../engine/types.ts";
 import { FAILING_STATUSES, STATUS, type Status } from "../sdk/index.ts";
 import type { Store } from "../store/index.ts";
-import { jobHealth } from "../store/activity.ts";
+import type { JobHealth } from "../store/activity.ts";
 import { latestStreakAlerts, type OutboxRecord } from "../store/notifications.ts";
 import { alertPayload } from "./payload.ts";
 
@@ -36,7 +42,7 @@ export interface NotifierOptions {
 }
 
 interface Streak {
-  /** Runs that went wrong since the last success. */
+  /** Occurrences that went wrong since the last success (by their outcome: retried attempts do not count). */
   failures: number;
   /** When this streak last alerted; null = not yet (or no streak). */
   alertedAt: number | null;
@@ -53,9 +59,12 @@ export class Notifier {
 
   constructor(private readonly options: NotifierOptions) {}
 
-  /** Read each job's streak from the store. Call before runs are recorded (and before markAbandoned). */
-  async seed(): Promise<void> {
-    const [health, alerts] = await Promise.all([jobHealth(this.options.store), latestStreakAlerts(this.options.store)]);
+  /**
+   * Take each job's streak from its recorded history (jobHealth, read before
+   * this start recorded anything, abandoned runs included) and the outbox.
+   */
+  async seed(health: ReadonlyMap<string, JobHealth>): Promise<void> {
+    const alerts = await latestStreakAlerts(this.options.store);
     for (const [label, h] of health) {
       if (h.failuresInRow === 0) continue;
       const last = alerts.get(label);
@@ -73,32 +82,8 @@ export class Notifier {
   /** The engine's listener. */
   readonly listener = (event: EngineEvent): void => {
     if (event.type === "run.started") this.started(event.run);
-    else if (event.type === "run.finished") this.finished(event.run);
+    else if (event.type === "run.finished") this.finished(event.run, event.retrying === true);
   };
-
-  /** Runs the store recorded as abandoned (at start, or another instance's) alert like finished ones. */
-  async abandonedAt(endedAt: number): Promise<void> {
-    const rs = await this.options.store.client.execute({
-      sql: "SELECT run_id, label, scheduled_for, started_at, ended_at, message, attempt, trigger, instance FROM activity WHERE status = 'abandoned' AND ended_at = ? ORDER BY started_at",
-      args: [endedAt],
-    });
-    for (const r of rs.rows) {
-      this.finished({
-        runId: String(r.run_id),
-        label: String(r.label),
-        scheduledFor: Number(r.scheduled_for),
-        startedAt: Number(r.started_at),
-        endedAt: Number(r.ended_at),
-        status: STATUS.abandoned,
-        message: String(r.message),
-        output: "",
-        error: "",
-        attempt: Number(r.attempt),
-        trigger: String(r.trigger) as RunRecord["trigger"],
-        instance: String(r.instance),
-      });
-    }
-  }
 
   /** Stop the slow timers (shutdown). */
   stop(): void {
@@ -117,12 +102,14 @@ export class Notifier {
     this.slowTimers.set(run.runId, handle);
   }
 
-  private finished(run: RunRecord): void {
+  private finished(run: RunRecord, retrying: boolean): void {
     const timer = this.slowTimers.get(run.runId);
     if (timer !== undefined) {
       this.options.clock.clearTimer(timer);
       this.slowTimers.delete(run.runId);
     }
+    // Not the occurrence's outcome: its retry decides.
+    if (retrying) return;
     const streak = this.streaks.get(run.label);
     if (run.status === STATUS.success) {
       this.streaks.delete(run.label);

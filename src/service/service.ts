@@ -18,6 +18,7 @@ import type { Callback } from "../sdk/index.ts";
 import { compileSchedule, scheduleWarnings } from "../schedule/index.ts";
 import { JobCatalog, type Problem } from "../jobs/index.ts";
 import { HEARTBEAT_EVERY_MS, openStore, type Store } from "../store/index.ts";
+import { jobHealth } from "../store/activity.ts";
 import { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from "./logger.ts";
 import { processSignals, type SignalSource } from "./signals.ts";
 import { instanceHeartbeat, jobPinger, runTracer, traceparentOf } from "../telemetry/index.ts";
@@ -102,12 +103,13 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
   const store = await openStore(settings.dbUrl, { instance, clock, log: (line) => logger.error("store.error", { message: line }) });
   let api: ApiHandle | null = null;
   try {
-    // Alerts: the streaks as recorded, read before this start records anything (abandoned runs included).
+    // Each job's history as recorded, read once, before this start records
+    // anything (the runs found abandoned below arrive as events on top):
+    // where the alerts' streaks and /metrics start from.
+    const health = await jobHealth(store);
     const notifier = new Notifier({ store, clock, defaultChannels: settings.notify ?? [], ...(settings.publicUrl !== undefined && { publicUrl: settings.publicUrl }) });
-    await notifier.seed();
-    const sender = new Sender({ store, clock, ...(settings.smtp !== undefined && { smtp: settings.smtp }), log: (level, event, fields) => logger[level](event, fields) });
-    const abandonedAt = clock.now();
-    const abandoned = await store.markAbandoned(abandonedAt);
+    await notifier.seed(health);
+    const abandoned = await store.markAbandoned(clock.now());
     if (abandoned.abandoned > 0 || abandoned.claimsDropped > 0) {
       logger.warn("runs.abandoned", { count: abandoned.abandoned, claimsDropped: abandoned.claimsDropped, instances: abandoned.deadInstances.join(",") });
     }
@@ -166,18 +168,31 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     catalog.attach(engine);
     engine.subscribe((event) => logRunEvent(logger, event));
     // Pings and spans follow the events: after a run starts or ends, never on the path that starts it.
-    engine.subscribe(jobPinger((label) => engine.job(label)?.spec.ping, logger).listener);
+    // A job's settings: the engine's, or before it starts (the runs found abandoned are told then) the ones it will start with.
+    const starting = new Map([...firstJobs, ...discovered.specs].map((spec) => [spec.label, spec]));
+    const specOf = (label: string): JobSpec | undefined => engine.job(label)?.spec ?? (engine.startedAt === 0 ? starting.get(label) : undefined);
+    engine.subscribe(jobPinger((label) => specOf(label)?.ping, logger).listener);
     if (tracer) engine.subscribe(tracer.listener);
-    notifier.attach((label) => engine.job(label)?.spec);
+    notifier.attach(specOf);
     engine.subscribe(notifier.listener);
-    if (abandoned.abandoned > 0) await notifier.abandonedAt(abandonedAt);
+    // Delivery stays out of the moments before each due instant (sender.ts).
+    const sender = new Sender({
+      store,
+      clock,
+      nextDueAt: () => engine.nextDueAt(),
+      ...(settings.smtp !== undefined && { smtp: settings.smtp }),
+      log: (level, event, fields) => logger[level](event, fields),
+    });
     sender.start();
 
     // 3. The API binds before any job runs.
     if (settings.api) {
-      api = await (options.startApi ?? startServiceApi)({ settings, engine, store, catalog, logger, clock, sender });
+      api = await (options.startApi ?? startServiceApi)({ settings, engine, store, catalog, logger, clock, sender, health });
       logger.info("api.listening", { url: api.url });
     }
+    // The runs found abandoned, told to every listener (/metrics's among them): each pings its
+    // job's failure address and raises its `abandoned` alert, as a run that ended so would.
+    engine.reportAbandoned(abandoned.runs);
 
     // 4. Schedule.
     await engine.start([...firstJobs, ...discovered.specs]);
@@ -212,7 +227,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
         await store.heartbeat(clock.now());
         const at = clock.now();
         const report = await store.markAbandoned(at);
-        if (report.abandoned > 0) await notifier.abandonedAt(at);
+        engine.reportAbandoned(report.runs);
         if (report.abandoned > 0 || report.claimsDropped > 0) {
           logger.warn("runs.abandoned", { count: report.abandoned, claimsDropped: report.claimsDropped, instances: report.deadInstances.join(",") });
         }

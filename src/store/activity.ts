@@ -162,11 +162,18 @@ export interface JobHealth {
   readonly lastSuccessAt: number | null;
   /** When its last finished run started. */
   readonly lastRunAt: number | null;
-  /** Runs that went wrong (FAILING_STATUSES) since its last success. */
+  /**
+   * Occurrences that went wrong (FAILING_STATUSES) since its last success,
+   * each by its outcome: an attempt followed by a later attempt of the same
+   * occurrence (a retry) is not counted, whatever became of the retry.
+   */
   readonly failuresInRow: number;
 }
 
-/** Every recorded job's health, in one query (the history within retention). */
+/**
+ * Every recorded job's health, in one query (the history within retention).
+ * The service reads it once at start, for the notifier and /metrics.
+ */
 export async function jobHealth(store: Store): Promise<Map<string, JobHealth>> {
   const failing = FAILING_STATUSES.map((s) => `'${s}'`).join(", ");
   const rs = await store.client.execute(
@@ -174,7 +181,9 @@ export async function jobHealth(store: Store): Promise<Map<string, JobHealth>> {
      SELECT a.label AS label,
             MAX(CASE WHEN a.status = 'success' THEN a.ended_at END) AS last_success,
             MAX(CASE WHEN a.status <> 'running' THEN a.started_at END) AS last_run,
-            SUM(CASE WHEN a.status IN (${failing}) AND a.started_at > COALESCE(o.at, -1) THEN 1 ELSE 0 END) AS failing
+            SUM(CASE WHEN a.status IN (${failing}) AND a.started_at > COALESCE(o.at, -1)
+                      AND NOT EXISTS (SELECT 1 FROM activity r WHERE r.label = a.label AND r.scheduled_for = a.scheduled_for AND r.attempt > a.attempt)
+                     THEN 1 ELSE 0 END) AS failing
      FROM activity a LEFT JOIN last_ok o ON o.label = a.label
      GROUP BY a.label`,
   );

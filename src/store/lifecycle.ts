@@ -8,7 +8,9 @@
  * instances sharing one libSQL server), when its heartbeat is older than
  * STALE_AFTER_MS.
  */
-import type { Client } from "@libsql/client";
+import type { Client, Row } from "@libsql/client";
+import type { RunRecord, Trigger } from "../engine/types.ts";
+import { STATUS } from "../sdk/index.ts";
 
 /** How often a running service refreshes its instance row. */
 export const HEARTBEAT_EVERY_MS = 30_000;
@@ -30,6 +32,28 @@ export interface AbandonReport {
   readonly claimsDropped: number;
   /** Instance names judged dead. */
   readonly deadInstances: readonly string[];
+  /** The runs turned abandoned, as recorded now (oldest start first): the service tells the engine's listeners, so they ping and alert. */
+  readonly runs: readonly RunRecord[];
+}
+
+/** What an abandoning UPDATE returns of each row: enough to tell listeners of the run. */
+const ABANDONED_COLUMNS = " RETURNING run_id, label, scheduled_for, started_at, ended_at, message, attempt, trigger, instance";
+
+function abandonedRun(row: Row): RunRecord {
+  return {
+    runId: String(row.run_id),
+    label: String(row.label),
+    scheduledFor: Number(row.scheduled_for),
+    startedAt: Number(row.started_at),
+    endedAt: Number(row.ended_at),
+    status: STATUS.abandoned,
+    message: String(row.message),
+    output: "",
+    error: "",
+    attempt: Number(row.attempt),
+    trigger: String(row.trigger) as Trigger,
+    instance: String(row.instance),
+  };
 }
 
 export async function registerInstance(client: Client, name: string, hostname: string, pid: number, now: number): Promise<InstanceLife> {
@@ -96,14 +120,14 @@ export async function abandonDeadRuns(
   const statements: { sql: string; args: (string | number)[] }[] = [];
   for (const name of dead) {
     statements.push({
-      sql: "UPDATE activity SET status = 'abandoned', ended_at = ?, message = ? WHERE status = 'running' AND instance = ?",
+      sql: "UPDATE activity SET status = 'abandoned', ended_at = ?, message = ? WHERE status = 'running' AND instance = ?" + ABANDONED_COLUMNS,
       args: [ctx.now, message(name), name],
     });
   }
   if (!sharedWithLiveProcess) {
     const live = JSON.stringify([...ctx.live]);
     statements.push({
-      sql: "UPDATE activity SET status = 'abandoned', ended_at = ?, message = ? WHERE status = 'running' AND instance = ? AND run_id NOT IN (SELECT value FROM json_each(?))",
+      sql: "UPDATE activity SET status = 'abandoned', ended_at = ?, message = ? WHERE status = 'running' AND instance = ? AND run_id NOT IN (SELECT value FROM json_each(?))" + ABANDONED_COLUMNS,
       args: [ctx.now, message(ctx.self.name), ctx.self.name, live],
     });
   }
@@ -122,15 +146,21 @@ export async function abandonDeadRuns(
     const name = String(row.name);
     if (!dead.includes(name) && !pidAlive(Number(row.pid))) statements.push({ sql: "DELETE FROM instances WHERE name = ? AND pid = ?", args: [name, Number(row.pid)] });
   }
-  if (statements.length === 0) return { abandoned: 0, claimsDropped: 0, deadInstances: [] };
+  if (statements.length === 0) return { abandoned: 0, claimsDropped: 0, deadInstances: [], runs: [] };
   const results = await client.batch(statements, "write");
   let abandoned = 0;
   let claimsDropped = 0;
+  const runs: RunRecord[] = [];
   results.forEach((rs, i) => {
-    if (i < abandonCount) abandoned += rs.rowsAffected;
+    if (i < abandonCount) {
+      // With RETURNING, libSQL reports no rowsAffected: the rows returned are the count.
+      abandoned += rs.rows.length;
+      for (const row of rs.rows) runs.push(abandonedRun(row));
+    }
     else if (i < abandonCount + 2 * dead.length && (i - abandonCount) % 2 === 0) claimsDropped += rs.rowsAffected;
   });
-  return { abandoned, claimsDropped, deadInstances: dead };
+  runs.sort((a, b) => a.startedAt - b.startedAt);
+  return { abandoned, claimsDropped, deadInstances: dead, runs };
 }
 
 /** Refresh this process's heartbeat (only while the row is still ours). */

@@ -1,11 +1,13 @@
 /**
  * Dead man's switches, in the Healthchecks.io convention (Cronitor and Uptime
  * Kuma accept it too): a job's `ping = URL` gets GET URL/start when a run
- * starts, URL when it succeeds, URL/fail when it ends failure, error or
- * timeout (or abandoned, should such an event come: today runs found
- * abandoned at start-up are recorded by the store, not as events, and ping
- * nothing); skipped and missed runs ping nothing (the monitor notices the
- * silence itself). An instance's `--ping URL` gets GET URL every
+ * starts, URL when it succeeds, URL/fail when it ends failure, error,
+ * timeout or abandoned (a run whose instance died: the next start, or
+ * another instance on the store, records it and tells it as an event);
+ * skipped and missed runs ping nothing (the monitor notices the silence
+ * itself). An attempt that is retried pings no /fail: its retry's /start
+ * and end follow, and the occurrence's outcome is the retry's (as alerts
+ * and tickd_job_consecutive_failures count it). An instance's `--ping URL` gets GET URL every
  * `--ping-every` while its scheduler loop is healthy, so a monitor outside
  * the machine hears when tickd itself is gone.
  *
@@ -35,7 +37,7 @@ export function pingFor(base: string, event: EngineEvent): string | null {
   if (event.type === "run.started") return `${base}/start`;
   if (event.type !== "run.finished") return null;
   if (event.run.status === "success") return base;
-  return FAIL_STATUSES.has(event.run.status) ? `${base}/fail` : null;
+  return FAIL_STATUSES.has(event.run.status) && event.retrying !== true ? `${base}/fail` : null;
 }
 
 /** One GET; resolves either way (a failure is logged). */

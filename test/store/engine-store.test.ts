@@ -168,11 +168,13 @@ describe("lifecycle", () => {
     expect(new TextDecoder().decode(value)).toBe("running\n");
     const store = await open(db.url, `${os.hostname()}:${process.pid}`);
     // while the child lives, its run is left alone
-    expect(await store.markAbandoned(T0 + MINUTE)).toEqual({ abandoned: 0, claimsDropped: 0, deadInstances: [] });
+    expect(await store.markAbandoned(T0 + MINUTE)).toEqual({ abandoned: 0, claimsDropped: 0, deadInstances: [], runs: [] });
     child.kill("SIGKILL");
     await child.exited;
     const report = await store.markAbandoned(T0 + 2 * MINUTE);
-    expect(report).toEqual({ abandoned: 1, claimsDropped: 1, deadInstances: [`${os.hostname()}:${child.pid}`] });
+    expect(report).toMatchObject({ abandoned: 1, claimsDropped: 1, deadInstances: [`${os.hostname()}:${child.pid}`] });
+    // The run, as now recorded, for the service to tell the engine's listeners (pings, alerts).
+    expect(report.runs.map((r) => [r.label, r.status, r.endedAt, r.instance])).toEqual([["backup", "abandoned", T0 + 2 * MINUTE, `${os.hostname()}:${child.pid}`]]);
     const [row] = (await listActivities(store, { first: 1 })).rows;
     expect([row?.status, row?.endedAt, row?.message]).toEqual([
       "abandoned",

@@ -36,7 +36,7 @@ describe("heartbeats", () => {
     cleanup = db.cleanup;
     await runLeftByAnotherHost(db.url, T0 + 10 * MINUTE);
     const here = await open(db.url, "web-1");
-    expect(await here.markAbandoned(T0 + 10 * MINUTE + 2 * HEARTBEAT_EVERY_MS)).toEqual({ abandoned: 0, claimsDropped: 0, deadInstances: [] });
+    expect(await here.markAbandoned(T0 + 10 * MINUTE + 2 * HEARTBEAT_EVERY_MS)).toEqual({ abandoned: 0, claimsDropped: 0, deadInstances: [], runs: [] });
     expect((await listActivities(here, { first: 1 })).rows[0]?.status).toBe("running");
     await here.close();
   });
