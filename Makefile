@@ -50,9 +50,10 @@ bench-alerts: build
 	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10
 	$(BUN) run bench/alerts.ts --jobs 1000 --duration 10 --realert 1
 
-# Regenerate migrations from schema/db.ts (commit the result).
+# Regenerate migrations from schema/db.ts and schema/db.pg.ts (commit the result).
 migrations: install
 	node_modules/.bin/drizzle-kit generate
+	node_modules/.bin/drizzle-kit generate --config drizzle.pg.config.ts
 	$(BUN) run src/store/embed-migrations.ts
 
 # Regenerate schema/schema.graphql from the Pothos schema (commit the result).
