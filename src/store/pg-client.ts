@@ -32,6 +32,9 @@ const MAX_CONNECTIONS = 4;
 /** Seconds to wait for a connection before the store counts as unreachable. */
 const CONNECT_TIMEOUT_S = 5;
 
+/** The advisory lock (a bigint) of interactive write transactions: "tickdtx" in ASCII. */
+export const STORE_WRITE_LOCK = 0x7469636b647478;
+
 const translations = new Map<string, string>();
 
 /**
@@ -172,6 +175,12 @@ export function createPgClient(url: string, options: { onNotice?: (message: stri
       let open = true;
       try {
         await reserved.unsafe(mode === "read" ? "BEGIN READ ONLY" : "BEGIN");
+        // A write transaction on SQLite (BEGIN IMMEDIATE) excludes every other
+        // writer; the repositories' read-then-write transactions (syncIniJobs,
+        // discovery, operator edits) rely on that. Here other instances'
+        // write transactions wait for this one the same way. The write queue's
+        // batches do not: their claims are decided by unique keys.
+        if (mode === "write") await reserved.unsafe(`SELECT pg_advisory_xact_lock(${STORE_WRITE_LOCK})`);
       } catch (error) {
         reserved.release();
         throw redactError(error, password);
