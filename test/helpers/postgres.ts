@@ -107,3 +107,14 @@ export async function startPostgres(): Promise<PgCluster> {
   psql("postgres", `CREATE DATABASE tickd`);
   return cluster;
 }
+
+/** Rows of a table on the cluster, by a query (numbers for bigint columns). */
+export async function pgQuery<T>(url: string, query: string): Promise<T[]> {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(url, { max: 1, onnotice: () => {}, types: { bigint: { to: 20, from: [20], serialize: String, parse: Number } } as never });
+  try {
+    return (await sql.unsafe(query)) as unknown as T[];
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
