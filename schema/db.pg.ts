@@ -6,12 +6,14 @@
  * nullability, keys and indexes).
  *
  * Storage: instants (epoch ms) are bigint, read back as numbers; booleans are
- * boolean; JSON columns are jsonb, read back as their text so the repositories
+ * boolean; JSON columns are json, read back as their text so the repositories
  * (which speak SQLite's dialect through Drizzle's sqlite-core, see
- * src/store/pg-client.ts) parse them as they do on SQLite.
+ * src/store/pg-client.ts) parse them as they do on SQLite. json, not jsonb:
+ * it keeps the text as written, key order included, as SQLite does, and the
+ * repositories compare stored JSON with what they would write.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, json, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { JobOptions, OperatorEdits } from "./db.ts";
 
 /** Epoch milliseconds. */
@@ -33,12 +35,12 @@ export const jobs = pgTable(
     cron: text("cron"),
     timezone: text("timezone"),
     until: ms("until"),
-    options: jsonb("options").$type<JobOptions>().notNull().default(sql`'{}'::jsonb`),
-    kwargs: jsonb("kwargs").$type<Record<string, string | number | boolean>>().notNull().default(sql`'{}'::jsonb`),
+    options: json("options").$type<JobOptions>().notNull().default(sql`'{}'::json`),
+    kwargs: json("kwargs").$type<Record<string, string | number | boolean>>().notNull().default(sql`'{}'::json`),
     description: text("description").notNull().default(""),
     active: boolean("active").notNull().default(true),
     missing: boolean("missing").notNull().default(false),
-    operatorEdited: jsonb("operator_edited").$type<OperatorEdits>().notNull().default(sql`'{}'::jsonb`),
+    operatorEdited: json("operator_edited").$type<OperatorEdits>().notNull().default(sql`'{}'::json`),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at").notNull(),
   },
@@ -62,7 +64,7 @@ export const activity = pgTable(
     attempt: integer("attempt").notNull().default(1),
     trigger: text("trigger").notNull().default("schedule"),
     instance: text("instance").notNull(),
-    kwargs: jsonb("kwargs").$type<Record<string, string | number | boolean>>(),
+    kwargs: json("kwargs").$type<Record<string, string | number | boolean>>(),
   },
   (t) => [
     uniqueIndex("activity_run_id_unique").on(t.runId),
@@ -97,7 +99,7 @@ export const rollups = pgTable(
     label: text("label").notNull(),
     day: ms("day").notNull(),
     runs: integer("runs").notNull(),
-    statuses: jsonb("statuses").$type<Record<string, number>>().notNull(),
+    statuses: json("statuses").$type<Record<string, number>>().notNull(),
     p50Ms: ms("p50_ms"),
     p95Ms: ms("p95_ms"),
     maxMs: ms("max_ms"),

@@ -13,7 +13,7 @@ CREATE TABLE "activity" (
 	"attempt" integer DEFAULT 1 NOT NULL,
 	"trigger" text DEFAULT 'schedule' NOT NULL,
 	"instance" text NOT NULL,
-	"kwargs" jsonb
+	"kwargs" json
 );
 --> statement-breakpoint
 CREATE TABLE "anchors" (
@@ -53,12 +53,12 @@ CREATE TABLE "jobs" (
 	"cron" text,
 	"timezone" text,
 	"until" bigint,
-	"options" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	"kwargs" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"options" json DEFAULT '{}'::json NOT NULL,
+	"kwargs" json DEFAULT '{}'::json NOT NULL,
 	"description" text DEFAULT '' NOT NULL,
 	"active" boolean DEFAULT true NOT NULL,
 	"missing" boolean DEFAULT false NOT NULL,
-	"operator_edited" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"operator_edited" json DEFAULT '{}'::json NOT NULL,
 	"created_at" bigint NOT NULL,
 	"updated_at" bigint NOT NULL
 );
@@ -93,7 +93,7 @@ CREATE TABLE "rollups" (
 	"label" text NOT NULL,
 	"day" bigint NOT NULL,
 	"runs" integer NOT NULL,
-	"statuses" jsonb NOT NULL,
+	"statuses" json NOT NULL,
 	"p50_ms" bigint,
 	"p95_ms" bigint,
 	"max_ms" bigint,

@@ -17,7 +17,8 @@ import { TickdError } from "../errors.ts";
 import { abandonDeadRuns, beat, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
 import type { Dialect } from "./dialect.ts";
 import { applyMigrations, applyPgMigrations, type MigrationReport } from "./migrate.ts";
-import { createPgClient, isPostgresUrl, redactUrl } from "./pg-client.ts";
+import { watchJobs } from "./jobs-watch.ts";
+import { createPgClient, isPostgresUrl, redactUrl, type PgClient } from "./pg-client.ts";
 import { prune, storeSize, type PruneReport, type RetentionPolicy, type StoreSize } from "./retention.ts";
 import type { OutboxRecord } from "./notifications.ts";
 import { OUTPUT_CAP_BYTES } from "./output-cap.ts";
@@ -127,6 +128,12 @@ export interface Store extends EngineStore {
   alert(records: readonly OutboxRecord[]): void;
   /** Called after each transaction that put alerts into the outbox (the sender listens). */
   onAlertsWritten(listener: () => void): void;
+  /**
+   * Call `listener` when the jobs table changed, by any process on the store
+   * (jobs-watch.ts); returns the function that stops watching. PostgreSQL
+   * only: on libSQL it never calls (one server's instances each apply their own operator's changes).
+   */
+  watchJobs(listener: () => void): () => void;
   /** Flush queued writes and close the connection. */
   close(): Promise<void>;
 }
@@ -329,6 +336,11 @@ class LibsqlStore implements Store {
 
   flush(): Promise<void> {
     return this.queue.flush();
+  }
+
+  watchJobs(listener: () => void): () => void {
+    if (this.dialect !== "postgresql") return () => {};
+    return watchJobs(this.client as PgClient, this.clock, listener, this.log);
   }
 
   anchors(proposals: readonly GridProposal[]): Promise<Map<string, number>> {

@@ -208,9 +208,9 @@ export async function updateSchedule(store: Store, label: string, fields: Schedu
   return row;
 }
 
-/** operatorEdited with `schedule: true` set, in the store's SQL (the column is JSON text on SQLite, jsonb on PostgreSQL). */
+/** operatorEdited with `schedule: true` set, in the store's SQL (JSON text on SQLite, json on PostgreSQL). */
 function scheduleEdited(store: Store) {
   return store.dialect === "postgresql"
-    ? sql`jsonb_set(${jobs.operatorEdited}, '{schedule}', 'true'::jsonb)`
+    ? sql`jsonb_set(${jobs.operatorEdited}::jsonb, '{schedule}', 'true'::jsonb)::json`
     : sql`json_set(${jobs.operatorEdited}, '$.schedule', json('true'))`;
 }

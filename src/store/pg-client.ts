@@ -138,6 +138,9 @@ export function createPgClient(url: string, options: { onNotice?: (message: stri
     types: {
       // bigint, numeric: numbers (epoch ms, counts, sums)
       number8: { to: 20, from: [20, 1700], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) },
+      // boolean: Drizzle's sqlite-core sends 1 and 0; postgres.js would send
+      // anything but `true` as false to a parameter PostgreSQL typed boolean.
+      flag: { to: 16, from: [16], serialize: (x: unknown) => (x === true || x === 1 || x === "1" || x === "t" ? "t" : "f"), parse: (x: string) => x === "t" },
       // json, jsonb: their text, as SQLite returns JSON columns
       jsontext: { to: 3802, from: [114, 3802], serialize: (x: unknown) => (typeof x === "string" ? x : JSON.stringify(x)), parse: (x: string) => x },
     } as never,

@@ -21,7 +21,7 @@ const ACTIVITY_COLUMNS =
 /** One row of the VALUES list; its 14th value is 1 when the row needs this instance's claim. */
 const ACTIVITY_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 /** PostgreSQL types a VALUES list's parameters as text unless told: the same row, typed. */
-const PG_ACTIVITY_VALUES = "(?::text, ?::text, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text, ?::text, ?::jsonb, ?::integer)";
+const PG_ACTIVITY_VALUES = "(?::text, ?::text, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text, ?::text, ?::json, ?::integer)";
 const ACTIVITY_SELECT =
   "SELECT v.column1, v.column2, (SELECT id FROM jobs WHERE label = v.column2), v.column3, v.column4, v.column5, v.column6," +
   " v.column7, v.column8, v.column9, v.column10, v.column11, v.column12, v.column13 FROM (VALUES ";

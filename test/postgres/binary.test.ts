@@ -12,6 +12,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { BINARY, tickd } from "../helpers/binary.ts";
 import { startPostgres, type PgCluster } from "../helpers/postgres.ts";
+import { PG_MIGRATIONS } from "../../src/store/migrations.generated.ts";
 
 let pg: PgCluster;
 let root: string;
@@ -75,7 +76,7 @@ describe("three tickd run on one PostgreSQL", () => {
   }, 30_000);
 
   test("the three migrated the empty database once", () => {
-    expect(migrationRows).toBe(1);
+    expect(migrationRows).toBe(PG_MIGRATIONS.length);
     for (const log of logs.slice(0, 3)) expect(log).toContain('"event":"scheduler.started"');
   });
 
@@ -92,7 +93,8 @@ describe("three tickd run on one PostgreSQL", () => {
     const lines = history.stdout.trim().split("\n").slice(1);
     // the three's runs, and the API instance's after them
     expect(lines.length).toBeGreaterThanOrEqual(rows.filter((r) => r.label === "alpha").length);
-    for (const line of lines) expect(line).toMatch(/alpha\s+success/);
+    // (a run due as an instance stops is recorded as not started)
+    for (const line of lines) expect(line).toMatch(/alpha\s+(success|skipped\s+0ms\s+not started: aborted at shutdown)/);
     const list = await tickd(["list", "--config", config, "--db", pg.url]);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain("alpha");
@@ -102,7 +104,9 @@ describe("three tickd run on one PostgreSQL", () => {
     const data = (apiAnswer as { data: { activities: { totalCount: number; edges: { node: { label: string; status: string } }[] } } }).data;
     // the API instance ran jobs too, after the three had stopped
     expect(data.activities.totalCount).toBeGreaterThanOrEqual(rows.filter((r) => r.label === "alpha").length);
-    expect(data.activities.edges[0]!.node).toMatchObject({ label: "alpha", status: "SUCCESS" });
+    // the newest may be going on as the query is answered
+    expect(data.activities.edges.map((e) => e.node).filter((n) => n.status === "SUCCESS").length).toBeGreaterThan(0);
+    for (const e of data.activities.edges) expect(e.node.label).toBe("alpha");
     expect(switched).toEqual({ label: "beta", active: false } as never);
     const list = await tickd(["list", "--config", config, "--db", pg.url]);
     expect(list.stdout).toMatch(/beta\n\s+active\s+no/);
