@@ -436,7 +436,9 @@ class LibsqlStore implements Store {
       // Leave the database whole in its main file (a plain copy of it then has every run).
       if (this.walFile && this.registered) await this.checkpoint("TRUNCATE");
     } finally {
-      this.client.close();
+      // PostgreSQL: wait for the connections to say goodbye (the process may exit next).
+      if (this.dialect === "postgresql") await (this.client as PgClient).end();
+      else this.client.close();
     }
   }
 }

@@ -119,6 +119,8 @@ export function redactError(error: unknown, password: string | null): Error {
 export interface PgClient extends Client {
   /** postgres.js itself, for what the libSQL interface has no word for (LISTEN, advisory locks). */
   readonly sql: Sql;
+  /** close(), waiting until every connection has ended. */
+  end(): Promise<void>;
 }
 
 export function createPgClient(url: string, options: { onNotice?: (message: string) => void } = {}): PgClient {
@@ -220,11 +222,11 @@ export function createPgClient(url: string, options: { onNotice?: (message: stri
     reconnect: () => {},
     close() {
       closed = true;
-      void sql.end({ timeout: 5 });
+      void sql.end({ timeout: 5 }).catch(() => {});
     },
     async end() {
       closed = true;
-      await sql.end({ timeout: 5 });
+      await sql.end({ timeout: 5 }).catch(() => {});
     },
   };
   return client as unknown as PgClient;

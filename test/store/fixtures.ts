@@ -9,9 +9,16 @@ export const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
 
+/**
+ * Where tempDb makes its databases: a file in a temp folder, unless a suite
+ * that runs these tests on PostgreSQL (test/postgres/store.test.ts) set a
+ * factory of fresh databases on a throwaway cluster.
+ */
+export const databases: { fresh: ((dir: string) => string) | null } = { fresh: null };
+
 export function tempDb(): { url: string; dir: string; cleanup: () => void } {
   const { dir, cleanup } = tempDir("tickd-store-");
-  return { url: `file:${path.join(dir, "scheduler.db")}`, dir, cleanup };
+  return { url: databases.fresh ? databases.fresh(dir) : `file:${path.join(dir, "scheduler.db")}`, dir, cleanup };
 }
 
 export async function open(url: string, instance = "test-host:1", options: Partial<StoreOptions> = {}): Promise<Store> {
