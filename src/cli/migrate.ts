@@ -2,21 +2,40 @@
  * `tickd migrate`: apply the migrations embedded in this binary to --db (by
  * default the scheduler.db beside the job file) and say what was applied.
  * `tickd run` does the same at start; this is for deploy scripts.
+ *
+ * `tickd migrate --from file:… --to postgres://…`: copy a store into a new,
+ * empty one — jobs with their operator state, history, claims, anchors,
+ * roll-ups and alerts (store/copy.ts) — to move to several servers.
  */
+import { copyStore } from "../store/copy.ts";
 import { openStore } from "../store/index.ts";
-import { instanceSettings, parseArgs } from "./args.ts";
+import { UsageError, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
 import { noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
+const MIGRATE_FLAGS: readonly FlagDef[] = [
+  { name: "from", value: "URL", help: "the store to copy (file:PATH or a libSQL server; with --to)" },
+  { name: "to", value: "URL", help: "the new, empty store to copy it into, e.g. postgres://USER:PASSWORD@HOST/DB" },
+];
+
 export const migrateCommand: Command = {
   name: "migrate",
-  usage: "migrate [--db URL] [-P PATH]",
-  summary: "apply database migrations and exit",
-  flags: [],
+  usage: "migrate [--db URL] [-P PATH] | migrate --from URL --to URL",
+  summary: "apply database migrations and exit, or copy a store into a new one",
+  flags: MIGRATE_FLAGS,
   uses: ["config", "db"],
   async run(argv, io) {
-    const args = parseArgs(argv, []);
+    const args = parseArgs(argv, MIGRATE_FLAGS);
     noPositionals(args, "migrate");
+    const from = stringFlag(args, "from");
+    const to = stringFlag(args, "to");
+    if (from !== undefined || to !== undefined) {
+      if (!from || !to) throw new UsageError("migrate --from URL --to URL: give both, the store to copy and the new one to copy it into");
+      const report = await copyStore(from, to);
+      for (const [table, n] of Object.entries(report.rows)) io.out(`copied ${n} row${n === 1 ? "" : "s"} of ${table}`);
+      io.out(`copied ${report.from} into ${report.to}`);
+      return EXIT.ok;
+    }
     const { dbUrl } = instanceSettings(args);
     const store = await openStore(dbUrl, { instance: "tickd-migrate", register: false });
     await store.close();
@@ -24,8 +43,8 @@ export const migrateCommand: Command = {
     for (const tag of applied) io.out(`applied ${tag}`);
     io.out(
       applied.length === 0
-        ? `${dbUrl} is up to date (${known.length} migration${known.length === 1 ? "" : "s"})`
-        : `${dbUrl}: applied ${applied.length} of ${known.length} migration${known.length === 1 ? "" : "s"}`,
+        ? `${store.url} is up to date (${known.length} migration${known.length === 1 ? "" : "s"})`
+        : `${store.url}: applied ${applied.length} of ${known.length} migration${known.length === 1 ? "" : "s"}`,
     );
     return EXIT.ok;
   },
