@@ -131,7 +131,11 @@ export function createPgClient(url: string, options: { onNotice?: (message: stri
       return null;
     }
   })();
-  const sql: Sql = postgres(url, {
+  // postgres.js takes sslmode as its `ssl` option, where "disable" (a non-empty string) would still mean TLS.
+  const plain = /[?&]sslmode=disable(&|$)/i.test(url);
+  const target = plain ? url.replace(/([?&])sslmode=disable(&|$)/i, (_m, lead: string, tail: string) => (tail ? lead : "")) : url;
+  const sql: Sql = postgres(target, {
+    ...(plain && { ssl: false }),
     max: MAX_CONNECTIONS,
     connect_timeout: CONNECT_TIMEOUT_S,
     idle_timeout: 60,

@@ -112,6 +112,17 @@ describe("three tickd run on one PostgreSQL", () => {
     expect(list.stdout).toMatch(/beta\n\s+active\s+no/);
   }, 20_000);
 
+  test("sslmode=disable connects in plain text; sslmode=require against a server without TLS is refused in words", async () => {
+    const plain = await tickd(["history", "alpha", "--config", config, "--db", `${pg.url}?sslmode=disable`]);
+    expect(plain.stderr).toBe("");
+    expect(plain.stdout).toContain("alpha");
+    const tls = await tickd(["history", "--config", config, "--db", `${pg.url.replace("postgres://", "postgresql://")}?sslmode=require`]);
+    expect(tls.code).not.toBe(0);
+    expect(tls.stderr).toContain("postgresql://tickd:***@127.0.0.1");
+    expect(tls.stderr).toContain("TLS");
+    expect(tls.stderr).not.toContain(pg.password);
+  }, 20_000);
+
   test("the password appears in no log", () => {
     for (const log of logs) expect(log).not.toContain(pg.password);
   });
