@@ -63,9 +63,9 @@ export async function startPostgres(): Promise<PgCluster> {
     chownSync(pwfile, Number(pg.stdout.trim()), Number(gid.stdout.trim()));
     chmodSync(dir, 0o700);
   }
-  const run = (args: string[]) => {
-    const argv = asRoot ? ["runuser", "-u", "postgres", "--", ...args] : args;
-    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", cwd: dir });
+  const run = (args: string[], env: Record<string, string> = {}) => {
+    const argv = asRoot ? ["runuser", "-u", "postgres", "--", "env", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...args] : args;
+    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", cwd: dir, env: { ...process.env, ...env } });
     if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}): ${r.stderr || r.stdout}`);
     return r.stdout;
   };
@@ -75,10 +75,9 @@ export async function startPostgres(): Promise<PgCluster> {
   const startServer = () => void run([tool("pg_ctl"), "-D", data, "-l", path.join(dir, "log"), "-o", opts, "-w", "-t", "30", "start"]);
   const stopServer = () => void run([tool("pg_ctl"), "-D", data, "-m", "fast", "-w", "-t", "30", "stop"]);
   startServer();
+  // The socket in `dir` trusts nobody either: psql reads the password from its environment.
   const psql = (db: string, command: string) =>
-    run([tool("psql"), "-h", dir, "-p", String(port), "-U", "tickd", "-d", db, "-v", "ON_ERROR_STOP=1", "-c", command]);
-  // The socket in `dir` trusts nobody either: psql reads the password from the environment.
-  process.env.PGPASSWORD = password;
+    run([tool("psql"), "-h", dir, "-p", String(port), "-U", "tickd", "-d", db, "-v", "ON_ERROR_STOP=1", "-c", command], { PGPASSWORD: password });
   const urlOf = (db: string) => `postgres://tickd:${password}@127.0.0.1:${port}/${db}`;
   const cluster: PgCluster = {
     url: urlOf("tickd"),
