@@ -4,7 +4,9 @@
 BUN := node_modules/.bin/bun
 SOURCES := $(shell find src schema migrations -type f 2>/dev/null) package.json
 
-.PHONY: install build run test typecheck bench bench-engine bench-dashboard bench-alerts bench-postgres migrations schema clean
+VERSION = $(shell node -p 'require("./package.json").version')
+
+.PHONY: install build release image run test typecheck bench bench-engine bench-dashboard bench-alerts bench-postgres migrations schema clean
 
 install: node_modules/.installed
 
@@ -17,17 +19,40 @@ dist/tickd: node_modules/.installed $(SOURCES)
 
 build: dist/tickd
 
+# dist/tickd-<version>-linux-{x64,arm64}[-musl], stripped, with tickd.d.ts,
+# install.sh, LICENSE and SHA256SUMS; each checked with file(1), and run where this
+# machine can (src/release.ts). Other platforms' Bun runtimes and libSQL addons
+# come from npm at the lock's versions, cached in .cache/release/. Not part of
+# make test (test/release/ builds the x64 one).
+release: node_modules/.installed
+	$(BUN) run src/release.ts
+
+# The OCI image from the x64 release binary (Containerfile; needs a docker daemon
+# that can pull debian:bookworm-slim). Builds that binary only when make release has not.
+image: node_modules/.installed
+	test -f dist/tickd-$(VERSION)-linux-x64 || $(BUN) run src/release.ts --target linux-x64
+	docker build --build-arg VERSION=$(VERSION) -f Containerfile -t tickd:$(VERSION) .
+
 # Starts tickd on the bundled example with an embedded database beside it.
 run: build
 	./dist/tickd check --config examples/config/scheduler.ini || true
 	./dist/tickd next --config examples/config/scheduler.ini --count 3
 	./dist/tickd run --config examples/config/scheduler.ini
 
+# Test files that measure real time (start lateness, a loaded machine's
+# stalls) or do faults to real processes: they run alone, after the rest.
+SERIAL_TESTS := test/faults/*.test.ts test/engine/realtime.test.ts test/engine/isolate.test.ts \
+	test/cli/isolate.test.ts test/cli/run.test.ts test/api/subscriptions.test.ts
+# The rest mostly wait on subprocesses, servers and browsers: three files at a
+# time (parallel workers do not read bunfig.toml's timeout, so it is given here).
+TEST_WORKERS ?= 3
+
 # The tests drive chromium, supervisord and the Python peers for real; as
 # root the missing Debian packages are installed first.
 test: build typecheck
 	@bash .ci/system-deps
-	$(BUN) test
+	$(BUN) test --parallel=$(TEST_WORKERS) --timeout=30000 $(foreach t,$(SERIAL_TESTS),--path-ignore-patterns='$(t)')
+	$(BUN) test $(SERIAL_TESTS)
 
 typecheck: install
 	node_modules/.bin/tsc --noEmit -p .
@@ -66,4 +91,4 @@ schema: install
 	$(BUN) run src/api/print-schema.ts
 
 clean:
-	rm -rf dist
+	rm -rf dist .cache/release

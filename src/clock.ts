@@ -9,6 +9,8 @@
  * watched by sleeping in the kernel (so the engine wakes early and watches);
  * a clock without it only moves when told to.
  */
+import { collectGarbage } from "./runtime/gc.ts";
+
 export interface Clock {
   /** Wall-clock instant, epoch ms. */
   now(): number;
@@ -40,9 +42,6 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Atomics.wait needs a shared cell; nothing ever notifies it, so a wait always runs to its timeout. */
 const blockCell = new Int32Array(new SharedArrayBuffer(4));
 
-/** Bun's synchronous collector; Deno and Node expose none without a flag, and do without. */
-const bunGc = (globalThis as { Bun?: { gc(sync: boolean): void } }).Bun?.gc;
-
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
@@ -65,7 +64,8 @@ export const systemClock: Clock = {
   block(ms) {
     if (ms > 0) Atomics.wait(blockCell, 0, 0, ms);
   },
-  ...(bunGc && { collect: () => bunGc(true) }),
+  // Bun's synchronous collector (runtime/gc.ts); Deno and Node do without.
+  ...(collectGarbage && { collect: collectGarbage }),
 };
 
 /** Resolve after `ms` by `clock`, or as soon as `until` aborts. */

@@ -115,8 +115,12 @@ export function exitCodeFor(error: unknown): ExitCode {
   return error instanceof TickdError ? EXIT_CODES[error.code] : EXIT.failure;
 }
 
-/** The codes a GraphQL error's `extensions.code` may hold. */
-export const API_ERROR_CODES = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "INTERNAL"] as const;
+/**
+ * The codes a GraphQL error's `extensions.code` may hold. OUT_OF_RANGE: a
+ * value a deprecated field's type cannot hold (a `...Ms` Int past 2^31-1 ms);
+ * the message names the field to read instead.
+ */
+export const API_ERROR_CODES = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "OUT_OF_RANGE", "INTERNAL"] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 /**
@@ -151,62 +155,66 @@ export function apiCodeFor(error: unknown): ApiErrorCode {
 
 /**
  * The codes of a job-file diagnostic (`Diagnostic.code`): one per rule a
- * line can break. Warnings (a job kept in the schedule) use them too. A
+ * line can break, each with what it means (the API's DiagnosticCode enum
+ * reads this table). Warnings (a job kept in the schedule) use them too. A
  * value a key's parser cannot read is `bad-<key>` (the key table in
  * config/keys.ts: a new key's row brings its code); the `bad-…` codes listed
- * are those of today's keys and of the parts of a schedule.
+ * are those of the parts of a schedule and of values several keys share.
  */
-export type DiagnosticCode =
-  | `bad-${string}`
+export const DIAGNOSTIC_CODES = {
   // the file's lines
-  | "ini-syntax"
-  | "bad-bytes"
-  | "bad-section-header"
-  | "empty-label"
-  | "key-outside-section"
-  | "duplicate-label"
-  | "duplicate-key"
+  "ini-syntax": "A line that is not [section], key = value, or a comment.",
+  "bad-bytes": "The file is not valid UTF-8 text.",
+  "bad-section-header": "A [section] header that is not closed or holds nothing usable.",
+  "empty-label": "A section header with an empty label.",
+  "key-outside-section": "A key = value line before the first section.",
+  "duplicate-label": "Two sections with the same label.",
+  "duplicate-key": "The same key twice in one section.",
   // schedule keys
-  | "missing-schedule"
-  | "conflicting-schedule"
-  | "bad-every"
-  | "bad-unit"
-  | "bad-interval"
-  | "weekday-interval"
-  | "at-not-allowed"
-  | "bad-at"
-  | "bad-cron"
-  | "bad-until"
-  | "bad-timezone"
+  "missing-schedule": "A job with neither every nor cron.",
+  "conflicting-schedule": "A job with both every and cron.",
+  "bad-every": "every that cannot be read.",
+  "bad-unit": "every with a unit that is not one.",
+  "bad-interval": "every with a count that is not a positive whole number.",
+  "weekday-interval": "every with a count before a weekday (every 2 monday).",
+  "at-not-allowed": "at where the unit has no moment to pick, or with cron.",
+  "bad-at": "at that cannot be read.",
+  "bad-cron": "A cron expression that cannot be read.",
+  "bad-until": "until that is not an ISO date or date-time.",
+  "bad-timezone": "timezone that is not an IANA zone.",
   // other keys
-  | "bad-active"
-  | "bad-overlap"
-  | "bad-catchup"
-  | "bad-isolate"
-  | "bad-duration"
-  | "bad-retries"
-  | "bad-ping"
-  /** A value past its bound (config/bounds.ts). */
-  | "out-of-range"
+  "bad-active": "active that is not yes or no.",
+  "bad-overlap": "overlap that is not one of its words.",
+  "bad-catchup": "catchup that is not one of its words.",
+  "bad-isolate": "isolate that is not one of its words.",
+  "bad-duration": "A duration key (timeout, retry_delay, jitter...) that is not a duration.",
+  "bad-retries": "retries that is not a whole number.",
+  "bad-ping": "ping that is not an http(s) URL.",
+  "out-of-range": "A value past its bound (config/bounds.ts).",
   // what runs
-  | "missing-call"
-  | "conflicting-target"
-  | "bad-callback"
-  | "missing-command"
-  | "bad-url"
-  | "bad-method"
+  "missing-call": "A job with nothing to run (no call, command or url).",
+  "conflicting-target": "A job with more than one of call, command and url.",
+  "bad-callback": "call that is not a dotted path.",
+  "missing-command": "command with an empty value.",
+  "bad-url": "url that is not an http(s) address.",
+  "bad-method": "method that is not an HTTP method.",
+  // warnings
+  "never-fires": "Warning: a schedule that never fires (schedule/warnings.ts).",
+  "empty-file": "Warning: a job file with no job in it.",
+  "at-ignored": "Warning: at on a second, week (or, with a time of day, minute) job, which the original ignored; so does tickd.",
+  "near-key": "Warning: a keyword argument one typo away from a job-file key (timout).",
+  "inline-comment": "Warning, or a hint on a problem: a value ending in ` ; …`, which the INI format keeps as part of the value.",
+} as const satisfies Record<string, string>;
+
+export type DiagnosticCode =
+  | keyof typeof DIAGNOSTIC_CODES
+  /** A value the key's parser cannot read (the key table's rows). */
+  | `bad-${string}`
   /** `tickd check` resolving callbacks: the TickdError code of the failure. */
-  | CallbackErrorCode
-  /** Warning: a schedule that never fires (schedule/warnings.ts). */
-  | "never-fires"
-  /** Warning: a job file with no job in it. */
-  | "empty-file"
-  /** Warning: `at` on a second, week (or, with a time of day, minute) job, which the original ignored; so does tickd. */
-  | "at-ignored"
-  /** Warning: a keyword argument one typo away from a job-file key (`timout`). */
-  | "near-key"
-  /** Warning, or a hint on a problem: a value ending in ` ; …`, which the INI format keeps as part of the value. */
-  | "inline-comment";
+  | CallbackErrorCode;
+
+/** Every ErrorCode, in the exit-code table's order. */
+export const ERROR_CODES = Object.keys(EXIT_CODES) as ErrorCode[];
 
 /** The ErrorCodes a callback that cannot be resolved fails with; they become diagnostics on its `call` line. */
 export type CallbackErrorCode = Extract<ErrorCode, `callback-${string}`>;

@@ -1,3 +1,4 @@
 import { main } from "./cli/index.ts";
+import { endProcess } from "./runtime/index.ts";
 
-process.exitCode = await main(process.argv.slice(2));
+endProcess(await main(process.argv.slice(2)));

@@ -2,7 +2,8 @@
  * Who competes, how each is started, and how to tell a missing one from a
  * broken one. Node libraries run under `node` (as their users run them),
  * Python ones under Debian's python3 (where python3-schedule and
- * python3-apscheduler live), tickd's contender under bun.
+ * python3-apscheduler live), tickd's contender under bun, and once more under
+ * Deno 2 from source (tickd-deno: the same peer file, tickd's deno.json).
  */
 import path from "node:path";
 import { existsSync } from "node:fs";
@@ -12,13 +13,14 @@ export const BENCH_DIR = path.resolve(import.meta.dir, "..");
 export const ROOT_DIR = path.resolve(BENCH_DIR, "..");
 const PEERS = path.join(BENCH_DIR, "peers");
 const BUN = process.execPath;
+const DENO = path.join(ROOT_DIR, "node_modules/.bin/deno");
 /** Debian's interpreter: the apt packages install into its dist-packages. */
 const SYSTEM_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
 export interface Contender {
   readonly name: string;
   /** What users run it with, for the report. */
-  readonly runtime: "bun" | "node" | "python";
+  readonly runtime: "bun" | "deno" | "node" | "python";
   readonly command: readonly string[];
   /** How to make it available if it is not (Python apt packages); null when nothing can be done. */
   readonly install?: { readonly check: readonly string[]; readonly apt: string };
@@ -26,6 +28,8 @@ export interface Contender {
 
 export const CONTENDERS: readonly Contender[] = [
   { name: "tickd", runtime: "bun", command: [BUN, path.join(PEERS, "tickd.ts")] },
+  // --expose-gc: the peer collects setup garbage before its window, as Bun.gc does under bun.
+  { name: "tickd-deno", runtime: "deno", command: [DENO, "run", "-A", "--quiet", "--v8-flags=--expose-gc", `--config=${path.join(ROOT_DIR, "deno.json")}`, path.join(PEERS, "tickd.ts")] },
   { name: "croner", runtime: "node", command: ["node", "--expose-gc", path.join(PEERS, "croner.mjs")] },
   { name: "node-cron", runtime: "node", command: ["node", "--expose-gc", path.join(PEERS, "node-cron.mjs")] },
   { name: "toad-scheduler", runtime: "node", command: ["node", "--expose-gc", path.join(PEERS, "toad-scheduler.mjs")] },

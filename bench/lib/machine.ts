@@ -1,5 +1,6 @@
 /** Where the numbers came from: printed beside every result. */
 import os from "node:os";
+import path from "node:path";
 import { readFileSync } from "node:fs";
 import { exec } from "./contenders.ts";
 
@@ -13,6 +14,8 @@ export interface MachineInfo {
   readonly load_at_start: number;
   readonly bun: string;
   readonly node: string;
+  /** Deno 2 (npm devDependency), which runs the tickd-deno contender; optional in results written before it. */
+  readonly deno?: string;
   readonly python: string;
   readonly libraries: Record<string, string>;
   readonly date: string;
@@ -54,6 +57,7 @@ export async function machineInfo(): Promise<MachineInfo> {
     load_at_start: Math.round(os.loadavg()[0]! * 100) / 100,
     bun: Bun.version,
     node: await version(["node", "--version"]),
+    deno: (await version([path.join(import.meta.dir, "../../node_modules/.bin/deno"), "--version"])).split("\n")[0]!.replace(/^deno /, "").split(" ")[0]!,
     python: await version([py, "--version"]),
     libraries: {
       croner: npmVersion("croner"),

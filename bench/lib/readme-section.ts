@@ -9,7 +9,7 @@ const f = (x: number | null): string => (x === null ? "–" : Math.abs(x) >= 100
 
 function split(w: WorkloadResults): { tickd: PeerResult | null; peers: { name: string; r: PeerResult }[] } {
   const tickd = w.runs.find((r) => r.contender === "tickd" && r.ok)?.result ?? null;
-  const peers = w.runs.filter((r) => r.contender !== "tickd" && r.ok && r.result).map((r) => ({ name: r.contender, r: r.result! }));
+  const peers = w.runs.filter((r) => !r.contender.startsWith("tickd") && r.ok && r.result).map((r) => ({ name: r.contender, r: r.result! }));
   return { tickd, peers };
 }
 

@@ -119,7 +119,7 @@ function sortKey(w: WorkloadResults, run: ContenderRun): number {
 const escape = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function machineLine(m: MachineInfo): string {
-  return `${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB RAM, ${m.os} (kernel ${m.kernel}); Bun ${m.bun}, Node ${m.node}, Python ${m.python}; load average ${m.load_at_start} at start; ${m.date}`;
+  return `${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB RAM, ${m.os} (kernel ${m.kernel}); Bun ${m.bun}, ${m.deno ? `Deno ${m.deno}, ` : ""}Node ${m.node}, Python ${m.python}; load average ${m.load_at_start} at start; ${m.date}`;
 }
 
 export function markdownReport(b: BenchResults): string {
@@ -171,7 +171,7 @@ export function targetsSection(b: BenchResults): string[] {
   const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
   for (const w of b.workloads) {
     const tickd = w.runs.find((r) => r.contender === "tickd" && r.ok)?.result;
-    const peers = w.runs.filter((r) => r.contender !== "tickd" && r.ok && r.result).map((r) => ({ name: r.contender, r: r.result! }));
+    const peers = w.runs.filter((r) => !r.contender.startsWith("tickd") && r.ok && r.result).map((r) => ({ name: r.contender, r: r.result! }));
     if (!tickd || peers.length === 0) continue;
     if (w.kind === "idle") {
       for (const [label, get] of [["CPU ms/s", cpuPerSecond], ["RSS MB", (r: PeerResult) => r.rss_mb]] as const) {

@@ -15,6 +15,8 @@
  * rows. Without it the callback runs in the scheduler's thread (isolate =
  * none), the engine's own cost.
  *
+ * Runs under Deno 2 too (the tickd-deno contender): deno run -A --config deno.json bench/peers/tickd.ts …
+ *
  * Usage: bun bench/peers/tickd.ts --jobs 1000 --interval 1 --duration 10 [--warmup 3] [--samples FILE] [--isolate worker|none]
  *        bun bench/peers/tickd.ts --jobs 100000 --interval 3600 --duration 20   (none due: idle CPU)
  *        --interval 1..10 gives job i the interval 1 + (i mod 10) seconds, as for every peer.
@@ -93,7 +95,10 @@ await engine.start(file.jobs);
 // Let the first claims and writes settle, and collect setup garbage (parsing
 // 100,000 INI sections), before the window opens: setup is not the window.
 await store.flush();
-Bun.gc(true);
+// Bun's synchronous collector; under Deno, V8's (--v8-flags=--expose-gc, bench/lib/contenders.ts).
+const runtime = globalThis as { Bun?: { gc(sync: boolean): void }; gc?: () => void };
+if (runtime.Bun) runtime.Bun.gc(true);
+else runtime.gc?.();
 const setupMs = hr() - setupStart;
 
 // The window opens after the warm-up (JIT tiers, first allocations), the same for every contender.

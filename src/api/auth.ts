@@ -1,5 +1,5 @@
 /**
- * API tokens and roles (SPEC 8). A token file has one `token role` per line,
+ * API tokens and roles. A token file has one `token role` per line,
  * `#` starting a comment; the token may be stored hashed as `sha256:<hex>` so
  * the file does not hold secrets. Roles are ordered viewer < operator < admin.
  *

@@ -5,6 +5,7 @@
  * each, not 200.
  */
 import type { RunRecord } from "../engine/types.ts";
+import type { JobFlags } from "../store/activity.ts";
 import type { ApiDeps } from "./context.ts";
 
 export function batcher<K, V>(load: (keys: readonly K[]) => Promise<ReadonlyMap<K, V>>, missing: V): (key: K) => Promise<V> {
@@ -44,4 +45,12 @@ export function recentRunsBatcher(deps: ApiDeps): (label: string, count: number)
     return found;
   }, []);
   return (label, count) => load(JSON.stringify([count, label]));
+}
+
+/** How far back a `missed` record makes a job stand out in the job table (Job.health.lastMissedAt). */
+export const MISSED_RECENT_MS = 24 * 3_600_000;
+
+/** Job.health of one request: one store round for every job asked. */
+export function jobFlagsBatcher(deps: ApiDeps, now: () => number): (label: string) => Promise<JobFlags | null> {
+  return batcher<string, JobFlags | null>((labels) => deps.activities.jobFlags?.(labels, now() - MISSED_RECENT_MS) ?? Promise.resolve(new Map()), null);
 }

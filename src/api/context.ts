@@ -7,12 +7,14 @@ import type { RunRecord, SchedulerControl } from "../engine/types.ts";
 import type { JobCatalog } from "../jobs/index.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Role } from "./auth.ts";
-import type { ApiPubSub, SubscriptionGauge } from "./pubsub.ts";
+import type { SubscriptionGauge } from "./pubsub.ts";
+import type { EventLog } from "./events.ts";
 
 /** Filters of the `activities` query, already validated and converted to epoch ms: the store's. */
 export type { ActivityFilter } from "../store/activity.ts";
-import type { ActivityFilter, JobHealth } from "../store/activity.ts";
+import type { ActivityFilter, JobFlags, JobHealth } from "../store/activity.ts";
 import type { DailyRollup } from "../store/rollups.ts";
+import type { RunOrder, RunPosition } from "../store/run-page.ts";
 import type { StoreSize } from "../store/retention.ts";
 import type { ChannelHealth, NotificationView } from "../store/notifications.ts";
 import type { NotifyOutcome } from "../notify/index.ts";
@@ -23,8 +25,17 @@ export interface ActivityPage {
   readonly hasNextPage: boolean;
 }
 
+/** One page of runs in a chosen order (the `runs` connections), positions as the store's keyset. */
+export interface RunPageResult {
+  readonly items: readonly { readonly run: RunRecord; readonly position: RunPosition }[];
+  /** first: more after this page; last: more before it. */
+  readonly more: boolean;
+}
+
 /** Read side of the activity table (src/store). */
 export interface ActivityReader {
+  /** Runs in `order`, forwards (first/after) or backwards (last/before); optional (the `runs` connections need it). */
+  page?(filter: ActivityFilter, options: { order: RunOrder; first?: number; last?: number; after?: RunPosition; before?: RunPosition }): Promise<RunPageResult>;
   /** Newest first (startedAt desc, then insertion order desc); `after` is a cursor from a previous page. */
   list(filter: ActivityFilter, first: number, after?: string): Promise<ActivityPage>;
   get(runId: string): Promise<RunRecord | null>;
@@ -40,6 +51,8 @@ export interface ActivityReader {
   rollups(labels: readonly string[], since: number, until: number): Promise<readonly DailyRollup[]>;
   /** Each recorded job's last success, last run and failure streak: where /metrics starts from. Optional. */
   jobHealth?(): Promise<ReadonlyMap<string, JobHealth>>;
+  /** These jobs' failure streaks, runs going on and missed records since `missedSince` (Job.health). Optional. */
+  jobFlags?(labels: readonly string[], missedSince: number): Promise<ReadonlyMap<string, JobFlags>>;
 }
 
 /** The outbox as the API shows it (src/store/notifications.ts): channels redacted. */
@@ -78,7 +91,12 @@ export interface ApiContext {
   readonly role: Role | null;
   /** "cli" when the tickd CLI sent the request; recorded with pauses and cancels. */
   readonly via?: "cli";
-  readonly pubsub: ApiPubSub;
+  /** The events subscriptions read, with ids to resume from (events.ts). */
+  readonly events: EventLog;
+  /** The id a reconnecting client last saw (Last-Event-ID, or extensions.lastEventId); its subscription resumes after it. */
+  readonly lastEventId?: string;
+  /** Ids of the events this operation's subscription has yielded and not yet answered (sse.ts takes them in order). */
+  readonly eventIds: string[];
   /** Counts open subscriptions (every subscribe resolver wraps its stream in it). */
   readonly subscriptions: SubscriptionGauge;
   /** Batches lastRun lookups of one request into one store query. */
@@ -87,4 +105,6 @@ export interface ApiContext {
   readonly now: () => number;
   /** Batches Job.recentRuns of one request into one store query. */
   readonly recentRuns: (label: string, count: number) => Promise<readonly RunRecord[]>;
+  /** Batches Job.health of one request into one store round (three queries); null when the store has no history of the job. */
+  readonly jobFlags: (label: string) => Promise<JobFlags | null>;
 }

@@ -12,8 +12,31 @@ export type { ApiErrorCode } from "../errors.ts";
 
 const API_CODES = new Set<string>(API_ERROR_CODES);
 
-export function apiError(code: ApiErrorCode, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
+/**
+ * A GraphQL error with a stable `extensions.code`; `field` names the argument
+ * (or input field, dotted: "filter.since") the caller should change, for
+ * errors the user can fix.
+ */
+export function apiError(code: ApiErrorCode, message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: field === undefined ? { code } : { code, field } });
+}
+
+/**
+ * Run `work`; a TickdError or coded error it throws that the caller can fix
+ * (BAD_USER_INPUT, NOT_FOUND, CONFLICT) leaves with `extensions.field` set by `fieldOf`
+ * (undefined = no one argument to blame).
+ */
+export async function blaming<T>(work: () => Promise<T>, fieldOf: (error: unknown) => string | undefined): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = error instanceof TickdError ? apiCodeFor(error) : error instanceof GraphQLError ? (error.extensions?.code as ApiErrorCode | undefined) : undefined;
+    if (code !== "BAD_USER_INPUT" && code !== "CONFLICT" && code !== "NOT_FOUND") throw error;
+    if (error instanceof GraphQLError && error.extensions?.field !== undefined) throw error;
+    const field = fieldOf(error);
+    if (field === undefined) throw error;
+    throw apiError(code, (error as Error).message, field);
+  }
 }
 
 /** Codes yoga and graphql-js attach to request errors (parse, validation, bad HTTP): safe to pass on. */
@@ -34,8 +57,9 @@ export interface ErrorLog {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-function rebuild(error: GraphQLError, message: string, code: string, http?: unknown): GraphQLError {
+function rebuild(error: GraphQLError, message: string, code: string, http?: unknown, field?: unknown): GraphQLError {
   const extensions: Record<string, unknown> = { code };
+  if (typeof field === "string") extensions.field = field;
   // yoga reads `http` for the response status and strips it from the body.
   if (http) extensions.http = http;
   return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
@@ -44,7 +68,7 @@ function rebuild(error: GraphQLError, message: string, code: string, http?: unkn
 /**
  * yoga's maskedErrors.maskError: keep typed errors with their code and
  * message, turn everything else into INTERNAL and log it with its stack.
- * Only `code` (and yoga's `http`) survive in extensions.
+ * Only `code`, `field` (the argument to change) and yoga's `http` survive in extensions.
  */
 export function makeMaskError(log: ErrorLog) {
   return (error: unknown): Error => {
@@ -55,7 +79,7 @@ export function makeMaskError(log: ErrorLog) {
       const coded = cause instanceof GraphQLError ? cause : error;
       const code = coded.extensions?.code;
       const http = coded.extensions?.http as { status?: number } | undefined;
-      if (typeof code === "string" && (API_CODES.has(code) || REQUEST_CODES.has(code))) return rebuild(error, coded.message, code, http);
+      if (typeof code === "string" && (API_CODES.has(code) || REQUEST_CODES.has(code))) return rebuild(error, coded.message, code, http, coded.extensions?.field);
       if (code === undefined && typeof http?.status === "number") return rebuild(error, coded.message, codeForStatus(http.status), http);
       // graphql-js reports bad arguments, variables and limits as plain
       // GraphQLErrors without a cause: user input, safe to show.

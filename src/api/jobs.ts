@@ -6,7 +6,7 @@ import { jobFromEntry, type JobModel } from "./models.ts";
 function model(ctx: ApiContext, entry: CatalogEntry): JobModel {
   const { scheduler } = ctx.deps;
   // The engine holds the job file's jobs and the discovered jobs that are on.
-  const state = entry.missing || entry.unscheduled ? undefined : scheduler.job(entry.label);
+  const state = entry.missing ? undefined : scheduler.job(entry.label);
   return jobFromEntry(entry, state, scheduler.timezone);
 }
 

@@ -1,4 +1,4 @@
-/** Limits that keep one client from tying up the server (SPEC 8). */
+/** Limits that keep one client from tying up the server. */
 export const LIMITS = {
   /** Largest request body (POST) or query string (GET) accepted, bytes; larger is 413. */
   maxBodyBytes: 64 * 1024,

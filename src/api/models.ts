@@ -9,7 +9,7 @@ import { describeRule, isZoned } from "../schedule/describe.ts";
 import type { ActiveBy, CatalogEntry, Pause } from "../jobs/index.ts";
 
 export interface ScheduleModel {
-  readonly kind: "every" | "cron" | "none";
+  readonly kind: "every" | "cron" | "manual";
   /** In words, e.g. "every 10 minutes at :30". */
   readonly text: string;
   /** `every` as a job file would say it ("10 minutes", "monday"); null for cron. */
@@ -80,20 +80,18 @@ export function jobFromEntry(entry: CatalogEntry, state: JobState | undefined, i
   const spec = entry.spec;
   const rule = spec.schedule;
   const zone = spec.timezone ?? instanceZone;
-  const schedule: ScheduleModel = entry.unscheduled
-    ? { kind: "none", text: "no schedule yet", every: null, interval: null, unit: null, at: null, cron: null, timezone: zone }
-    : {
-        kind: rule.kind,
-        // The same words the CLI prints (Schedule.describe): the zone is named
-        // where wall-clock time matters.
-        text: describeRule(rule, isZoned(rule) || spec.until !== undefined ? zone : undefined, spec.until),
-        every: everyText(rule),
-        interval: rule.kind === "every" ? rule.interval : null,
-        unit: rule.kind === "every" ? rule.unit : null,
-        at: rule.kind === "every" ? (rule.at?.text ?? null) : null,
-        cron: rule.kind === "cron" ? rule.expression : null,
-        timezone: zone,
-      };
+  const schedule: ScheduleModel = {
+      kind: rule.kind,
+      // The same words the CLI prints (Schedule.describe): the zone is named
+      // where wall-clock time matters.
+      text: describeRule(rule, isZoned(rule) || spec.until !== undefined ? zone : undefined, spec.until),
+      every: everyText(rule),
+      interval: rule.kind === "every" ? rule.interval : null,
+      unit: rule.kind === "every" ? rule.unit : null,
+      at: rule.kind === "every" ? (rule.at?.text ?? null) : null,
+      cron: rule.kind === "cron" ? rule.expression : null,
+      timezone: zone,
+  };
   return {
     label: spec.label,
     source: spec.origin.source,

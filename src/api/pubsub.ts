@@ -1,9 +1,11 @@
 /**
- * Engine events -> GraphQL subscriptions. One typed pubsub per API server,
- * fed by SchedulerControl.subscribe; subscriptions read from it.
+ * Engine events -> GraphQL subscriptions: the engine's events go into the
+ * API's event log (events.ts), which subscriptions read. (Not graphql-yoga's
+ * createPubSub: a pubsub forgets each event once delivered, and a client that
+ * reconnects must be able to resume after the last event it saw.)
  */
-import { createPubSub, SlidingBuffer, type PubSub } from "graphql-yoga";
-import type { EngineEvent, JobChange, RunRecord, SchedulerControl } from "../engine/types.ts";
+import type { EngineEvent, JobChange, SchedulerControl } from "../engine/types.ts";
+import type { EventLog } from "./events.ts";
 
 export interface JobChangedEvent {
   readonly label: string;
@@ -12,36 +14,18 @@ export interface JobChangedEvent {
   readonly at: number;
 }
 
-export type ApiPubSub = PubSub<{
-  /** A run finished (every status, including skipped). */
-  activity: [RunRecord];
-  /** A run started. */
-  runStarted: [RunRecord];
-  jobChanged: [JobChangedEvent];
-}>;
-
-/**
- * Slow subscribers (a stalled browser tab) lose the oldest events rather than
- * growing memory without bound or erroring the whole subscription.
- */
-const SUBSCRIBER_BUFFER = 1024;
-
-export function createApiPubSub(): ApiPubSub {
-  return createPubSub({ repeaterBuffer: new SlidingBuffer(SUBSCRIBER_BUFFER) });
-}
-
-/** Forward engine events into the pubsub; returns the unsubscribe function. */
-export function bridgeEngineEvents(scheduler: SchedulerControl, pubsub: ApiPubSub, now: () => number = Date.now): () => void {
+/** Forward engine events into the event log; returns the unsubscribe function. */
+export function bridgeEngineEvents(scheduler: SchedulerControl, log: EventLog, now: () => number): () => void {
   return scheduler.subscribe((event: EngineEvent) => {
     switch (event.type) {
       case "run.finished":
-        pubsub.publish("activity", event.run);
+        log.publish("activity", event.run);
         break;
       case "run.started":
-        pubsub.publish("runStarted", event.run);
+        log.publish("runStarted", event.run);
         break;
       case "job.changed":
-        pubsub.publish("jobChanged", { label: event.label, change: event.change, at: now() });
+        log.publish("jobChanged", { label: event.label, change: event.change, at: now() });
         break;
     }
   });

@@ -3,11 +3,12 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import { builder } from "./builder.ts";
 import "./types/enums.ts";
 import "./types/job.ts";
-import "./types/activity.ts";
+import "./types/run.ts";
 import "./types/scheduler.ts";
 import "./types/controls.ts";
 import "./types/history.ts";
 import "./types/notification.ts";
+import "./types/health.ts";
 
 export const schema: GraphQLSchema = builder.toSchema();
 

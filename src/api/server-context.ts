@@ -7,4 +7,6 @@ export interface ServerContext {
   readonly remoteAddress: string | null;
   /** "cli" when the tickd CLI sent the request (header x-tickd-client: cli): recorded beside the role. */
   readonly via?: "cli";
+  /** The Last-Event-ID header of a reconnecting SSE client. */
+  readonly lastEventId?: string;
 }

@@ -1,7 +1,7 @@
 /**
  * startApi: graphql-yoga on Bun.serve (through src/runtime/serve.ts).
  *
- *   /graphql          GraphQL over HTTP (GET, POST) and SSE (Accept: text/event-stream)
+ *   /graphql          GraphQL over HTTP (GET, POST) and SSE (Accept: text/event-stream; events carry id:, Last-Event-ID resumes)
  *   /graphql          WebSocket upgrade, graphql-ws protocol
  *   /graphql/stream   SSE for EventSource: GET only, token may come as ?token=
  *   /healthz          JSON status
@@ -20,13 +20,15 @@ import { TickdError } from "../errors.ts";
 import { serve } from "../runtime/serve.ts";
 import { authenticate, checkListen, parseListen, roleAtLeast, type TokenSet } from "./auth.ts";
 import type { ApiContext, ApiDeps } from "./context.ts";
-import { batcher, recentRunsBatcher } from "./batch.ts";
+import { batcher, jobFlagsBatcher, recentRunsBatcher } from "./batch.ts";
 import { makeMaskError, type ApiErrorCode, type RequestErrorCode } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
 import { useQueryLimits } from "./limits-plugin.ts";
 import { Metrics } from "./metrics.ts";
 import { checkRequest, parsePublicUrl, requestFacts, type OriginPolicy } from "./origin.ts";
-import { bridgeEngineEvents, createApiPubSub, SubscriptionGauge } from "./pubsub.ts";
+import { bridgeEngineEvents, SubscriptionGauge } from "./pubsub.ts";
+import { EventLog } from "./events.ts";
+import { useResumableSubscriptions } from "./sse.ts";
 import { schema } from "./schema.ts";
 import type { ServerContext } from "./server-context.ts";
 import { makeWsUpgrade } from "./ws.ts";
@@ -101,8 +103,8 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
       ? graphqlError(verdict.status, verdict.status === 403 ? "FORBIDDEN" : "BAD_REQUEST", verdict.reason)
       : new Response(`${verdict.reason}\n`, { status: verdict.status, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
-  const pubsub = createApiPubSub();
-  const unbridge = bridgeEngineEvents(deps.scheduler, pubsub);
+  const events = new EventLog();
+  const unbridge = bridgeEngineEvents(deps.scheduler, events, () => clock.now());
   const subscriptions = new SubscriptionGauge();
   const metrics = new Metrics(deps.scheduler, subscriptions, deps.activities.jobHealth?.bind(deps.activities), deps.notifications?.counts);
 
@@ -122,17 +124,25 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
       error: (...args: unknown[]) => logger.info(`graphql: ${args.map((a) => String(a).split("\n")[0]).join(" ")}`),
     },
     maskedErrors: { maskError: makeMaskError(logger) },
-    plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), useQueryLimits()],
-    context: ({ role, via }): ApiContext => ({
-      deps,
-      role,
-      ...(via && { via }),
-      pubsub,
-      subscriptions,
-      lastRun: batcher((labels) => deps.activities.lastRuns(labels), null),
-      recentRuns: recentRunsBatcher(deps),
-      now: () => clock.now(),
-    }),
+    plugins: [useCSRFPrevention({ requestHeaders: CSRF_HEADERS }), useQueryLimits(), useResumableSubscriptions()],
+    context: ({ role, via, lastEventId, params }): ApiContext => {
+      // Where a subscription resumes: the SSE Last-Event-ID header, else the operation's extensions.lastEventId (any transport).
+      const asked = (params?.extensions as { lastEventId?: unknown } | undefined)?.lastEventId;
+      const resumeAfter = lastEventId ?? (typeof asked === "string" ? asked : undefined);
+      return {
+        deps,
+        role,
+        ...(via && { via }),
+        events,
+        eventIds: [],
+        ...(resumeAfter !== undefined && { lastEventId: resumeAfter }),
+        subscriptions,
+        lastRun: batcher((labels) => deps.activities.lastRuns(labels), null),
+        recentRuns: recentRunsBatcher(deps),
+        jobFlags: jobFlagsBatcher(deps, () => clock.now()),
+        now: () => clock.now(),
+      };
+    },
   });
 
   const wsUpgrade = makeWsUpgrade(yoga, tokens);
@@ -208,7 +218,8 @@ export async function startApi(options: StartApiOptions): Promise<ApiServer> {
     const inner = new Request(target, { method: request.method, headers, body, signal: request.signal });
     // The CLI says so (tickd pause, cancel, backfill), so what it records reads "operator via cli"; a label, not a credential.
     const via = headers.get("x-tickd-client") === "cli" ? ("cli" as const) : undefined;
-    return yoga.handle(inner, { role, remoteAddress: remote, ...(via && { via }) });
+    const lastEventId = headers.get("last-event-id") ?? undefined;
+    return yoga.handle(inner, { role, remoteAddress: remote, ...(via && { via }), ...(lastEventId && { lastEventId }) });
   }
 
   const served = serve({

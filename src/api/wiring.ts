@@ -8,8 +8,9 @@ import { TickdError } from "../errors.ts";
 import type { JobCatalog } from "../jobs/index.ts";
 import type { Status } from "../sdk/index.ts";
 import type { Store } from "../store/client.ts";
-import { activityCursor, countActivities, countsByStatus, getActivity, jobHealth, listActivities, lastRuns, recentRuns } from "../store/activity.ts";
+import { activityCursor, countActivities, countsByStatus, getActivity, jobFlags, jobHealth, listActivities, lastRuns, recentRuns } from "../store/activity.ts";
 import { dailyRollups } from "../store/rollups.ts";
+import { listRuns } from "../store/run-page.ts";
 import type { ActivityRow } from "../../schema/db.ts";
 import type { ActivityReader, ApiDeps, NotificationReader } from "./context.ts";
 import type { Sender } from "../notify/index.ts";
@@ -50,6 +51,10 @@ export function activityReader(store: Store): ActivityReader {
       const page = await listActivities(store, { ...filter, first, ...(after !== undefined && { after }) });
       return { items: page.rows.map((row) => ({ run: runFromRow(row), cursor: activityCursor(row) })), hasNextPage: page.hasNextPage };
     },
+    async page(filter, options) {
+      const page = await listRuns(store, { filter, ...options });
+      return { items: page.rows.map(({ row, position }) => ({ run: runFromRow(row), position })), more: page.more };
+    },
     count: (filter) => countActivities(store, filter),
     async get(runId) {
       const row = await getActivity(store, runId);
@@ -66,6 +71,7 @@ export function activityReader(store: Store): ActivityReader {
     rollups: (labels, since, until) => dailyRollups(store, labels, since, until),
     countsByStatus: async () => (await countsByStatus(store)) as Partial<Record<Status, number>>,
     jobHealth: () => jobHealth(store),
+    jobFlags: (labels, missedSince) => jobFlags(store, labels, missedSince),
   };
 }
 

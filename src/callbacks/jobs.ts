@@ -34,7 +34,7 @@ export interface ResolvedJobs {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** A job with an empty description takes its callback's doc comment (SPEC 1). */
+/** A job with an empty description takes its callback's doc comment. */
 export async function withDocDescription(job: JobSpec, root: string): Promise<JobSpec> {
   if (job.description !== "" || job.target.kind !== "call") return job;
   try {

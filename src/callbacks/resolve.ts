@@ -1,14 +1,13 @@
 /**
- * Dotted callback paths -> functions (SPEC 3). `myapp.scheduler.cleanup`
+ * Dotted callback paths -> functions. `myapp.scheduler.cleanup`
  * resolves, under the root, the module `myapp/scheduler.ts` (or .js, .mjs, or
  * `myapp/scheduler/index.ts|.js|.mjs`) and its export `cleanup`.
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { displayPath } from "../config/display-path.ts";
 import { TickdError } from "../errors.ts";
-import { registerSdkModule, runtimeName } from "../runtime/index.ts";
+import { moduleSpecifier, registerSdkModule, sdkImportFailure } from "../runtime/index.ts";
 import type { Callback } from "../sdk/index.ts";
 
 export const MODULE_EXTENSIONS = [".ts", ".js", ".mjs"] as const;
@@ -88,17 +87,17 @@ export function importFailure(error: unknown, options: { named?: boolean } = {})
     const more = errors.length > SHOWN_BUILD_ERRORS ? ` (and ${errors.length - SHOWN_BUILD_ERRORS} more)` : "";
     return `${shown.join("; ")}${more}`;
   }
-  if (error instanceof Error) return options.named ? `${error.name}: ${error.message}` : error.message;
+  if (error instanceof Error) {
+    const message = sdkImportFailure(error.message);
+    return options.named && message === error.message ? `${error.name}: ${message}` : message;
+  }
   return String(error);
 }
 
 let reloadCounter = 0;
 
 function importSpecifier(file: string, fresh: boolean): string {
-  const query = fresh ? `?tickd-reload=${++reloadCounter}` : "";
-  // Bun re-evaluates a module imported by path with a new query string but not
-  // by file URL with one; Deno and Node need the URL form.
-  return runtimeName().startsWith("bun") ? file + query : pathToFileURL(file).href + query;
+  return moduleSpecifier(file, fresh ? `?tickd-reload=${++reloadCounter}` : "");
 }
 
 /** Import the module of `dotted` under `root` and return its exported function. */

@@ -59,7 +59,7 @@ export const backfillCommand: Command = {
       variables,
     );
     let p = started.backfillJob;
-    if (p.state === "dry-run") {
+    if (p.state === "dry_run") {
       io.out(`${label}: ${p.count} occurrence(s) would run${p.skipped ? `, ${p.skipped} already recorded skipped` : ""}`);
       return EXIT.ok;
     }

@@ -19,7 +19,7 @@ const FLAGS: readonly FlagDef[] = [{ name: "json", boolean: true, help: "print t
 function printText(result: DiscoverJobsResult, active: readonly string[], io: Output): void {
   const activeLabels = new Set(active);
   const unscheduled = new Set(result.unscheduled);
-  const state = (label: string) => (activeLabels.has(label) ? "active" : unscheduled.has(label) ? "inactive, no schedule yet" : "inactive");
+  const state = (label: string) => `${activeLabels.has(label) ? "active" : "inactive"}${unscheduled.has(label) ? ", manual: runs only by hand until given a schedule" : ""}`;
   for (const label of result.added) io.out(`added     ${label} (${state(label)})`);
   for (const label of result.updated) io.out(`updated   ${label} (${state(label)})`);
   for (const label of result.missing) io.out(`missing   ${label} (registration gone; history kept)`);
@@ -37,8 +37,8 @@ function printText(result: DiscoverJobsResult, active: readonly string[], io: Ou
   }
   if (unscheduled.size > 0) {
     io.out(
-      `${plural(unscheduled.size, "job")} registered without a schedule never ${unscheduled.size === 1 ? "runs" : "run"} until given one: ` +
-        "set every or cron in the dashboard or with the updateJobSchedule mutation, then activate it.",
+      `${plural(unscheduled.size, "job")} registered without a schedule ${unscheduled.size === 1 ? "is" : "are"} manual (every = manual): never scheduled, ` +
+        "run only by hand once active (tickd run-job, runJobNow, the dashboard); give one a schedule in the dashboard or with the updateJobSchedule mutation.",
     );
   }
 }

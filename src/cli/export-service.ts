@@ -59,7 +59,8 @@ export async function serviceSpec(args: ParsedArgs): Promise<ServiceSpec> {
     grace: graceText,
     noApi: boolFlag(args, "no-api"),
   });
+  const databaseGiven = given("db") !== undefined;
   const dbFile = databaseFile(settings.dbUrl);
   const writablePaths = dbFile ? [path.dirname(path.resolve(dbFile))] : [];
-  return { name, configPath: settings.configPath, root: settings.root, command, stopWaitSeconds, writablePaths };
+  return { name, configPath: settings.configPath, root: settings.root, command, stopWaitSeconds, writablePaths, databaseGiven };
 }

@@ -3,7 +3,7 @@
  * Each command lives in its own file and stays thin.
  */
 import { TickdError, UsageError, exitCodeFor } from "../errors.ts";
-import { VERSION } from "../version.ts";
+import { VERSION, versionLine } from "../version.ts";
 import { INSTANCE_FLAGS, formatFlags, instanceFlags } from "./args.ts";
 import { EXIT, stdio, type Command, type Output } from "./command.ts";
 import { checkCommand } from "./check.ts";
@@ -89,7 +89,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
   if (first === "--version" || first === "-V" || first === "-v" || first === "version") {
-    io.out(`tickd ${VERSION}`);
+    io.out(versionLine());
     return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === first);

@@ -43,7 +43,6 @@ function optionFields(job: JobSpec): Record<string, unknown> {
 }
 
 function scheduleWords(entry: CatalogEntry, zone: string): string {
-  if (entry.unscheduled) return "no schedule yet: never runs until an operator gives it one";
   const job = entry.spec;
   try {
     return compileSchedule(job, zone).describe();
@@ -76,7 +75,7 @@ export const listCommand: Command = {
     }
     const problems = leftOut(jobFile.diagnostics);
     // Whether an `until` has passed is a question about now.
-    const never = new Map(entries.map((e) => [e.label, e.unscheduled ? undefined : neverFires(e.spec, settings.timezone, now)?.message]));
+    const never = new Map(entries.map((e) => [e.label, neverFires(e.spec, settings.timezone, now)?.message]));
 
     if (boolFlag(args, "json")) {
       const rows: object[] = entries.map((entry) => ({ job: entry.spec, entry })).map(({ job, entry }) => ({
@@ -88,7 +87,7 @@ export const listCommand: Command = {
         ...(entry.source === "discovered" && { source: "discovered", app: job.origin.app, file: job.origin.file }),
         ...(entry.missing && { missing: true }),
         schedule: scheduleWords(entry, settings.timezone),
-        rule: entry.unscheduled ? null : job.schedule,
+        rule: job.schedule,
         timezone: job.timezone ?? settings.timezone,
         [job.target.kind]: job.target.kind === "url" ? job.target.url : describeTarget(job),
         ...(job.target.kind === "url" ? { method: job.target.method } : {}),
@@ -106,7 +105,7 @@ export const listCommand: Command = {
     const blocks = entries.map((entry) => {
       const job = entry.spec;
       const rows: [string, string][] = [
-        ["active", entry.unscheduled ? "no" : activeWords(entry)],
+        ["active", activeWords(entry)],
         ["schedule", scheduleWords(entry, settings.timezone)],
         [job.target.kind, describeTarget(job)],
       ];

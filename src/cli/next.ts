@@ -118,9 +118,7 @@ export const nextCommand: Command = {
       await store?.close();
     }
     const results: JobRuns[] = entries.map((entry) =>
-      entry.unscheduled || entry.missing
-        ? { job: entry.spec, entry, describe: entry.unscheduled ? "no schedule yet" : "missing", zone: settings.timezone, runs: [] }
-        : { ...nextRuns(entry.spec, settings.timezone, from, count), entry },
+      entry.missing ? { job: entry.spec, entry, describe: "missing", zone: settings.timezone, runs: [] } : { ...nextRuns(entry.spec, settings.timezone, from, count), entry },
     );
     const problems = leftOut(jobFile.diagnostics);
 
@@ -133,7 +131,7 @@ export const nextCommand: Command = {
               ...(r.job.active ? {} : { active: false }),
               ...(r.entry?.activeBy === "operator" && { activeBy: "operator" }),
               ...(r.entry?.source === "discovered" && { source: "discovered" }),
-              ...(r.entry?.unscheduled && { unscheduled: true }),
+              ...(r.job.schedule.kind === "manual" && { manual: true }),
               ...(r.entry?.missing && { missing: true }),
               runs: r.runs.map((ms) => isoInZone(ms, r.zone)),
             },
@@ -146,7 +144,7 @@ export const nextCommand: Command = {
     for (const r of results) {
       lines.push("", `${r.job.label} — ${r.error ?? r.describe}`);
       if (r.error !== undefined) continue;
-      if (r.entry?.unscheduled) lines.push("  no schedule yet: never runs until an operator gives it one (updateJobSchedule or the dashboard)");
+      if (r.job.schedule.kind === "manual") lines.push(`  manual: never scheduled; runs only by hand (tickd run-job, runJobNow, the dashboard's Run button)${r.entry?.source === "discovered" ? "; give it a schedule with updateJobSchedule or the dashboard" : ""}`);
       else if (r.entry?.missing) lines.push("  missing: its app no longer registers it; never scheduled");
       else if (!r.job.active && r.entry?.pause && (r.entry.pause.note || r.entry.pause.until !== null)) {
         lines.push(`  ${pauseWords(r.entry.pause)}; no runs until resumed (tickd resume, the dashboard)`);

@@ -1,5 +1,5 @@
 /**
- * Value coercions of the job file (SPEC 1): the `active` flag and the keyword
+ * Value coercions of the job file: the `active` flag and the keyword
  * arguments passed to callbacks.
  */
 import type { KwargValue } from "./types.ts";

@@ -13,7 +13,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; code: DiagnosticCo
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = (code: DiagnosticCode, message: string): Parsed<never> => ({ ok: false, code, message });
 
-const UNITS: readonly IntervalUnit[] = ["second", "minute", "hour", "day", "week"];
+/** The fixed units of `every` (the weekdays are the others: WEEKDAYS). */
+export const UNITS: readonly IntervalUnit[] = ["second", "minute", "hour", "day", "week"];
 export const UNIT_HINT = "expected one of second(s), minute(s), hour(s), day(s), week(s), monday … sunday";
 
 /** `seconds` -> second, `Monday` -> monday; undefined for anything else. */
@@ -24,6 +25,14 @@ function normalizeUnit(word: string): IntervalUnit | Weekday | undefined {
   // Plural weekdays (`mondays`) read naturally too; "every 1 tuesdays" is still one tuesday.
   for (const d of WEEKDAYS) if (d === w || d === singular) return d;
   return undefined;
+}
+
+/** `every = manual`: the job has no schedule and runs only by hand. */
+export const MANUAL = "manual";
+
+/** Whether an `every` value says manual (any case, surrounding space ignored). */
+export function isManualEvery(text: string): boolean {
+  return text.trim().toLowerCase() === MANUAL;
 }
 
 export function isWeekday(unit: IntervalUnit | Weekday): unit is Weekday {
@@ -66,7 +75,7 @@ export function parseEvery(key: string, text: string): Parsed<{ interval: number
 
 const TWO = "([0-9]{2})";
 
-/** `at` for the given unit, following `schedule` 1.1 (SPEC 1), with range checks. */
+/** `at` for the given unit, following `schedule` 1.1, with range checks. */
 export function parseAt(text: string, unit: IntervalUnit | Weekday): Parsed<AtTime> {
   const t = text.trim();
   if (unit === "second" || unit === "week") {

@@ -65,6 +65,8 @@ export interface OptionKey<T = unknown> extends KeyBase {
   parse(text: string, written: string, ctx: ParseContext): Parsed<T>;
   /** Value -> the text a job file holds, read back by `parse` as the same value (export-ini, stored rows). */
   format(value: T): string;
+  /** A choice key's words (overlap: skip, queue, allow), for whoever shows them as a closed set (the API's enums). */
+  readonly choices?: readonly string[];
   /** For `tickd list`: a line "name  words", when the value is worth showing there. */
   readonly list?: { readonly name: string; words(value: T, job: JobSpec): string | undefined };
 }
@@ -74,8 +76,9 @@ export type JobKey = GroupKey | OptionKey;
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 export const fail = (code: DiagnosticCode, message: string): Parsed<never> => ({ ok: false, code, message });
 
-/** `every` as a job file writes it, from the parsed rule: "10 minutes", "monday", "hour"; null for cron. */
+/** `every` as a job file writes it, from the parsed rule: "10 minutes", "monday", "hour", "manual"; null for cron. */
 export function everyText(rule: ScheduleRule): string | null {
+  if (rule.kind === "manual") return "manual";
   if (rule.kind !== "every") return null;
   // A weekday's interval is always 1.
   return rule.interval === 1 ? rule.unit : `${rule.interval} ${rule.unit}s`;
@@ -121,6 +124,7 @@ export function choice<T extends string>(key: string, doc: string, words: readon
     column: "options",
     register: true,
     default: fallback,
+    choices: words,
     parse(text, written) {
       const value = text.trim().toLowerCase();
       if ((words as readonly string[]).includes(value)) return ok(value as T);

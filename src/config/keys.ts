@@ -42,9 +42,16 @@ const rows: JobKey[] = [
   }),
   schedule(
     "every",
-    "[N] unit: second(s), minute(s), hour(s), day(s), week(s) or a weekday.",
+    "[N] unit: second(s), minute(s), hour(s), day(s), week(s) or a weekday; or manual: no schedule, the job runs only by hand (run-job, runJobNow, the dashboard).",
     // A job file spells the count out ("1 day"); a weekday has none.
-    (j) => (j.schedule.kind !== "every" ? undefined : isWeekday(j.schedule.unit) ? j.schedule.unit : `${j.schedule.interval} ${j.schedule.unit}${j.schedule.interval === 1 ? "" : "s"}`),
+    (j) =>
+      j.schedule.kind === "manual"
+        ? "manual"
+        : j.schedule.kind !== "every"
+          ? undefined
+          : isWeekday(j.schedule.unit)
+            ? j.schedule.unit
+            : `${j.schedule.interval} ${j.schedule.unit}${j.schedule.interval === 1 ? "" : "s"}`,
     { aliases: ["frequency"], stored: (j) => everyText(j.schedule) ?? undefined },
   ),
   schedule("at", "The moment within each unit of every: :SS, MM:SS or :MM, HH:MM[:SS].", (j) => (j.schedule.kind === "every" ? j.schedule.at?.text : undefined)),

@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { TickdError, type DiagnosticCode } from "../errors.ts";
 import { coerceKwarg } from "./coerce.ts";
-import { parseAt, parseCron, parseEvery } from "./every.ts";
+import { isManualEvery, parseAt, parseCron, parseEvery } from "./every.ts";
 import { decodeJobFile, readIni, type RawEntry, type RawSection } from "./ini-reader.ts";
 import { canonicalKey, HTTP_METHODS, jobKey, nearestKey, optionKeys, type OptionKey, type ParseContext } from "./keys.ts";
 import { brandJobSpec, type Diagnostic, type IntervalUnit, type JobFile, type JobSpec, type JobTarget, type KwargValue, type ScheduleRule, type Weekday } from "./types.ts";
@@ -260,7 +260,7 @@ function buildSchedule(byKey: Map<string, RawEntry>, problem: Problem, warn: War
     return undefined;
   }
   if (!every && !cron) {
-    problem(undefined, "missing-schedule", "has no schedule; add every = [N] unit (e.g. every = 10 minutes) or cron = 5 fields (e.g. cron = 30 2 * * *)");
+    problem(undefined, "missing-schedule", "has no schedule; add every = [N] unit (e.g. every = 10 minutes) or cron = 5 fields (e.g. cron = 30 2 * * *), or every = manual for a job run only by hand");
     return undefined;
   }
   if (cron) {
@@ -268,6 +268,10 @@ function buildSchedule(byKey: Map<string, RawEntry>, problem: Problem, warn: War
     const parsed = parseCron(cron.value);
     if (!parsed.ok) return void problem(cron, parsed.code, parsed.message);
     return { kind: "cron", expression: parsed.value };
+  }
+  if (isManualEvery(every!.value)) {
+    if (at) problem(at, "at-not-allowed", `at: ${every!.key} = manual has no schedule, so no time of day; remove at, or give ${every!.key} a unit (every = day) to run at ${at.value.trim()}`);
+    return { kind: "manual" };
   }
   const parsed = parseEvery(every!.key, every!.value);
   if (!parsed.ok) return void problem(every, parsed.code, parsed.message);

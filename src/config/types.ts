@@ -54,7 +54,17 @@ export interface CronSchedule {
   readonly expression: string;
 }
 
-export type ScheduleRule = EverySchedule | CronSchedule;
+/**
+ * `every = manual`: no schedule. The job runs only by hand (run-job,
+ * runJobNow, the dashboard's Run button), never by the engine's timer; a
+ * discovered job registered without a schedule is one until an operator
+ * gives it a schedule.
+ */
+export interface ManualSchedule {
+  readonly kind: "manual";
+}
+
+export type ScheduleRule = EverySchedule | CronSchedule | ManualSchedule;
 
 /** What the job runs. `call` is a dotted path resolved under --root. */
 export type JobTarget =

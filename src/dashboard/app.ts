@@ -16,6 +16,7 @@ import * as Q from "./client/queries.ts";
 import { Live } from "./client/live.ts";
 import { RunList } from "./client/run-list.ts";
 import type { StreamState } from "./client/stream.ts";
+import { setRole } from "./client/role.ts";
 
 const REFRESH_GAP_MS = 1500;
 const FEED_SIZE = 50;
@@ -73,6 +74,10 @@ const actions = {
   open(label: string): void {
     void panel.open(label);
   },
+  changed(job: Q.JobRow): void {
+    table.upsert(job, Date.now());
+  },
+  say,
 };
 
 const table = new JobsTable(byId<HTMLTableSectionElement>("jobs-body"), byId("jobs-empty"), actions);
@@ -145,17 +150,30 @@ function refreshJobsSoon(): void {
   }, wait);
 }
 
-/** The admin tools are offered when the admin-only export preview answers (no "who am I" in the API). */
-async function probeAdmin(): Promise<void> {
-  let admin = false;
+/**
+ * The caller's role, from two side-effect-free probes (the API has no "who am
+ * I"): the admin-only export preview, then the operator-only cancel of a run
+ * that cannot exist ("not found" for an operator, "forbidden" for a viewer).
+ * The page offers the controls of that role; the API checks every request.
+ */
+async function probeRole(): Promise<void> {
+  let role: "viewer" | "operator" | "admin" = "viewer";
   try {
     await gql<Q.ExportData>(Q.EXPORT_PREVIEW);
-    admin = true;
+    role = "admin";
   } catch {
-    admin = false;
+    try {
+      await gql(Q.OPERATOR_PROBE);
+      role = "operator";
+    } catch (error) {
+      role = error instanceof ApiError && error.code !== "FORBIDDEN" && error.code !== "UNAUTHENTICATED" && error.code !== "NETWORK" ? "operator" : "viewer";
+    }
   }
-  byId("admin-tools").hidden = !admin;
-  panel.admin = admin;
+  setRole(role);
+  document.body.dataset.role = role;
+  byId("admin-tools").hidden = role !== "admin";
+  panel.admin = role === "admin";
+  void panel.refreshIf(panel.openLabel ?? "");
 }
 
 // ---- live updates -----------------------------------------------------------
@@ -186,6 +204,14 @@ function onActivity({ activity }: Q.ActivityEventData): void {
   refreshJobsSoon();
 }
 
+function onRunStarted({ runStarted }: Q.RunStartedData): void {
+  table.runStarted(runStarted, Date.now());
+  // The panel's run list shows the run going on (with Cancel for operators);
+  // the row learns when the run becomes slow (Job.health.slowAt).
+  void panel.refreshIf(runStarted.label);
+  refreshJobsSoon();
+}
+
 function onJobChanged({ jobChanged }: Q.JobChangedData): void {
   if (jobChanged.job) table.upsert(jobChanged.job, Date.now());
   else table.remove(jobChanged.label);
@@ -197,7 +223,7 @@ const live = new Live(
     subscriptions: [
       { query: Q.ACTIVITY_SUBSCRIPTION, onData: (data) => onActivity(data as Q.ActivityEventData) },
       { query: Q.JOB_CHANGED_SUBSCRIPTION, onData: (data) => onJobChanged(data as Q.JobChangedData) },
-      { query: Q.RUN_STARTED_SUBSCRIPTION, onData: (data) => table.runStarted((data as Q.RunStartedData).runStarted, Date.now()) },
+      { query: Q.RUN_STARTED_SUBSCRIPTION, onData: (data) => onRunStarted(data as Q.RunStartedData) },
     ],
     onState(state, retryInMs, transport) {
       const becameLive = state === "live" && connState !== "live";
@@ -320,7 +346,7 @@ function restart(): void {
   // Show the data at once; the first "live" loads again, so nothing between this snapshot and the subscription is lost.
   void loadAll();
   live.start();
-  void probeAdmin();
+  void probeRole();
 }
 
 setInterval(() => {

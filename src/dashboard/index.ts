@@ -1,5 +1,5 @@
 /**
- * The dashboard served at `/` (SPEC 8): one self-contained page (script and
+ * The dashboard served at `/`: one self-contained page (script and
  * styles inlined at build time, see build-assets.ts) that talks to the
  * GraphQL API of the same origin. The API server asks `dashboardHandler`
  * about every path it does not serve itself.

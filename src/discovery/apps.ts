@@ -1,5 +1,5 @@
 /**
- * Importing app scheduler modules and reading what they registered (SPEC 4).
+ * Importing app scheduler modules and reading what they registered.
  *
  * Each app folder may hold `<moduleName>.ts|.js|.mjs` (or `<moduleName>/index.ts`),
  * which calls `schedule.register(app, fn, options)` from "tickd" when imported.
@@ -11,7 +11,7 @@ import path from "node:path";
 import { importFailure, withDocDescription } from "../callbacks/index.ts";
 import { brandJobSpec, type JobSpec } from "../config/types.ts";
 import { IniFormatError } from "../export/ini.ts";
-import { registerSdkModule } from "../runtime/index.ts";
+import { moduleSpecifier, registerSdkModule } from "../runtime/index.ts";
 import { schedule } from "../sdk/index.ts";
 import { registrationPairs, validatePairs } from "./validate.ts";
 
@@ -57,10 +57,10 @@ export interface DiscoveredJob {
   readonly file: string;
   /** The validated job; `spec.active` is true only when registered with `active: true`. */
   readonly spec: JobSpec;
-  /** True when the registration said `active: true` explicitly (and gave a schedule: a job without one is stored inactive). */
+  /** True when the registration said `active: true` explicitly. */
   readonly activeRequested: boolean;
-  /** Registered without every, at or cron: stored inactive with no schedule until an operator gives one. */
-  readonly unscheduled: boolean;
+  /** Registered without every, at or cron (or with every: "manual"): a manual job, run only by hand until an operator gives it a schedule. */
+  readonly manual: boolean;
 }
 
 export interface DiscoverAppsResult {
@@ -92,7 +92,7 @@ function findModule(folder: string, moduleName: string): string | undefined {
 // instance), so an edited scheduler module is seen by the API's discoverJobs
 // without a restart. Bun honours the query on a plain absolute path but drops
 // it from a file:// URL (then the cached module would come back with no
-// registrations), so the path form is used.
+// registrations), so on Bun the path form is used (runtime/moduleSpecifier).
 let generation = 0;
 
 export async function discoverApps(options: DiscoverAppsOptions): Promise<DiscoverAppsResult> {
@@ -134,7 +134,7 @@ export async function discoverApps(options: DiscoverAppsOptions): Promise<Discov
     schedule.clear();
     let exported: Record<string, unknown>;
     try {
-      exported = (await import(`${file}?discover=${++generation}`)) as Record<string, unknown>;
+      exported = (await import(moduleSpecifier(file, `?discover=${++generation}`))) as Record<string, unknown>;
     } catch (error) {
       failedModules.push(file);
       const reason = importFailure(error, { named: true });
@@ -181,14 +181,14 @@ export async function discoverApps(options: DiscoverAppsOptions): Promise<Discov
         continue;
       }
       labels.add(label);
-      const unscheduled = validated.unscheduled === true;
-      const activeRequested = reg.options?.active === true && !unscheduled;
+      const manual = validated.spec.schedule.kind === "manual";
+      const activeRequested = reg.options?.active === true;
       // The loader defaults `active` to yes (right for a hand-written file); a
       // discovered job starts inactive unless its author asked otherwise.
-      // No description given: the callback's doc comment, as for a job file (SPEC 1).
+      // No description given: the callback's doc comment, as for a job file.
       const described = await withDocDescription(validated.spec, root);
       const spec = brandJobSpec({ ...described, active: activeRequested });
-      registrations.push({ app: reg.app, callback, file, spec, activeRequested, unscheduled });
+      registrations.push({ app: reg.app, callback, file, spec, activeRequested, manual });
     }
   }
   return { registrations, problems, modules, failedModules };

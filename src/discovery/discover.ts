@@ -1,6 +1,6 @@
 /**
  * `discover` (CLI and the discoverJobs mutation): import the apps' scheduler
- * modules and bring the store's discovered jobs in line (SPEC 4).
+ * modules and bring the store's discovered jobs in line.
  *
  * Rules, each guarded by a test in test/discovery/discover.test.ts:
  * - a job is identified by (app, callback); its label may change;
@@ -10,8 +10,9 @@
  * - a job whose registration vanished is marked missing (never deleted: its
  *   history stays); it comes back, with its flags, if the registration returns;
  * - a module that failed to import leaves its jobs as they were;
- * - a registration without every, at or cron is stored inactive with no
- *   schedule (`unscheduled`) until an operator gives it one;
+ * - a registration without every, at or cron is a manual job (every =
+ *   manual, listed in `unscheduled`): never scheduled, run only by hand,
+ *   until an operator gives it a schedule;
  * - an unknown app folder is bad usage: nothing is written at all.
  * The rules decide here, as a pure function of the table; the store's
  * writeDiscoveredJobs (src/store/jobs.ts, the table's one writer) applies them
@@ -44,7 +45,7 @@ export interface DiscoverJobsResult {
   readonly missing: readonly string[];
   /** Discovered jobs already stored exactly as registered. */
   readonly unchanged: readonly string[];
-  /** Registered without a schedule and not given one by an operator yet: stored inactive. */
+  /** Registered without a schedule and not given one by an operator yet: manual jobs (every = manual). */
   readonly unscheduled: readonly string[];
   readonly problems: readonly DiscoveryProblem[];
   /** Registrations whose schedule never fires (schedule/warnings.ts): stored all the same, as `check` leaves such jobs in. */
@@ -96,8 +97,8 @@ function decide(all: readonly JobRow[], found: Found): Decision {
       if (existing) seen.add(existing.id);
       continue;
     }
-    const columns: Record<string, unknown> = registrationColumns(reg.spec, reg.app, reg.callback, reg.file, reg.unscheduled);
-    if (reg.unscheduled && !existing?.operatorEdited?.schedule) d.unscheduled.push(reg.spec.label);
+    const columns: Record<string, unknown> = registrationColumns(reg.spec, reg.app, reg.callback, reg.file);
+    if (reg.manual && !existing?.operatorEdited?.schedule) d.unscheduled.push(reg.spec.label);
     if (!existing) {
       insert.push({ columns: columns as JobColumns, active: reg.activeRequested });
       d.added.push(reg.spec.label);

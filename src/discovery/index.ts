@@ -1,4 +1,4 @@
-/** Discovery (SPEC 4): importing app scheduler modules and syncing their jobs into the store. */
+/** Discovery: importing app scheduler modules and syncing their jobs into the store. */
 export { discoverApps, formatProblem, DEFAULT_MODULE_NAME, type DiscoverAppsOptions, type DiscoverAppsResult, type DiscoveredJob, type DiscoveryProblem, type ProblemKind } from "./apps.ts";
 export { discoverJobs, type DiscoverJobsOptions, type DiscoverJobsResult, type JobsStore } from "./discover.ts";
 export { rowToSpec, rowPairs, registrationColumns } from "./rows.ts";

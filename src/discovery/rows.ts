@@ -13,12 +13,11 @@ import { validatePairs, type Validated } from "./validate.ts";
 
 /**
  * The columns a registration sets (everything but identity, active flag and
- * timestamps). An `unscheduled` registration's schedule columns stay empty:
- * its spec holds only the stand-in it was validated with (validate.ts).
+ * timestamps). A manual job's `every` column says manual; rows stored with
+ * no schedule at all (by earlier versions) load as manual too (validate.ts).
  */
-export function registrationColumns(spec: JobSpec, app: string, callback: string, file: string, unscheduled = false) {
+export function registrationColumns(spec: JobSpec, app: string, callback: string, file: string) {
   const columns = specColumns(spec);
-  if (unscheduled) for (const key of JOB_KEYS) if (key.group === "schedule") (columns as Record<string, unknown>)[key.column] = null;
   return {
     ...columns,
     source: "discovered" as const,

@@ -24,17 +24,12 @@ function optionKeys(): string[] {
 
 /** The keys that give a job its schedule (the key table's schedule group: every, at, cron). */
 const SCHEDULE_KEYS = new Set(JOB_KEYS.filter((row) => row.group === "schedule").map((row) => row.key));
-/** What an unscheduled job is validated with, so its other keys meet the job-file rules. */
-const STAND_IN: Pair = ["every", "1 week"];
+/** A registration (or a stored row) without every, at or cron is a manual job: it runs only by hand. */
+const MANUAL_PAIR: Pair = ["every", "manual"];
 
 export interface Validated {
-  /**
-   * The validated job. When `unscheduled`, its schedule is a stand-in that
-   * only let the other keys pass the job-file rules: never schedule or show it.
-   */
+  /** The validated job; registered (or stored) with no every, at or cron, it is manual (every = manual). */
   readonly spec?: JobSpec;
-  /** Registered (or stored) with no every, at or cron: waits for an operator to give it a schedule. */
-  readonly unscheduled?: true;
   /** Messages without file/line (the caller names the module): "[label] every: ... ". */
   readonly problems: readonly string[];
   /**
@@ -84,10 +79,10 @@ export function registrationPairs(callback: string, options: RegisterOptions): P
  * have in a job file of this one section (the header on line 1).
  */
 export function validatePairs(label: string, given: readonly Pair[], origin: { file: string; app: string }, zone: string, now?: number): Validated {
-  // The original registers jobs with no schedule at all; such a job is kept,
-  // inactive, until an operator gives it one (issue 14, item 6).
-  const unscheduled = !given.some(([key]) => SCHEDULE_KEYS.has(key));
-  const pairs = unscheduled ? [...given, STAND_IN] : given;
+  // The original registers jobs with no schedule at all; such a job is a
+  // manual one (every = manual): it runs only by hand until an operator
+  // gives it a schedule (issue 14, item 6; issue 16).
+  const pairs = given.some(([key]) => SCHEDULE_KEYS.has(key)) ? given : [...given, MANUAL_PAIR];
   try {
     checkLabel(label);
     // Free text (a doc comment's paragraphs) may; every other value is one line, as in a job file.
@@ -113,7 +108,6 @@ export function validatePairs(label: string, given: readonly Pair[], origin: { f
   const job = built.job;
   if (!job || problems.length > 0) return { problems: problems.length > 0 ? problems : ["the job could not be read"] };
   const spec = brandJobSpec({ ...job, origin: { source: "discovered", file: origin.file, line: 0, app: origin.app } });
-  if (unscheduled) return { spec: brandJobSpec({ ...spec, active: false }), problems: [], unscheduled: true };
   const never = now === undefined ? undefined : neverFires(spec, zone, now);
   // An `at` the loader ignores is said for a registration too, as for a job file.
   const warnings = [...built.warnings.filter((w) => w.code === "at-ignored").map((w) => w.message), ...(never ? [never.message] : [])];

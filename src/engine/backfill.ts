@@ -31,6 +31,15 @@ export interface BackfillRequest {
   readonly by: string;
 }
 
+/** Where a backfill stands, each with its meaning (the API's BackfillState enum reads this table). */
+export const BACKFILL_STATES = {
+  running: "Running its occurrences, oldest first.",
+  done: "Every occurrence it was to run has run.",
+  cancelled: "Stopped by cancelBackfill (or tickd backfill --cancel) before the end; a new backfill of the range runs what is left.",
+  dry_run: "Counted only (dryRun): nothing was run.",
+} as const;
+export type BackfillState = keyof typeof BACKFILL_STATES;
+
 /** A backfill's state, as the API's Job.backfill and the CLI's progress line show it. */
 export interface BackfillProgress {
   readonly label: string;
@@ -43,7 +52,7 @@ export interface BackfillProgress {
   readonly skipped: number;
   /** Runs finished so far. */
   done: number;
-  state: "running" | "done" | "cancelled" | "dry-run";
+  state: BackfillState;
 }
 
 /** Where a backfill reads what is recorded. */
@@ -104,7 +113,7 @@ export class Backfills {
     const all = occurrencesIn(job, from, to);
     const recorded = request.again ? new Set<number>() : await this.store.recordedOccurrences(label, from, to);
     const todo = all.filter((at) => !recorded.has(at));
-    const progress: BackfillProgress = { label, from, to, by: request.by, count: todo.length, skipped: all.length - todo.length, done: 0, state: request.dryRun ? "dry-run" : "running" };
+    const progress: BackfillProgress = { label, from, to, by: request.by, count: todo.length, skipped: all.length - todo.length, done: 0, state: request.dryRun ? "dry_run" : "running" };
     if (request.dryRun) return { ...progress };
     this.#progress.set(label, progress);
     this.#stop.delete(label);

@@ -9,7 +9,7 @@ export type Trigger = (typeof TRIGGERS)[number];
 /** A run's parameters given by an operator (runJobNow kwargs, run-job --kwarg): data, never code. */
 export type RunKwargs = Readonly<Record<string, string | number | boolean>>;
 
-/** One run, as the engine reports it and the store records it (SPEC 5). */
+/** One run, as the engine reports it and the store records it. */
 export interface RunRecord {
   /** Unique per run: `${instance}:${label}:${scheduledFor}:${attempt}` style, made by the engine. */
   readonly runId: string;

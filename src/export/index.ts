@@ -1,4 +1,4 @@
-/** Export (SPEC 4, 9): job file text, supervisord and systemd units, atomic writes. */
+/** Export: job file text, supervisord and systemd units, atomic writes. */
 export { exportIni, formatIni, formatKwarg, jobPairs, checkKey, IniFormatError, type ExportInput, type ExportResult, type IniSection, type Pair } from "./ini.ts";
 export { exportSupervisord, type SupervisordFiles, type SupervisordOptions } from "./supervisord.ts";
 export { exportSystemd, systemdWord, systemdEscape, systemdQuote, type SystemdFiles } from "./systemd.ts";

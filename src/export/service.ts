@@ -5,7 +5,7 @@
  * Shared by the supervisord and systemd exporters.
  */
 import path from "node:path";
-import { isCompiledBinary } from "../runtime/index.ts";
+import { isCompiledBinary, selfCommand } from "../runtime/index.ts";
 
 /** One tenant's service, as the exporters need it. All paths absolute. */
 export interface ServiceSpec {
@@ -22,8 +22,14 @@ export interface ServiceSpec {
    * the engine's shutdown grace so running jobs can finish and be recorded.
    */
   readonly stopWaitSeconds: number;
-  /** Folders the service writes besides the config folder (a --db file elsewhere). */
+  /** Folders the service writes (the folder of a --db file the operator gave). */
   readonly writablePaths?: readonly string[];
+  /**
+   * The operator gave the database (--db, TICKD_DB): the service uses that
+   * one. Otherwise a manager with a state folder of its own (systemd's
+   * StateDirectory=) keeps the database there instead of beside the job file.
+   */
+  readonly databaseGiven?: boolean;
 }
 
 /** The engine's shutdown grace is 30 s; managers wait this long, leaving room to record aborted runs. */
@@ -34,11 +40,11 @@ export const SERVICE_NAME = /^[A-Za-z0-9_.@-]+$/;
 
 /**
  * The binary's absolute path and any arguments needed to reach main: the
- * executable itself when compiled, `bun /abs/src/main.ts` when run from source.
+ * executable itself when compiled, `bun /abs/src/main.ts` or
+ * `deno run -A --config=/abs/deno.json /abs/src/main.ts` when run from source.
  */
 export function tickdExecutable(): string[] {
-  if (isCompiledBinary()) return [process.execPath];
-  return [process.execPath, path.resolve(import.meta.dirname, "../main.ts")];
+  return selfCommand(isCompiledBinary());
 }
 
 /** Instance settings passed through to `run` when the operator set them. */

@@ -1,6 +1,6 @@
 /**
  * `export-supervisord`: a `[program:NAME]` section and the bash script it
- * runs (SPEC 9). The script exists, as in the original, so an operator has one
+ * runs. The script exists, as in the original, so an operator has one
  * place to add environment (PATH, secrets) without touching supervisord's conf.
  */
 import path from "node:path";

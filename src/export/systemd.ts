@@ -1,9 +1,15 @@
 /**
  * `export-systemd`: a unit for this tenant and a template unit `tickd@.service`
- * whose instance name (`%i`) picks a tenant folder (SPEC 9).
+ * whose instance name (`%i`) picks a tenant folder.
  *
  * Type=simple: tickd does not speak sd_notify, and `simple` with Restart=on-failure
  * is what an operator expects from a foreground daemon.
+ *
+ * The service runs unprivileged: DynamicUser=yes makes a user for it (none
+ * needs to exist), and its database lives in the state folder systemd makes
+ * writable for that user, /var/lib/tickd/NAME (StateDirectory=; `%S` is
+ * /var/lib), unless the operator gave --db. Everything else — the job file,
+ * the callback modules — it only reads.
  */
 import path from "node:path";
 import type { ServiceSpec } from "./service.ts";
@@ -40,17 +46,41 @@ export function systemdWord(word: string): string {
 
 function hardening(paths: readonly string[], underTmp: boolean): string[] {
   return [
-    "# Hardening: the scheduler only needs to write its database folder.",
+    "# Hardening: the scheduler writes only its database.",
     "NoNewPrivileges=yes",
-    ...(underTmp ? [] : ["PrivateTmp=yes"]),
+    // DynamicUser= implies a private /tmp, which hides a job file kept under /tmp.
+    underTmp ? "# PrivateTmp is implied by DynamicUser=: a job file under /tmp is not visible to the service; keep it elsewhere" : "PrivateTmp=yes",
     "ProtectSystem=strict",
-    `ReadWritePaths=${paths.map(systemdQuote).join(" ")}`,
+    ...(paths.length > 0 ? [`ReadWritePaths=${paths.map(systemdQuote).join(" ")}`] : []),
     "ProtectKernelTunables=yes",
     "ProtectKernelModules=yes",
     "ProtectControlGroups=yes",
     "RestrictSUIDSGID=yes",
     "RestrictRealtime=yes",
     "LockPersonality=yes",
+  ];
+}
+
+/**
+ * Who the service runs as and where its database is: a dynamic user, and
+ * `stateDir` (specifier text, under /var/lib) holding scheduler.db unless
+ * the database was given. Environment=, not a flag: a tenant's tickd.env
+ * (read after it) may still point TICKD_DB elsewhere.
+ */
+function identity(stateDir: string | null, givenDbDir: string | null): string[] {
+  return [
+    "# An unprivileged user made for the service (no account needs to exist).",
+    "DynamicUser=yes",
+    ...(stateDir !== null
+      ? [
+          `# The database: /var/lib/${stateDir}/scheduler.db, writable by that user only (back it up with`,
+          `# tickd backup --db file:/var/lib/${stateDir}/scheduler.db --to FILE).`,
+          `StateDirectory=${stateDir}`,
+          `Environment=TICKD_DB=file:%S/${stateDir}/scheduler.db`,
+        ]
+      : givenDbDir !== null
+        ? [`# The database given with --db is in ${givenDbDir}: that folder must be writable by the service's user.`]
+        : []),
   ];
 }
 
@@ -63,6 +93,7 @@ function unitText(o: {
   writable: string[];
   underTmp: boolean;
   stopWait: number;
+  identity: string[];
   extra?: string[];
 }): string {
   return [
@@ -73,9 +104,10 @@ function unitText(o: {
     "",
     "[Service]",
     "Type=simple",
+    ...o.identity,
     ...(o.extra ?? []),
     `ExecStart=${o.exec}`,
-    // SIGHUP re-reads the job file and applies the difference (SPEC 5).
+    // SIGHUP re-reads the job file and applies the difference.
     "ExecReload=/bin/kill -HUP $MAINPID",
     "KillSignal=SIGTERM",
     // Only the main process gets TERM first, so jobs' child processes are not
@@ -97,14 +129,16 @@ function unitText(o: {
 const isUnderTmp = (p: string) => p === "/tmp" || p.startsWith("/tmp/") || p.startsWith("/var/tmp/");
 
 export function exportSystemd(service: ServiceSpec): SystemdFiles {
-  const configDir = path.dirname(service.configPath);
+  // A database the operator gave is used where it is (a file: its folder stays writable); else the state folder.
+  const givenDirs = service.databaseGiven ? [...new Set(service.writablePaths ?? [])] : [];
   const unit = unitText({
     description: `tickd scheduler (${service.name})`,
     exec: service.command.map((w) => systemdWord(w)).join(" "),
     workdir: systemdEscape(service.root),
-    writable: [...new Set([configDir, ...(service.writablePaths ?? [])])].map(systemdEscape),
+    writable: givenDirs.map(systemdEscape),
     underTmp: isUnderTmp(service.configPath),
     stopWait: service.stopWaitSeconds,
+    identity: identity(service.databaseGiven ? null : `tickd/${service.name}`, givenDirs[0] ?? null),
   });
 
   // The template assumes the multi-tenant layout <tenants>/<name>/config/scheduler.ini
@@ -134,9 +168,10 @@ export function exportSystemd(service: ServiceSpec): SystemdFiles {
     description: "tickd scheduler (tenant %i)",
     exec,
     workdir: rootText,
-    writable: [tenantText(path.dirname(configRel) === "." ? "" : path.dirname(configRel))],
+    writable: [],
     underTmp: isUnderTmp(tenantsDir),
     stopWait: service.stopWaitSeconds,
+    identity: identity("tickd/%i", null),
     extra: [`EnvironmentFile=-${tenantText(path.join(path.dirname(configRel), "tickd.env"))}`],
   });
   return { unitName: `${service.name}.service`, unit, templateName: "tickd@.service", template };

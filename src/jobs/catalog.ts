@@ -42,11 +42,7 @@ export interface Pause {
 export interface CatalogEntry {
   readonly label: string;
   readonly source: "ini" | "discovered";
-  /**
-   * The job, with the operator's switch applied (`spec.active === active`).
-   * For an `unscheduled` job its schedule is only the stand-in it was
-   * validated with: never schedule or show it.
-   */
+  /** The job, with the operator's switch applied (`spec.active === active`). */
   readonly spec: JobSpec;
   readonly active: boolean;
   readonly activeBy: ActiveBy;
@@ -54,8 +50,6 @@ export interface CatalogEntry {
   readonly activeAt: number | null;
   /** A discovered job whose registration vanished; kept for its history. */
   readonly missing: boolean;
-  /** A discovered job registered without a schedule, not given one yet: it never runs. */
-  readonly unscheduled: boolean;
   /** Switched off by an operator: why, who, until when; null when on or off by the file or registration. */
   readonly pause: Pause | null;
 }
@@ -84,7 +78,7 @@ export interface CatalogView {
 
 /** On, and able to run: what a scheduler schedules and an export writes. */
 export function isOn(entry: CatalogEntry): boolean {
-  return entry.active && !entry.missing && !entry.unscheduled;
+  return entry.active && !entry.missing;
 }
 
 /** A job-file diagnostic as a catalog problem. */
@@ -115,7 +109,6 @@ export async function readCatalog(store: Store | null, fileJobs: readonly JobSpe
       activeBy: switched ? "operator" : "file",
       activeAt: switched?.at ?? null,
       missing: false,
-      unscheduled: false,
       pause: switched && !active ? pauseOf(byLabel.get(job.label)!, switched.at) : null,
     });
   }
@@ -126,8 +119,7 @@ export async function readCatalog(store: Store | null, fileJobs: readonly JobSpe
       for (const message of loaded.problems) problems.push({ file: row.file, line: 0, label: row.label, code: STORED_PROBLEM, message });
       continue;
     }
-    const unscheduled = loaded.unscheduled === true;
-    const active = row.active && !unscheduled;
+    const active = row.active;
     const byOperator = row.operatorEdited?.active === true;
     entries.push({
       label: row.label,
@@ -137,8 +129,7 @@ export async function readCatalog(store: Store | null, fileJobs: readonly JobSpe
       activeBy: byOperator ? "operator" : "registration",
       activeAt: byOperator ? (row.operatorEdited.activeAt ?? null) : null,
       missing: row.missing,
-      unscheduled,
-      pause: byOperator && !active && !unscheduled ? pauseOf(row, row.operatorEdited.activeAt ?? null) : null,
+      pause: byOperator && !active ? pauseOf(row, row.operatorEdited.activeAt ?? null) : null,
     });
   }
   return { entries, problems };
@@ -183,7 +174,6 @@ export function leftOutBecause(view: CatalogView, label: string): Problem | unde
 
 /** "by the job file", "by an operator at 2026-…": where a job's on/off came from, in words. */
 export function activeWords(entry: CatalogEntry): string {
-  if (entry.unscheduled) return "no schedule yet (give it one: updateJobSchedule or the dashboard)";
   const state = entry.active ? "yes" : "no";
   switch (entry.activeBy) {
     case "file":

@@ -27,6 +27,8 @@ export interface JobCatalogOptions {
   readonly discovery?: Omit<DiscoverAppsOptions, "zone">;
   /** Where exportIni (not preview) writes. Default: `scheduler.export.ini` beside the job file. */
   readonly exportPath?: string;
+  /** The service's log, for what happens on no one's request (a pause ending by itself that fails). Default: nothing logged. */
+  readonly log?: (level: "warn" | "error", event: string, fields: Readonly<Record<string, unknown>>) => void;
 }
 
 /** An operator's pause: why, who, until when (epoch ms; null = until resumed). */
@@ -52,7 +54,7 @@ export interface DiscoverOutcome {
   readonly added: readonly string[];
   readonly updated: readonly string[];
   readonly missing: readonly string[];
-  /** Registered without a schedule: stored inactive until an operator gives one. */
+  /** Registered without a schedule: manual jobs (every = manual), run only by hand until an operator gives one a schedule. */
   readonly unscheduled: readonly string[];
   /** What the CLI's `discover` reports (and exits 1 for). */
   readonly problems: readonly Problem[];
@@ -89,7 +91,17 @@ export class JobCatalog {
 
   constructor(options: JobCatalogOptions) {
     this.#options = options;
-    this.#resumes = new ResumeTimers(options.store.clock, (label, until) => this.#resumeIfDue(label, until));
+    this.#resumes = new ResumeTimers(
+      options.store.clock,
+      (label, until) => this.#resumeIfDue(label, until),
+      ({ label, until, error, retryInMs }) =>
+        options.log?.("error", "pause.resume.failed", {
+          label,
+          until: new Date(until).toISOString(),
+          message: error instanceof Error ? error.message : String(error),
+          retryInMs,
+        }),
+    );
   }
 
   /** The live engine decisions are applied to (created after the catalog: its reloads read the file through `useFile`). */
@@ -135,7 +147,8 @@ export class JobCatalog {
    * Switch a job on or off as an operator: recorded (it outlives restarts and
    * reloads, for a job-file job until the file's `active` changes) and applied
    * live. Throws TickdError not-found (saying why a left-out job is left out)
-   * or usage (a missing job, a job without a schedule).
+   * or usage (a missing job). A manual job (every = manual) switched on is
+   * still never scheduled: on, it may be run by hand.
    */
   setActive(label: string, active: boolean, pause?: PauseRequest): Promise<void> {
     return this.#oneAtATime(() => this.#setActive(label, active, pause));
@@ -144,9 +157,6 @@ export class JobCatalog {
   async #setActive(label: string, active: boolean, pause?: PauseRequest): Promise<void> {
     const entry = await this.require(label);
     if (entry.missing) throw new TickdError("usage", `job ${JSON.stringify(label)} is missing (its app no longer registers it)`);
-    if (entry.unscheduled && active) {
-      throw new TickdError("usage", `job ${JSON.stringify(label)} has no schedule yet; give it one (updateJobSchedule, or the dashboard's schedule form), then activate it`);
-    }
     const { store } = this.#options;
     if (entry.source === "ini") {
       const engine = this.#live();
@@ -188,7 +198,7 @@ export class JobCatalog {
     const paused: string[] = [];
     for (const label of labels) {
       const entry = view.entries.find((e) => e.label === label)!;
-      if (entry.missing || entry.unscheduled) continue;
+      if (entry.missing) continue;
       await this.pause(label, request);
       paused.push(label);
     }
@@ -260,7 +270,7 @@ export class JobCatalog {
     const fields = { every: edit.every ?? null, at: edit.at ?? null, cron: edit.cron ?? null, timezone: edit.timezone ?? null };
     // Validate the edited row exactly as the catalog will load it (the job-file rules).
     const candidate = rowToSpec({ ...row, ...fields }, zone);
-    if (!candidate.spec || candidate.unscheduled) throw new TickdError("config-invalid", candidate.problems.join("; ") || "the schedule could not be read");
+    if (!candidate.spec) throw new TickdError("config-invalid", candidate.problems.join("; ") || "the schedule could not be read");
     await updateSchedule(store, label, fields);
     await this.#applyDiscovered();
   }
@@ -270,7 +280,7 @@ export class JobCatalog {
     const entry = await this.require(label);
     if (entry.missing) throw new TickdError("usage", `job ${JSON.stringify(label)} is missing (its app no longer registers it); it cannot run`);
     if (entry.source === "discovered" && !entry.active) {
-      throw new TickdError("usage", `job ${JSON.stringify(label)} is an inactive discovered job${entry.unscheduled ? " without a schedule" : ""}; ${entry.unscheduled ? "give it a schedule and " : ""}activate it first`);
+      throw new TickdError("usage", `job ${JSON.stringify(label)} is an inactive discovered job; activate it first`);
     }
     const run = await this.#live().runNow(label, kwargs);
     await this.#options.store.flush();

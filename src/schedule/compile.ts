@@ -3,9 +3,9 @@
  */
 import type { JobSpec } from "../config/types.ts";
 import { TickdError } from "../errors.ts";
-import { cronGrid } from "./cron.ts";
 import { describeRule, isZoned } from "./describe.ts";
-import { type Grid, everyGrid } from "./every.ts";
+import type { Grid } from "./every.ts";
+import { gridOf } from "./grid.ts";
 import { LAST_INSTANT, type Schedule } from "./types.ts";
 import { cronProblem, zoneProblem } from "./validate.ts";
 import { zoneOf } from "./zone.ts";
@@ -22,7 +22,7 @@ export function compileSchedule(job: JobSpec, instanceZone: string): Schedule {
   const problem = zoneProblem(zoneId) ?? (rule.kind === "cron" ? cronProblem(rule.expression) : undefined);
   if (problem !== undefined) throw new TickdError("config-invalid", `[${job.label}] ${problem}`);
   const zone = zoneOf(zoneId);
-  const grid: Grid = rule.kind === "cron" ? cronGrid(rule.expression.trim(), zone) : everyGrid(rule, zone);
+  const grid: Grid = gridOf(rule, zone);
   // Occurrences strictly after `until`, or past the horizon, are never produced.
   const last = job.until === undefined ? LAST_INSTANT : Math.min(job.until, LAST_INSTANT);
   const bound = (t: number | null) => (t === null || !(t <= last) ? null : t);

@@ -9,6 +9,9 @@ import type { AtTime, EverySchedule, ScheduleRule } from "../config/types.ts";
 import { LAST_INSTANT } from "./types.ts";
 import { formatLocal, zoneOf } from "./zone.ts";
 
+/** How a manual job's schedule reads in `list`, `next`, the API and the dashboard. */
+export const MANUAL_TEXT = "manual (runs only by hand)";
+
 const pad = (n: number | undefined): string => String(n ?? 0).padStart(2, "0");
 
 /** `at` normalised for its unit (the form `schedule` 1.1 accepts). */
@@ -31,6 +34,8 @@ function describeEvery(rule: EverySchedule): string {
  * marked so) when no zone is given.
  */
 export function describeRule(rule: ScheduleRule, timezone?: string, until?: number): string {
+  // A manual job has no instants, so no zone or end to name either.
+  if (rule.kind === "manual") return MANUAL_TEXT;
   const base = rule.kind === "cron" ? `cron ${rule.expression.trim()}` : describeEvery(rule);
   const zone = timezone === undefined ? "" : ` (${timezone})`;
   // Past the horizon an `until` changes nothing (and could not be formatted).
@@ -41,5 +46,6 @@ export function describeRule(rule: ScheduleRule, timezone?: string, until?: numb
 
 /** Whether the rule reads wall-clock time (and so its zone belongs in its description). */
 export function isZoned(rule: ScheduleRule): boolean {
+  if (rule.kind === "manual") return false;
   return rule.kind === "cron" || !["second", "minute", "hour"].includes(rule.unit);
 }

@@ -9,7 +9,7 @@ import { zoneOf } from "./zone.ts";
 /**
  * A cron expression tickd accepts: 5 fields (minute first) or 6 (seconds
  * first), or one of croner's nicknames (@hourly, @daily, @weekly, @monthly,
- * @yearly). croner's 7th "year" field is refused because SPEC 1 allows 5 or 6
+ * @yearly). croner's 7th "year" field is refused because a job file's cron takes 5 or 6
  * and other crons would not read it back.
  */
 export function cronProblem(expression: string): string | undefined {

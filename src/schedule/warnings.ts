@@ -7,8 +7,8 @@
  */
 import { keyLine } from "../config/load.ts";
 import type { Diagnostic, JobSpec } from "../config/types.ts";
-import { cronGrid } from "./cron.ts";
-import { everyGrid, type Grid } from "./every.ts";
+import type { Grid } from "./every.ts";
+import { gridOf } from "./grid.ts";
 import { zoneProblem } from "./validate.ts";
 import { formatLocal, zoneOf } from "./zone.ts";
 
@@ -18,10 +18,12 @@ export function neverFires(job: JobSpec, instanceZone: string, now: number): Dia
   if (zoneProblem(zoneId) !== undefined) return undefined;
   const zone = zoneOf(zoneId);
   const rule = job.schedule;
+  // A manual job never fires on purpose: nothing to warn about.
+  if (rule.kind === "manual") return undefined;
   let first: number | null;
   try {
     // The grid without `until`, so the reason can be told apart.
-    const grid: Grid = rule.kind === "cron" ? cronGrid(rule.expression.trim(), zone) : everyGrid(rule, zone);
+    const grid: Grid = gridOf(rule, zone);
     first = grid.first(now);
   } catch {
     return undefined; // a bad rule is the loader's diagnostic, not a warning

@@ -39,10 +39,11 @@ export type Callback = (
 /** What a callback may end with: a Result, a `{ status, message, output }` object, a string (the message of a success), or nothing. */
 export type CallbackEnd = Result | ResultObject | string | void | undefined | null;
 
-/** Options of schedule.register: the job-file keys (SPEC 1). */
+/** Options of schedule.register: the job-file keys. */
 export interface RegisterOptions {
   /** Label of the job; defaults to "<app>.<function name>". */
   label?: string;
+  /** "10 minutes", "day", "monday" …, or "manual": no schedule, run only by hand (the default when no every or cron is given). */
   every?: string;
   at?: string;
   cron?: string;

@@ -116,6 +116,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       zone,
       configPath: settings.configPath,
       ...(settings.apps.length > 0 && { discovery: { apps: settings.apps, moduleName: settings.moduleName, root: settings.root } }),
+      log: (level, event, fields) => logger[level](event, fields),
     });
     const firstJobs = await catalog.useFile(first.jobs, first.diagnostics);
     const discovered = await catalog.discovered();

@@ -59,7 +59,7 @@ export function decodeActivityCursor(cursor: string): { startedAt: number; id: n
   return { startedAt: Number(m[1]), id: Number(m[2]) };
 }
 
-function filterConditions(f: ActivityFilter): SQL[] {
+export function filterConditions(f: ActivityFilter): SQL[] {
   const conditions: SQL[] = [];
   if (f.label !== undefined) conditions.push(eq(activity.label, f.label));
   if (f.statuses && f.statuses.length > 0) conditions.push(inArray(activity.status, [...f.statuses]));
@@ -184,4 +184,47 @@ export async function jobHealth(store: Store): Promise<Map<string, JobHealth>> {
     health.set(String(row.label), { lastSuccessAt: num(row.last_success), lastRunAt: num(row.last_run), failuresInRow: Number(row.failing ?? 0) });
   }
   return health;
+}
+
+/** What makes a job stand out in the dashboard's job table (issue 15), epoch ms. */
+export interface JobFlags {
+  /** Runs that went wrong (FAILING_STATUSES) since its last success; skipped and cancelled runs neither break nor extend it. */
+  readonly failuresInRow: number;
+  /** Start of its oldest run still recorded `running`; null when none goes on. */
+  readonly runningSince: number | null;
+  /** Start of its newest `missed` record at or after `missedSince`; null when none. */
+  readonly lastMissedAt: number | null;
+}
+
+/**
+ * The flags of these jobs in three queries, whatever their history's size:
+ * the streak walks each job's (label, started_at) index back to its last
+ * success only; running and missed rows are few, found by the status index.
+ */
+export async function jobFlags(store: Store, labels: readonly string[], missedSince: number): Promise<Map<string, JobFlags>> {
+  const result = new Map<string, JobFlags>();
+  if (labels.length === 0) return result;
+  const list = JSON.stringify([...new Set(labels)]);
+  const failing = FAILING_STATUSES.map((s) => `'${s}'`).join(", ");
+  const [streaks, running, missed] = await Promise.all([
+    store.client.execute({
+      sql: `SELECT l.value AS label,
+              (SELECT COUNT(*) FROM activity a WHERE a.label = l.value AND a.status IN (${failing})
+                 AND a.started_at > COALESCE((SELECT s.started_at FROM activity s WHERE s.label = l.value AND s.status = 'success' ORDER BY s.started_at DESC LIMIT 1), -1)) AS failing
+            FROM json_each(?) l`,
+      args: [list],
+    }),
+    store.client.execute({ sql: "SELECT label, MIN(started_at) AS since FROM activity WHERE status = 'running' AND label IN (SELECT value FROM json_each(?)) GROUP BY label", args: [list] }),
+    store.client.execute({
+      sql: "SELECT label, MAX(started_at) AS at FROM activity WHERE status = 'missed' AND started_at >= ? AND label IN (SELECT value FROM json_each(?)) GROUP BY label",
+      args: [missedSince, list],
+    }),
+  ]);
+  const since = new Map(running.rows.map((r) => [String(r.label), Number(r.since)]));
+  const missedAt = new Map(missed.rows.map((r) => [String(r.label), Number(r.at)]));
+  for (const row of streaks.rows) {
+    const label = String(row.label);
+    result.set(label, { failuresInRow: Number(row.failing ?? 0), runningSince: since.get(label) ?? null, lastMissedAt: missedAt.get(label) ?? null });
+  }
+  return result;
 }

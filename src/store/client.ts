@@ -219,20 +219,24 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
     throw new TickdError("store", `cannot open the database ${url}: ${openFailure(error)}; check --db (file:PATH, libsql://HOST or http(s)://HOST)`, { cause: error });
   }
   try {
+    // Several instances may open one database at once: the first migrates,
+    // the others wait for its lock without blocking (write-lock.ts). So does
+    // a start while another process holds the lock for a moment (the last
+    // connection of `tickd history` checkpointing as it closes, say).
+    const clock = options.clock ?? systemClock;
+    const lock = new WriteLock(clock);
     if (walFile) {
       // WAL lets readers (API, `tickd history`) work while the engine writes;
       // synchronous=NORMAL is durable in WAL mode except on power loss. It is a
       // per-connection setting: the pool reuses this first connection for
       // sequential work (the write queue), others keep the safe default FULL.
-      await client.execute("PRAGMA journal_mode = WAL");
-      await client.execute("PRAGMA synchronous = NORMAL");
-      await client.execute("PRAGMA wal_autocheckpoint = 0");
-      await client.execute(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+      await lock.run(async () => {
+        await client.execute("PRAGMA journal_mode = WAL");
+        await client.execute("PRAGMA synchronous = NORMAL");
+        await client.execute("PRAGMA wal_autocheckpoint = 0");
+        await client.execute(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+      });
     }
-    // Several instances may open one database at once: the first migrates,
-    // the others wait for its lock without blocking (write-lock.ts).
-    const clock = options.clock ?? systemClock;
-    const lock = new WriteLock(clock);
     const migrations = await lock.run(() => applyMigrations(client));
     const life: InstanceLife =
       options.register === false

@@ -7,7 +7,7 @@
 import type { InStatement } from "@libsql/client";
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
 import { notifications, type NotificationRow } from "../../schema/db.ts";
-import { redactAddress } from "../config/notify.ts";
+import { redactAddress, type NotifyEvent } from "../config/notify.ts";
 import type { Store } from "./client.ts";
 
 /** An alert for one channel, as the notifier raises it. */
@@ -97,7 +97,8 @@ export async function recordAttempts(store: Store, outcomes: readonly AttemptOut
 export interface NotificationView {
   readonly id: number;
   readonly label: string;
-  readonly event: string;
+  /** Written only from NOTIFY_EVENTS (the notifier raises nothing else). */
+  readonly event: NotifyEvent;
   readonly runId: string;
   /** Redacted. */
   readonly channel: string;
@@ -113,7 +114,7 @@ export function viewNotification(row: NotificationRow): NotificationView {
   return {
     id: row.id,
     label: row.label,
-    event: row.event,
+    event: row.event as NotifyEvent,
     runId: row.runId,
     channel: redactAddress(row.channel),
     state: row.state,

@@ -29,6 +29,8 @@ type Session = postgres.Sql<Record<string, never>> | postgres.TransactionSql<Rec
 
 /** Connections per process: one batch writes at a time; the API and the sender read beside it. */
 const MAX_CONNECTIONS = 4;
+/** The longest wait between attempts to reconnect, s: the bound on noticing the server is back. */
+const RECONNECT_MAX_S = 1;
 /** Seconds to wait for a connection before the store counts as unreachable. */
 const CONNECT_TIMEOUT_S = 5;
 
@@ -138,6 +140,10 @@ export function createPgClient(url: string, options: { onNotice?: (message: stri
     ...(plain && { ssl: false }),
     max: MAX_CONNECTIONS,
     connect_timeout: CONNECT_TIMEOUT_S,
+    // Seconds between reconnection attempts: postgres.js grows them to 20 s,
+    // so after a minute of outage the store would come back up to 20 s after
+    // the server (and a stopping process waits for that timer to exit).
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, RECONNECT_MAX_S),
     idle_timeout: 60,
     onnotice: (notice) => options.onNotice?.(String(notice.message)),
     transform: { undefined: null },

@@ -53,7 +53,7 @@ describe("malformed and hostile requests", () => {
   });
 
   test("a query costing more than the budget is refused", async () => {
-    const { body } = await api.gql(`{ jobs(first: 1000) { edges { node { activities(first: 1000) { edges { node { label message } } } } } } }`);
+    const { body } = await api.gql(`{ jobs(first: 1000) { edges { node { runs(first: 1000) { edges { node { label message } } } } } } }`);
     expect(body.data ?? null).toBeNull();
     expect(codes(body)).toEqual(["QUERY_COMPLEXITY"]);
     expect(body.errors![0]!.message).toMatch(/^Query complexity of \d+ exceeds max complexity of 50000$/);
@@ -106,8 +106,8 @@ test("an unexpected failure reaches the client as INTERNAL without details; the 
     throw new Error("disk on fire at /var/lib/secret/path");
   };
   try {
-    const { body } = await api.gql(`{ activities { edges { cursor } } }`);
-    expect(body.errors).toEqual([{ message: "internal error; the tickd log has the details", locations: [{ line: 1, column: 3 }], path: ["activities"], extensions: { code: "INTERNAL" } }] as never);
+    const { body } = await api.gql(`{ runs { edges { cursor } } }`);
+    expect(body.errors).toEqual([{ message: "internal error; the tickd log has the details", locations: [{ line: 1, column: 3 }], path: ["runs"], extensions: { code: "INTERNAL" } }] as never);
     expect(JSON.stringify(body)).not.toContain("disk on fire");
     expect(api.logs.join("\n")).toContain("disk on fire at /var/lib/secret/path");
   } finally {

@@ -35,8 +35,8 @@ test("runJobNow returns the finished run, already recorded and queryable", async
   expect(run.error).toMatch(/at fail \(.*tasks\.ts:\d+:\d+\)/);
   expect(run.error).not.toMatch(/src\/(sdk|engine|callbacks)\//);
   expect(run.endedAt).not.toBeNull();
-  const again = await api.gql(`query ($id: String!) { activity(runId: $id) { status } }`, { id: run.runId });
-  expect(again.body.data!.activity).toEqual({ status: "ERROR" });
+  const again = await api.gql(`query ($id: String!) { run(runId: $id) { status } }`, { id: run.runId });
+  expect(again.body.data!.run).toEqual({ status: "ERROR" });
 });
 
 test("runJobNow(wait: false) returns the run as it starts; the finished record follows", async () => {
@@ -46,7 +46,7 @@ test("runJobNow(wait: false) returns the run as it starts; the finished record f
   let finished: { status: string } | null = null;
   for (let i = 0; i < 20 && finished?.status !== "SUCCESS"; i++) {
     await Bun.sleep(50);
-    finished = (await api.gql(`query ($id: String!) { activity(runId: $id) { status } }`, { id: started.runId })).body.data!.activity;
+    finished = (await api.gql(`query ($id: String!) { run(runId: $id) { status } }`, { id: started.runId })).body.data!.run;
   }
   expect(finished).toEqual({ status: "SUCCESS" });
 });

@@ -1,4 +1,4 @@
-/** Queries against a real engine and store: jobs, job, activities, scheduler, node. */
+/** Queries against a real engine and store: jobs, job, runs, run, scheduler, node. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { codes, startBinaryApi, type ApiClient } from "./harness.ts";
 
@@ -38,7 +38,7 @@ describe("jobs", () => {
     expect(nodes[2]).toMatchObject({ label: "shell", kind: "COMMAND", callback: null, command: "echo secret-command" });
   });
 
-  test("pages forward with first/after and label cursors", async () => {
+  test("pages forward with first/after and opaque cursors", async () => {
     const page1 = await api.gql(`{ jobs(first: 2) { edges { node { label } } pageInfo { hasNextPage endCursor } } }`);
     expect(page1.body.data!.jobs.edges.map((e: any) => e.node.label)).toEqual(["failing", "nightly report"]);
     expect(page1.body.data!.jobs.pageInfo.hasNextPage).toBe(true);
@@ -92,21 +92,21 @@ describe("job", () => {
     expect(codes((await api.gql(`{ job(label: "shell", id: "x") { label } }`)).body)).toEqual(["BAD_USER_INPUT"]);
   });
 
-  test("a job's activities are its runs, newest first", async () => {
-    const { body } = await api.gql(`{ job(label: "nightly report") { activities(first: 10) { edges { node { label trigger status attempt durationMs } } } } }`);
-    const runs = body.data!.job.activities.edges.map((e: any) => e.node);
+  test("a job's runs, newest first", async () => {
+    const { body } = await api.gql(`{ job(label: "nightly report") { runs(first: 10) { edges { node { label trigger status attempt duration } } } } }`);
+    const runs = body.data!.job.runs.edges.map((e: any) => e.node);
     expect(runs).toHaveLength(3);
     for (const r of runs) expect(r).toMatchObject({ label: "nightly report", trigger: "MANUAL", status: "SUCCESS", attempt: 1 });
   });
 });
 
-describe("activities", () => {
+describe("runs", () => {
   test("filter by label and status, page with cursors, and fetch one by runId", async () => {
-    const q = `query ($after: String) { activities(first: 2, after: $after, filter: { label: "nightly report", statuses: [SUCCESS] }) { edges { cursor node { runId startedAt } } pageInfo { hasNextPage endCursor } } }`;
-    const p1 = (await api.gql(q)).body.data!.activities;
+    const q = `query ($after: String) { runs(first: 2, after: $after, filter: { label: "nightly report", statuses: [SUCCESS] }) { edges { cursor node { runId startedAt } } pageInfo { hasNextPage endCursor } } }`;
+    const p1 = (await api.gql(q)).body.data!.runs;
     expect(p1.edges).toHaveLength(2);
     expect(p1.pageInfo.hasNextPage).toBe(true);
-    const p2 = (await api.gql(q, { after: p1.pageInfo.endCursor })).body.data!.activities;
+    const p2 = (await api.gql(q, { after: p1.pageInfo.endCursor })).body.data!.runs;
     expect(p2.edges).toHaveLength(1);
     expect(p2.pageInfo.hasNextPage).toBe(false);
     const all = [...p1.edges, ...p2.edges].map((e: any) => e.node);
@@ -114,27 +114,41 @@ describe("activities", () => {
     const times = all.map((r: any) => Date.parse(r.startedAt));
     expect([...times].sort((x, y) => y - x)).toEqual(times);
 
-    const one = await api.gql(`query ($id: String!) { activity(runId: $id) { runId label message } }`, { id: all[0].runId });
-    expect(one.body.data!.activity).toEqual({ runId: all[0].runId, label: "nightly report", message: "sent to ops@example.com" });
+    const one = await api.gql(`query ($id: String!) { run(runId: $id) { runId label message } }`, { id: all[0].runId });
+    expect(one.body.data!.run).toEqual({ runId: all[0].runId, label: "nightly report", message: "sent to ops@example.com" });
   });
 
   test("totalCount counts the matching runs on all pages", async () => {
-    const { body } = await api.gql(`{ activities(first: 1, filter: { label: "nightly report" }) { totalCount edges { cursor } } }`);
-    expect(body.data!.activities.totalCount).toBe(3);
-    expect(body.data!.activities.edges).toHaveLength(1);
+    const { body } = await api.gql(`{ runs(first: 1, filter: { label: "nightly report" }) { totalCount edges { cursor } } }`);
+    expect(body.data!.runs.totalCount).toBe(3);
+    expect(body.data!.runs.edges).toHaveLength(1);
   });
 
   test("since/until bound the start time", async () => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    const { body } = await api.gql(`query ($s: DateTime) { activities(filter: { since: $s }) { edges { node { runId } } } }`, { s: future });
-    expect(body.data!.activities.edges).toEqual([]);
-    const bad = await api.gql(`{ activities(filter: { since: "yesterday-ish" }) { edges { cursor } } }`);
+    const { body } = await api.gql(`query ($s: DateTime) { runs(filter: { since: $s }) { edges { node { runId } } } }`, { s: future });
+    expect(body.data!.runs.edges).toEqual([]);
+    const bad = await api.gql(`{ runs(filter: { since: "yesterday-ish" }) { edges { cursor } } }`);
     expect(codes(bad.body)).toEqual(["BAD_USER_INPUT"]);
   });
 
-  test("a cursor that was not given out is BAD_USER_INPUT", async () => {
-    const { body } = await api.gql(`{ activities(after: "garbage") { edges { cursor } } }`);
+  test("a cursor that was not given out is BAD_USER_INPUT naming the argument", async () => {
+    const { body } = await api.gql(`{ runs(after: "garbage") { edges { cursor } } }`);
     expect(codes(body)).toEqual(["BAD_USER_INPUT"]);
+    expect(body.errors![0]!.extensions!.field).toBe("after");
+  });
+
+  test("the deprecated activities, Job.activities and activity still answer as before", async () => {
+    const { body } = await api.gql(`{ activities(first: 2, filter: { label: "nightly report" }) { totalCount edges { cursor node { runId durationMs latenessMs } } pageInfo { hasNextPage endCursor } } job(label: "nightly report") { activities(first: 1) { edges { node { runId } } } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.activities.totalCount).toBe(3);
+    expect(body.data!.activities.pageInfo.hasNextPage).toBe(true);
+    const next = await api.gql(`query ($after: String) { activities(first: 5, after: $after, filter: { label: "nightly report" }) { edges { node { runId } } } }`, { after: body.data!.activities.pageInfo.endCursor });
+    expect(next.body.data!.activities.edges).toHaveLength(1);
+    const runId = body.data!.activities.edges[0].node.runId;
+    expect(body.data!.job.activities.edges[0].node.runId).toBe(runId);
+    const one = await api.gql(`query ($id: String!) { activity(runId: $id) { runId } }`, { id: runId });
+    expect(one.body.data!.activity).toEqual({ runId });
   });
 });
 

@@ -11,7 +11,7 @@ test("schema/schema.graphql matches the Pothos schema (run `make schema` and com
 
 test("the printed schema lists every operation the SPEC names", () => {
   const sdl = printSdl();
-  for (const field of ["jobs(", "job(", "activities(", "scheduler:", "discoverJobs:", "exportIni(", "activateJob(", "deactivateJob(", "runJobNow(", "reloadConfig:", "updateJobSchedule(", "activity(", "jobChanged("]) {
+  for (const field of ["jobs(", "job(", "activities(", "scheduler:", "discoverJobs:", "exportIni(", "activateJob(", "deactivateJob(", "runJobNow(", "reloadConfig:", "updateJobSchedule(", "activity(", "jobChanged(", "runs(", "run(", "runFinished(", "runStarted("]) {
     expect(sdl).toContain(`  ${field}`);
   }
 });

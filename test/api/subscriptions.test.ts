@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createClient, type Client } from "graphql-ws";
 import { sse, startBinaryApi, TOKENS, within, type ApiClient } from "./harness.ts";
 
-const ACTIVITY = `subscription ($label: String) { activity(filter: { label: $label }) { label status message output endedAt trigger } }`;
+const ACTIVITY = `subscription ($label: String) { runFinished(filter: { label: $label }) { label status message output endedAt trigger } }`;
 
 describe("without tokens (loopback admin)", () => {
   let api: ApiClient;
@@ -26,7 +26,7 @@ describe("without tokens (loopback admin)", () => {
     expect(stream.status).toBe(200);
     try {
       const event = await stream.next(2500);
-      const run = event.data!.activity;
+      const run = event.data!.runFinished;
       expect(run).toMatchObject({ label: "ticker", status: "SUCCESS", message: "tick", output: "tick output", trigger: "SCHEDULE" });
       expect(Date.now() - Date.parse(run.endedAt)).toBeLessThan(1000);
     } finally {
@@ -40,8 +40,8 @@ describe("without tokens (loopback admin)", () => {
     expect(stream.status).toBe(200);
     try {
       const event = await stream.next(2500);
-      expect(event.data!.activity.label).toBe("ticker");
-      expect(Date.now() - Date.parse(event.data!.activity.endedAt)).toBeLessThan(1000);
+      expect(event.data!.runFinished.label).toBe("ticker");
+      expect(Date.now() - Date.parse(event.data!.runFinished.endedAt)).toBeLessThan(1000);
     } finally {
       stream.close();
     }
@@ -50,9 +50,9 @@ describe("without tokens (loopback admin)", () => {
   test("a WebSocket (graphql-ws) subscriber sees a run within a second of it finishing", async () => {
     const client = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, retryAttempts: 0 });
     try {
-      const it = client.iterate<{ activity: { label: string; status: string; endedAt: string } }>({ query: ACTIVITY, variables: { label: "ticker" } });
+      const it = client.iterate<{ runFinished: { label: string; status: string; endedAt: string } }>({ query: ACTIVITY, variables: { label: "ticker" } });
       const first = await within(2500, it.next(), "ws activity");
-      const run = first.value!.data!.activity;
+      const run = first.value!.data!.runFinished;
       expect(run.label).toBe("ticker");
       expect(run.status).toBe("SUCCESS");
       expect(Date.now() - Date.parse(run.endedAt)).toBeLessThan(1000);
@@ -65,13 +65,13 @@ describe("without tokens (loopback admin)", () => {
   test("a manual run is seen by a subscriber filtered on its job, with trigger MANUAL", async () => {
     const client = createClient({ url: api.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, retryAttempts: 0 });
     try {
-      const it = client.iterate<{ activity: { label: string; trigger: string; message: string } }>({ query: ACTIVITY, variables: { label: "nightly report" } });
+      const it = client.iterate<{ runFinished: { label: string; trigger: string; message: string } }>({ query: ACTIVITY, variables: { label: "nightly report" } });
       // Let the subscription register before the run.
       await Bun.sleep(100);
       const run = await api.gql(`mutation { runJobNow(label: "nightly report") { runId status } }`);
       expect(run.body.data!.runJobNow.status).toBe("SUCCESS");
       const seen = await within(1000, it.next(), "ws manual run");
-      expect(seen.value!.data!.activity).toEqual({ label: "nightly report", trigger: "MANUAL", message: "sent to ops@example.com", output: "admin-only output", endedAt: expect.any(String), status: "SUCCESS" } as never);
+      expect(seen.value!.data!.runFinished).toEqual({ label: "nightly report", trigger: "MANUAL", message: "sent to ops@example.com", output: "admin-only output", endedAt: expect.any(String), status: "SUCCESS" } as never);
       await it.return?.();
     } finally {
       await client.dispose();
@@ -165,9 +165,9 @@ describe("with tokens", () => {
   test("a viewer subscribes over WebSocket with the token in connection_init, and sees no output", async () => {
     const c = client(`Bearer ${TOKENS.viewer}`);
     try {
-      const it = c.iterate<{ activity: { label: string; output: string | null } }>({ query: ACTIVITY, variables: { label: "ticker" } });
+      const it = c.iterate<{ runFinished: { label: string; output: string | null } }>({ query: ACTIVITY, variables: { label: "ticker" } });
       const first = await within(2500, it.next(), "viewer ws");
-      expect(first.value!.data!.activity.output).toBeNull();
+      expect(first.value!.data!.runFinished.output).toBeNull();
       await it.return?.();
     } finally {
       await c.dispose();
@@ -197,8 +197,8 @@ describe("with tokens", () => {
     const get = await sse(`${api.url}/graphql/stream?${q}`, {});
     try {
       expect([post.status, get.status]).toEqual([200, 200]);
-      expect((await post.next(2500)).data!.activity.output).toBeNull();
-      expect((await get.next(2500)).data!.activity.output).toBe("tick output");
+      expect((await post.next(2500)).data!.runFinished.output).toBeNull();
+      expect((await get.next(2500)).data!.runFinished.output).toBe("tick output");
     } finally {
       post.close();
       get.close();

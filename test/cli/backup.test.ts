@@ -32,9 +32,9 @@ beforeAll(async () => {
   project = writeProject(INI);
   db = path.join(project.dir, "config", "scheduler.db");
   service = await startService(project.dir);
-  // A few seconds of runs: 20 a second.
-  for (let i = 0; i < 100 && (await runIds(db, "status <> 'running'")).size < 60; i++) await Bun.sleep(100);
-}, 20_000);
+  // A few seconds of runs (20 a second): at least 40 ended more than a second ago, the runs the backup must hold.
+  for (let i = 0; i < 250 && (await runIds(db, `status <> 'running' AND ended_at < ${Date.now() - 1_000}`)).size < 40; i++) await Bun.sleep(100);
+}, 40_000);
 afterAll(async () => {
   await service?.stop();
   project?.cleanup();

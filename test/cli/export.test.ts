@@ -232,7 +232,11 @@ describe("tickd export-systemd", () => {
       "Restart=on-failure",
       `WorkingDirectory=${dir}`,
       "NoNewPrivileges=yes",
-      `ReadWritePaths=${path.join(dir, "config")}`,
+      // Unprivileged, its database in the state folder systemd makes writable for it (not beside the job file).
+      "DynamicUser=yes",
+      "StateDirectory=tickd/tickd_acme",
+      "Environment=TICKD_DB=file:%S/tickd/tickd_acme/scheduler.db",
+      "ProtectSystem=strict",
       "WantedBy=multi-user.target",
     ]) {
       expect(lines.has(expected)).toBe(true);
@@ -242,6 +246,10 @@ describe("tickd export-systemd", () => {
     expect(template).toContain(`\nExecStart=${BINARY} run --config ${tenants}/%i/config/scheduler.ini\n`);
     expect(template).toContain(`\nEnvironmentFile=-${tenants}/%i/config/tickd.env\n`);
     expect(template).toContain(`\nWorkingDirectory=${tenants}/%i\n`);
+    // Before the tenant's tickd.env, which may point TICKD_DB elsewhere.
+    expect(template).toContain(`\nDynamicUser=yes\n`);
+    expect(template).toContain(`\nStateDirectory=tickd/%i\nEnvironment=TICKD_DB=file:%S/tickd/%i/scheduler.db\nEnvironmentFile=-${tenants}/%i/config/tickd.env\n`);
+    expect(unit).not.toContain("ReadWritePaths=");
     if (hasSystemd) {
       // verify needs an instance name for a template; the copy stands for tenant "acme".
       writeFileSync(path.join(units, "tickd@acme.service"), template);
@@ -263,6 +271,9 @@ describe("tickd export-systemd", () => {
       `\nExecStart=${BINARY} run --config ${path.join(dir, "config", "scheduler.ini")} --db libsql://db.example:8080 --tokens ${path.join(dir, "config", "tokens.txt")} --public-url https://tickd.example.com --instance acme-1 --grace "2 minutes"\n`,
     );
     expect(unit).toContain("\nTimeoutStopSec=135\n");
+    // The database given is the one used: no state folder for it.
+    expect(unit).not.toContain("StateDirectory=");
+    expect(unit).not.toContain("TICKD_DB");
   });
 
   test("prints both units when not writing", async () => {

@@ -114,25 +114,30 @@ describe("issue 14 item 8: exporting into the job file being read", () => {
   }, 30_000);
 });
 
-describe("issue 14 item 6: a job registered without options", () => {
-  test("is stored inactive with no schedule, said so by discover and list, and runs once an operator gives it a schedule", async () => {
+describe("issue 14 item 6, issue 16: a job registered without options", () => {
+  test("is stored inactive and manual, said so by discover and list, runs by hand once active, and on a schedule once an operator gives it one", async () => {
     project = writeProject("", {
       "apps/myapp/scheduler.ts": `import { Result, STATUS, schedule } from "tickd";\nexport function cleanup() { return Result(STATUS.success, { message: "clean" }); }\nschedule.register("myapp", cleanup);\n`,
     });
     const found = await cli(["discover", "--apps", "apps/myapp"]);
     expect(found.stderr).toBe("");
     expect(found.code).toBe(0);
-    expect(found.stdout).toContain("added     myapp.cleanup (inactive, no schedule yet)\n");
-    expect(found.stdout).toContain("1 job registered without a schedule never runs until given one: set every or cron in the dashboard or with the updateJobSchedule mutation");
+    expect(found.stdout).toContain("added     myapp.cleanup (inactive, manual: runs only by hand until given a schedule)\n");
+    expect(found.stdout).toContain("1 job registered without a schedule is manual (every = manual): never scheduled, run only by hand once active");
 
     const list = await cli(["list"]);
-    expect(list.stdout).toContain("myapp.cleanup\n  active    no\n  schedule  no schedule yet: never runs until an operator gives it one\n");
+    expect(list.stdout).toContain("myapp.cleanup\n  active    no (as registered)\n  schedule  manual (runs only by hand)\n");
 
     service = await startService(project.dir, ["--timezone", "UTC", "--apps", "apps/myapp"]);
-    const before = await service.gql(`{ job(label: "myapp.cleanup") { active nextRunAt schedule { kind text } } }`);
-    expect(before.data?.job).toEqual({ active: false, nextRunAt: null, schedule: { kind: "NONE", text: "no schedule yet" } });
-    const refused = (await service.gql(`mutation { activateJob(label: "myapp.cleanup") { active } }`)) as { errors?: { message: string }[] };
-    expect(refused.errors?.[0]?.message).toContain("has no schedule yet; give it one (updateJobSchedule");
+    const before = await service.gql(`{ job(label: "myapp.cleanup") { active nextRunAt schedule { kind text every } } }`);
+    expect(before.data?.job).toEqual({ active: false, nextRunAt: null, schedule: { kind: "MANUAL", text: "manual (runs only by hand)", every: "manual" } });
+    const refused = (await service.gql(`mutation { runJobNow(label: "myapp.cleanup") { status } }`)) as { errors?: { message: string }[] };
+    expect(refused.errors?.[0]?.message).toContain("is an inactive discovered job; activate it first");
+    // On, a manual job is still never scheduled; it runs by hand.
+    const manualOn = await service.gql(`mutation { activateJob(label: "myapp.cleanup") { active nextRunAt } }`);
+    expect(manualOn.data?.activateJob).toEqual({ active: true, nextRunAt: null });
+    const byHand = await service.gql(`mutation { runJobNow(label: "myapp.cleanup") { status message trigger } }`);
+    expect(byHand.data?.runJobNow).toEqual({ status: "SUCCESS", message: "clean", trigger: "MANUAL" });
 
     const given = await service.gql(`mutation { updateJobSchedule(label: "myapp.cleanup", every: "1 hour") { schedule { kind text } } }`);
     expect(given.data?.updateJobSchedule.schedule).toEqual({ kind: "EVERY", text: "every hour" });

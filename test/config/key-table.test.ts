@@ -110,7 +110,7 @@ describe("a key added only to the key table", () => {
 
   test("is shown by the API's job model and by tickd list (text and --json)", async () => {
     const { jobs } = parseJobFile(INI, FILE, "UTC");
-    const entry = { label: jobs[0]!.label, source: "ini" as const, spec: jobs[0]!, active: true, activeBy: "file" as const, activeAt: null, missing: false, unscheduled: false, pause: null };
+    const entry = { label: jobs[0]!.label, source: "ini" as const, spec: jobs[0]!, active: true, activeBy: "file" as const, activeAt: null, missing: false, pause: null };
     const model = jobFromEntry(entry, undefined, "UTC") as unknown as Record<string, unknown>;
     expect(model.priority).toBe(7);
 

@@ -268,7 +268,7 @@ describe("cron", () => {
       [
         "scheduler.ini:4 [job] cron: a job has either every or cron, not both; remove one of them",
         "scheduler.ini:4 [job] at: cron already sets the time of day; remove at, or put the time in the cron fields",
-        "scheduler.ini:1 [job] has no schedule; add every = [N] unit (e.g. every = 10 minutes) or cron = 5 fields (e.g. cron = 30 2 * * *)",
+        "scheduler.ini:1 [job] has no schedule; add every = [N] unit (e.g. every = 10 minutes) or cron = 5 fields (e.g. cron = 30 2 * * *), or every = manual for a job run only by hand",
       ]
     `);
   });

@@ -45,8 +45,8 @@ describe.each(["ws", "sse"])("the dashboard (subscriptions over %s) when the ser
     const runJob = await cli(["run-job", "disk check", "--config", proj.config], { cwd: proj.dir, env: { TZ: "UTC" } });
     expect(runJob.code).toBe(1);
     tickd = await startTickd(proj, port);
-    const latest = await graphql<{ activities: { edges: { node: { runId: string; label: string } }[] } }>(tickd.url, `{ activities(first: 1) { edges { node { runId label } } } }`);
-    const missed = latest.activities.edges[0]!.node;
+    const latest = await graphql<{ runs: { nodes: { runId: string; label: string }[] } }>(tickd.url, `{ runs(first: 1) { nodes { runId label } } }`);
+    const missed = latest.runs.nodes[0]!;
     expect(missed.label).toBe("disk check");
     // ...so on reconnecting the page reloads, and the run is there.
     await eventually(() => conn.textContent(), (v) => expect(v).toBe("Live"), 15_000);

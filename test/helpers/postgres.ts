@@ -21,6 +21,8 @@ export interface PgCluster {
   readonly dir: string;
   /** A fresh database on the cluster, by name; its URL. */
   createDatabase(name: string): string;
+  /** What another process needs to make databases on this cluster (see attachedCluster). */
+  readonly handle: string;
   /** pg_ctl stop -m fast, then start again on the same port (a restart of the store). */
   restart(): void;
   stopServer(): void;
@@ -80,6 +82,7 @@ export async function startPostgres(): Promise<PgCluster> {
     run([tool("psql"), "-h", dir, "-p", String(port), "-U", "tickd", "-d", db, "-v", "ON_ERROR_STOP=1", "-c", command], { PGPASSWORD: password });
   const urlOf = (db: string) => `postgres://tickd:${password}@127.0.0.1:${port}/${db}`;
   const cluster: PgCluster = {
+    handle: JSON.stringify({ bin, dir, port, password, asRoot }),
     url: urlOf("tickd"),
     password,
     port,
@@ -116,4 +119,22 @@ export async function pgQuery<T>(url: string, query: string): Promise<T[]> {
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/**
+ * In another process (a nested `bun test`, see test/postgres/store.test.ts):
+ * make fresh databases on a cluster that startPostgres started, from its handle.
+ */
+export function attachedCluster(handle: string): { createDatabase(name: string): string } {
+  const { bin, dir, port, password, asRoot } = JSON.parse(handle) as { bin: string; dir: string; port: number; password: string; asRoot: boolean };
+  const psql = bin ? path.join(bin, "psql") : "psql";
+  return {
+    createDatabase(name) {
+      const args = [psql, "-h", dir, "-p", String(port), "-U", "tickd", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", `CREATE DATABASE "${name}"`];
+      const argv = asRoot ? ["runuser", "-u", "postgres", "--", "env", `PGPASSWORD=${password}`, ...args] : args;
+      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", env: { ...process.env, PGPASSWORD: password } });
+      if (r.status !== 0) throw new Error(`CREATE DATABASE ${name} failed (${r.status}): ${r.stderr || r.stdout}`);
+      return `postgres://tickd:${password}@127.0.0.1:${port}/${name}`;
+    },
+  };
 }

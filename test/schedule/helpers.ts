@@ -1,5 +1,5 @@
 /** Test helpers: JobSpecs from a few words, instants from wall times. */
-import { type AtTime, type JobSpec, type ScheduleRule, brandJobSpec } from "../../src/config/types.ts";
+import { type AtTime, type JobSpec, type ScheduleRule, type EverySchedule, type CronSchedule, brandJobSpec } from "../../src/config/types.ts";
 
 type EveryUnit = Extract<ScheduleRule, { kind: "every" }>["unit"];
 
@@ -15,14 +15,14 @@ export function at(text: string, unit: EveryUnit): AtTime {
 }
 
 /** `every("2 hours", ":15")`, `every("monday", "10:00")`, `every("day")`. */
-export function everyRule(every: string, atText?: string): ScheduleRule {
+export function everyRule(every: string, atText?: string): EverySchedule {
   const words = every.trim().split(/\s+/);
   const interval = words.length === 2 ? Number(words[0]) : 1;
   const unit = (words[words.length - 1] as string).replace(/s$/, "") as EveryUnit;
   return { kind: "every", interval, unit, ...(atText === undefined ? {} : { at: at(atText, unit) }) };
 }
 
-export function cronRule(expression: string): ScheduleRule {
+export function cronRule(expression: string): CronSchedule {
   return { kind: "cron", expression };
 }
 

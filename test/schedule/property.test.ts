@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { Cron } from "croner";
-import { type AtTime, WEEKDAYS, type ScheduleRule } from "../../src/config/types.ts";
+import { type AtTime, WEEKDAYS, type EverySchedule, type CronSchedule } from "../../src/config/types.ts";
 import { compileSchedule, nextRuns } from "../../src/schedule/index.ts";
 import { cronRule, everyRule, job } from "./helpers.ts";
 
@@ -42,7 +42,7 @@ function transitions(zone: string): number[] {
 const TRANSITIONS = new Map(ZONES.map((z) => [z, transitions(z)]));
 
 interface Case {
-  rule: ScheduleRule;
+  rule: EverySchedule | CronSchedule;
   zone: string;
   registered: number;
   label: string;
@@ -59,7 +59,8 @@ function randomCase(rnd: () => number): Case {
     near.length > 0 && rnd() < 0.5
       ? pick(near) + int(-36, 36) * 3_600_000 + int(0, 3_599_999)
       : START + Math.floor(rnd() * SPAN);
-  let rule: ScheduleRule;
+  // Rules with instants to check (a manual rule has none).
+  let rule: EverySchedule | CronSchedule;
   const kind = pick(["second", "minute", "hour", "day", "week", "weekday", "cron"] as const);
   const n = rnd() < 0.5 ? 1 : int(2, 10);
   switch (kind) {

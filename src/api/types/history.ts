@@ -13,8 +13,9 @@ import { builder } from "../builder.ts";
 import type { ApiContext } from "../context.ts";
 import { apiError } from "../errors.ts";
 import { listJobs } from "../jobs.ts";
+import { intMs } from "../int.ts";
 import { keyDoc, type JobModel } from "../models.ts";
-import { ActivityRef, JobRef } from "./refs.ts";
+import { RunRef, JobRef } from "./refs.ts";
 import { SchedulerRef, StatusCountRef } from "./scheduler.ts";
 
 /** Most runs Job.recentRuns returns. */
@@ -27,7 +28,7 @@ const DailyRollupRef = builder.objectRef<DailyRollup>("DailyRollup").implement({
     "One job's runs of one UTC day: counts by status and the duration percentiles of the runs that did work (success, failure, error, timeout). " +
     "Days that are over are stored when the hourly prune runs and kept after retention deletes their runs; the current day is computed from the runs.",
   fields: (t) => ({
-    label: t.exposeString("label"),
+    label: t.exposeString("label", { description: "The job's label." }),
     day: t.field({ type: "DateTime", description: "The day's start, 00:00 UTC.", resolve: (r) => r.day }),
     runs: t.exposeInt("runs", { description: "Finished runs that day, every status." }),
     statuses: t.field({
@@ -43,9 +44,12 @@ const DailyRollupRef = builder.objectRef<DailyRollup>("DailyRollup").implement({
         return worked === 0 ? null : (r.statuses.success ?? 0) / worked;
       },
     }),
-    p50Ms: t.exposeInt("p50Ms", { nullable: true, description: "Median duration, ms (nearest rank); null when no run did work." }),
-    p95Ms: t.exposeInt("p95Ms", { nullable: true, description: "95th percentile duration, ms (nearest rank)." }),
-    maxMs: t.exposeInt("maxMs", { nullable: true, description: "Longest duration, ms." }),
+    p50: t.field({ type: "Duration", nullable: true, description: "Median duration (nearest rank); null when no run did work.", resolve: (r) => r.p50Ms }),
+    p95: t.field({ type: "Duration", nullable: true, description: "95th percentile duration (nearest rank); null when no run did work.", resolve: (r) => r.p95Ms }),
+    max: t.field({ type: "Duration", nullable: true, description: "Longest duration; null when no run did work.", resolve: (r) => r.maxMs }),
+    p50Ms: t.int({ nullable: true, description: "Median duration, ms (nearest rank); null when no run did work.", deprecationReason: "Use p50 (a Duration).", resolve: (r) => intMs("p50Ms", "p50", r.p50Ms) }),
+    p95Ms: t.int({ nullable: true, description: "95th percentile duration, ms (nearest rank).", deprecationReason: "Use p95 (a Duration).", resolve: (r) => intMs("p95Ms", "p95", r.p95Ms) }),
+    maxMs: t.int({ nullable: true, description: "Longest duration, ms.", deprecationReason: "Use max (a Duration).", resolve: (r) => intMs("maxMs", "max", r.maxMs) }),
   }),
 });
 
@@ -54,8 +58,8 @@ function span(ctx: ApiContext, since: number | null | undefined, until: number |
   const now = ctx.now();
   const end = until ?? dayOf(now) + DAY_MS;
   const start = dayOf(since ?? end - 30 * DAY_MS);
-  if (end <= start) throw apiError("BAD_USER_INPUT", "rollups: until must be after since");
-  if (end - start > MAX_ROLLUP_DAYS * DAY_MS) throw apiError("BAD_USER_INPUT", `rollups: at most ${MAX_ROLLUP_DAYS} days at once`);
+  if (end <= start) throw apiError("BAD_USER_INPUT", "rollups: until must be after since", "until");
+  if (end - start > MAX_ROLLUP_DAYS * DAY_MS) throw apiError("BAD_USER_INPUT", `rollups: at most ${MAX_ROLLUP_DAYS} days at once`, "since");
   return { since: start, until: end };
 }
 
@@ -63,20 +67,20 @@ const field = (job: JobModel, name: string) => (job as unknown as Record<string,
 
 builder.objectFields(JobRef, (t) => ({
   recentRuns: t.field({
-    type: [ActivityRef],
+    type: [RunRef],
     description: `The job's newest runs, newest first (at most ${MAX_RECENT}); the job table's strip. Batched: one store query for every job of a request.`,
-    args: { count: t.arg.int({ defaultValue: 30 }) },
+    args: { count: t.arg.int({ defaultValue: 30, description: `How many, 1..${MAX_RECENT}.` }) },
     complexity: (args) => ({ field: 1, multiplier: Math.max(1, Math.min(args.count ?? 30, MAX_RECENT) / 10) }),
     resolve: (job, { count }, ctx) => {
       const n = count ?? 30;
-      if (n < 1 || n > MAX_RECENT) throw apiError("BAD_USER_INPUT", `recentRuns(count): expected 1..${MAX_RECENT}, got ${n}`);
+      if (n < 1 || n > MAX_RECENT) throw apiError("BAD_USER_INPUT", `recentRuns(count): expected 1..${MAX_RECENT}, got ${n}`, "count");
       return ctx.recentRuns(job.label, n);
     },
   }),
   rollups: t.field({
     type: [DailyRollupRef],
     description: `The job's days from since (default 30 days ago) to before until (default the end of today), oldest first; days without runs are absent. At most ${MAX_ROLLUP_DAYS} days.`,
-    args: { since: t.arg({ type: "DateTime" }), until: t.arg({ type: "DateTime" }) },
+    args: { since: t.arg({ type: "DateTime", description: "The first day (its UTC day); default 30 days ago." }), until: t.arg({ type: "DateTime", description: "Before this instant; default the end of today." }) },
     resolve: (job, args, ctx) => {
       const s = span(ctx, args.since as number | null, args.until as number | null);
       return ctx.deps.activities.rollups([job.label], s.since, s.until);
@@ -90,7 +94,13 @@ builder.objectFields(JobRef, (t) => ({
       return keep ? keepText(keep) : null;
     },
   }),
-  keepFailuresMs: t.float({ nullable: true, description: keyDoc("keep_failures", "In ms; null = as keep."), resolve: (job) => (field(job, "keepFailuresMs") as number | null) ?? null }),
+  keepFailures: t.field({ type: "Duration", nullable: true, description: keyDoc("keep_failures", "Null = as keep."), resolve: (job) => (field(job, "keepFailuresMs") as number | null) ?? null }),
+  keepFailuresMs: t.float({
+    nullable: true,
+    description: keyDoc("keep_failures", "In ms; null = as keep."),
+    deprecationReason: "Use keepFailures (a Duration, the same number).",
+    resolve: (job) => (field(job, "keepFailuresMs") as number | null) ?? null,
+  }),
 }));
 
 builder.queryFields((t) => ({
@@ -100,10 +110,10 @@ builder.queryFields((t) => ({
       "Daily roll-ups across jobs: run counts by status over time and duration percentiles, per job and day, oldest first. " +
       "labels and app narrow the jobs (default every job); since/until as on Job.rollups.",
     args: {
-      labels: t.arg.stringList(),
+      labels: t.arg.stringList({ description: "These jobs; default every job." }),
       app: t.arg.string({ description: "Jobs an app registered." }),
-      since: t.arg({ type: "DateTime" }),
-      until: t.arg({ type: "DateTime" }),
+      since: t.arg({ type: "DateTime", description: "The first day (its UTC day); default 30 days ago." }),
+      until: t.arg({ type: "DateTime", description: "Before this instant; default the end of today." }),
     },
     complexity: 20,
     resolve: async (_root, args, ctx) => {

@@ -3,19 +3,22 @@
  * missing), with its queries, mutations and the jobChanged subscription.
  * No field or argument lets a client set what code a job runs.
  */
-import { decodeGlobalID, resolveCursorConnection, type ResolveCursorConnectionArgs } from "@pothos/plugin-relay";
-import { filter, pipe } from "graphql-yoga";
+import type { LoggedEvent } from "../events.ts";
 import type { JobChangedEvent } from "../pubsub.ts";
 import { builder } from "../builder.ts";
-import { apiError } from "../errors.ts";
+import { makeCursor, readCursor } from "../cursors.ts";
+import { apiError, blaming } from "../errors.ts";
+import { intMs } from "../int.ts";
 import { findJob, listJobs, requireJob } from "../jobs.ts";
 import { LIMITS } from "../limits.ts";
 import { keyDoc, type JobModel, type ScheduleModel } from "../models.ts";
-import { ActivityConnectionRef, resolveActivityConnection, toFilter, type FilterArgs } from "./activity.ts";
-import { ActivityRef, JobRef } from "./refs.ts";
+import type { OrderDirection, RunOrder } from "../../store/run-page.ts";
+import { ID_ARG_DOC, LABEL_ARG_DOC, labelOf, targetArg } from "../targets.ts";
+import { checkPage, eventStream, ORDER_BY_DOC, OrderDirectionEnum, resolveActivityConnection, resolveRunConnection, RunConnectionRef, RunOrderRef, toFilter, type FilterArgs } from "./run.ts";
+import { RunRef, JobRef } from "./refs.ts";
 
 export { JobRef };
-import { ActiveByEnum, JobChangeEnum, JobKindEnum, JobSourceEnum, ScheduleKindEnum, StatusEnum, TriggerEnum } from "./enums.ts";
+import { ActiveByEnum, CatchupEnum, enumValues, HttpMethodEnum, JobChangeEnum, JobKindEnum, JobSourceEnum, OverlapEnum, ScheduleKindEnum, ScheduleUnitEnum, StatusEnum, TriggerEnum } from "./enums.ts";
 import type { Status } from "../../sdk/index.ts";
 import type { RunRecord } from "../../engine/types.ts";
 import type { ApiContext } from "../context.ts";
@@ -25,13 +28,18 @@ import { callerOf, parseRunKwargs } from "./controls.ts";
 export const ScheduleRef = builder.objectRef<ScheduleModel>("Schedule").implement({
   description: "When a job runs: in words, and as the job-file fields.",
   fields: (t) => ({
-    text: t.exposeString("text", { description: 'In words, e.g. "every 10 minutes", "every monday at 10:00 (Europe/Berlin)"; "no schedule yet" for kind NONE.' }),
-    kind: t.expose("kind", { type: ScheduleKindEnum }),
-    every: t.exposeString("every", { nullable: true, description: '`every` as in the job file ("10 minutes", "monday"); null for cron.' }),
-    interval: t.exposeInt("interval", { nullable: true }),
-    unit: t.exposeString("unit", { nullable: true, description: "second, minute, hour, day, week or a weekday." }),
-    at: t.exposeString("at", { nullable: true }),
-    cron: t.exposeString("cron", { nullable: true }),
+    text: t.exposeString("text", { description: 'In words, e.g. "every 10 minutes", "every monday at 10:00 (Europe/Berlin)"; "manual (runs only by hand)" for kind MANUAL.' }),
+    kind: t.expose("kind", { type: ScheduleKindEnum, description: "every, cron, or manual (runs only by hand)." }),
+    every: t.exposeString("every", { nullable: true, description: '`every` as in the job file ("10 minutes", "monday", "manual"); null for cron.' }),
+    interval: t.exposeInt("interval", { nullable: true, description: "The N of every = N units; 1 for a weekday; null for cron." }),
+    unit: t.exposeString("unit", {
+      nullable: true,
+      description: "second, minute, hour, day, week or a weekday; null for cron.",
+      deprecationReason: "Use intervalUnit (an enum of the same words).",
+    }),
+    intervalUnit: t.field({ type: ScheduleUnitEnum, nullable: true, description: "The unit of every; null for cron and kind MANUAL.", resolve: (s) => s.unit }),
+    at: t.exposeString("at", { nullable: true, description: keyDoc("at", "As written; null when not set.") }),
+    cron: t.exposeString("cron", { nullable: true, description: keyDoc("cron", "Null for every.") }),
     timezone: t.exposeString("timezone", { description: "The zone the schedule computes in (the job's, else the instance's)." }),
   }),
 });
@@ -44,7 +52,7 @@ interface KwargModel {
 export const KwargRef = builder.objectRef<KwargModel>("Kwarg").implement({
   description: "A keyword argument passed to the callback.",
   fields: (t) => ({
-    key: t.exposeString("key"),
+    key: t.exposeString("key", { description: "The argument's name, as the job file writes it." }),
     value: t.field({
       type: "JSON",
       nullable: true,
@@ -58,15 +66,15 @@ export const KwargRef = builder.objectRef<KwargModel>("Kwarg").implement({
 
 builder.node(JobRef, {
   description: "A recurring job.",
-  id: { resolve: (job) => job.label },
+  id: { resolve: (job) => job.label, description: "The job's global id (relay): accepted wherever a label is." },
   loadOne: (label, ctx) => findJob(ctx, String(label)),
   fields: (t) => ({
     label: t.exposeString("label", { description: "Unique, case-sensitive; may contain spaces, dots, unicode." }),
-    source: t.expose("source", { type: JobSourceEnum }),
+    source: t.expose("source", { type: JobSourceEnum, description: "The job file, or an app's registration." }),
     app: t.exposeString("app", { nullable: true, description: "Discovered jobs: the app that registered it." }),
     file: t.exposeString("file", { description: "The job file, or the app's scheduler module." }),
     line: t.exposeInt("line", { description: "Line of the section header in the job file; 0 for discovered jobs." }),
-    kind: t.field({ type: JobKindEnum, resolve: (job) => job.target.kind }),
+    kind: t.field({ type: JobKindEnum, description: "What it runs: a callback, a command or a URL.", resolve: (job) => job.target.kind }),
     callback: t.string({
       nullable: true,
       description: keyDoc("call", "Null unless a CALL job; read-only: no mutation sets it."),
@@ -86,44 +94,93 @@ builder.node(JobRef, {
       unauthorizedResolver: () => null,
       resolve: (job) => (job.target.kind === "url" ? job.target.url : null),
     }),
-    method: t.string({ nullable: true, description: keyDoc("method", "Null unless a URL job."), resolve: (job) => (job.target.kind === "url" ? job.target.method : null) }),
-    schedule: t.field({ type: ScheduleRef, resolve: (job) => job.schedule }),
+    method: t.string({
+      nullable: true,
+      description: keyDoc("method", "Null unless a URL job."),
+      deprecationReason: "Use httpMethod (an enum).",
+      resolve: (job) => (job.target.kind === "url" ? job.target.method : null),
+    }),
+    httpMethod: t.field({
+      type: HttpMethodEnum,
+      nullable: true,
+      description: keyDoc("method", "Null unless a URL job."),
+      resolve: (job) => (job.target.kind === "url" ? job.target.method.toUpperCase() : null),
+    }),
+    schedule: t.field({ type: ScheduleRef, description: "When it runs.", resolve: (job) => job.schedule }),
     timezone: t.exposeString("timezone", { nullable: true, description: keyDoc("timezone", "Null = the instance's.") }),
     description: t.exposeString("description", { description: keyDoc("description") }),
     kwargs: t.field({
       type: [KwargRef],
+      description: "The keyword arguments its callback gets (every job-file key not in the key table).",
       resolve: (job) => Object.entries(job.kwargs).map(([key, value]) => ({ key, value })),
     }),
     active: t.exposeBoolean("active", { description: "Whether the job is on; the same answer `tickd list`, `tickd next` and export-ini give." }),
     activeBy: t.expose("activeBy", { type: ActiveByEnum, description: "Who decided active: the job file, the registration, or an operator." }),
     activeAt: t.field({ type: "DateTime", nullable: true, description: "When an operator switched the job; null when the file or the registration decides.", resolve: (job) => job.activeAt }),
     missing: t.exposeBoolean("missing", { description: "A discovered job whose registration vanished; history kept." }),
-    nextRunAt: t.field({ type: "DateTime", nullable: true, description: "Null when the job is off, has ended, or has no schedule yet.", resolve: (job) => job.nextRunAt }),
+    nextRunAt: t.field({ type: "DateTime", nullable: true, description: "Null when the job is off, has ended, or is manual (every = manual: runs only by hand).", resolve: (job) => job.nextRunAt }),
     nextRuns: t.field({
       type: ["DateTime"],
       description: `The next due instants (at most ${LIMITS.maxNextRuns}); empty when inactive or ended.`,
-      args: { count: t.arg.int({ defaultValue: 5 }) },
+      args: { count: t.arg.int({ defaultValue: 5, description: `How many, 1..${LIMITS.maxNextRuns}.` }) },
       complexity: (args) => ({ field: 1, multiplier: Math.max(1, Math.min(args.count ?? 5, LIMITS.maxNextRuns)) }),
       resolve: (job, { count }, ctx) => {
         const n = count ?? 5;
-        if (n < 1 || n > LIMITS.maxNextRuns) throw apiError("BAD_USER_INPUT", `nextRuns(count): expected 1..${LIMITS.maxNextRuns}, got ${n}`);
-        return job.missing || job.schedule.kind === "none" ? [] : ctx.deps.scheduler.nextRuns(job.label, n);
+        if (n < 1 || n > LIMITS.maxNextRuns) throw apiError("BAD_USER_INPUT", `nextRuns(count): expected 1..${LIMITS.maxNextRuns}, got ${n}`, "count");
+        return job.missing || job.schedule.kind === "manual" ? [] : ctx.deps.scheduler.nextRuns(job.label, n);
       },
     }),
     running: t.exposeInt("running", { description: "Runs of this job going on now." }),
-    lastRun: t.field({ type: ActivityRef, nullable: true, resolve: (job, _args, ctx) => ctx.lastRun(job.label) }),
-    timeoutMs: t.exposeInt("timeoutMs", { nullable: true, description: keyDoc("timeout", "In ms; null = none.") }),
-    overlap: t.exposeString("overlap", { description: keyDoc("overlap") }),
+    lastRun: t.field({ type: RunRef, nullable: true, description: "Its most recent run (finished or going on); null before the first.", resolve: (job, _args, ctx) => ctx.lastRun(job.label) }),
+    timeout: t.field({ type: "Duration", nullable: true, description: keyDoc("timeout", "Null = none."), resolve: (job) => job.timeoutMs }),
+    timeoutMs: t.int({
+      nullable: true,
+      description: keyDoc("timeout", "In ms; null = none."),
+      deprecationReason: "Use timeout (a Duration: any length; Int stops at 24.8 days).",
+      resolve: (job) => intMs("timeoutMs", "timeout", job.timeoutMs),
+    }),
+    overlap: t.exposeString("overlap", { description: keyDoc("overlap"), deprecationReason: "Use overlapPolicy (an enum of the same words)." }),
+    overlapPolicy: t.field({ type: OverlapEnum, description: keyDoc("overlap"), resolve: (job) => job.overlap }),
     retries: t.exposeInt("retries", { description: keyDoc("retries") }),
-    retryDelayMs: t.exposeInt("retryDelayMs", { description: keyDoc("retry_delay", "In ms.") }),
-    catchup: t.exposeString("catchup", { description: keyDoc("catchup") }),
-    jitterMs: t.exposeInt("jitterMs", { description: keyDoc("jitter", "In ms.") }),
+    retryDelay: t.field({ type: "Duration", description: keyDoc("retry_delay"), resolve: (job) => job.retryDelayMs }),
+    retryDelayMs: t.int({
+      nullable: true,
+      description: keyDoc("retry_delay", "In ms."),
+      deprecationReason: "Use retryDelay (a Duration).",
+      resolve: (job) => intMs("retryDelayMs", "retryDelay", job.retryDelayMs),
+    }),
+    catchup: t.exposeString("catchup", { description: keyDoc("catchup"), deprecationReason: "Use catchupPolicy (an enum of the same words)." }),
+    catchupPolicy: t.field({ type: CatchupEnum, description: keyDoc("catchup"), resolve: (job) => job.catchup }),
+    jitter: t.field({ type: "Duration", description: keyDoc("jitter"), resolve: (job) => job.jitterMs }),
+    jitterMs: t.int({ nullable: true, description: keyDoc("jitter", "In ms."), deprecationReason: "Use jitter (a Duration).", resolve: (job) => intMs("jitterMs", "jitter", job.jitterMs) }),
+    grace: t.field({ type: "Duration", nullable: true, description: keyDoc("grace", "Null = not set on the job (the instance's --grace, if any, applies)."), resolve: (job) => option(job, "graceMs") }),
+    warnAfter: t.field({ type: "Duration", nullable: true, description: keyDoc("warn_after", "Null = none."), resolve: (job) => option(job, "warnAfterMs") }),
+    realert: t.field({ type: "Duration", nullable: true, description: keyDoc("realert", "Null = never."), resolve: (job) => option(job, "realertMs") }),
     until: t.field({ type: "DateTime", nullable: true, description: keyDoc("until", "Null = no end."), resolve: (job) => job.until }),
+    runs: t.connection(
+      {
+        type: RunRef,
+        description: "This job's runs, newest first unless orderBy says otherwise.",
+        args: {
+          statuses: t.arg({ type: [StatusEnum], required: false, description: "Any of these statuses." }),
+          triggers: t.arg({ type: [TriggerEnum], required: false, description: "Any of these triggers." }),
+          since: t.arg({ type: "DateTime", description: "Started at or after." }),
+          until: t.arg({ type: "DateTime", description: "Started before." }),
+          search: t.arg.string({ description: "Case-insensitive substring of the run's message." }),
+          orderBy: t.arg({ type: RunOrderRef, description: ORDER_BY_DOC }),
+        },
+        complexity: (args) => ({ field: 1, multiplier: Math.max(1, args.first ?? args.last ?? LIMITS.defaultPage) }),
+        resolve: (job, args, ctx) =>
+          resolveRunConnection(ctx, toFilter({ ...(args as FilterArgs), label: job.label }), args, (args.orderBy as RunOrder | null) ?? undefined) as never,
+      },
+      RunConnectionRef,
+    ),
     activities: t.field({
-      type: ActivityConnectionRef,
+      type: RunConnectionRef,
       description: "This job's runs, newest first.",
+      deprecationReason: "Use runs (any order, paging both ways).",
       args: {
-        statuses: t.arg({ type: [StatusEnum], required: false }),
+        statuses: t.arg({ type: [StatusEnum], required: false, description: "Any of these statuses." }),
         triggers: t.arg({ type: [TriggerEnum], required: false, description: "Any of these triggers." }),
         since: t.arg({ type: "DateTime", description: "Started at or after." }),
         until: t.arg({ type: "DateTime", description: "Started before." }),
@@ -132,25 +189,115 @@ builder.node(JobRef, {
       },
       complexity: (args) => ({ field: 1, multiplier: Math.max(1, args.first ?? LIMITS.defaultPage) }),
       resolve: (job, args, ctx) =>
-        resolveActivityConnection(ctx, toFilter({ ...(args as FilterArgs), label: job.label }), args),
+        resolveActivityConnection(ctx, toFilter({ ...(args as FilterArgs), label: job.label }), args) as never,
     }),
   }),
 });
 
+/** An option of the job model that JobModel's type does not name (the key table's fields: graceMs, warnAfterMs...). */
+function option(job: JobModel, field: string): number | null {
+  const value = (job as unknown as Record<string, unknown>)[field];
+  return typeof value === "number" ? value : null;
+}
+
 const JobFilter = builder.inputType("JobFilter", {
+  description: "Which jobs: every condition given must hold.",
   fields: (t) => ({
-    active: t.boolean(),
-    source: t.field({ type: JobSourceEnum }),
-    missing: t.boolean(),
+    active: t.boolean({ description: "On (true) or off (false)." }),
+    source: t.field({ type: JobSourceEnum, description: "Defined in the job file or discovered." }),
+    missing: t.boolean({ description: "Discovered jobs whose registration vanished (true), or the others." }),
     search: t.string({ description: "Case-insensitive substring of label, description, app or callback." }),
     lastStatus: t.field({ type: [StatusEnum], description: "Status of the last run is one of these." }),
   }),
 });
 
+const JOB_ORDER_FIELDS = ["label", "nextRun"] as const;
+type JobOrderField = (typeof JOB_ORDER_FIELDS)[number];
+
+const JobOrderFieldEnum = builder.enumType("JobOrderField", {
+  description: "What jobs are ordered by; ties are broken by label.",
+  values: enumValues<JobOrderField>(JOB_ORDER_FIELDS, {
+    label: "The label, in code-point order (the default).",
+    nextRun: "When it is due next; jobs not scheduled count as due last.",
+  }),
+});
+
+const JobOrderRef = builder.inputType("JobOrder", {
+  description: "How to order jobs: a field and a direction. Default: label, ascending.",
+  fields: (t) => ({
+    field: t.field({ type: JobOrderFieldEnum, required: true, description: "What to order by." }),
+    direction: t.field({ type: OrderDirectionEnum, required: true, description: "Which way." }),
+  }),
+});
+
+interface JobOrder {
+  readonly field: JobOrderField;
+  readonly direction: OrderDirection;
+}
+
+/** Jobs not scheduled sort as due after every instant. */
+const NOT_DUE = Number.MAX_SAFE_INTEGER;
+
+/** A job's position in an order: [sort value, label]. */
+function jobPosition(job: JobModel, order: JobOrder): [number | string, string] {
+  return [order.field === "label" ? job.label : (job.nextRunAt ?? NOT_DUE), job.label];
+}
+
+function comparePositions(a: [number | string, string], b: [number | string, string], direction: OrderDirection): number {
+  const sign = direction === "asc" ? 1 : -1;
+  if (a[0] !== b[0]) return (a[0] < b[0] ? -1 : 1) * sign;
+  return a[1] === b[1] ? 0 : (a[1] < b[1] ? -1 : 1) * sign;
+}
+
+function jobCursorPosition(cursor: string, order: JobOrder, key: string, arg: string): [number | string, string] {
+  const p = readCursor("job", key, cursor, arg);
+  if (order.field === "label") return [p.value, p.tie];
+  const value = Number(p.value);
+  if (!Number.isSafeInteger(value)) throw apiError("BAD_USER_INPUT", `${arg}: not a cursor of this API; pass one this connection returned`, arg);
+  return [value, p.tie];
+}
+
+interface JobPageArgs {
+  readonly first?: number | null;
+  readonly last?: number | null;
+  readonly after?: string | null;
+  readonly before?: string | null;
+}
+
+/** A page of (already filtered) jobs in `order`: first/after forwards, last/before backwards; cursors opaque. */
+function pageJobs(jobs: readonly JobModel[], args: JobPageArgs, order: JobOrder) {
+  checkPage(args.first, args.last);
+  const key = `${order.field}.${order.direction}`;
+  const sorted = [...jobs].sort((a, b) => comparePositions(jobPosition(a, order), jobPosition(b, order), order.direction));
+  const after = args.after == null ? undefined : jobCursorPosition(args.after, order, key, "after");
+  const before = args.before == null ? undefined : jobCursorPosition(args.before, order, key, "before");
+  let start = 0;
+  let end = sorted.length;
+  if (after) start = sorted.findIndex((j) => comparePositions(jobPosition(j, order), after, order.direction) > 0);
+  if (start < 0) start = sorted.length;
+  if (before) {
+    const at = sorted.findIndex((j) => comparePositions(jobPosition(j, order), before, order.direction) >= 0);
+    end = at < 0 ? sorted.length : at;
+  }
+  end = Math.max(start, end);
+  if (args.last != null) start = Math.max(start, end - args.last);
+  else end = Math.min(end, start + (args.first ?? LIMITS.defaultPage));
+  const edges = sorted.slice(start, end).map((job) => {
+    const [value, tie] = jobPosition(job, order);
+    return { cursor: makeCursor("job", key, { value: String(value), tie }), node: job };
+  });
+  return {
+    edges,
+    pageInfo: { hasPreviousPage: start > 0, hasNextPage: end < sorted.length, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount: jobs.length,
+  };
+}
+
 const JobConnectionRef = builder.connectionObject(
   {
     type: JobRef,
     name: "JobConnection",
+    description: "A page of jobs.",
     fields: (t) => ({
       totalCount: t.int({
         description: "Jobs matching the filter, on all pages.",
@@ -158,14 +305,17 @@ const JobConnectionRef = builder.connectionObject(
       }),
     }),
   },
-  { name: "JobEdge" },
+  { name: "JobEdge", description: "A job and its cursor." },
 );
 
 builder.queryFields((t) => ({
   jobs: t.connection({
     type: JobRef,
-    description: "Jobs sorted by label. Cursors are labels, so pages stay stable as jobs come and go.",
-    args: { filter: t.arg({ type: JobFilter }) },
+    description: "Jobs, by label unless orderBy says otherwise. Cursors are opaque; pages stay stable as jobs come and go.",
+    args: {
+      filter: t.arg({ type: JobFilter, description: "Which jobs; default all." }),
+      orderBy: t.arg({ type: JobOrderRef, description: "Order of the jobs; default label, ascending. Cursors belong to the order they were made in." }),
+    },
     resolve: async (_root, args, ctx) => {
       let jobs = await listJobs(ctx);
       const f = args.filter;
@@ -188,45 +338,32 @@ builder.queryFields((t) => ({
           });
         }
       }
-      checkPage(args.first, args.last);
-      const page = await resolveCursorConnection(
-        { args, toCursor: (job: JobModel) => job.label, defaultSize: LIMITS.defaultPage, maxSize: LIMITS.maxPage },
-        ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
-          let slice = jobs.filter((j) => (after === undefined || j.label > after) && (before === undefined || j.label < before));
-          if (inverted) slice = slice.reverse();
-          return slice.slice(0, limit);
-        },
-      );
-      return Object.assign(page, { totalCount: jobs.length });
+      return pageJobs(jobs, args, (args.orderBy as JobOrder | null) ?? { field: "label", direction: "asc" }) as never;
     },
   }, JobConnectionRef),
   job: t.field({
     type: JobRef,
     nullable: true,
-    description: "One job by label or by its global id; null when none matches.",
-    args: { label: t.arg.string(), id: t.arg.id() },
-    resolve: async (_root, { label, id }, ctx) => {
-      if ((label == null) === (id == null)) throw apiError("BAD_USER_INPUT", "job: pass exactly one of label or id");
-      if (label != null) return findJob(ctx, label);
-      const decoded = decodeJobId(String(id));
-      return decoded === null ? null : findJob(ctx, decoded);
-    },
+    description: "One job by label or by its global id (exactly one); null when none matches.",
+    args: { label: t.arg.string({ description: "The job's label." }), id: t.arg.id({ description: "The job's global id (Job.id)." }) },
+    resolve: async (_root, args, ctx) => findJob(ctx, labelOf(args, "job")),
   }),
 }));
 
-export function checkPage(first: number | null | undefined, last: number | null | undefined): void {
-  for (const [name, n] of [["first", first], ["last", last]] as const) {
-    if (n != null && (n < 0 || n > LIMITS.maxPage)) throw apiError("BAD_USER_INPUT", `${name}: expected 0..${LIMITS.maxPage}, got ${n}`);
-  }
-}
-
-function decodeJobId(id: string): string | null {
-  try {
-    const { typename, id: label } = decodeGlobalID(id);
-    return typename === "Job" ? label : null;
-  } catch {
-    return null;
-  }
+/**
+ * Which argument of updateJobSchedule an error is about. The catalog reports
+ * a schedule that does not validate with the job file's messages, which name
+ * the key first (`every: "10 minuets" is not a unit; ...`, STYLE 5), and no
+ * key field (its validator returns strings); so the first key named is the
+ * argument. A job-file job or an unknown one is the label's (or id's) fault.
+ */
+function scheduleArg(error: unknown, args: { label?: string | null }): string | undefined {
+  const message = error instanceof Error ? error.message : "";
+  if (/not-found|left out|comes from|no job/i.test(message) || (error as { code?: string })?.code === "not-found") return targetArg(args);
+  if (/^at goes with/.test(message)) return "at";
+  if (/exactly one of every or cron/.test(message)) return "every";
+  const named = /\b(every|at|cron|timezone)\b:/.exec(message);
+  return named?.[1] ?? "every";
 }
 
 builder.mutationFields((t) => ({
@@ -234,37 +371,55 @@ builder.mutationFields((t) => ({
     type: JobRef,
     description: "Schedule a job (operator).",
     authScopes: { operator: true },
-    args: { label: t.arg.string({ required: true }) },
-    resolve: async (_root, { label }, ctx) => {
-      await ctx.deps.jobs.setActive(label, true);
-      return requireJob(ctx, label);
+    args: {
+      label: t.arg.string({ description: LABEL_ARG_DOC }),
+      id: t.arg.id({ description: ID_ARG_DOC }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const label = labelOf(args, "activateJob");
+      return blaming(async () => {
+        await ctx.deps.jobs.setActive(label, true);
+        return requireJob(ctx, label);
+      }, () => targetArg(args));
     },
   }),
   deactivateJob: t.field({
     type: JobRef,
     description: "Stop scheduling a job; a run going on finishes (operator).",
     authScopes: { operator: true },
-    args: { label: t.arg.string({ required: true }) },
-    resolve: async (_root, { label }, ctx) => {
-      // The plain switch: a pause without a note (who and when are recorded all the same).
-      await ctx.deps.jobs.setActive(label, false, { note: "", by: callerOf(ctx) });
-      return requireJob(ctx, label);
+    args: {
+      label: t.arg.string({ description: LABEL_ARG_DOC }),
+      id: t.arg.id({ description: ID_ARG_DOC }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const label = labelOf(args, "deactivateJob");
+      return blaming(async () => {
+        // The plain switch: a pause without a note (who and when are recorded all the same).
+        await ctx.deps.jobs.setActive(label, false, { note: "", by: callerOf(ctx) });
+        return requireJob(ctx, label);
+      }, () => targetArg(args));
     },
   }),
   runJobNow: t.field({
-    type: ActivityRef,
+    type: RunRef,
     description:
       "Run a job once now (trigger MANUAL) (operator). Returns the finished run; with wait: false, returns as soon as " +
-      "the run has started (status RUNNING), for jobs that take long: follow it with the activity subscription. " +
+      "the run has started (status RUNNING), for jobs that take long: follow it with the runFinished subscription. " +
       "kwargs (admin): a JSON object of strings, numbers and booleans given to the job over its own, recorded with the run.",
     authScopes: { operator: true },
-    args: { label: t.arg.string({ required: true }), wait: t.arg.boolean({ defaultValue: true }), kwargs: t.arg({ type: "JSON" }) },
-    resolve: async (_root, { label, wait, kwargs }, ctx) => {
-      if (kwargs != null && !roleAtLeast(ctx.role, "admin")) throw apiError("FORBIDDEN", "runJobNow(kwargs): running with parameters needs the admin role");
+    args: {
+      label: t.arg.string({ description: LABEL_ARG_DOC }),
+      id: t.arg.id({ description: ID_ARG_DOC }),
+      wait: t.arg.boolean({ defaultValue: true, description: "Answer when the run has finished (true) or as soon as it has started (false)." }),
+      kwargs: t.arg({ type: "JSON", description: "Parameters for this run, over the job's own (admin)." }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const label = labelOf(args, "runJobNow");
+      const { wait, kwargs } = args;
+      if (kwargs != null && !roleAtLeast(ctx.role, "admin")) throw apiError("FORBIDDEN", "runJobNow(kwargs): running with parameters needs the admin role", "kwargs");
       const given = kwargs == null ? undefined : parseRunKwargs(kwargs);
       const run = () => ctx.deps.jobs.runNow(label, given);
-      if (wait !== false) return run();
-      return startedRun(ctx, label, run);
+      return blaming(() => (wait !== false ? run() : startedRun(ctx, label, run)), () => targetArg(args));
     },
   }),
   updateJobSchedule: t.field({
@@ -275,24 +430,30 @@ builder.mutationFields((t) => ({
       "Job-file jobs are changed in the file. Nothing here can change what a job runs.",
     authScopes: { admin: true },
     args: {
-      label: t.arg.string({ required: true }),
-      every: t.arg.string(),
-      at: t.arg.string(),
-      cron: t.arg.string(),
-      timezone: t.arg.string(),
+      label: t.arg.string({ description: LABEL_ARG_DOC }),
+      id: t.arg.id({ description: ID_ARG_DOC }),
+      every: t.arg.string({ description: keyDoc("every", "Give every or cron.") }),
+      at: t.arg.string({ description: keyDoc("at", "Only with every.") }),
+      cron: t.arg.string({ description: keyDoc("cron", "Give every or cron.") }),
+      timezone: t.arg.string({ description: keyDoc("timezone") }),
     },
-    resolve: async (_root, { label, every, at, cron, timezone }, ctx) => {
-      await ctx.deps.jobs.updateSchedule(label, { every, at, cron, timezone });
-      return requireJob(ctx, label);
+    resolve: async (_root, args, ctx) => {
+      const label = labelOf(args, "updateJobSchedule");
+      const { every, at, cron, timezone } = args;
+      return blaming(async () => {
+        await ctx.deps.jobs.updateSchedule(label, { every, at, cron, timezone });
+        return requireJob(ctx, label);
+      }, (error) => scheduleArg(error, args));
     },
   }),
 }));
 
 export const JobChangedRef = builder.objectRef<JobChangedEvent>("JobChangedEvent").implement({
+  description: "Something happened to a job (the jobChanged subscription).",
   fields: (t) => ({
-    label: t.exposeString("label"),
-    change: t.expose("change", { type: JobChangeEnum }),
-    at: t.field({ type: "DateTime", resolve: (e) => e.at }),
+    label: t.exposeString("label", { description: "The job's label." }),
+    change: t.expose("change", { type: JobChangeEnum, description: "What happened." }),
+    at: t.field({ type: "DateTime", description: "When the API heard of it.", resolve: (e) => e.at }),
     job: t.field({ type: JobRef, nullable: true, description: "The job now; null when it was removed.", resolve: (e, _a, ctx) => findJob(ctx, e.label) }),
   }),
 });
@@ -302,8 +463,8 @@ builder.subscriptionFields((t) => ({
     type: JobChangedRef,
     description: "A job was added, removed, updated, activated or deactivated.",
     args: { label: t.arg.string({ description: "Only this job." }) },
-    subscribe: (_root, { label }, ctx) => ctx.subscriptions.track(pipe(ctx.pubsub.subscribe("jobChanged"), filter((e) => label == null || e.label === label))),
-    resolve: (event) => event,
+    subscribe: (_root, { label }, ctx) => eventStream(ctx, "jobChanged", (e) => label == null || e.label === label),
+    resolve: (event) => (event as LoggedEvent<JobChangedEvent>).value,
   }),
 }));
 

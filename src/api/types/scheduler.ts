@@ -9,7 +9,7 @@ import { builder } from "../builder.ts";
 import type { ApiContext } from "../context.ts";
 import type { DiscoverOutcome, ExportedIni, Problem } from "../../jobs/index.ts";
 import { listJobs } from "../jobs.ts";
-import { StatusEnum } from "./enums.ts";
+import { diagnosticCode, DiagnosticCodeEnum, StatusEnum } from "./enums.ts";
 
 interface StatusCount {
   readonly status: Status;
@@ -17,9 +17,10 @@ interface StatusCount {
 }
 
 export const StatusCountRef = builder.simpleObject("StatusCount", {
+  description: "How many runs ended with one status.",
   fields: (t) => ({
-    status: t.field({ type: StatusEnum }),
-    count: t.int(),
+    status: t.field({ type: StatusEnum, description: "The status." }),
+    count: t.int({ description: "How many runs." }),
   }),
 });
 
@@ -32,10 +33,11 @@ interface Counts {
 }
 
 const CountsRef = builder.objectRef<Counts>("SchedulerCounts").implement({
+  description: "The instance's jobs and runs, counted.",
   fields: (t) => ({
     jobs: t.exposeInt("jobs", { description: "Jobs known, including missing ones." }),
-    active: t.exposeInt("active"),
-    missing: t.exposeInt("missing"),
+    active: t.exposeInt("active", { description: "Jobs that are on (missing ones excluded)." }),
+    missing: t.exposeInt("missing", { description: "Discovered jobs whose registration vanished." }),
     running: t.exposeInt("running", { description: "Runs going on now." }),
     runs: t.field({ type: [StatusCountRef], description: "Recorded runs by status (within retention).", resolve: (c) => c.runs }),
   }),
@@ -48,13 +50,14 @@ interface SchedulerModel {
 export const SchedulerRef = builder.objectRef<SchedulerModel>("Scheduler").implement({
   description: "This tickd instance.",
   fields: (t) => ({
-    version: t.string({ resolve: ({ ctx }) => ctx.deps.version }),
+    version: t.string({ description: "tickd's version.", resolve: ({ ctx }) => ctx.deps.version }),
     instance: t.string({ description: "Name recorded on every run (host:pid unless set).", resolve: ({ ctx }) => ctx.deps.scheduler.instance }),
-    timezone: t.string({ resolve: ({ ctx }) => ctx.deps.scheduler.timezone }),
-    configPath: t.string({ resolve: ({ ctx }) => ctx.deps.scheduler.configPath }),
-    startedAt: t.field({ type: "DateTime", resolve: ({ ctx }) => ctx.deps.scheduler.startedAt }),
+    timezone: t.string({ description: "The instance zone (--timezone): jobs without their own compute in it.", resolve: ({ ctx }) => ctx.deps.scheduler.timezone }),
+    configPath: t.string({ description: "The job file it reads (--config).", resolve: ({ ctx }) => ctx.deps.scheduler.configPath }),
+    startedAt: t.field({ type: "DateTime", description: "When the service started.", resolve: ({ ctx }) => ctx.deps.scheduler.startedAt }),
     counts: t.field({
       type: CountsRef,
+      description: "Jobs and runs, counted.",
       resolve: async ({ ctx }) => {
         const jobs = await listJobs(ctx);
         const byStatus = await ctx.deps.activities.countsByStatus();
@@ -76,13 +79,14 @@ const ProblemRef = builder.objectRef<Problem>("Problem").implement({
     file: t.exposeString("file", { description: "The job file, or the app's scheduler module." }),
     line: t.exposeInt("line", { description: "Line in the job file; 0 for discovered jobs." }),
     label: t.exposeString("label", { nullable: true, description: "The job left out; null for a problem of the whole file." }),
-    code: t.exposeString("code"),
-    message: t.exposeString("message"),
+    code: t.exposeString("code", { description: "The rule broken, as `tickd check` prints it (bad-unit, invalid-registration...)." }),
+    kind: t.field({ type: DiagnosticCodeEnum, nullable: true, description: "code as an enum; null for a code this schema does not list.", resolve: (p) => diagnosticCode(p.code) }),
+    message: t.exposeString("message", { description: "What is wrong and what to do." }),
   }),
 });
 
 builder.queryFields((t) => ({
-  scheduler: t.field({ type: SchedulerRef, resolve: (_root, _args, ctx) => ({ ctx }) }),
+  scheduler: t.field({ type: SchedulerRef, description: "This tickd instance.", resolve: (_root, _args, ctx) => ({ ctx }) }),
   problems: t.field({
     type: [ProblemRef],
     description: "Jobs left out at start-up or the last reload, and why: the job file's problems and discovered jobs that do not load.",
@@ -91,16 +95,18 @@ builder.queryFields((t) => ({
 }));
 
 const DiscoverResultRef = builder.objectRef<DiscoverOutcome>("DiscoverResult").implement({
+  description: "What discoverJobs found.",
   fields: (t) => ({
-    added: t.exposeStringList("added"),
-    updated: t.exposeStringList("updated"),
+    added: t.exposeStringList("added", { description: "Labels of jobs registered for the first time (stored inactive)." }),
+    updated: t.exposeStringList("updated", { description: "Labels of jobs whose registration changed." }),
     missing: t.exposeStringList("missing", { description: "Registered before, not any more; kept with missing: true." }),
-    unscheduled: t.exposeStringList("unscheduled", { description: "Registered without a schedule: stored inactive until an operator gives one (updateJobSchedule)." }),
+    unscheduled: t.exposeStringList("unscheduled", { description: "Registered without a schedule: manual jobs (schedule kind MANUAL), never scheduled, run only by hand until an operator gives one a schedule (updateJobSchedule)." }),
     problems: t.field({ type: [ProblemRef], description: "What `tickd discover` reports: modules that failed, registrations rejected.", resolve: (r) => r.problems }),
   }),
 });
 
 const ExportResultRef = builder.objectRef<ExportedIni>("ExportResult").implement({
+  description: "A job file written by exportIni.",
   fields: (t) => ({
     text: t.exposeString("text", { description: "The job file text." }),
     path: t.exposeString("path", { nullable: true, description: "Where it was written; null for a preview." }),
@@ -110,22 +116,24 @@ const ExportResultRef = builder.objectRef<ExportedIni>("ExportResult").implement
 const DiagnosticRef = builder.objectRef<Diagnostic>("Diagnostic").implement({
   description: "A problem in the job file; the job it names is left out or keeps its previous form.",
   fields: (t) => ({
-    file: t.exposeString("file"),
-    line: t.exposeInt("line"),
-    label: t.exposeString("label", { nullable: true }),
-    key: t.exposeString("key", { nullable: true }),
-    code: t.exposeString("code"),
-    message: t.exposeString("message"),
+    file: t.exposeString("file", { description: "The job file." }),
+    line: t.exposeInt("line", { description: "The line at fault (1-based)." }),
+    label: t.exposeString("label", { nullable: true, description: "The job it is about; null for a problem of the whole file." }),
+    key: t.exposeString("key", { nullable: true, description: "The key at fault, when there is one." }),
+    code: t.exposeString("code", { description: "The rule broken, as `tickd check` prints it (bad-unit, duplicate-label...)." }),
+    kind: t.field({ type: DiagnosticCodeEnum, nullable: true, description: "code as an enum; null for a code this schema does not list.", resolve: (d) => diagnosticCode(d.code) }),
+    message: t.exposeString("message", { description: "What is wrong and what to do, as one sentence." }),
   }),
 });
 
 const ReloadResultRef = builder.objectRef<ReloadSummary>("ReloadResult").implement({
+  description: "What reloadConfig changed.",
   fields: (t) => ({
-    added: t.exposeStringList("added"),
-    removed: t.exposeStringList("removed"),
-    updated: t.exposeStringList("updated"),
-    unchanged: t.exposeInt("unchanged"),
-    diagnostics: t.field({ type: [DiagnosticRef], resolve: (r) => r.diagnostics }),
+    added: t.exposeStringList("added", { description: "Labels of jobs new in the file." }),
+    removed: t.exposeStringList("removed", { description: "Labels of jobs gone from the file." }),
+    updated: t.exposeStringList("updated", { description: "Labels of jobs whose section changed." }),
+    unchanged: t.exposeInt("unchanged", { description: "How many jobs stayed as they were." }),
+    diagnostics: t.field({ type: [DiagnosticRef], description: "The file's problems; the jobs they name are left out or keep their previous form.", resolve: (r) => r.diagnostics }),
   }),
 });
 
@@ -140,7 +148,7 @@ builder.mutationFields((t) => ({
     type: ExportResultRef,
     description: "Write the jobs that are on (as activateJob/deactivateJob left them) as a job file, or only return the text with preview: true (admin).",
     authScopes: { admin: true },
-    args: { preview: t.arg.boolean({ defaultValue: false }) },
+    args: { preview: t.arg.boolean({ defaultValue: false, description: "Only return the text; write nothing." }) },
     resolve: (_root, { preview }, ctx) => ctx.deps.jobs.exportIni(preview ?? false),
   }),
   reloadConfig: t.field({

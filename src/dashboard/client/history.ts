@@ -5,7 +5,7 @@
  * Each picture carries a text alternative (role="img" + aria-label).
  */
 import { h } from "./dom.ts";
-import { BAD_STATUSES, statusWord } from "./format.ts";
+import { BAD_STATUSES, duration, statusWord } from "./format.ts";
 import type { Rollup, RunSummary } from "./queries.ts";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -51,13 +51,13 @@ export function durationChart(runs: readonly RunSummary[], rollups: readonly Rol
   };
   const p50 = line("p50Ms", "p50");
   const p95 = line("p95Ms", "p95");
-  const label = `Durations of ${timed.length} runs, longest ${Math.round(maxMs)} ms; ${rollups.length} days of p50/p95`;
+  const label = `Durations of ${timed.length} runs, longest ${duration(maxMs)}; ${rollups.length} days of p50/p95`;
   const el = svg(
     "svg",
     { class: "chart duration-chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": label },
     svg("title", {}, label),
     svg("line", { class: "axis", x1: PAD.left, y1: H - PAD.bottom, x2: W - PAD.right, y2: H - PAD.bottom }),
-    svg("text", { class: "tick-label", x: PAD.left - 4, y: PAD.top + 10, "text-anchor": "end" }, `${Math.round(maxMs)} ms`),
+    svg("text", { class: "tick-label", x: PAD.left - 4, y: PAD.top + 10, "text-anchor": "end" }, duration(maxMs)),
     svg("text", { class: "tick-label", x: PAD.left - 4, y: H - PAD.bottom, "text-anchor": "end" }, "0"),
     svg("text", { class: "tick-label", x: PAD.left, y: H - 6 }, new Date(since).toLocaleDateString()),
     svg("text", { class: "tick-label", x: W - PAD.right, y: H - 6, "text-anchor": "end" }, new Date(until).toLocaleDateString()),
@@ -65,7 +65,7 @@ export function durationChart(runs: readonly RunSummary[], rollups: readonly Rol
       svg(
         "circle",
         { class: `point${BAD_STATUSES.has(r.status) ? " bad" : ""}`, cx: x(Date.parse(r.startedAt)).toFixed(1), cy: y(r.durationMs!).toFixed(1), r: 2.5, "data-run": r.runId },
-        svg("title", {}, `${statusWord(r.status)}, ${r.durationMs} ms, ${new Date(r.startedAt).toLocaleString()}`),
+        svg("title", {}, `${statusWord(r.status)}, ${duration(r.durationMs)}, ${new Date(r.startedAt).toLocaleString()}`),
       ),
     ),
   );

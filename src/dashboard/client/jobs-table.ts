@@ -5,9 +5,9 @@
  * server.
  */
 import { h, replaceChildren } from "./dom.ts";
-import { ago, BAD_STATUSES, countdown, statusWord } from "./format.ts";
+import { ago, BAD_STATUSES, clockTime, countdown, statusWord } from "./format.ts";
 import { strip } from "./history.ts";
-import { STRIP_RUNS, type JobRow, type RunSummary } from "./queries.ts";
+import { STRIP_RUNS, type JobRow, type Pause, type RunSummary } from "./queries.ts";
 
 export interface JobsTableActions {
   setActive(label: string, active: boolean): Promise<void>;
@@ -29,6 +29,28 @@ interface RowRefs {
   run: HTMLButtonElement;
   /** Start of the run going on, when the runStarted stream told us (snapshots only give a count). */
   runningSince?: string;
+}
+
+/** "paused by operator at 14:02 until 15:00: deploy" (times in the browser's zone). */
+export function pauseText(pause: Pause, now: number): string {
+  const at = pause.at ? ` at ${clockTime(pause.at, now)}` : "";
+  const until = pause.until ? ` until ${clockTime(pause.until, now)}` : "";
+  return `paused by ${pause.by}${at}${until}${pause.note ? `: ${pause.note}` : ""}`;
+}
+
+/**
+ * What makes a job stand out (issue 15), each a row class and a word, so the
+ * row says it without colour: failing (runs went wrong since its last
+ * success), slow (a run going on past its warn_after), missed (a missed
+ * record in the last day).
+ */
+export function flagsOf(job: JobRow, now: number): { failing: number; slow: boolean; missed: boolean } {
+  const h = job.health;
+  return {
+    failing: h?.failuresInRow ?? 0,
+    slow: job.running > 0 && h?.slowAt != null && Date.parse(h.slowAt) <= now,
+    missed: h?.lastMissedAt != null,
+  };
 }
 
 /** A status as a badge: the word is always there, the colour only repeats it. */
@@ -119,6 +141,8 @@ export class JobsTable {
         refs.next.textContent = countdown(at, now);
         if (at <= now - 1000) due = true;
       }
+      // A run going on becomes slow at slowAt, with no event to say so.
+      if (refs.tr.classList.contains("slow") !== flagsOf(refs.job, now).slow) this.fill(refs, now);
       const agoEl = refs.last.querySelector<HTMLElement>(".ago");
       if (agoEl?.dataset.since) agoEl.textContent = `${agoEl.dataset.prefix ?? ""}${ago(agoEl.dataset.since, now)}`;
     }
@@ -191,11 +215,24 @@ export class JobsTable {
 
   private fill(refs: RowRefs, now: number): void {
     const { job } = refs;
+    const flags = flagsOf(job, now);
+    const pause = job.pause ? pauseText(job.pause, now) : "";
     replaceChildren(refs.tags, [
       job.missing && h("span", { class: "tag tag-missing", title: "Its app no longer registers it; history kept" }, "missing"),
       job.source === "DISCOVERED" && h("span", { class: "tag" }, "discovered"),
+      job.pause && h("span", { class: "tag tag-paused", title: pause }, job.pause.note ? `paused: ${job.pause.note}` : "paused"),
     ]);
-    replaceChildren(refs.ticks, [strip(job.recentRuns ?? [])]);
+    // The marks that come and go as runs end sit on the strip's line, which never wraps: the row keeps its height.
+    replaceChildren(refs.ticks, [
+      strip(job.recentRuns ?? []),
+      flags.failing > 0 && h("span", { class: "tag tag-flag tag-failing", title: `${flags.failing} run(s) went wrong since the last success` }, flags.failing > 1 ? `failing ×${flags.failing}` : "failing"),
+      flags.slow && h("span", { class: "tag tag-flag tag-slow", title: `running longer than its warn_after (started ${clockTime(job.health.runningSince, now)})` }, "slow"),
+      flags.missed && h("span", { class: "tag tag-flag tag-missed", title: `missed an occurrence at ${clockTime(job.health.lastMissedAt, now)}` }, "missed"),
+    ]);
+    refs.tr.classList.toggle("failing", flags.failing > 0);
+    refs.tr.classList.toggle("slow", flags.slow);
+    refs.tr.classList.toggle("missed", flags.missed);
+    refs.tr.classList.toggle("paused", job.pause !== null && job.pause !== undefined);
     refs.schedule.textContent = job.schedule.text;
     refs.schedule.title = `computed in ${job.schedule.timezone}`;
     if (job.nextRunAt) {
@@ -204,8 +241,8 @@ export class JobsTable {
       refs.next.textContent = countdown(Date.parse(job.nextRunAt), now);
     } else {
       refs.next.removeAttribute("datetime");
-      refs.next.title = "";
-      refs.next.textContent = job.active ? "—" : "paused";
+      refs.next.title = pause;
+      refs.next.textContent = job.schedule.kind === "MANUAL" && job.active ? "by hand" : job.active ? "—" : job.pause?.until ? `paused until ${clockTime(job.pause.until, now)}` : "paused";
     }
     const run = job.lastRun;
     if (job.running === 0) refs.runningSince = undefined;

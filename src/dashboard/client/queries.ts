@@ -1,6 +1,9 @@
 /**
  * Every GraphQL document the page sends, with the shapes it reads back.
  * Field names follow schema/schema.graphql; the dashboard uses nothing else.
+ * The documents use the current fields (runs, runFinished, Duration fields);
+ * aliases keep the shapes the page's code reads (`activities`, `durationMs`,
+ * `timeoutMs`: milliseconds, as a Duration is).
  */
 
 export interface RunSummary {
@@ -28,12 +31,43 @@ export interface JobRow {
   missing: boolean;
   source: string;
   kind: string;
-  schedule: { text: string; timezone: string };
+  /** kind: EVERY, CRON or MANUAL (every = manual: runs only by hand). */
+  schedule: { text: string; timezone: string; kind?: string };
   nextRunAt: string | null;
   running: number;
   lastRun: RunSummary | null;
+  /** Switched off by an operator (pauseJob, or the plain switch with note ""); null otherwise. */
+  pause: Pause | null;
+  /** What makes the row stand out: failing, slow, missed (Job.health). */
+  health: Health;
   /** The strip: newest first; only the job table's own query asks for it. */
   recentRuns?: Pick<RunSummary, "runId" | "status" | "startedAt">[];
+}
+
+export interface Pause {
+  note: string;
+  by: string;
+  at: string | null;
+  until: string | null;
+}
+
+export interface Health {
+  failuresInRow: number;
+  runningSince: string | null;
+  /** When the run going on is or becomes slow (started + warn_after). */
+  slowAt: string | null;
+  lastMissedAt: string | null;
+}
+
+/** A backfill going on, or the job's last one since the service started (Job.backfill). */
+export interface Backfill {
+  from: string;
+  to: string;
+  by: string;
+  count: number;
+  done: number;
+  skipped: number;
+  state: string;
 }
 
 /** One job's day (Job.rollups). */
@@ -57,12 +91,13 @@ export interface JobDetail extends JobRow {
   retries: number;
   overlap: string;
   kwargs: { key: string; value: unknown }[];
-  schedule: { text: string; timezone: string; every: string | null; at: string | null; cron: string | null };
+  schedule: { text: string; timezone: string; kind?: string; every: string | null; at: string | null; cron: string | null };
   nextRuns: string[];
   /** The chart's runs (newest first). */
   activities: { edges: { node: RunSummary }[] };
   rollups: Rollup[];
   alerts: AlertRow[];
+  backfill: Backfill | null;
 }
 
 export interface SchedulerInfo {
@@ -72,8 +107,9 @@ export interface SchedulerInfo {
   configPath: string;
 }
 
-const RUN_FIELDS = "runId label status message scheduledFor startedAt endedAt durationMs trigger attempt";
-const JOB_FIELDS = `label active missing source kind schedule { text timezone } nextRunAt running lastRun { ${RUN_FIELDS} }`;
+const RUN_FIELDS = "runId label status message scheduledFor startedAt endedAt durationMs: duration trigger attempt";
+const JOB_FIELDS = `label active missing source kind schedule { text timezone kind } nextRunAt running lastRun { ${RUN_FIELDS} }
+  pause { note by at until } health { failuresInRow runningSince slowAt lastMissedAt }`;
 
 /** Jobs are read a page at a time (the API caps a page); 200 keeps requests small. */
 export const JOBS_PAGE = 200;
@@ -110,7 +146,7 @@ export interface ChannelsData {
   notificationChannels: { channel: string; failing: boolean; failuresInRow: number; lastError: string; gaveUp: number }[];
 }
 
-export const RECENT = `query Recent($first: Int!) { activities(first: $first) { edges { node { ${RUN_FIELDS} } } } }`;
+export const RECENT = `query Recent($first: Int!) { activities: runs(first: $first) { edges { node { ${RUN_FIELDS} } } } }`;
 export interface RecentData {
   activities: { edges: { node: RunSummary }[] };
 }
@@ -122,18 +158,19 @@ export interface JobRowData {
 
 export const JOB_DETAIL = `query JobDetail($label: String!, $since: DateTime!) {
   job(label: $label) {
-    ${JOB_FIELDS} description callback app file line timezone timeoutMs retries overlap schedule { text timezone every at cron }
+    ${JOB_FIELDS} description callback app file line timezone timeoutMs: timeout retries overlap schedule { text timezone every at cron }
     kwargs { key value } nextRuns(count: 5)
-    activities(first: 200, since: $since) { edges { node { ${RUN_FIELDS} } } }
-    rollups(since: $since) { day runs successRate p50Ms p95Ms maxMs }
+    activities: runs(first: 200, since: $since) { edges { node { ${RUN_FIELDS} } } }
+    rollups(since: $since) { day runs successRate p50Ms: p50 p95Ms: p95 maxMs: max }
     alerts(first: 10) { event channel state attempts lastError createdAt }
+    backfill { from to by count done skipped state }
   }
 }`;
 export interface JobDetailData {
   job: JobDetail | null;
 }
 
-/** Filters of a run list: the job panel's and the activity page's (ActivityFilter). */
+/** Filters of a run list: the job panel's and the activity page's (RunFilter). */
 export interface RunFilter {
   label?: string;
   app?: string;
@@ -144,8 +181,8 @@ export interface RunFilter {
   search?: string;
 }
 
-export const RUNS = `query Runs($filter: ActivityFilter, $first: Int!, $after: String) {
-  activities(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${RUN_FIELDS} output error } } }
+export const RUNS = `query Runs($filter: RunFilter, $first: Int!, $after: String) {
+  activities: runs(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${RUN_FIELDS} output error } } }
 }`;
 export interface RunsData {
   activities: { totalCount: number | null; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: RunDetail }[] };
@@ -162,6 +199,36 @@ export const RUN_NOW = `mutation RunNow($label: String!) { runJobNow(label: $lab
 export interface RunNowData {
   runJobNow: RunSummary;
 }
+
+export const PAUSE = `mutation Pause($label: String!, $note: String!, $until: DateTime) { pauseJob(label: $label, note: $note, until: $until) { ${JOB_FIELDS} } }`;
+export const RESUME = `mutation Resume($label: String!) { resumeJob(label: $label) { ${JOB_FIELDS} } }`;
+export interface PauseData {
+  pauseJob?: JobRow;
+  resumeJob?: JobRow;
+}
+
+export const CANCEL_RUN = `mutation CancelRun($runId: String!) { cancelRun(runId: $runId) { ${RUN_FIELDS} } }`;
+export interface CancelRunData {
+  cancelRun: RunSummary;
+}
+
+/** Admin: runJobNow with parameters, returning once the run has started. */
+export const RUN_WITH = `mutation RunWith($label: String!, $kwargs: JSON) { runJobNow(label: $label, kwargs: $kwargs, wait: false) { ${RUN_FIELDS} } }`;
+
+export const BACKFILL = `mutation Backfill($label: String!, $from: DateTime!, $to: DateTime!, $dryRun: Boolean, $again: Boolean) {
+  backfillJob(label: $label, from: $from, to: $to, dryRun: $dryRun, again: $again) { from to by count done skipped state }
+}`;
+export interface BackfillData {
+  backfillJob: Backfill;
+}
+export const CANCEL_BACKFILL = `mutation CancelBackfill($label: String!) { cancelBackfill(label: $label) }`;
+
+/**
+ * Operator-only and side-effect free: cancelling a run id that cannot exist.
+ * An operator (or admin) gets "not found", a viewer "forbidden": how the page
+ * learns whether to offer pause, resume and cancel (the API has no "who am I").
+ */
+export const OPERATOR_PROBE = `mutation OperatorProbe { cancelRun(runId: "") { runId } }`;
 
 export const RELOAD = `mutation Reload { reloadConfig { added removed updated unchanged diagnostics { file line label message } } }`;
 export interface ReloadData {
@@ -186,7 +253,7 @@ export interface ExportData {
   exportIni: { text: string };
 }
 
-export const ACTIVITY_SUBSCRIPTION = `subscription Activity { activity { ${RUN_FIELDS} } }`;
+export const ACTIVITY_SUBSCRIPTION = `subscription RunFinished { activity: runFinished { ${RUN_FIELDS} } }`;
 export interface ActivityEventData {
   activity: RunSummary;
 }

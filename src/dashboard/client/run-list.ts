@@ -8,10 +8,11 @@ import { gql } from "./api.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { BAD_STATUSES, clockTime, duration } from "./format.ts";
 import { statusBadge } from "./jobs-table.ts";
-import { RUNS, type RunDetail, type RunFilter, type RunsData } from "./queries.ts";
+import { CANCEL_RUN, RUNS, type RunDetail, type RunFilter, type RunsData } from "./queries.ts";
+import { roleAtLeast } from "./role.ts";
 
-const STATUSES = ["SUCCESS", "FAILURE", "ERROR", "TIMEOUT", "SKIPPED", "ABANDONED", "MISSED", "RUNNING"];
-const TRIGGERS = ["SCHEDULE", "MANUAL", "RETRY", "CATCHUP"];
+const STATUSES = ["SUCCESS", "FAILURE", "ERROR", "TIMEOUT", "SKIPPED", "CANCELLED", "ABANDONED", "MISSED", "RUNNING"];
+const TRIGGERS = ["SCHEDULE", "MANUAL", "RETRY", "CATCHUP", "BACKFILL"];
 const PAGE = 25;
 
 export interface RunListOptions {
@@ -125,12 +126,33 @@ export class RunList {
     this.count.textContent = shown === 0 ? "No run matches." : `${shown} of ${activities.totalCount ?? "?"} runs`;
   }
 
+  /** A run going on can be cancelled by an operator (cancelRun); the row then shows its record. */
+  private cancelButton(run: RunDetail): HTMLElement | null {
+    if (run.status !== "RUNNING" || !roleAtLeast("operator")) return null;
+    const button = h("button", { type: "button", class: "small cancel", "aria-label": `Cancel the run of ${run.label} started ${new Date(run.startedAt).toLocaleString()}` }, "Cancel");
+    const error = h("small", { class: "error", "aria-live": "assertive" });
+    button.addEventListener("click", async () => {
+      if (button.getAttribute("aria-disabled") === "true") return;
+      button.setAttribute("aria-disabled", "true");
+      button.textContent = "Cancelling…";
+      try {
+        await gql(CANCEL_RUN, { runId: run.runId });
+        await this.load();
+      } catch (e) {
+        error.textContent = ` ${(e as Error).message}`;
+        button.removeAttribute("aria-disabled");
+        button.textContent = "Cancel";
+      }
+    });
+    return h("span", { class: "cancel-box" }, " ", button, error);
+  }
+
   private row(run: RunDetail, now: number): HTMLElement {
     const extra = [run.output ? block("Output", run.output, false) : null, run.error ? block("Error", run.error, true) : null];
     return h(
       "tr",
       { class: BAD_STATUSES.has(run.status) ? "bad" : "", "data-status": run.status, "data-run": run.runId },
-      h("td", {}, statusBadge(run.status), run.trigger !== "SCHEDULE" ? h("small", { class: "muted" }, ` ${run.trigger.toLowerCase()}`) : null),
+      h("td", {}, statusBadge(run.status), run.trigger !== "SCHEDULE" ? h("small", { class: "muted" }, ` ${run.trigger.toLowerCase()}`) : null, this.cancelButton(run)),
       this.options.across ? h("td", {}, run.label) : null,
       h("td", {}, h("time", { datetime: run.startedAt, title: new Date(run.startedAt).toLocaleString() }, clockTime(run.startedAt, now))),
       h("td", { class: "num" }, duration(run.durationMs)),

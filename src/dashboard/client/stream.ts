@@ -4,8 +4,11 @@
  * header like every other request. When the stream ends or breaks, it is
  * opened again after a growing delay (0.5 s doubling to 8 s, with jitter so a
  * restarted server is not hit by every tab at once). The owner hears every
- * state change and refreshes its data on each "live" (events that happened
- * while the stream was down are not replayed).
+ * state change and refreshes its data on each "live", which covers what
+ * happened while the stream was down. The page does not resume with
+ * Last-Event-ID (the server would replay the missed events, which could land
+ * after the refreshed data and put older runs on top); it reads each event's
+ * `id:` all the same (parseSse), for whoever wants it.
  */
 import { ApiError, ENDPOINT, headers, reportUnauthenticated, toApiError } from "./api.ts";
 
@@ -31,6 +34,8 @@ export function backoffDelay(attempt: number, random = Math.random()): number {
 interface SseEvent {
   event: string;
   data: string;
+  /** The event's `id:`, when it has one. */
+  id?: string;
 }
 
 /** Splits SSE text into events; returns the events and the unfinished tail. */
@@ -40,6 +45,7 @@ export function parseSse(buffer: string): { events: SseEvent[]; rest: string } {
   const rest = blocks.pop() ?? "";
   for (const block of blocks) {
     let event = "message";
+    let id: string | undefined;
     const data: string[] = [];
     for (const line of block.split(/\r?\n/)) {
       if (line.startsWith(":")) continue;
@@ -48,8 +54,9 @@ export function parseSse(buffer: string): { events: SseEvent[]; rest: string } {
       const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
       if (field === "event") event = value;
       else if (field === "data") data.push(value);
+      else if (field === "id") id = value;
     }
-    if (data.length > 0 || event === "complete") events.push({ event, data: data.join("\n") });
+    if (data.length > 0 || event === "complete") events.push({ event, data: data.join("\n"), ...(id !== undefined && { id }) });
   }
   return { events, rest };
 }

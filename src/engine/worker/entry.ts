@@ -259,6 +259,13 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
   // the worker (and every run in it); in-process it would end the scheduler.
   process.on("unhandledRejection", (reason) => console.error("tickd: a job callback left a promise that failed:", reason));
   process.on("uncaughtException", (error) => console.error("tickd: a job callback threw outside its run:", error));
+  // A callback that calls process.exit() ends this thread. Bun tells the
+  // scheduler's thread with a "close" event; Deno fires none, so say it here,
+  // after what is still in the outbox (its runs then end at once on both).
+  process.on("exit", () => {
+    flush();
+    scope.postMessage([{ k: "exited" }] satisfies FromWorker[]);
+  });
 }
 
 /**

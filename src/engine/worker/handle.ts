@@ -13,6 +13,7 @@ import type { KwargValue } from "../../sdk/index.ts";
 import type { Clock, TimerHandle } from "../../clock.ts";
 import type { StartGate } from "../start-gate.ts";
 import { ABORT_GRACE_MS, LOAD_TIMEOUT_MS } from "./constants.ts";
+import { holdProcess, startWorker } from "../../runtime/worker.ts";
 import { encodeStarts, type FromWorkerMessage, type RunEnd, type StartRun, type ToWorker } from "./protocol.ts";
 
 /** How a run in a worker ended: as its callback said, or with its worker. */
@@ -110,12 +111,13 @@ export class WorkerHandle {
 
   constructor(entry: string | URL, module: WorkerOwner) {
     this.#module = module;
-    this.#worker = new Worker(entry, { name: `tickd ${module.file}` });
+    this.#worker = startWorker(entry, `tickd ${module.file}`);
     this.#worker.addEventListener("message", (event) => this.#receive(event.data as FromWorkerMessage));
     this.#worker.addEventListener("error", (event) => {
       event.preventDefault?.();
       this.#died((event as ErrorEvent).message);
     });
+    // Bun only: its thread exited (Deno has no such event: the worker posts "exited", entry.ts).
     this.#worker.addEventListener("close", () => this.#died("its thread exited"));
     this.#ref();
   }
@@ -277,6 +279,9 @@ export class WorkerHandle {
           run.finish(event.end);
           break;
         }
+        case "exited":
+          this.#died("its thread exited");
+          return;
       }
     }
     this.#settle();
@@ -318,8 +323,6 @@ export class WorkerHandle {
     const want = this.#live > 0 || this.#awaited > 0;
     if (want === this.#refd) return;
     this.#refd = want;
-    const worker = this.#worker as { ref?: () => void; unref?: () => void };
-    if (want) worker.ref?.();
-    else worker.unref?.();
+    holdProcess(this.#worker, want);
   }
 }

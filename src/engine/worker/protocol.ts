@@ -101,7 +101,9 @@ export type FromWorker =
   | { readonly k: "opened"; readonly seq: number }
   | { readonly k: "resolved"; readonly seq: number; readonly code: string; readonly message: string }
   | { readonly k: "log"; readonly id: number; readonly line: string }
-  | { readonly k: "end"; readonly id: number; readonly end: RunEnd };
+  | { readonly k: "end"; readonly id: number; readonly end: RunEnd }
+  /** Its thread is exiting (a callback called process.exit()): posted from the exit event, since Deno's Worker fires no "close". */
+  | { readonly k: "exited" };
 
 /** A worker posts its events in batches: one message is an array of them, in order. */
 export type FromWorkerMessage = readonly FromWorker[];
