@@ -47,7 +47,7 @@ export interface ParsedArgs {
 export const INSTANCE_FLAGS = [
   { name: "config", short: "P", env: true, value: "PATH", complete: "file", help: "job file (default config/scheduler.ini)" },
   { name: "root", env: true, value: "DIR", complete: "dir", help: "where dotted callback paths resolve (default: the config folder's parent)" },
-  { name: "db", env: true, value: "URL", help: "libSQL database (default file: beside the config, scheduler.db)" },
+  { name: "db", env: true, value: "URL", help: "libSQL database, or PostgreSQL as postgres://USER:PASSWORD@HOST:PORT/DB (default file: beside the config, scheduler.db)" },
   { name: "timezone", env: true, value: "ZONE", help: "instance IANA zone (default: the system's)" },
   { name: "apps", env: true, value: "DIR,...", help: "app folders whose scheduler modules register jobs (discovery; comma-separated)" },
   { name: "module-name", env: true, value: "NAME", help: `module looked for in each app folder (default ${DEFAULT_MODULE_NAME})` },

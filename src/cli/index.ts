@@ -77,6 +77,11 @@ function elsewhere(error: UnknownFlagError): string {
 /** What an error says, in one line: a TickdError's message; for anything else its name too (a TypeError is a bug to report). */
 export function errorLine(error: unknown): string {
   if (error instanceof TickdError) return error.message;
+  // Drizzle's "Failed query: <sql>" says where, its cause says what: the database's own words first.
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (error instanceof Error && error.message.startsWith("Failed query: ") && cause instanceof Error) {
+    return `${cause.message.split("\n")[0]} (${error.message.split("\n")[0]!.slice(0, 100)}…)`;
+  }
   if (error instanceof Error) return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`.split("\n")[0]!;
   return String(error).split("\n")[0]!;
 }

@@ -77,6 +77,17 @@ export class JobCatalog {
   #file: readonly JobSpec[] = [];
   #fileProblems: readonly Problem[] = [];
   readonly #resumes: ResumeTimers;
+  /**
+   * Decisions and syncFromStore one at a time: a sync that read the store
+   * before an operator's switch was written must not undo it in the engine.
+   */
+  #serial: Promise<unknown> = Promise.resolve();
+
+  #oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#serial.then(fn);
+    this.#serial = result.catch(() => {});
+    return result;
+  }
 
   constructor(options: JobCatalogOptions) {
     this.#options = options;
@@ -139,7 +150,11 @@ export class JobCatalog {
    * or usage (a missing job). A manual job (every = manual) switched on is
    * still never scheduled: on, it may be run by hand.
    */
-  async setActive(label: string, active: boolean, pause?: PauseRequest): Promise<void> {
+  setActive(label: string, active: boolean, pause?: PauseRequest): Promise<void> {
+    return this.#oneAtATime(() => this.#setActive(label, active, pause));
+  }
+
+  async #setActive(label: string, active: boolean, pause?: PauseRequest): Promise<void> {
     const entry = await this.require(label);
     if (entry.missing) throw new TickdError("usage", `job ${JSON.stringify(label)} is missing (its app no longer registers it)`);
     const { store } = this.#options;
@@ -199,6 +214,37 @@ export class JobCatalog {
     }
   }
 
+  /**
+   * Follow the store: apply what another instance (or `tickd discover`) changed
+   * in it — an operator's switch or pause, a schedule, discovered jobs — to the
+   * live engine, without writing anything. Returns the labels it changed.
+   */
+  syncFromStore(): Promise<string[]> {
+    return this.#oneAtATime(() => this.#syncFromStore());
+  }
+
+  async #syncFromStore(): Promise<string[]> {
+    const engine = this.#live();
+    const view = await this.read();
+    const changed: string[] = [];
+    for (const entry of view.entries) {
+      if (entry.source !== "ini") continue;
+      const state = engine.job(entry.label);
+      if (!state || state.active === entry.active) continue;
+      if (entry.active) await engine.activate(entry.label);
+      else await engine.deactivate(entry.label);
+      changed.push(entry.label);
+    }
+    const summary = await engine.setDiscoveredJobs(discoveredSpecs(view));
+    changed.push(...summary.added, ...summary.removed, ...summary.updated);
+    // Pauses set elsewhere resume here too (each instance's resume finds the others' done).
+    for (const entry of view.entries) {
+      if (entry.pause?.until != null) this.#resumes.arm(entry.label, entry.pause.until);
+      else this.#resumes.disarm(entry.label);
+    }
+    return changed;
+  }
+
   /** Stop the resume timers (service stop). */
   close(): void {
     this.#resumes.close();
@@ -209,7 +255,11 @@ export class JobCatalog {
    * file, recorded (discovery keeps it), applied live. A job-file job's
    * schedule is changed in the file.
    */
-  async updateSchedule(label: string, edit: ScheduleEdit): Promise<void> {
+  updateSchedule(label: string, edit: ScheduleEdit): Promise<void> {
+    return this.#oneAtATime(() => this.#updateSchedule(label, edit));
+  }
+
+  async #updateSchedule(label: string, edit: ScheduleEdit): Promise<void> {
     const entry = await this.require(label);
     if (entry.source !== "discovered") {
       throw new TickdError("usage", `job ${JSON.stringify(label)} comes from ${entry.spec.origin.file}; change its schedule there and reload`);
@@ -240,7 +290,11 @@ export class JobCatalog {
   }
 
   /** Import the apps' scheduler modules, update the store, apply the discovered jobs live. */
-  async discover(): Promise<DiscoverOutcome> {
+  discover(): Promise<DiscoverOutcome> {
+    return this.#oneAtATime(() => this.#discover());
+  }
+
+  async #discover(): Promise<DiscoverOutcome> {
     const { discovery, store, zone } = this.#options;
     if (!discovery) throw new TickdError("usage", "discovery is not configured: start tickd with --apps DIR,... to discover jobs");
     const result = await discoverJobs(store, { ...discovery, zone });

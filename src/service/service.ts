@@ -207,6 +207,32 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       zone,
     });
 
+    // 4b. Operator changes made through another instance (PostgreSQL): followed
+    // one re-read at a time, a change during one read answered by the next.
+    let syncing = false;
+    let syncAgain = false;
+    const syncJobs = (): void => {
+      if (syncing) {
+        syncAgain = true;
+        return;
+      }
+      syncing = true;
+      void catalog
+        .syncFromStore()
+        .then((labels) => {
+          if (labels.length > 0) logger.info("jobs.synced", { labels: labels.join(",") });
+        })
+        .catch((error) => logger.error("jobs.sync.failed", { message: String(error) }))
+        .finally(() => {
+          syncing = false;
+          if (syncAgain) {
+            syncAgain = false;
+            syncJobs();
+          }
+        });
+    };
+    const stopWatching = store.watchJobs(syncJobs);
+
     // 5. Retention.
     const prune = async () => {
       try {
@@ -256,6 +282,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       }
       stopping ??= (async () => {
         logger.info("shutdown", { reason, graceMs: settings.graceMs, running: engine.jobs().reduce((n, j) => n + j.running, 0) });
+        stopWatching();
         stopPruning();
         stopBeating();
         stopPinging();

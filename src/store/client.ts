@@ -15,7 +15,10 @@ import { settleAnchors } from "./anchors.ts";
 import { guardShm } from "./shm-guard.ts";
 import { TickdError } from "../errors.ts";
 import { abandonDeadRuns, beat, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
-import { applyMigrations, type MigrationReport } from "./migrate.ts";
+import type { Dialect } from "./dialect.ts";
+import { applyMigrations, applyPgMigrations, type MigrationReport } from "./migrate.ts";
+import { watchJobs } from "./jobs-watch.ts";
+import { createPgClient, isPostgresUrl, redactUrl, type PgClient } from "./pg-client.ts";
 import { prune, storeSize, type PruneReport, type RetentionPolicy, type StoreSize } from "./retention.ts";
 import type { OutboxRecord } from "./notifications.ts";
 import { OUTPUT_CAP_BYTES } from "./output-cap.ts";
@@ -85,7 +88,10 @@ export interface Store extends EngineStore {
   /** Drizzle over the client, for the repositories (activity.ts, jobs.ts). */
   readonly db: StoreDb;
   readonly client: Client;
+  /** The URL as given, its password (if any) replaced by `***`: safe to show. */
   readonly url: string;
+  /** Which SQL `client` speaks: libSQL's (SQLite) or PostgreSQL's (dialect.ts). */
+  readonly dialect: Dialect;
   readonly instance: string;
   /** What opening applied. */
   readonly migrations: MigrationReport;
@@ -122,6 +128,12 @@ export interface Store extends EngineStore {
   alert(records: readonly OutboxRecord[]): void;
   /** Called after each transaction that put alerts into the outbox (the sender listens). */
   onAlertsWritten(listener: () => void): void;
+  /**
+   * Call `listener` when the jobs table changed, by any process on the store
+   * (jobs-watch.ts); returns the function that stops watching. PostgreSQL
+   * only: on libSQL it never calls (one server's instances each apply their own operator's changes).
+   */
+  watchJobs(listener: () => void): () => void;
   /** Flush queued writes and close the connection. */
   close(): Promise<void>;
 }
@@ -185,6 +197,7 @@ export function isEmbeddedUrl(url: string): boolean {
 }
 
 export async function openStore(url: string, options: StoreOptions): Promise<Store> {
+  if (isPostgresUrl(url)) return openPostgresStore(url, options);
   const problem = embeddedProblem(url);
   if (problem !== undefined) throw new TickdError("store", `cannot open the database ${url}: ${problem}`);
   const embedded = isEmbeddedUrl(url);
@@ -229,11 +242,35 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       options.register === false
         ? { name: options.instance, hostname: os.hostname(), pid: process.pid, previous: null }
         : await lock.run(() => registerInstance(client, options.instance, os.hostname(), process.pid, clock.now()));
-    return new LibsqlStore(client, url, options, migrations, life, options.register !== false, lock, walFile, clock);
+    return new LibsqlStore(client, url, options, migrations, life, options.register !== false, lock, walFile, clock, "sqlite");
   } catch (error) {
     client.close();
     if (error instanceof TickdError) throw error;
     throw new TickdError("store", `cannot open the database ${url}: ${openFailure(error)}`, { cause: error });
+  }
+}
+
+/**
+ * `--db postgres://…` (or postgresql://, with ?sslmode=…): the same tables on
+ * PostgreSQL (schema/db.pg.ts), migrated under an advisory lock, through the
+ * same store (pg-client.ts says how). The password never appears in a message.
+ */
+async function openPostgresStore(url: string, options: StoreOptions): Promise<Store> {
+  const shown = redactUrl(url);
+  const log = options.log ?? toStderr;
+  const client = createPgClient(url, { onNotice: () => {} });
+  const clock = options.clock ?? systemClock;
+  try {
+    const migrations = await applyPgMigrations(client);
+    const life: InstanceLife =
+      options.register === false
+        ? { name: options.instance, hostname: os.hostname(), pid: process.pid, previous: null }
+        : await registerInstance(client, options.instance, os.hostname(), process.pid, clock.now());
+    return new LibsqlStore(client, shown, { ...options, log }, migrations, life, options.register !== false, new WriteLock(clock), false, clock, "postgresql");
+  } catch (error) {
+    client.close();
+    if (error instanceof TickdError) throw error;
+    throw new TickdError("store", `cannot open the database ${shown}: ${(error as Error).message}; check --db (postgres://USER:PASSWORD@HOST:PORT/DATABASE)`, { cause: error });
   }
 }
 
@@ -253,12 +290,14 @@ class LibsqlStore implements Store {
     private readonly lock: WriteLock,
     private readonly walFile: boolean,
     readonly clock: Clock,
+    readonly dialect: Dialect,
   ) {
     this.log = options.log ?? toStderr;
     this.lastCheckpoint = clock.monotonic();
     this.db = drizzle(client, { schema });
     this.queue = new WriteQueue(client, {
       instance: options.instance,
+      dialect,
       outputCapBytes: options.outputCapBytes ?? OUTPUT_CAP_BYTES,
       log: this.log,
       lock: this.lock,
@@ -303,6 +342,11 @@ class LibsqlStore implements Store {
     return this.queue.flush();
   }
 
+  watchJobs(listener: () => void): () => void {
+    if (this.dialect !== "postgresql") return () => {};
+    return watchJobs(this.client as PgClient, this.clock, listener, this.log);
+  }
+
   anchors(proposals: readonly GridProposal[]): Promise<Map<string, number>> {
     return this.lock.run(() => settleAnchors(this.client, proposals, this.clock.now()));
   }
@@ -340,11 +384,11 @@ class LibsqlStore implements Store {
 
   async prune(policy: RetentionPolicy): Promise<PruneReport> {
     await this.queue.flush();
-    return this.lock.run(() => prune(this.client, policy, this.clock.now()));
+    return this.lock.run(() => prune(this.client, policy, this.clock.now(), this.dialect));
   }
 
   size(): Promise<StoreSize> {
-    return storeSize(this.client);
+    return storeSize(this.client, this.dialect);
   }
 
   health(): StoreHealth {
@@ -396,7 +440,9 @@ class LibsqlStore implements Store {
       // Leave the database whole in its main file (a plain copy of it then has every run).
       if (this.walFile && this.registered) await this.checkpoint("TRUNCATE");
     } finally {
-      this.client.close();
+      // PostgreSQL: wait for the connections to say goodbye (the process may exit next).
+      if (this.dialect === "postgresql") await (this.client as PgClient).end();
+      else this.client.close();
     }
   }
 }

@@ -201,9 +201,16 @@ export async function updateSchedule(store: Store, label: string, fields: Schedu
   for (const k of operatorScheduleColumns()) if (fields[k as keyof ScheduleFields] !== undefined) set[k] = fields[k as keyof ScheduleFields];
   const [row] = await store.exclusive((db) => db
     .update(jobs)
-    .set({ ...set, operatorEdited: sql`json_set(${jobs.operatorEdited}, '$.schedule', json('true'))`, updatedAt: now })
+    .set({ ...set, operatorEdited: scheduleEdited(store), updatedAt: now })
     .where(eq(jobs.label, label))
     .returning());
   if (!row) throw new TickdError("not-found", `no job labelled "${label}"; see \`tickd list\``);
   return row;
+}
+
+/** operatorEdited with `schedule: true` set, in the store's SQL (JSON text on SQLite, json on PostgreSQL). */
+function scheduleEdited(store: Store) {
+  return store.dialect === "postgresql"
+    ? sql`jsonb_set(${jobs.operatorEdited}::jsonb, '{schedule}', 'true'::jsonb)::json`
+    : sql`json_set(${jobs.operatorEdited}, '$.schedule', json('true'))`;
 }

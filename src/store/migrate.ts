@@ -12,7 +12,7 @@
  */
 import type { Client } from "@libsql/client";
 import { TickdError } from "../errors.ts";
-import { MIGRATIONS } from "./migrations.generated.ts";
+import { MIGRATIONS, PG_MIGRATIONS } from "./migrations.generated.ts";
 
 export interface EmbeddedMigration {
   /** drizzle-kit's file name without .sql, e.g. "0000_init". */
@@ -54,6 +54,50 @@ export async function applyMigrations(client: Client, migrations: readonly Embed
         }
       }
       await tx.execute({ sql: `INSERT INTO "${MIGRATIONS_TABLE}" (hash, created_at) VALUES (?, ?)`, args: [m.hash, m.when] });
+      applied.push(m.tag);
+    }
+    await tx.commit();
+    return { applied, known: migrations.map((m) => m.tag) };
+  } catch (error) {
+    await tx.rollback().catch(() => {});
+    throw error;
+  } finally {
+    tx.close();
+  }
+}
+
+/** drizzle's own bookkeeping on PostgreSQL: the `drizzle` schema, so drizzle-kit and tickd agree there too. */
+export const PG_MIGRATIONS_TABLE = `"drizzle"."${MIGRATIONS_TABLE}"`;
+/**
+ * The advisory lock (one bigint, "tickd" in ASCII) held while migrating: three
+ * instances starting at once on one PostgreSQL migrate once — the first takes
+ * it, the others wait, then find every migration applied. It is a transaction
+ * lock, so a process that dies mid-migration releases it with its rollback.
+ */
+export const PG_MIGRATION_LOCK = 0x7469636b64;
+
+/** The PostgreSQL migrations (migrations/pg), in one transaction under PG_MIGRATION_LOCK. */
+export async function applyPgMigrations(client: Client, migrations: readonly EmbeddedMigration[] = PG_MIGRATIONS): Promise<MigrationReport> {
+  const tx = await client.transaction("write");
+  try {
+    await tx.execute(`SELECT pg_advisory_xact_lock(${PG_MIGRATION_LOCK})`);
+    await tx.execute('CREATE SCHEMA IF NOT EXISTS "drizzle"');
+    await tx.execute(`CREATE TABLE IF NOT EXISTS ${PG_MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
+    const rows = await tx.execute(`SELECT hash, created_at FROM ${PG_MIGRATIONS_TABLE}`);
+    const appliedHashes = new Set(rows.rows.map((r) => String(r.hash)));
+    refuseNewer(rows.rows.map((r) => ({ hash: String(r.hash), when: Number(r.created_at ?? 0) })), migrations);
+    const latest = rows.rows.reduce((max, r) => Math.max(max, Number(r.created_at ?? 0)), 0);
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (appliedHashes.has(m.hash) || m.when <= latest) continue;
+      for (const statement of m.statements) {
+        try {
+          await tx.execute(statement);
+        } catch (error) {
+          throw new TickdError("store", `migration pg/${m.tag} failed at: ${statement.slice(0, 120)}… — ${(error as Error).message}`, { cause: error });
+        }
+      }
+      await tx.execute({ sql: `INSERT INTO ${PG_MIGRATIONS_TABLE} (hash, created_at) VALUES (?, ?)`, args: [m.hash, m.when] });
       applied.push(m.tag);
     }
     await tx.commit();

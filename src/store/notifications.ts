@@ -155,11 +155,13 @@ export interface ChannelHealth {
 
 /** Every channel that has been tried, failing ones first. */
 export async function channelHealth(store: Store): Promise<ChannelHealth[]> {
+  // `ok` is 0/1 on SQLite, a boolean on PostgreSQL.
+  const [isOk, notOk] = store.dialect === "postgresql" ? ["ok", "NOT f.ok"] : ["ok = 1", "f.ok = 0"];
   const rs = await store.client.execute(
-    `WITH ok AS (SELECT channel, MAX(at) AS at FROM notification_attempts WHERE ok = 1 GROUP BY channel),
+    `WITH ok AS (SELECT channel, MAX(at) AS at FROM notification_attempts WHERE ${isOk} GROUP BY channel),
           last AS (SELECT channel, MAX(id) AS id FROM notification_attempts GROUP BY channel)
      SELECT a.channel AS channel, a.ok AS ok, a.error AS error, a.at AS at, ok.at AS ok_at,
-            (SELECT COUNT(*) FROM notification_attempts f WHERE f.channel = a.channel AND f.ok = 0 AND f.at > COALESCE(ok.at, -1)) AS in_row,
+            (SELECT COUNT(*) FROM notification_attempts f WHERE f.channel = a.channel AND ${notOk} AND f.at > COALESCE(ok.at, -1)) AS in_row,
             (SELECT COUNT(*) FROM notifications n WHERE n.channel = a.channel AND n.state = 'failed') AS gave_up,
             (SELECT COUNT(*) FROM notifications n WHERE n.channel = a.channel AND n.state = 'pending') AS pending
      FROM last JOIN notification_attempts a ON a.id = last.id LEFT JOIN ok ON ok.channel = a.channel`,
@@ -186,6 +188,13 @@ export async function channelHealth(store: Store): Promise<ChannelHealth[]> {
 
 /** Per job, its latest streak alert (any event but slow), for the notifier's state after a restart. */
 export async function latestStreakAlerts(store: Store): Promise<Map<string, { event: string; createdAt: number }>> {
+  if (store.dialect === "postgresql") {
+    // SQLite takes the bare column `event` from the row holding MAX(created_at); PostgreSQL says so with DISTINCT ON.
+    const pg = await store.client.execute(
+      "SELECT DISTINCT ON (label) label, event, created_at FROM notifications WHERE event <> 'slow' ORDER BY label, created_at DESC, id DESC",
+    );
+    return new Map(pg.rows.map((r) => [String(r.label), { event: String(r.event), createdAt: Number(r.created_at) }]));
+  }
   const rs = await store.db
     .select({ label: notifications.label, event: notifications.event, createdAt: sql<number>`MAX(${notifications.createdAt})` })
     .from(notifications)

@@ -11,6 +11,7 @@
  * Running runs are never deleted.
  */
 import type { Client, InStatement } from "@libsql/client";
+import type { Dialect } from "./dialect.ts";
 import { FAILING_STATUSES } from "../sdk/status.ts";
 import { dayOf, ROLLED_UP, writeRollups } from "./rollups.ts";
 
@@ -40,9 +41,9 @@ export interface PruneReport {
 const failing = FAILING_STATUSES.map((s) => `'${s}'`).join(", ");
 
 /** Roll up the days that are over, then delete what the policy no longer keeps, in one transaction. */
-export async function prune(client: Client, policy: RetentionPolicy, now: number): Promise<PruneReport> {
+export async function prune(client: Client, policy: RetentionPolicy, now: number, dialect: Dialect = "sqlite"): Promise<PruneReport> {
   const today = dayOf(now);
-  const statements: InStatement[] = [writeRollups(today)];
+  const statements: InStatement[] = [writeRollups(today, dialect)];
   const own = policy.jobs.filter((j) => j.keep !== undefined || j.keepFailuresMs !== undefined);
   for (const job of own) {
     const keep = job.keep ?? { ms: policy.keepMs };
@@ -79,7 +80,7 @@ export async function prune(client: Client, policy: RetentionPolicy, now: number
 
 /** How big the store is: for `scheduler { store }` and /metrics. */
 export interface StoreSize {
-  /** The database's pages in bytes (page_count × page_size); for a libSQL server, what it reports. */
+  /** The database's pages in bytes (page_count × page_size); for a libSQL server, what it reports; on PostgreSQL, pg_database_size. */
   readonly bytes: number;
   /** Rows of run history (activity). */
   readonly runs: number;
@@ -87,9 +88,10 @@ export interface StoreSize {
   readonly rollups: number;
 }
 
-export async function storeSize(client: Client): Promise<StoreSize> {
+export async function storeSize(client: Client, dialect: Dialect = "sqlite"): Promise<StoreSize> {
+  const bytes = dialect === "postgresql" ? ["SELECT pg_database_size(current_database())", "SELECT 1"] : ["PRAGMA page_count", "PRAGMA page_size"];
   const [pages, size, runs, rollups] = await client.batch(
-    ["PRAGMA page_count", "PRAGMA page_size", "SELECT COUNT(*) AS n FROM activity", "SELECT COUNT(*) AS n FROM rollups"],
+    [...bytes, "SELECT COUNT(*) AS n FROM activity", "SELECT COUNT(*) AS n FROM rollups"],
     "read",
   );
   const first = (rs: typeof pages) => Number(rs?.rows[0]?.[0] ?? 0);

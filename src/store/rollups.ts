@@ -12,6 +12,7 @@
  */
 import type { InStatement } from "@libsql/client";
 import type { RollupRow } from "../../schema/db.ts";
+import type { Dialect } from "./dialect.ts";
 import { TIMED_STATUSES } from "../sdk/status.ts";
 import type { Store } from "./client.ts";
 
@@ -51,9 +52,12 @@ function rollupQuery(where: string, complete: boolean): string {
  * midnight) not rolled up yet. Only days from the latest rolled-up day on are
  * read (and those holding a run still going): earlier ones were complete at an earlier prune.
  */
-export function writeRollups(before: number): InStatement {
+export function writeRollups(before: number, dialect: Dialect = "sqlite"): InStatement {
   // A day left out because a run was still going is read again until it is rolled up.
-  const where = `a.started_at < ? AND a.started_at >= COALESCE(MIN((SELECT MAX(day) FROM rollups), COALESCE((SELECT (MIN(started_at) / ${DAY_MS}) * ${DAY_MS} FROM activity WHERE status = 'running'), ${Number.MAX_SAFE_INTEGER})), 0)
+  // (SQLite's two-argument MIN is NULL when an argument is; PostgreSQL's LEAST
+  // skips NULLs, so there the missing latest day is 0, which gives the same answer.)
+  const latest = dialect === "postgresql" ? "LEAST(COALESCE((SELECT MAX(day) FROM rollups), 0)" : "MIN((SELECT MAX(day) FROM rollups)";
+  const where = `a.started_at < ? AND a.started_at >= COALESCE(${latest}, COALESCE((SELECT (MIN(started_at) / ${DAY_MS}) * ${DAY_MS} FROM activity WHERE status = 'running'), ${Number.MAX_SAFE_INTEGER})), 0)
     AND NOT EXISTS (SELECT 1 FROM rollups x WHERE x.label = a.label AND x.day = (a.started_at / ${DAY_MS}) * ${DAY_MS})`;
   return { sql: `INSERT OR IGNORE INTO rollups (label, day, runs, statuses, p50_ms, p95_ms, max_ms) ${rollupQuery(where, true)}`, args: [before] };
 }

@@ -23,6 +23,7 @@ import type { RunRecord } from "../engine/types.ts";
 import { TickdError } from "../errors.ts";
 import { outboxStatements, type OutboxRecord } from "./notifications.ts";
 import { capText } from "./output-cap.ts";
+import type { Dialect } from "./dialect.ts";
 import type { WriteLock } from "./write-lock.ts";
 import { activityStatements, claimKey, claimsForRows, claimStatements, type PendingClaim } from "./write-statements.ts";
 
@@ -33,6 +34,8 @@ const RECOVERY_DELAY_MS = 5000;
 
 export interface WriteQueueOptions {
   readonly instance: string;
+  /** Which SQL to write (default sqlite). */
+  readonly dialect?: Dialect;
   readonly outputCapBytes: number;
   /** Where failures are reported (loudly: they mean records are waiting in memory). */
   readonly log: (line: string) => void;
@@ -251,9 +254,10 @@ export class WriteQueue {
   private async writeWithRetry(runs: RunRecord[], claims: PendingClaim[], alerts: OutboxRecord[]): Promise<void> {
     if (runs.length === 0 && claims.length === 0 && alerts.length === 0) return;
     const now = this.options.clock.now();
-    const rowClaims = claimsForRows(runs, now);
-    const activity = activityStatements(runs);
-    const statements = [...rowClaims, ...activity, ...claimStatements(claims, this.options.instance, now), ...outboxStatements(alerts)];
+    const dialect = this.options.dialect ?? "sqlite";
+    const rowClaims = claimsForRows(runs, now, dialect);
+    const activity = activityStatements(runs, dialect);
+    const statements = [...rowClaims, ...activity, ...claimStatements(claims, this.options.instance, now, dialect), ...outboxStatements(alerts)];
     let lastError: unknown;
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
       try {

@@ -4,6 +4,7 @@
  */
 import type { InStatement } from "@libsql/client";
 import type { RunRecord } from "../engine/types.ts";
+import type { Dialect } from "./dialect.ts";
 
 /** Rows per multi-row INSERT; 14 parameters each stays far below SQLite's limit. */
 const ROWS_PER_STATEMENT = 500;
@@ -19,6 +20,8 @@ const ACTIVITY_COLUMNS =
   "run_id, label, job_id, scheduled_for, started_at, ended_at, status, message, output, error, attempt, trigger, instance, kwargs";
 /** One row of the VALUES list; its 14th value is 1 when the row needs this instance's claim. */
 const ACTIVITY_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/** PostgreSQL types a VALUES list's parameters as text unless told: the same row, typed. */
+const PG_ACTIVITY_VALUES = "(?::text, ?::text, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text, ?::text, ?::json, ?::integer)";
 const ACTIVITY_SELECT =
   "SELECT v.column1, v.column2, (SELECT id FROM jobs WHERE label = v.column2), v.column3, v.column4, v.column5, v.column6," +
   " v.column7, v.column8, v.column9, v.column10, v.column11, v.column12, v.column13 FROM (VALUES ";
@@ -53,7 +56,7 @@ export function needsClaim(run: RunRecord): boolean {
 }
 
 /** Claims taken with rows (an occurrence nobody claimed ahead), so the rows' condition can hold. */
-export function claimsForRows(runs: readonly RunRecord[], now: number): InStatement[] {
+export function claimsForRows(runs: readonly RunRecord[], now: number, dialect: Dialect = "sqlite"): InStatement[] {
   const seen = new Set<string>();
   const rows: RunRecord[] = [];
   for (const r of runs) {
@@ -63,6 +66,9 @@ export function claimsForRows(runs: readonly RunRecord[], now: number): InStatem
     seen.add(key);
     rows.push(r);
   }
+  // PostgreSQL locks each claim key as it inserts it: two instances claiming
+  // the same occurrences in the same order wait for each other, never deadlock.
+  if (dialect === "postgresql") rows.sort(byOccurrence);
   const statements: InStatement[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
@@ -76,7 +82,8 @@ export function claimsForRows(runs: readonly RunRecord[], now: number): InStatem
   return statements;
 }
 
-export function activityStatements(runs: readonly RunRecord[]): InStatement[] {
+export function activityStatements(runs: readonly RunRecord[], dialect: Dialect = "sqlite"): InStatement[] {
+  const values = dialect === "postgresql" ? PG_ACTIVITY_VALUES : ACTIVITY_VALUES;
   const statements: InStatement[] = [];
   for (let i = 0; i < runs.length; i += ROWS_PER_STATEMENT) {
     const chunk = runs.slice(i, i + ROWS_PER_STATEMENT);
@@ -85,14 +92,15 @@ export function activityStatements(runs: readonly RunRecord[]): InStatement[] {
       args.push(r.runId, r.label, r.scheduledFor, r.startedAt, r.endedAt ?? null, r.status, r.message, r.output, r.error, r.attempt, r.trigger, r.instance, r.kwargs ? JSON.stringify(r.kwargs) : null, needsClaim(r) ? 1 : 0);
     }
     statements.push({
-      sql: `INSERT INTO activity (${ACTIVITY_COLUMNS}) ${ACTIVITY_SELECT}${chunk.map(() => ACTIVITY_VALUES).join(", ")}${ACTIVITY_WHERE}${ACTIVITY_UPSERT}`,
+      sql: `INSERT INTO activity (${ACTIVITY_COLUMNS}) ${ACTIVITY_SELECT}${chunk.map(() => values).join(", ")}${ACTIVITY_WHERE}${ACTIVITY_UPSERT}`,
       args,
     });
   }
   return statements;
 }
 
-export function claimStatements(claims: readonly PendingClaim[], instance: string, now: number): InStatement[] {
+export function claimStatements(claims: readonly PendingClaim[], instance: string, now: number, dialect: Dialect = "sqlite"): InStatement[] {
+  if (dialect === "postgresql") claims = [...claims].sort(byOccurrence);
   const statements: InStatement[] = [];
   for (let i = 0; i < claims.length; i += ROWS_PER_STATEMENT) {
     const chunk = claims.slice(i, i + ROWS_PER_STATEMENT);
@@ -104,4 +112,8 @@ export function claimStatements(claims: readonly PendingClaim[], instance: strin
     });
   }
   return statements;
+}
+
+function byOccurrence(a: { label: string; scheduledFor: number }, b: { label: string; scheduledFor: number }): number {
+  return a.label < b.label ? -1 : a.label > b.label ? 1 : a.scheduledFor - b.scheduledFor;
 }

@@ -52,6 +52,8 @@ export interface ProjectOptions {
   readonly dbSubdir?: string;
   /** After its effect the callback waits a random 0..delayMaxMs (default 0: returns at once). */
   readonly delayMaxMs?: number;
+  /** The store every instance opens, e.g. postgres://…; default the file scheduler.db in the root. */
+  readonly dbUrl?: string;
 }
 
 const EFFECTS_TS = (effectsPath: string, delayMaxMs: number) => `
@@ -90,7 +92,7 @@ export function faultProject(options: ProjectOptions): FaultProject {
     root,
     configPath,
     dbPath,
-    dbUrl: `file:${dbPath}`,
+    dbUrl: options.dbUrl ?? `file:${dbPath}`,
     effectsPath,
     logsDir,
     jobs: options.jobs,

@@ -140,12 +140,18 @@ describe("recording runs", () => {
     const clock = new FakeClock({ start: T0 });
     const store = await open(db.url, "h:1", { log: (line) => lines.push(line), clock });
     // Make the table refuse inserts for a moment, as a full disk or a locked file would.
-    await store.client.execute("CREATE TRIGGER refuse BEFORE INSERT ON activity BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    // (in each dialect's words: test/postgres/store.test.ts runs this file on PostgreSQL too)
+    const pg = store.dialect === "postgresql";
+    if (pg) {
+      await store.client.execute("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$");
+      await store.client.execute("CREATE TRIGGER refuse BEFORE INSERT ON activity FOR EACH ROW EXECUTE FUNCTION refuse()");
+    } else await store.client.execute("CREATE TRIGGER refuse BEFORE INSERT ON activity BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     store.finished({ ...run({ label: "backup", scheduledFor: T0 }), status: "success", endedAt: T0 + 1 });
     const flushed = store.flush();
-    for (let i = 0; i < 200 && lines.length === 0; i++) await turns(1); // the first attempt fails (real I/O)
+    // the first attempt fails (real I/O; a server's takes real milliseconds)
+    for (let i = 0; i < 600 && lines.length === 0; i++) await (i < 200 ? turns(1) : Bun.sleep(5));
     expect(lines[0]).toMatch(/^tickd store: writing 1 run\(s\) and 0 claim\(s\) failed \(attempt 1\): .*disk full; retrying in 50 ms$/);
-    await store.client.execute("DROP TRIGGER refuse");
+    await store.client.execute(pg ? "DROP TRIGGER refuse ON activity" : "DROP TRIGGER refuse");
     await clock.advance(50);
     await flushed;
     expect(store.stats.failures).toBe(1);

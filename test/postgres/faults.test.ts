@@ -1,0 +1,120 @@
+/**
+ * The fault suite on one PostgreSQL (the issue "Many servers, one PostgreSQL"):
+ * three `tickd run` on one job file of 20 jobs every second. One is killed with
+ * -9 and started again, another is stopped (SIGSTOP) past the time other
+ * instances may take what it holds and then continued, and PostgreSQL itself
+ * is restarted once. Every occurrence of the window has exactly one record,
+ * none runs twice, and none is missing or started later than the bound.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { analyse, Instance, faultProject, jobsOf, killAllSpawned, readEffects, summarise, type ActivityRow, type Analysis, type FaultProject } from "../faults/harness.ts";
+import { pgQuery, startPostgres, type PgCluster } from "../helpers/postgres.ts";
+
+/** How long PostgreSQL is down while it restarts. */
+const OUTAGE_MS = 4_000;
+/** How long the stopped instance stays stopped. */
+const STOP_MS = 8_000;
+/**
+ * A run starts at most this late after its instant, or its occurrence is
+ * recorded missed: generous for a loaded 2-core machine, and past the time
+ * PostgreSQL takes to restart.
+ */
+const LATE_BOUND_MS = 10_000;
+
+const JOBS = jobsOf("every1s-", 20, "every = 1 second", 1000);
+
+let pg: PgCluster;
+let project: FaultProject;
+let a: Analysis;
+let summary = "";
+const exits: Record<string, unknown> = {};
+let logs = "";
+
+describe("three instances on one PostgreSQL: kill -9 and restart, SIGSTOP past the lease, PostgreSQL restarted", () => {
+  beforeAll(async () => {
+    pg = await startPostgres();
+    project = faultProject({ jobs: JOBS, dbUrl: pg.url });
+    const [one, two, three] = ["i1", "i2", "i3"].map((name) => new Instance(project, { name }));
+    for (const i of [one!, two!, three!]) {
+      await i.start();
+      await Bun.sleep(150 + Math.floor(Math.random() * 300)); // distinct start instants
+    }
+    const allStarted = Date.now();
+    await Bun.sleep(5_000);
+    await one!.kill9();
+    const killedAt = Date.now();
+    await Bun.sleep(3_000);
+    await one!.start();
+    await Bun.sleep(3_000);
+    two!.pause();
+    const pausedAt = Date.now();
+    await Bun.sleep(STOP_MS);
+    two!.resume();
+    await Bun.sleep(5_000);
+    // PostgreSQL goes away for OUTAGE_MS (a restart that takes a while).
+    const pgRestartAt = Date.now();
+    pg.stopServer();
+    await Bun.sleep(OUTAGE_MS);
+    pg.startServer();
+    const pgBackAt = Date.now();
+    await Bun.sleep(10_000);
+    const stopAt = Date.now();
+    const stops = await Promise.all([one!, two!, three!].map((i) => i.stop()));
+    stops.forEach((s, n) => (exits[`i${n + 1}`] = s));
+    const effects = readEffects(project.effectsPath);
+    const rows = await pgQuery<ActivityRow>(
+      pg.url,
+      "SELECT run_id, label, scheduled_for, started_at, ended_at, status, message, attempt, trigger, instance FROM activity ORDER BY label, scheduled_for, attempt",
+    );
+    a = analyse({ jobs: JOBS, effects, rows, window: { from: allStarted + 2_000, to: stopAt - 1_000 }, lateBoundMs: LATE_BOUND_MS });
+    summary = summarise(a, {
+      killedAt: new Date(killedAt).toISOString(),
+      pausedAt: new Date(pausedAt).toISOString(),
+      stopMs: STOP_MS,
+      pgRestart: `${new Date(pgRestartAt).toISOString()} .. ${new Date(pgBackAt).toISOString()}`,
+      exits,
+    });
+    logs = [one!, two!, three!].map((i) => i.allLogs()).join("\n");
+    console.error(`[postgres/faults]\n${summary}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await killAllSpawned();
+    project?.cleanup();
+    pg?.stop();
+  }, 30_000);
+
+  test("no occurrence executes twice", () => {
+    expect(a.executions, summary).toBeGreaterThan(0);
+    expect(a.executedTwice.slice(0, 5), summary).toEqual([]);
+    expect(a.slotDuplicates, summary).toBe(0);
+  });
+
+  test("every instance puts a job's occurrences on the same grid", () => {
+    expect(a.gridsDisagree.slice(0, 5), summary).toEqual([]);
+  });
+
+  test("no executed occurrence is without its row, none recorded as not run", () => {
+    expect(a.executedUnrecorded.slice(0, 5), summary).toEqual([]);
+    expect(a.executedRecordedNotRun.slice(0, 5), summary).toEqual([]);
+  });
+
+  test("one row per occurrence and attempt, none left running after the clean stop", () => {
+    expect(a.duplicateRows.slice(0, 5), summary).toEqual([]);
+    expect(a.leftRunning.slice(0, 5), summary).toEqual([]);
+  });
+
+  test(`every occurrence of the window has a row: run within ${LATE_BOUND_MS} ms, or recorded as missed`, () => {
+    expect(a.missing.slice(0, 5), summary).toEqual([]);
+    expect(a.lateStarts.slice(0, 5), summary).toEqual([]);
+  });
+
+  test("the outage is logged, and the password is not", () => {
+    expect(/"event":"store\.error"/.test(logs), "no store.error logged during the outage").toBe(true);
+    expect(logs.includes(pg.password), "the password is in a log").toBe(false);
+  });
+
+  test("each instance exits 0 on SIGTERM", () => {
+    for (const [name, exit] of Object.entries(exits)) expect({ name, ...(exit as object), ms: 0 }, summary).toMatchObject({ name, code: 0, signal: null });
+  });
+});
