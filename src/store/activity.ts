@@ -174,16 +174,24 @@ export interface JobHealth {
  * Every recorded job's health, in one query (the history within retention).
  * The service reads it once at start, for the notifier and /metrics.
  */
-export async function jobHealth(store: Store): Promise<Map<string, JobHealth>> {
+/**
+ * Whether activity row `a` counts in its job's failure streak: it went wrong
+ * (FAILING_STATUSES) and is its occurrence's last attempt, so a failure its
+ * retry made good counts for nothing. The one rule for /metrics, the notifier
+ * after a restart, and the dashboard's marks.
+ */
+function countsInStreak(a: string): string {
   const failing = FAILING_STATUSES.map((s) => `'${s}'`).join(", ");
+  return `${a}.status IN (${failing}) AND NOT EXISTS (SELECT 1 FROM activity r WHERE r.label = ${a}.label AND r.scheduled_for = ${a}.scheduled_for AND r.attempt > ${a}.attempt)`;
+}
+
+export async function jobHealth(store: Store): Promise<Map<string, JobHealth>> {
   const rs = await store.client.execute(
     `WITH last_ok AS (SELECT label, MAX(started_at) AS at FROM activity WHERE status = 'success' GROUP BY label)
      SELECT a.label AS label,
             MAX(CASE WHEN a.status = 'success' THEN a.ended_at END) AS last_success,
             MAX(CASE WHEN a.status <> 'running' THEN a.started_at END) AS last_run,
-            SUM(CASE WHEN a.status IN (${failing}) AND a.started_at > COALESCE(o.at, -1)
-                      AND NOT EXISTS (SELECT 1 FROM activity r WHERE r.label = a.label AND r.scheduled_for = a.scheduled_for AND r.attempt > a.attempt)
-                     THEN 1 ELSE 0 END) AS failing
+            SUM(CASE WHEN ${countsInStreak("a")} AND a.started_at > COALESCE(o.at, -1) THEN 1 ELSE 0 END) AS failing
      FROM activity a LEFT JOIN last_ok o ON o.label = a.label
      GROUP BY a.label`,
   );
@@ -197,7 +205,7 @@ export async function jobHealth(store: Store): Promise<Map<string, JobHealth>> {
 
 /** What makes a job stand out in the dashboard's job table (issue 15), epoch ms. */
 export interface JobFlags {
-  /** Runs that went wrong (FAILING_STATUSES) since its last success; skipped and cancelled runs neither break nor extend it. */
+  /** Occurrences that went wrong since its last success (countsInStreak); skipped and cancelled runs neither break nor extend it. */
   readonly failuresInRow: number;
   /** Start of its oldest run still recorded `running`; null when none goes on. */
   readonly runningSince: number | null;
@@ -214,11 +222,10 @@ export async function jobFlags(store: Store, labels: readonly string[], missedSi
   const result = new Map<string, JobFlags>();
   if (labels.length === 0) return result;
   const list = JSON.stringify([...new Set(labels)]);
-  const failing = FAILING_STATUSES.map((s) => `'${s}'`).join(", ");
   const [streaks, running, missed] = await Promise.all([
     store.client.execute({
       sql: `SELECT l.value AS label,
-              (SELECT COUNT(*) FROM activity a WHERE a.label = l.value AND a.status IN (${failing})
+              (SELECT COUNT(*) FROM activity a WHERE a.label = l.value AND ${countsInStreak("a")}
                  AND a.started_at > COALESCE((SELECT s.started_at FROM activity s WHERE s.label = l.value AND s.status = 'success' ORDER BY s.started_at DESC LIMIT 1), -1)) AS failing
             FROM json_each(?) l`,
       args: [list],

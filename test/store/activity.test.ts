@@ -9,6 +9,7 @@ import {
   listActivities,
   type Store,
 } from "../../src/store/index.ts";
+import { jobFlags, jobHealth } from "../../src/store/activity.ts";
 import { MINUTE, T0, open, run, tempDb } from "./fixtures.ts";
 
 const db = tempDb();
@@ -102,5 +103,21 @@ describe("single runs and summaries", () => {
       { label: "c", status: "error", count: 1 },
       { label: "c", status: "success", count: 1 },
     ]);
+  });
+});
+
+describe("a job's failure streak", () => {
+  test("counts occurrences, not attempts: the same in jobHealth (/metrics, the notifier) and jobFlags (the dashboard)", async () => {
+    const at = (m: number) => T0 + 200 * MINUTE + m * MINUTE;
+    const end = (r: ReturnType<typeof run>, status: string) => store.finished({ ...r, status: status as never, endedAt: r.startedAt + 5 });
+    end(run({ label: "d", scheduledFor: at(0) }), "success");
+    // Two occurrences, each failing on its first attempt and on its retry.
+    end(run({ label: "d", scheduledFor: at(1), startedAt: at(1) }), "failure");
+    end(run({ label: "d", scheduledFor: at(1), startedAt: at(1) + 1_000, attempt: 2, trigger: "retry" }), "failure");
+    end(run({ label: "d", scheduledFor: at(2), startedAt: at(2) }), "error");
+    end(run({ label: "d", scheduledFor: at(2), startedAt: at(2) + 1_000, attempt: 2, trigger: "retry" }), "timeout");
+    await store.flush();
+    expect((await jobHealth(store)).get("d")?.failuresInRow).toBe(2);
+    expect((await jobFlags(store, ["d"], 0)).get("d")?.failuresInRow).toBe(2);
   });
 });
