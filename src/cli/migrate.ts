@@ -29,7 +29,6 @@ export const migrateCommand: Command = {
   examples: [
     { run: "migrate", does: "bring config/scheduler.db up to date (tickd run does it too)" },
     { run: "migrate --db file:/var/lib/tickd/scheduler.db", does: "another database" },
-    { run: "migrate --from file:config/scheduler.db --to postgres://tickd:secret@db.internal/tickd", does: "move to PostgreSQL (a new, empty database)" },
   ],
   async run(argv, io) {
     const args = parseArgs(argv, MIGRATE_FLAGS);
