@@ -362,15 +362,16 @@ class LibsqlStore implements Store {
 
   async lastScheduled(label: string): Promise<number | null> {
     // Manual runs are not occurrences of the schedule, so they do not move catch-up.
+    // What the queue holds is read before the query as well as after: a batch
+    // written while the query runs leaves the queue and may miss the query's snapshot.
+    const queued = this.queue.pendingLastScheduled(label);
     const rs = await this.client.execute({
       sql: "SELECT MAX(scheduled_for) AS last FROM activity WHERE label = ? AND trigger <> 'manual'",
       args: [label],
     });
     const stored = rs.rows[0]?.last;
-    const fromDb = stored === null || stored === undefined ? null : Number(stored);
-    const pending = this.queue.pendingLastScheduled(label);
-    if (fromDb === null) return pending;
-    return pending === null ? fromDb : Math.max(fromDb, pending);
+    const known = [stored === null || stored === undefined ? null : Number(stored), queued, this.queue.pendingLastScheduled(label)].filter((t): t is number => t !== null);
+    return known.length === 0 ? null : Math.max(...known);
   }
 
   async markAbandoned(now: number): Promise<AbandonReport> {
