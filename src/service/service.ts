@@ -104,15 +104,11 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
   let api: ApiHandle | null = null;
   try {
     // Each job's history as recorded, read once, before this start records
-    // anything (the runs found abandoned below arrive as events on top):
+    // anything (the runs found abandoned later arrive as events on top):
     // where the alerts' streaks and /metrics start from.
     const health = await jobHealth(store);
     const notifier = new Notifier({ store, clock, defaultChannels: settings.notify ?? [], ...(settings.publicUrl !== undefined && { publicUrl: settings.publicUrl }) });
     await notifier.seed(health);
-    const abandoned = await store.markAbandoned(clock.now());
-    if (abandoned.abandoned > 0 || abandoned.claimsDropped > 0) {
-      logger.warn("runs.abandoned", { count: abandoned.abandoned, claimsDropped: abandoned.claimsDropped, instances: abandoned.deadInstances.join(",") });
-    }
     const catalog = new JobCatalog({
       store,
       zone,
@@ -190,9 +186,22 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       api = await (options.startApi ?? startServiceApi)({ settings, engine, store, catalog, logger, clock, sender, health });
       logger.info("api.listening", { url: api.url });
     }
-    // The runs found abandoned, told to every listener (/metrics's among them): each pings its
-    // job's failure address and raises its `abandoned` alert, as a run that ended so would.
-    engine.reportAbandoned(abandoned.runs);
+    // The runs left `running` by processes that are gone: recorded abandoned and
+    // told to every listener (/metrics's among them) at once, each pinging its
+    // job's failure address and raising its `abandoned` alert as a run that ended
+    // so would; the alerts are committed straight after. Done here, with everything
+    // started that hears of them, so a start that fails (or is killed) before this
+    // point leaves them `running` for the next start to record and alert, not
+    // recorded and never alerted.
+    const abandonDead = async (at: number): Promise<void> => {
+      const report = await store.markAbandoned(at);
+      engine.reportAbandoned(report.runs);
+      if (report.runs.length > 0) await store.flush();
+      if (report.abandoned > 0 || report.claimsDropped > 0) {
+        logger.warn("runs.abandoned", { count: report.abandoned, claimsDropped: report.claimsDropped, instances: report.deadInstances.join(",") });
+      }
+    };
+    await abandonDead(clock.now());
 
     // 4. Schedule.
     await engine.start([...firstJobs, ...discovered.specs]);
@@ -251,12 +260,7 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     const heartbeat = async () => {
       try {
         await store.heartbeat(clock.now());
-        const at = clock.now();
-        const report = await store.markAbandoned(at);
-        engine.reportAbandoned(report.runs);
-        if (report.abandoned > 0 || report.claimsDropped > 0) {
-          logger.warn("runs.abandoned", { count: report.abandoned, claimsDropped: report.claimsDropped, instances: report.deadInstances.join(",") });
-        }
+        await abandonDead(clock.now());
       } catch (error) {
         logger.error("heartbeat.failed", { message: String(error) });
       }

@@ -189,6 +189,45 @@ describe("a run its instance died in", () => {
   }, 30_000);
 });
 
+describe("a start that fails before it can alert", () => {
+  test("leaves the dead life's run running: the next start that gets going records it abandoned and alerts", async () => {
+    const hook = receiver();
+    const jobs = `import { existsSync } from "node:fs";\nexport async function sync() {\n  if (existsSync("hang")) await new Promise((resolve) => setTimeout(resolve, 60_000));\n}\n`;
+    const p = project(`[sync]\ncall = app.jobs.sync\nevery = 2 seconds\nnotify = ${hook.url}/alert\n`, { "app/jobs.ts": jobs });
+    const hang = path.join(p.dir, "hang");
+    writeFileSync(hang, "");
+    const alerts = () => hook.got.filter((r) => r.path === "/alert").map((r) => r.body!);
+    const first = await startService(p.dir, ["--no-api"]);
+    try {
+      await until("its running row", async () => (await rows(p, "SELECT 1 FROM activity WHERE status = 'running'")).length === 1, 10_000);
+    } finally {
+      first.kill9();
+    }
+    const [running] = await rows(p, "SELECT run_id FROM activity WHERE status = 'running'");
+    rmSync(hang);
+    // A second start whose API cannot listen (the port is taken) stops with a message.
+    const taken = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
+    try {
+      const failed = await tickd(["run", "--listen", `127.0.0.1:${taken.port}`], { cwd: p.dir });
+      expect(failed.code).not.toBe(0);
+      expect(failed.stderr).toContain(`${taken.port}`);
+    } finally {
+      taken.stop(true);
+    }
+    expect(await rows(p, `SELECT status FROM activity WHERE run_id = '${running!.run_id}'`)).toEqual([{ status: "running" }]);
+    expect(alerts()).toEqual([]);
+    const third = await startService(p.dir);
+    try {
+      await until("the abandoned alert", () => alerts().some((a) => a.event === "abandoned"), 10_000);
+      expect(alerts()[0]).toMatchObject({ event: "abandoned", runId: running!.run_id, status: "abandoned" });
+    } finally {
+      await third.stop();
+      hook.stop();
+      if (existsSync(hang)) rmSync(hang);
+    }
+  }, 40_000);
+});
+
 describe("retries", () => {
   const JOBS = `export function flaky(_kwargs, ctx) {\n  if (ctx.attempt === 1) throw new Error("the first attempt fails");\n}\nexport function broken() {\n  throw new Error("broken on purpose");\n}\n`;
   test("a failure its retry makes good is no streak: no alert, consecutive failures stay 0; a job failing every attempt alerts once per occurrence's outcome and counts occurrences", async () => {
