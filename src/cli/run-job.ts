@@ -8,6 +8,7 @@ import { resolveCallback, resolveInWorker } from "../callbacks/index.ts";
 import { displayPath } from "../config/display-path.ts";
 import { formatDiagnostic, type JobSpec } from "../config/types.ts";
 import { commandsEnded } from "../engine/command.ts";
+import { CONSOLE_TO_STDERR, consoleToStderr } from "../engine/worker/console.ts";
 import { createEngine } from "../engine/engine.ts";
 import { formatMs } from "../engine/execute.ts";
 import type { RunRecord } from "../engine/types.ts";
@@ -55,6 +56,12 @@ export const runJobCommand: Command = {
     if (args.positionals.length !== 1) throw new UsageError(`run-job takes exactly one LABEL (quote labels with spaces), got ${args.positionals.length}`);
     const label = args.positionals[0]!;
     const kwargs = parseKwargs(args.flags.kwarg as string[] | undefined);
+    // stdout is the JSON alone: what a callback prints with console.log goes to
+    // stderr, in this process and in the workers it starts (entry.ts reads the variable).
+    if (boolFlag(args, "json")) {
+      process.env[CONSOLE_TO_STDERR] = "1";
+      consoleToStderr();
+    }
     const settings = instanceSettings(args);
     requireRoot(args, settings);
     const loaded = await readOrReport(() => readJobs(settings, { only: label }), io);

@@ -72,6 +72,24 @@ describe("runs: history --json and run-job --json", () => {
     expect((JSON.parse(history.stdout) as unknown[])[0]).toEqual(run);
   });
 
+  test.each(["chatty", "chatty here"])("[%s] (in its worker, in process): a callback's console.log under --json goes to stderr, and stdout is the JSON alone", async (label) => {
+    const c = tempDir("tickd-json-console-");
+    let ran: Awaited<ReturnType<typeof tickd>>;
+    try {
+      mkdirSync(path.join(c.dir, "config"));
+      mkdirSync(path.join(c.dir, "app"));
+      writeFileSync(path.join(c.dir, "app", "jobs.ts"), 'export function chatty() { console.log("printed by console.log"); console.info("and console.info"); }\n');
+      writeFileSync(path.join(c.dir, "config", "scheduler.ini"), "[chatty]\ncall = app.jobs.chatty\nevery = 1 day\n\n[chatty here]\ncall = app.jobs.chatty\nevery = 1 day\nisolate = none\n");
+      ran = await tickd(["run-job", label, "--json"], { cwd: c.dir });
+    } finally {
+      c.cleanup();
+    }
+    expect(ran.code).toBe(0);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ label, status: "success" });
+    expect(ran.stderr).toContain("printed by console.log\n");
+    expect(ran.stderr).toContain("and console.info\n");
+  });
+
   test("a command's run under --json: its stdout and stderr go to stderr, the record keeps both", async () => {
     const ran = await tickd(["run-job", "echo", "--json"], { cwd: t.dir });
     expect(ran.code).toBe(0);

@@ -18,6 +18,7 @@ import { bindToRun, endRun } from "../../sdk/activity.ts";
 import { MAX_EARLY_WAKE_MS, SPIN_BUDGET_MS, SPIN_BURST_MS } from "../constants.ts";
 import { WORKER_LATE_MS, WORKER_SPIN_MS, WORKER_WAKE_EARLY_MS } from "./constants.ts";
 import { GATE_OPEN, GATE_WAITING, type FromWorker, type RunEnd, type StartBatch, type ToWorker } from "./protocol.ts";
+import { CONSOLE_TO_STDERR, consoleToStderr } from "./console.ts";
 
 /** Dotted path (and the root it resolves under) -> the exported function. */
 export type LoadCallback = (dotted: string, root: string) => Promise<Callback>;
@@ -254,6 +255,7 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
     }
   };
 
+  if (process.env[CONSOLE_TO_STDERR] === "1") consoleToStderr();
   scope.addEventListener("message", (event) => handle(event.data as ToWorker));
   // A callback's stray promise or timer that fails after its run must not end
   // the worker (and every run in it); in-process it would end the scheduler.
