@@ -33,11 +33,56 @@ export interface MigrationReport {
   readonly known: readonly string[];
 }
 
-export async function applyMigrations(client: Client, migrations: readonly EmbeddedMigration[] = MIGRATIONS): Promise<MigrationReport> {
+/** Where one dialect keeps its bookkeeping, and what it runs first in the migrating transaction. */
+interface Bookkeeping {
+  /** drizzle's table, quoted as the dialect needs. */
+  readonly table: string;
+  /** Statements run first: the lock (PostgreSQL), the schema and the table. */
+  readonly prelude: readonly string[];
+  /** Put before a tag in messages ("pg/" for PostgreSQL's migrations). */
+  readonly tagPrefix: string;
+}
+
+const SQLITE_BOOKKEEPING: Bookkeeping = {
+  table: `"${MIGRATIONS_TABLE}"`,
+  prelude: [`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)`],
+  tagPrefix: "",
+};
+
+/** drizzle's own bookkeeping on PostgreSQL: the `drizzle` schema, so drizzle-kit and tickd agree there too. */
+export const PG_MIGRATIONS_TABLE = `"drizzle"."${MIGRATIONS_TABLE}"`;
+/**
+ * The advisory lock (one bigint, "tickd" in ASCII) held while migrating: three
+ * instances starting at once on one PostgreSQL migrate once — the first takes
+ * it, the others wait, then find every migration applied. It is a transaction
+ * lock, so a process that dies mid-migration releases it with its rollback.
+ */
+export const PG_MIGRATION_LOCK = 0x7469636b64;
+
+const PG_BOOKKEEPING: Bookkeeping = {
+  table: PG_MIGRATIONS_TABLE,
+  prelude: [
+    `SELECT pg_advisory_xact_lock(${PG_MIGRATION_LOCK})`,
+    'CREATE SCHEMA IF NOT EXISTS "drizzle"',
+    `CREATE TABLE IF NOT EXISTS ${PG_MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`,
+  ],
+  tagPrefix: "pg/",
+};
+
+export function applyMigrations(client: Client, migrations: readonly EmbeddedMigration[] = MIGRATIONS): Promise<MigrationReport> {
+  return migrate(client, migrations, SQLITE_BOOKKEEPING);
+}
+
+/** The PostgreSQL migrations (migrations/pg), in one transaction under PG_MIGRATION_LOCK. */
+export function applyPgMigrations(client: Client, migrations: readonly EmbeddedMigration[] = PG_MIGRATIONS): Promise<MigrationReport> {
+  return migrate(client, migrations, PG_BOOKKEEPING);
+}
+
+async function migrate(client: Client, migrations: readonly EmbeddedMigration[], book: Bookkeeping): Promise<MigrationReport> {
   const tx = await client.transaction("write");
   try {
-    await tx.execute(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)`);
-    const rows = await tx.execute(`SELECT hash, created_at FROM "${MIGRATIONS_TABLE}"`);
+    for (const statement of book.prelude) await tx.execute(statement);
+    const rows = await tx.execute(`SELECT hash, created_at FROM ${book.table}`);
     const appliedHashes = new Set(rows.rows.map((r) => String(r.hash)));
     refuseNewer(rows.rows.map((r) => ({ hash: String(r.hash), when: Number(r.created_at ?? 0) })), migrations);
     // drizzle's migrator decides by the latest created_at; honour that too, so a
@@ -50,54 +95,10 @@ export async function applyMigrations(client: Client, migrations: readonly Embed
         try {
           await tx.execute(statement);
         } catch (error) {
-          throw new TickdError("store", `migration ${m.tag} failed at: ${statement.slice(0, 120)}… — ${(error as Error).message}`, { cause: error });
+          throw new TickdError("store", `migration ${book.tagPrefix}${m.tag} failed at: ${statement.slice(0, 120)}… — ${(error as Error).message}`, { cause: error });
         }
       }
-      await tx.execute({ sql: `INSERT INTO "${MIGRATIONS_TABLE}" (hash, created_at) VALUES (?, ?)`, args: [m.hash, m.when] });
-      applied.push(m.tag);
-    }
-    await tx.commit();
-    return { applied, known: migrations.map((m) => m.tag) };
-  } catch (error) {
-    await tx.rollback().catch(() => {});
-    throw error;
-  } finally {
-    tx.close();
-  }
-}
-
-/** drizzle's own bookkeeping on PostgreSQL: the `drizzle` schema, so drizzle-kit and tickd agree there too. */
-export const PG_MIGRATIONS_TABLE = `"drizzle"."${MIGRATIONS_TABLE}"`;
-/**
- * The advisory lock (one bigint, "tickd" in ASCII) held while migrating: three
- * instances starting at once on one PostgreSQL migrate once — the first takes
- * it, the others wait, then find every migration applied. It is a transaction
- * lock, so a process that dies mid-migration releases it with its rollback.
- */
-export const PG_MIGRATION_LOCK = 0x7469636b64;
-
-/** The PostgreSQL migrations (migrations/pg), in one transaction under PG_MIGRATION_LOCK. */
-export async function applyPgMigrations(client: Client, migrations: readonly EmbeddedMigration[] = PG_MIGRATIONS): Promise<MigrationReport> {
-  const tx = await client.transaction("write");
-  try {
-    await tx.execute(`SELECT pg_advisory_xact_lock(${PG_MIGRATION_LOCK})`);
-    await tx.execute('CREATE SCHEMA IF NOT EXISTS "drizzle"');
-    await tx.execute(`CREATE TABLE IF NOT EXISTS ${PG_MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
-    const rows = await tx.execute(`SELECT hash, created_at FROM ${PG_MIGRATIONS_TABLE}`);
-    const appliedHashes = new Set(rows.rows.map((r) => String(r.hash)));
-    refuseNewer(rows.rows.map((r) => ({ hash: String(r.hash), when: Number(r.created_at ?? 0) })), migrations);
-    const latest = rows.rows.reduce((max, r) => Math.max(max, Number(r.created_at ?? 0)), 0);
-    const applied: string[] = [];
-    for (const m of migrations) {
-      if (appliedHashes.has(m.hash) || m.when <= latest) continue;
-      for (const statement of m.statements) {
-        try {
-          await tx.execute(statement);
-        } catch (error) {
-          throw new TickdError("store", `migration pg/${m.tag} failed at: ${statement.slice(0, 120)}… — ${(error as Error).message}`, { cause: error });
-        }
-      }
-      await tx.execute({ sql: `INSERT INTO ${PG_MIGRATIONS_TABLE} (hash, created_at) VALUES (?, ?)`, args: [m.hash, m.when] });
+      await tx.execute({ sql: `INSERT INTO ${book.table} (hash, created_at) VALUES (?, ?)`, args: [m.hash, m.when] });
       applied.push(m.tag);
     }
     await tx.commit();
