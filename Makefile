@@ -40,22 +40,24 @@ run: build
 	./dist/tickd run --config examples/config/scheduler.ini
 
 # Three parts. The fault suites (file store and PostgreSQL) do faults to real
-# processes and check what ran against what was recorded: two files at a time.
-# The files that measure real time (start lateness, a run's timing on the
+# processes and check what ran against what was recorded: three files at a
+# time. The files that measure real time (start lateness, a run's timing on the
 # wall clock) run alone. The rest mostly wait on subprocesses, servers and
-# browsers: three files at a time. Parallel workers do not read bunfig.toml's
-# timeout, so it is given here.
+# browsers (about 45% of two cores busy): six files at a time.
+# .ci/test-timings.json (bun test --update-timings) starts the longest files
+# first. Parallel workers do not read bunfig.toml's timeout, so it is given here.
 FAULT_TESTS := test/faults/*.test.ts test/postgres/faults.test.ts
 TIMING_TESTS := test/engine/realtime.test.ts test/engine/isolate.test.ts test/cli/isolate.test.ts \
 	test/cli/run.test.ts test/api/subscriptions.test.ts
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 6
+TIMINGS := --timings=.ci/test-timings.json
 
 # The tests drive chromium, supervisord, PostgreSQL and the Python peers for
 # real; as root the missing Debian packages are installed first.
 test: build typecheck
 	@bash .ci/system-deps
-	$(BUN) test --parallel=$(TEST_WORKERS) --timeout=30000 $(foreach t,$(FAULT_TESTS) $(TIMING_TESTS),--path-ignore-patterns='$(t)')
-	$(BUN) test --parallel=2 --timeout=300000 $(FAULT_TESTS)
+	$(BUN) test --parallel=$(TEST_WORKERS) --timeout=30000 $(TIMINGS) $(foreach t,$(FAULT_TESTS) $(TIMING_TESTS),--path-ignore-patterns='$(t)')
+	$(BUN) test --parallel=3 --timeout=300000 $(TIMINGS) $(FAULT_TESTS)
 	$(BUN) test $(TIMING_TESTS)
 
 typecheck: install
