@@ -206,12 +206,12 @@ every = 1 second
       expect(attr(span!, "tickd.job.label")).toBe("traced command");
     }
 
-    const failed = spans.filter((s) => attr(s, "tickd.job.label") === "fails");
+    // A loaded machine may start `exit 1` so slowly that its next second is skipped (overlap): that span says so.
+    const failing = spans.filter((s) => attr(s, "tickd.job.label") === "fails");
+    expect(failing.map((s) => attr(s, "tickd.run.status")).filter((status) => status !== "failure" && status !== "skipped")).toEqual([]);
+    const failed = failing.filter((s) => attr(s, "tickd.run.status") === "failure");
     expect(failed.length).toBeGreaterThanOrEqual(1);
-    for (const span of failed) {
-      expect(attr(span, "tickd.run.status")).toBe("failure");
-      expect(span.status?.code).toBe(2); // STATUS_CODE_ERROR
-    }
+    for (const span of failed) expect(span.status?.code).toBe(2); // STATUS_CODE_ERROR
   } finally {
     p.cleanup();
   }
