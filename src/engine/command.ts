@@ -169,9 +169,12 @@ class CommandRun {
   }
 
   async #end(): Promise<number> {
-    // The scan first, so the group's marked members are counted before TERM ends them.
-    const marked = await this.#signalMarked("SIGTERM");
+    // The scan first, so the group's marked members are counted before TERM ends them;
+    // then the group at once (kill(-pgid) reaches all its members together, so the
+    // shell cannot outlive its child and run on), then the marked that left it.
+    const pids = await findMarked(this.#token);
     signalGroup(this.#pgid, "SIGTERM");
+    const marked = this.#signal(pids, "SIGTERM");
     if (marked > 0 || !procReadable) {
       // Wait for TERM to work, up to the grace (on the run's clock). The polls
       // between looks are real time: they wait for processes, which run on the machine's.
@@ -190,7 +193,10 @@ class CommandRun {
 
   /** Signal every process carrying the run's mark; returns how many there were. */
   async #signalMarked(signal: NodeJS.Signals): Promise<number> {
-    const pids = await findMarked(this.#token);
+    return this.#signal(await findMarked(this.#token), signal);
+  }
+
+  #signal(pids: readonly number[], signal: NodeJS.Signals): number {
     for (const pid of pids) {
       this.#found.add(pid);
       try {

@@ -94,11 +94,15 @@ describe("grace", () => {
       await until("the recovered alert", () => hook.got.some((r) => r.body!.event === "recovered"), 10_000);
       expect(hook.got.map((r) => r.body!.event)).toEqual(["missed", "recovered"]);
       const missed = hook.got[0]!.body!;
-      expect(missed).toMatchObject({ event: "missed", label: "report", status: "missed", consecutiveFailures: 1, scheduledFor: new Date(last + 6000).toISOString() });
-      expect(missed.message).toStartWith(`missed 3 occurrences from ${new Date(last + 2000).toISOString()} to ${new Date(last + 6000).toISOString()}`);
       const records = await rows(p, "SELECT run_id, output FROM activity WHERE status = 'missed'");
       expect(records.length).toBe(1);
-      expect(JSON.parse(String(records[0]!.output))).toEqual({ missed: { first: new Date(last + 2000).toISOString(), last: new Date(last + 6000).toISOString(), count: 3 } });
+      // +2, +4, +6 s; and +8 s too when the restart took more than its grace on a loaded machine.
+      const gap = (JSON.parse(String(records[0]!.output)) as { missed: { first: string; last: string; count: number } }).missed;
+      expect(gap.first).toBe(new Date(last + 2000).toISOString());
+      expect([3, 4]).toContain(gap.count);
+      expect(gap.last).toBe(new Date(last + 2000 * gap.count).toISOString());
+      expect(missed).toMatchObject({ event: "missed", label: "report", status: "missed", consecutiveFailures: 1, scheduledFor: gap.last });
+      expect(missed.message).toStartWith(`missed ${gap.count} occurrences from ${gap.first} to ${gap.last}`);
       expect(missed.runId).toBe(records[0]!.run_id);
       const api = await second.gql(NOTIFICATIONS);
       expect(api.data!.notifications.map((n: any) => [n.event, n.state])).toEqual([
