@@ -148,8 +148,9 @@ describe("tickd run", () => {
     expect(ok.length).toBeGreaterThanOrEqual(3);
     for (const [i, r] of ok.entries()) {
       expect(r).toMatchObject({ status: "success", message: "fine", output: "hello world\nout", error: "", attempt: 1, trigger: "schedule" });
+      // Started at its occurrence, not before; and within that second (how punctual is bench/'s to say, not a test's).
       expect(r.started_at - r.scheduled_for).toBeGreaterThanOrEqual(0);
-      expect(r.started_at - r.scheduled_for).toBeLessThan(500);
+      expect(r.started_at - r.scheduled_for).toBeLessThan(1000);
       expect(r.ended_at!).toBeGreaterThanOrEqual(r.started_at);
       // Nothing missing: consecutive occurrences, exactly one second apart.
       if (i > 0) expect(r.scheduled_for - ok[i - 1]!.scheduled_for).toBe(1000);
