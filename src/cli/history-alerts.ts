@@ -9,10 +9,11 @@ export async function alertHistory(store: Store, label: string | undefined, limi
   return listNotifications(store, { ...(label !== undefined && { label }), first: limit });
 }
 
+/** The alerts as the API's Notification shows them (its fields; the outbox's row id is the store's own). */
 export function alertsJson(rows: readonly NotificationView[]): string {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return JSON.stringify(
-    rows.map((r) => ({ ...r, createdAt: iso(r.createdAt), endedAt: iso(r.endedAt), nextAttemptAt: iso(r.nextAttemptAt) })),
+    rows.map(({ id: _rowId, ...r }) => ({ ...r, createdAt: iso(r.createdAt), endedAt: iso(r.endedAt), nextAttemptAt: iso(r.nextAttemptAt) })),
     null,
     2,
   );

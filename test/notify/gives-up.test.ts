@@ -92,6 +92,8 @@ test("a channel that keeps failing: seven attempts with backoff, then failed, re
   expect(history.stdout.trim().split("\n").slice(1).map((l) => l.split(/\s{2,}/).slice(1, 6))).toEqual([["nightly", "failure", "failed", String(MAX_ATTEMPTS), `${broken.url}/***?***`]]);
   const json = JSON.parse((await tickd(["history", "--alerts", "nightly", "--json", "--config", project.configPath])).stdout) as Array<Record<string, unknown>>;
   expect(json).toMatchObject([{ event: "failure", state: "failed", attempts: MAX_ATTEMPTS, nextAttemptAt: null }]);
+  // The API's Notification, field for field: the outbox's row id is not one of them.
+  expect(Object.keys(json[0]!).sort()).toEqual(["attempts", "channel", "createdAt", "endedAt", "event", "label", "lastError", "nextAttemptAt", "runId", "state"]);
   expect(String(json[0]!.lastError)).toContain("500");
   expect(history.stdout + JSON.stringify(json)).not.toContain("SECRET-TOKEN");
 
