@@ -10,7 +10,7 @@
 import { copyStore } from "../store/copy.ts";
 import { openStore } from "../store/index.ts";
 import { UsageError, boolFlag, instanceSettings, parseArgs, stringFlag, type FlagDef } from "./args.ts";
-import { redactUrl } from "../store/pg-client.ts";
+import { hidePassword } from "../store/pg-client.ts";
 import { noPositionals } from "./check.ts";
 import { EXIT, type Command } from "./command.ts";
 
@@ -51,7 +51,7 @@ export const migrateCommand: Command = {
     await store.close();
     const { applied, known } = store.migrations;
     if (boolFlag(args, "json")) {
-      io.out(JSON.stringify({ db: redactUrl(dbUrl), applied, known }, null, 2));
+      io.out(JSON.stringify({ db: hidePassword(dbUrl), applied, known }, null, 2));
       return EXIT.ok;
     }
     for (const tag of applied) io.out(`applied ${tag}`);

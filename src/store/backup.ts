@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { TickdError } from "../errors.ts";
 import { databaseFile } from "./client.ts";
-import { isPostgresUrl, redactUrl } from "./pg-client.ts";
+import { isPostgresUrl, hidePassword } from "./pg-client.ts";
 import { pidAlive, STALE_AFTER_MS } from "./lifecycle.ts";
 import { MIGRATIONS_TABLE, refuseNewer } from "./migrate.ts";
 
@@ -30,7 +30,7 @@ export interface BackupSummary {
 function embeddedFile(url: string, verb: string): string {
   const file = databaseFile(url);
   if (file === null && isPostgresUrl(url)) {
-    throw new TickdError("usage", `${verb} works on an embedded database (--db file:PATH); ${redactUrl(url)} is PostgreSQL: back it up with pg_dump (and restore with pg_restore)`);
+    throw new TickdError("usage", `${verb} works on an embedded database (--db file:PATH); ${hidePassword(url)} is PostgreSQL: back it up with pg_dump (and restore with pg_restore)`);
   }
   if (file === null) {
     throw new TickdError("usage", `${verb} works on an embedded database (--db file:PATH); ${url} is not a file: a libSQL server's database is backed up by the server`);

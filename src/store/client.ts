@@ -18,7 +18,7 @@ import { abandonDeadRuns, beat, registerInstance, unregisterInstance, type Aband
 import type { Dialect } from "./dialect.ts";
 import { applyMigrations, applyPgMigrations, type MigrationReport } from "./migrate.ts";
 import { watchJobs } from "./jobs-watch.ts";
-import { createPgClient, isPostgresUrl, redactUrl, type PgClient } from "./pg-client.ts";
+import { createPgClient, isPostgresUrl, hidePassword, type PgClient } from "./pg-client.ts";
 import { prune, storeSize, type PruneReport, type RetentionPolicy, type StoreSize } from "./retention.ts";
 import type { OutboxRecord } from "./notifications.ts";
 import { OUTPUT_CAP_BYTES } from "./output-cap.ts";
@@ -256,7 +256,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
  * same store (pg-client.ts says how). The password never appears in a message.
  */
 async function openPostgresStore(url: string, options: StoreOptions): Promise<Store> {
-  const shown = redactUrl(url);
+  const shown = hidePassword(url);
   const log = options.log ?? toStderr;
   const client = createPgClient(url, { onNotice: () => {} });
   const clock = options.clock ?? systemClock;

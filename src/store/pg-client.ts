@@ -107,7 +107,7 @@ async function run(session: Session, stmt: InStatement | string, args?: InArgs):
 }
 
 /** The URL with its password replaced by `***` (for every message that names the store). */
-export function redactUrl(url: string): string {
+export function hidePassword(url: string): string {
   return url.replace(/^(postgres(?:ql)?:\/\/[^:/?#@]*):[^@/?#]*@/i, "$1:***@").replace(/([?&]password=)[^&#]*/gi, "$1***");
 }
 
