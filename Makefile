@@ -42,13 +42,14 @@ run: build
 # Three parts. The fault suites (file store and PostgreSQL) do faults to real
 # processes and check what ran against what was recorded: three files at a
 # time. The files that measure real time (start lateness, a run's timing on the
-# wall clock) run alone. The rest mostly wait on subprocesses, servers and
+# wall clock, /healthz answering within 500 ms while the store is locked or
+# the disk full) run alone. The rest mostly wait on subprocesses, servers and
 # browsers (about 45% of two cores busy): six files at a time.
 # .ci/test-timings.json (bun test --update-timings) starts the longest files
 # first. Parallel workers do not read bunfig.toml's timeout, so it is given here.
-FAULT_TESTS := test/faults/*.test.ts test/postgres/faults.test.ts
+FAULT_TESTS := test/faults/crash.test.ts test/faults/instances.test.ts test/faults/shm.test.ts test/postgres/faults.test.ts
 TIMING_TESTS := test/engine/realtime.test.ts test/engine/isolate.test.ts test/cli/isolate.test.ts \
-	test/cli/run.test.ts test/api/subscriptions.test.ts
+	test/cli/run.test.ts test/api/subscriptions.test.ts test/faults/store-lock.test.ts test/faults/disk-full.test.ts
 TEST_WORKERS ?= 6
 TIMINGS := --timings=.ci/test-timings.json
 
