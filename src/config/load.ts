@@ -224,13 +224,35 @@ export function buildJob(section: RawSection, file: string, instanceZone: string
   const lines = Object.freeze(Object.fromEntries([...byKey].map(([k, e]) => [k, e.line])));
   const job = brandJobSpec({
     label,
-    target: jobTarget,
-    schedule,
+    target: shared(jobTarget),
+    schedule: shared(schedule),
     ...(fields as Pick<JobSpec, "active" | "description" | "overlap" | "retries" | "retryDelayMs" | "catchup" | "jitterMs">),
-    kwargs: Object.freeze(kwargs),
+    kwargs: kwargEntries.size === 0 ? NO_KWARGS : Object.freeze(kwargs),
     origin: Object.freeze({ source: "ini", file, line: section.line, lines }),
   });
   return { job, diagnostics, warnings };
+}
+
+/** The kwargs of every job that has none: one frozen object, not one per job. */
+const NO_KWARGS: Readonly<Record<string, KwargValue>> = Object.freeze({});
+
+/**
+ * Equal targets and schedule rules (plain, frozen data) as one shared object:
+ * a file of 100,000 jobs calling one callback every hour holds one target and
+ * one rule, not 100,000 of each (and 100,000 copies of the callback's name).
+ * Bounded: cleared once it holds SHARED_MAX distinct values.
+ */
+const sharedValues = new Map<string, object>();
+const SHARED_MAX = 100_000;
+
+function shared<T extends object>(value: T): T {
+  const key = JSON.stringify(value);
+  const known = sharedValues.get(key);
+  if (known !== undefined) return known as T;
+  if (sharedValues.size >= SHARED_MAX) sharedValues.clear();
+  Object.freeze(value);
+  sharedValues.set(key, value);
+  return value;
 }
 
 type Problem = (entry: RawEntry | undefined, code: DiagnosticCode, message: string) => void;
