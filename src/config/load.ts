@@ -201,7 +201,8 @@ export function buildJob(section: RawSection, file: string, instanceZone: string
   };
   const fields: Record<string, unknown> = {};
   for (const row of options) {
-    const v = value(row);
+    // An option the section does not give, and no parser asked for, is its default (most of them, for most jobs).
+    const v = byKey.has(row.key) || values.has(row.field) ? value(row) : row.default;
     if (v !== undefined && !(row.sparse && v === row.default)) fields[row.field] = v;
   }
 
