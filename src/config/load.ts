@@ -64,8 +64,9 @@ export function parseJobFile(text: string, file: string, instanceZone: string): 
       diagnostics.push(...rawSection.problems);
       continue;
     }
-    const own = new Set(rawSection.entries.map((e) => canonicalKey(e.key)));
-    const inherited = defaults.filter((e) => !own.has(canonicalKey(e.key)));
+    // Without a [DEFAULT] section (most files) nothing is inherited and nothing need be looked up.
+    const own = defaults.length === 0 ? null : new Set(rawSection.entries.map((e) => canonicalKey(e.key)));
+    const inherited = own === null ? [] : defaults.filter((e) => !own.has(canonicalKey(e.key)));
     const section = inherited.length === 0 ? rawSection : { ...rawSection, entries: [...rawSection.entries, ...inherited] };
     const firstLine = seen.get(section.label);
     if (firstLine !== undefined) {
@@ -222,7 +223,9 @@ export function buildJob(section: RawSection, file: string, instanceZone: string
     const unreadable = section.problems.some((d) => d.code === "bad-bytes");
     return { diagnostics: unreadable ? diagnostics.filter((d) => d.key !== undefined || !d.code.startsWith("missing-")) : diagnostics, warnings };
   }
-  const lines = Object.freeze(Object.fromEntries([...byKey].map(([k, e]) => [k, e.line])));
+  const lineOf: Record<string, number> = {};
+  for (const [k, e] of byKey) lineOf[k] = e.line;
+  const lines = Object.freeze(lineOf);
   const job = brandJobSpec({
     label,
     target: shared(jobTarget),
@@ -314,8 +317,14 @@ function buildSchedule(byKey: Map<string, RawEntry>, problem: Problem, warn: War
   return { kind: "every", interval, unit, at: atParsed.value };
 }
 
+const TARGET_KEYS = ["call", "command", "url"] as const;
+
 function buildTarget(byKey: Map<string, RawEntry>, problem: Problem, sectionProblem: (code: DiagnosticCode, message: string) => void): JobTarget | undefined {
-  const given = (["call", "command", "url"] as const).map((k) => byKey.get(k)).filter((e) => e !== undefined);
+  const given: RawEntry[] = [];
+  for (const k of TARGET_KEYS) {
+    const entry = byKey.get(k);
+    if (entry !== undefined) given.push(entry);
+  }
   if (given.length === 0) {
     sectionProblem("missing-call", "has nothing to run; add call = module.function (e.g. call = myapp.scheduler.cleanup), or command = … / url = …");
     return undefined;
