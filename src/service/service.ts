@@ -23,6 +23,7 @@ import { processSignals, type SignalSource } from "./signals.ts";
 import { instanceHeartbeat, jobPinger } from "../telemetry/pings.ts";
 import type { ApiHandle, ApiStarter } from "./api.ts";
 import { Notifier, Sender } from "../notify/index.ts";
+import { pageOutEmbeddedFiles } from "../runtime/page-out.ts";
 
 export interface ServiceSettings {
   readonly configPath: string;
@@ -201,6 +202,8 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       problems: first.diagnostics.length,
       zone,
     });
+    // Everything is loaded: the executable's embedded files need not stay resident (runtime/page-out.ts).
+    void pageOutEmbeddedFiles();
 
     // 5. Retention.
     const prune = async () => {
