@@ -4,6 +4,7 @@
  */
 import { cpuPerSecond, machineLine, type BenchResults, type WorkloadResults } from "./report.ts";
 import type { PeerResult } from "./protocol.ts";
+import { leanTable, perJobBytes } from "./lean.ts";
 
 const f = (x: number | null): string => (x === null ? "–" : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 
@@ -76,6 +77,12 @@ export function readmeSection(b: BenchResults): string {
         : `- **Start**: \`tickd next --count 1\` on a ${b.start.jobs.toLocaleString("en-US")}-job file returns ${f(b.start.median_ms)} ms after exec (median of ${b.start.samples_ms.length}); /healthz was not measured.`,
     );
   }
+  if (b.tenant && b.tenant.api_rss_mb !== null) {
+    out.push(`- **Tenant**: the example's 7 jobs on the binary, API on, hold ${f(b.tenant.api_rss_mb)} MB RSS (${f(b.tenant.no_api_rss_mb)} MB with --no-api; Bun itself idles at ${f(b.tenant.bun_idle_rss_mb)} MB).`);
+  }
+  const perJob = perJobBytes(b);
+  if (perJob !== null) out.push(`- **Per job**: tickd's RSS grows by ${Math.round(perJob).toLocaleString("en-US")} bytes a job across the sizes of the chart (idle jobs every hour):`);
+  out.push("", "![RSS against job count, per scheduler](bench/results/rss.svg)", "", ...leanTable(b).slice(2).map((l) => l));
   out.push("", `Measured on ${machineLine(b.machine)}. Full tables with ratios: [bench/results/latest.md](bench/results/latest.md); method and fairness choices: [bench/README.md](bench/README.md). Reproduce with \`make bench\`.`, "");
   return out.join("\n");
 }

@@ -7,6 +7,8 @@ import { LATE_INSTANT_MS } from "../peers/lib/harness.mjs";
 import type { MachineInfo } from "./machine.ts";
 import type { PeerResult } from "./protocol.ts";
 import type { StartResult } from "./start.ts";
+import type { TenantResult } from "./tenant.ts";
+import { leanTable } from "./lean.ts";
 import type { SchedulerWorkload } from "./workloads.ts";
 
 export interface ContenderRun {
@@ -34,6 +36,8 @@ export interface BenchResults {
   readonly workloads: readonly WorkloadResults[];
   readonly persist: PersistResults | null;
   readonly start: StartResult | null;
+  /** The example's 7 jobs on the binary (bench/lib/tenant.ts); null when not run. */
+  readonly tenant?: TenantResult | null;
   readonly missing: readonly { contender: string; reason: string }[];
   readonly elapsed_s: number;
 }
@@ -154,6 +158,12 @@ export function markdownReport(b: BenchResults): string {
       "",
     );
   }
+  if (b.tenant) {
+    const t = b.tenant;
+    out.push("## Tenant: one small instance", "");
+    out.push(`\`${t.binary} run\` on \`${t.config}\` (7 jobs, callbacks in their modules' workers), RSS ${t.settle_s} s after the scheduler started: API on **${t.api_rss_mb ?? "–"} MB**, --no-api ${t.no_api_rss_mb ?? "–"} MB; Bun itself idling: ${t.bun_idle_rss_mb ?? "–"} MB.${t.note ? ` ${t.note}.` : ""}`, "");
+  }
+  out.push(...leanTable(b));
   out.push(...targetsSection(b));
   if (b.missing.length > 0) {
     out.push("## Missing contenders", "");

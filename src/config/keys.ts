@@ -275,9 +275,12 @@ export function pingUrl(text: string): string | undefined {
 export const JOB_KEYS: readonly JobKey[] = rows;
 
 let byName = new Map<string, JobKey>();
+/** optionKeys(), kept by index(): the loader reads it once per job. */
+let options: readonly OptionKey[] = [];
 function index(): void {
   byName = new Map();
   for (const row of rows) for (const name of [row.key, ...(row.aliases ?? [])]) byName.set(name, row);
+  options = rows.filter((r): r is OptionKey => r.group === "option");
 }
 index();
 
@@ -326,7 +329,7 @@ export function canonicalKey(written: string): string {
 
 /** The keys read on their own, in table order. */
 export function optionKeys(): readonly OptionKey[] {
-  return rows.filter((r): r is OptionKey => r.group === "option");
+  return options;
 }
 
 /** The keys an operator's schedule edit may change (the row's own columns). */

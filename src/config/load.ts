@@ -64,8 +64,9 @@ export function parseJobFile(text: string, file: string, instanceZone: string): 
       diagnostics.push(...rawSection.problems);
       continue;
     }
-    const own = new Set(rawSection.entries.map((e) => canonicalKey(e.key)));
-    const inherited = defaults.filter((e) => !own.has(canonicalKey(e.key)));
+    // Without a [DEFAULT] section (most files) nothing is inherited and nothing need be looked up.
+    const own = defaults.length === 0 ? null : new Set(rawSection.entries.map((e) => canonicalKey(e.key)));
+    const inherited = own === null ? [] : defaults.filter((e) => !own.has(canonicalKey(e.key)));
     const section = inherited.length === 0 ? rawSection : { ...rawSection, entries: [...rawSection.entries, ...inherited] };
     const firstLine = seen.get(section.label);
     if (firstLine !== undefined) {
@@ -201,7 +202,8 @@ export function buildJob(section: RawSection, file: string, instanceZone: string
   };
   const fields: Record<string, unknown> = {};
   for (const row of options) {
-    const v = value(row);
+    // An option the section does not give, and no parser asked for, is its default (most of them, for most jobs).
+    const v = byKey.has(row.key) || values.has(row.field) ? value(row) : row.default;
     if (v !== undefined && !(row.sparse && v === row.default)) fields[row.field] = v;
   }
 
@@ -221,16 +223,40 @@ export function buildJob(section: RawSection, file: string, instanceZone: string
     const unreadable = section.problems.some((d) => d.code === "bad-bytes");
     return { diagnostics: unreadable ? diagnostics.filter((d) => d.key !== undefined || !d.code.startsWith("missing-")) : diagnostics, warnings };
   }
-  const lines = Object.freeze(Object.fromEntries([...byKey].map(([k, e]) => [k, e.line])));
+  const lineOf: Record<string, number> = {};
+  for (const [k, e] of byKey) lineOf[k] = e.line;
+  const lines = Object.freeze(lineOf);
   const job = brandJobSpec({
     label,
-    target: jobTarget,
-    schedule,
+    target: shared(jobTarget),
+    schedule: shared(schedule),
     ...(fields as Pick<JobSpec, "active" | "description" | "overlap" | "retries" | "retryDelayMs" | "catchup" | "jitterMs">),
-    kwargs: Object.freeze(kwargs),
+    kwargs: kwargEntries.size === 0 ? NO_KWARGS : Object.freeze(kwargs),
     origin: Object.freeze({ source: "ini", file, line: section.line, lines }),
   });
   return { job, diagnostics, warnings };
+}
+
+/** The kwargs of every job that has none: one frozen object, not one per job. */
+const NO_KWARGS: Readonly<Record<string, KwargValue>> = Object.freeze({});
+
+/**
+ * Equal targets and schedule rules (plain, frozen data) as one shared object:
+ * a file of 100,000 jobs calling one callback every hour holds one target and
+ * one rule, not 100,000 of each (and 100,000 copies of the callback's name).
+ * Bounded: cleared once it holds SHARED_MAX distinct values.
+ */
+const sharedValues = new Map<string, object>();
+const SHARED_MAX = 100_000;
+
+function shared<T extends object>(value: T): T {
+  const key = JSON.stringify(value);
+  const known = sharedValues.get(key);
+  if (known !== undefined) return known as T;
+  if (sharedValues.size >= SHARED_MAX) sharedValues.clear();
+  Object.freeze(value);
+  sharedValues.set(key, value);
+  return value;
 }
 
 type Problem = (entry: RawEntry | undefined, code: DiagnosticCode, message: string) => void;
@@ -291,8 +317,14 @@ function buildSchedule(byKey: Map<string, RawEntry>, problem: Problem, warn: War
   return { kind: "every", interval, unit, at: atParsed.value };
 }
 
+const TARGET_KEYS = ["call", "command", "url"] as const;
+
 function buildTarget(byKey: Map<string, RawEntry>, problem: Problem, sectionProblem: (code: DiagnosticCode, message: string) => void): JobTarget | undefined {
-  const given = (["call", "command", "url"] as const).map((k) => byKey.get(k)).filter((e) => e !== undefined);
+  const given: RawEntry[] = [];
+  for (const k of TARGET_KEYS) {
+    const entry = byKey.get(k);
+    if (entry !== undefined) given.push(entry);
+  }
   if (given.length === 0) {
     sectionProblem("missing-call", "has nothing to run; add call = module.function (e.g. call = myapp.scheduler.cleanup), or command = … / url = …");
     return undefined;

@@ -36,7 +36,7 @@ export function admission(job: Pick<Job, "inflight" | "awaitingRow" | "waiting" 
     return { kind: "record", status: STATUS.missed, message: "missed: the previous occurrence was still waiting for the store to record its start; not started" };
   }
   if (overlap === "skip") return { kind: "record", status: STATUS.skipped, message: "skipped: the previous run was still running (overlap = skip)" };
-  if (job.waiting.length > 0) return { kind: "record", status: STATUS.skipped, message: "skipped: a run was already queued behind the running one (overlap = queue)" };
+  if (job.waiting !== null && job.waiting.length > 0) return { kind: "record", status: STATUS.skipped, message: "skipped: a run was already queued behind the running one (overlap = queue)" };
   return { kind: "queue" };
 }
 
@@ -60,7 +60,7 @@ export class Launcher {
     job.lastFired = at;
     const decision = admission(job);
     if (decision.kind === "record") recordNotStarted(this.#deps, job.spec, at, trigger, decision.message, decision.status);
-    else if (decision.kind === "queue") job.waiting.push({ at, trigger });
+    else if (decision.kind === "queue") (job.waiting ??= []).push({ at, trigger });
     else void this.launch(job, at, trigger, held);
   }
 
@@ -80,7 +80,7 @@ export class Launcher {
       this.running.delete(run);
       onBegun();
       job.inflight -= 1;
-      const next = job.waiting.shift();
+      const next = job.waiting?.shift();
       if (next && !this.#deps.stopping.aborted) void this.launch(job, next.at, next.trigger);
     });
     return run;
@@ -101,6 +101,6 @@ export class Launcher {
 
   /** Record the occurrences waiting behind running ones as not started. */
   dropWaiting(job: Job, message: string): void {
-    for (const waiting of job.waiting.splice(0)) recordNotStarted(this.#deps, job.spec, waiting.at, waiting.trigger, message);
+    for (const waiting of job.waiting?.splice(0) ?? []) recordNotStarted(this.#deps, job.spec, waiting.at, waiting.trigger, message);
   }
 }

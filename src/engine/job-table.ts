@@ -31,8 +31,8 @@ export interface Job {
   awaitingRow: number;
   /** An occurrence on the job's grid shared through the store (every jobs); undefined: none known. */
   anchor: number | undefined;
-  /** Occurrences waiting behind a running one (overlap = queue). */
-  waiting: Array<{ at: number; trigger: Trigger }>;
+  /** Occurrences waiting behind a running one (overlap = queue); null until the first (most jobs never queue one). */
+  waiting: Array<{ at: number; trigger: Trigger }> | null;
 }
 
 export interface JobTableOptions {
@@ -77,7 +77,7 @@ export class JobTable {
   add(spec: JobSpec): Job | null {
     const schedule = this.#compile(spec);
     if (!schedule) return null;
-    const job: Job = { spec, schedule, active: spec.active, next: null, entry: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, awaitingRow: 0, anchor: undefined, waiting: [] };
+    const job: Job = { spec, schedule, active: spec.active, next: null, entry: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, awaitingRow: 0, anchor: undefined, waiting: null };
     this.#jobs.set(spec.label, job);
     return job;
   }
@@ -204,10 +204,22 @@ export class JobTable {
   }
 }
 
-/** What an `every` job's grid depends on: its rule and zone. */
+/**
+ * What an `every` job's grid depends on: its rule and zone. The loader shares
+ * one rule object among jobs with equal rules (config/load.ts), so the text
+ * is made once per rule and zone, not once per job; it is the same text
+ * either way (JSON of that very object).
+ */
 function gridKey(job: Job): string {
-  return JSON.stringify([job.spec.schedule, job.schedule.zone]);
+  const rule = job.spec.schedule;
+  const zone = job.schedule.zone;
+  const known = gridKeys.get(rule);
+  if (known !== undefined && known.zone === zone) return known.key;
+  const key = JSON.stringify([rule, zone]);
+  gridKeys.set(rule, { zone, key });
+  return key;
 }
+const gridKeys = new WeakMap<object, { readonly zone: string; readonly key: string }>();
 
 export function stateOf(job: Job): JobState {
   return { spec: job.spec, active: job.active, nextRunAt: job.active ? job.next : null, running: job.inflight };

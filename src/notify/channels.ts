@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import os from "node:os";
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import { parseChannel, redactAddress, type Channel } from "../config/notify.ts";
 import { emailMessage, slackMessage, type AlertPayload } from "./payload.ts";
 
@@ -55,13 +55,16 @@ async function post(url: string, body: unknown): Promise<void> {
 
 const transports = new Map<string, { transport: Transporter; from: string }>();
 
-function transportFor(smtp: string): { transport: Transporter; from: string } {
+/** nodemailer is loaded with the first mail: most instances never send one, and it is 650 KB of modules. */
+async function transportFor(smtp: string): Promise<{ transport: Transporter; from: string }> {
   let entry = transports.get(smtp);
   if (!entry) {
     const url = new URL(smtp);
     const from = url.searchParams.get("from") ?? `tickd@${os.hostname()}`;
     url.searchParams.delete("from");
-    entry = { transport: nodemailer.createTransport(url.toString()), from };
+    const { default: nodemailer } = await import("nodemailer");
+    // Another mail to the same server may have made it while this one loaded nodemailer.
+    entry = transports.get(smtp) ?? { transport: nodemailer.createTransport(url.toString()), from };
     transports.set(smtp, entry);
   }
   return entry;
@@ -69,7 +72,7 @@ function transportFor(smtp: string): { transport: Transporter; from: string } {
 
 async function mail(to: string, payload: AlertPayload, smtp: string | undefined): Promise<void> {
   if (smtp === undefined) throw new Error("no SMTP server: start tickd with --smtp smtp://host:port (or TICKD_SMTP) to send mailto: alerts");
-  const { transport, from } = transportFor(smtp);
+  const { transport, from } = await transportFor(smtp);
   const message = emailMessage(payload);
   await transport.sendMail({ from, to, subject: message.subject, text: message.text });
 }

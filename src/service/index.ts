@@ -1,5 +1,5 @@
 /** A running instance: wiring, lifecycle, signals, logging. */
-export { startService, readJobs, defaultInstance, type Service, type ServiceSettings, type ServiceOptions } from "./service.ts";
+export { startService, startServiceApi, readJobs, defaultInstance, type Service, type ServiceSettings, type ServiceOptions } from "./service.ts";
 export { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from "./logger.ts";
 export { processSignals, ManualSignals, type SignalSource, type ServiceSignal } from "./signals.ts";
-export { startServiceApi, type ApiHandle, type ApiStarter } from "./api.ts";
+export type { ApiHandle, ApiStarter } from "./api.ts";

@@ -21,9 +21,10 @@ import { HEARTBEAT_EVERY_MS, openStore, type Store } from "../store/index.ts";
 import { jobHealth } from "../store/activity.ts";
 import { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from "./logger.ts";
 import { processSignals, type SignalSource } from "./signals.ts";
-import { instanceHeartbeat, jobPinger, runTracer, traceparentOf } from "../telemetry/index.ts";
-import { startServiceApi, type ApiHandle, type ApiStarter } from "./api.ts";
+import { instanceHeartbeat, jobPinger } from "../telemetry/pings.ts";
+import type { ApiHandle, ApiStarter } from "./api.ts";
 import { Notifier, Sender } from "../notify/index.ts";
+import { pageOutEmbeddedFiles } from "../runtime/page-out.ts";
 
 export interface ServiceSettings {
   readonly configPath: string;
@@ -82,6 +83,14 @@ export interface Service {
 
 const PRUNE_EVERY_MS = 3_600_000;
 
+/**
+ * The real API, loaded only when it is on: GraphQL, Pothos, yoga and the
+ * dashboard are most of the binary's module graph (about half the RSS of a
+ * small instance), and --no-api, `tickd next` or `tickd --version` never
+ * serve them. A static string, so `bun build --compile` still bundles it.
+ */
+export const startServiceApi: ApiStarter = async (input) => (await import("./api.ts")).startServiceApi(input);
+
 export function defaultInstance(): string {
   return `${os.hostname()}:${process.pid}`;
 }
@@ -139,10 +148,12 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     };
 
     // Spans of runs, when --otlp is given; url and command jobs then carry their run's traceparent.
-    const tracer = settings.otlp !== undefined ? runTracer({ url: settings.otlp, instance }) : null;
+    // OpenTelemetry (about 1 MB of modules) is loaded only then.
+    const tracing = settings.otlp !== undefined ? await import("../telemetry/traces.ts") : null;
+    const tracer = tracing && settings.otlp !== undefined ? tracing.runTracer({ url: settings.otlp, instance }) : null;
     const engine = createEngine({
       clock,
-      ...(tracer && { traceparent: traceparentOf }),
+      ...(tracing && { traceparent: tracing.traceparentOf }),
       store,
       instance,
       timezone: zone,
@@ -215,6 +226,8 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       problems: first.diagnostics.length,
       zone,
     });
+    // Everything is loaded: the executable's embedded files need not stay resident (runtime/page-out.ts).
+    void pageOutEmbeddedFiles();
 
     // 4b. Operator changes made through another instance (PostgreSQL): followed
     // one re-read at a time, a change during one read answered by the next.

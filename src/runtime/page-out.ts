@@ -1,0 +1,66 @@
+/**
+ * Handing back the pages of the executable's embedded files once start-up
+ * has read them.
+ *
+ * A compiled tickd carries its module graph — the bundle, its bytecode and
+ * libSQL's native addon — inside the executable, in a writable data segment
+ * that the kernel maps from the file. Starting reads most of it once: Bun
+ * copies the 9.7 MB addon out to a temporary file to load it, and the
+ * bundle's chunks are parsed. Those pages then stay resident, counted in the
+ * service's RSS, though nothing reads them again (the addon runs from its
+ * own copy; what is read later is read again from the file, on demand).
+ * Bun does the same itself once a process has been idle for over a minute
+ * (BUN_IDLE_GC_SECONDS); the service does it as soon as it has started.
+ *
+ * madvise(MADV_PAGEOUT) only drops pages the kernel can read back from the
+ * file unchanged, so nothing is lost: a page that was written to is anonymous
+ * memory and stays. Linux only, compiled binary only, through bun:ffi; where
+ * any of that is missing, or the kernel refuses (an executable the user may
+ * not write, before Linux 5.4), it does nothing.
+ */
+import { readFileSync, readlinkSync } from "node:fs";
+
+const MADV_PAGEOUT = 21;
+
+/** Page out the executable's writable file-backed segments; returns the bytes advised (0 when it did nothing). */
+export async function pageOutEmbeddedFiles(): Promise<number> {
+  if (typeof Bun === "undefined" || process.platform !== "linux" || !Bun.main.startsWith("/$bunfs/")) return 0;
+  try {
+    const exe = readlinkSync("/proc/self/exe");
+    const ranges: Array<{ start: bigint; length: bigint }> = [];
+    for (const line of readFileSync("/proc/self/maps", "utf8").split("\n")) {
+      // start-end perms offset dev inode path
+      const [span, perms, , , , file] = line.split(/\s+/);
+      if (file !== exe || perms !== "rw-p" || span === undefined) continue;
+      const [start, end] = span.split("-").map((x) => BigInt(`0x${x}`)) as [bigint, bigint];
+      // The embedded files are the large segment; the executable's own small data segments are left alone.
+      if (end - start >= 1n << 20n) ranges.push({ start, length: end - start });
+    }
+    if (ranges.length === 0) return 0;
+    const { dlopen, FFIType } = await import("bun:ffi");
+    const libc = openLibc(dlopen, FFIType);
+    if (!libc) return 0;
+    let advised = 0;
+    for (const { start, length } of ranges) {
+      if (libc.symbols.madvise(start, length, MADV_PAGEOUT) === 0) advised += Number(length);
+    }
+    libc.close();
+    return advised;
+  } catch {
+    return 0;
+  }
+}
+
+type Ffi = typeof import("bun:ffi");
+
+function openLibc(dlopen: Ffi["dlopen"], FFIType: Ffi["FFIType"]) {
+  const symbols = { madvise: { args: [FFIType.u64, FFIType.u64, FFIType.i32], returns: FFIType.i32 } } as const;
+  for (const name of ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"]) {
+    try {
+      return dlopen(name, symbols);
+    } catch {
+      // try the next name
+    }
+  }
+  return null;
+}
