@@ -98,6 +98,15 @@ export function defaultInstance(): string {
 export async function startService(settings: ServiceSettings, options: ServiceOptions = {}): Promise<Service> {
   const logger = options.logger ?? createLogger(settings.logFormat);
   const signals = options.signals ?? processSignals;
+  // Signals that come while the service starts are held, not left to their
+  // default action (TERM, INT and HUP would end the process at once, with runs
+  // recorded `running`): a stop is carried out, a reload done, once it has started.
+  const held: { stop: string | null; reload: boolean } = { stop: null, reload: false };
+  const whileStarting = [
+    signals.on("SIGTERM", () => void (held.stop ??= "SIGTERM")),
+    signals.on("SIGINT", () => void (held.stop ??= "SIGINT")),
+    signals.on("SIGHUP", () => void (held.reload = true)),
+  ];
   const instance = settings.instance ?? defaultInstance();
   const zone = settings.timezone;
   const clock = options.clock ?? systemClock;
@@ -347,19 +356,22 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       logStoredProblems(logger, (await catalog.discovered()).problems);
       return summary;
     };
-    unsubscribe.push(
-      signals.on("SIGHUP", () => {
-        // A reload also picks up what `tickd discover` changed in the store
-        // since start, so discovered jobs reach a running service without a restart.
-        reloadAll().then(
-          (s) => logger.info("reloaded", { added: s.added.join(","), removed: s.removed.join(","), updated: s.updated.join(","), unchanged: s.unchanged, problems: s.diagnostics.length }),
-          (error) => logger.error("reload.failed", { message: error instanceof Error ? error.message : String(error) }),
-        );
-      }),
-    );
+    // A reload also picks up what `tickd discover` changed in the store
+    // since start, so discovered jobs reach a running service without a restart.
+    const reload = () =>
+      reloadAll().then(
+        (s) => logger.info("reloaded", { added: s.added.join(","), removed: s.removed.join(","), updated: s.updated.join(","), unchanged: s.unchanged, problems: s.diagnostics.length }),
+        (error) => logger.error("reload.failed", { message: error instanceof Error ? error.message : String(error) }),
+      );
+    unsubscribe.push(signals.on("SIGHUP", () => void reload()));
+    // The service's own handlers are on: what came while it started is done now.
+    whileStarting.forEach((off) => off());
+    if (held.stop !== null) void shutdown(held.stop);
+    else if (held.reload) void reload();
 
     return { engine, store, catalog, instance, apiUrl: api?.url ?? null, done, shutdown };
   } catch (error) {
+    whileStarting.forEach((off) => off());
     await api?.stop().catch(() => {});
     await store.close().catch(() => {});
     throw error;

@@ -102,6 +102,20 @@ describe("startService", () => {
     expect(names.slice(-2)).toEqual(["run.finished", "stopped"]);
   });
 
+  test("a SIGTERM while it starts is held, not lost: the service starts, then drains and resolves done with 0", async () => {
+    const p = project("[a]\ncall = app.jobs.ok\nevery = 1 hour\n");
+    const signals = new ManualSignals();
+    const starting = startService(p.settings, { signals, logger: p.logger });
+    // Still reading the job file and opening the store.
+    signals.send("SIGTERM");
+    const s = await starting;
+    expect(await s.done).toBe(0);
+    const names = p.events().map((e) => e.event);
+    expect(names).toContain("scheduler.started");
+    expect(p.events().find((e) => e.event === "shutdown")).toMatchObject({ reason: "SIGTERM" });
+    expect(names.at(-1)).toBe("stopped");
+  });
+
   test("json log lines carry time, level, event, label, status, durationMs, scheduledFor and lateMs", async () => {
     const p = project("[a]\ncall = app.jobs.ok\nevery = 1 hour\nwho = you\n");
     service = await startService(p.settings, { signals: new ManualSignals(), logger: p.logger });
