@@ -304,27 +304,20 @@ export function eventStream<K extends Topic>(ctx: ApiContext, topic: K, keep: (v
   return ctx.subscriptions.track(recordIds(ctx.eventIds, pipe(ctx.events.stream(topic, ctx.lastEventId), filter((e: LoggedEvent<EventTopics[K]>) => keep(e.value)))));
 }
 
-builder.subscriptionFields((t) => ({
-  runFinished: t.field({
-    type: RunRef,
-    description: "Each run as it finishes (any status, including SKIPPED and MISSED). Resumable: see extensions.eventId and Last-Event-ID in the README.",
-    args: { filter: t.arg({ type: SubscriptionFilterInput, description: FILTER_DOC }) },
-    subscribe: (_root, args, ctx) => eventStream(ctx, "activity", matches(args.filter as Parameters<typeof matches>[0])),
-    resolve: (event) => (event as LoggedEvent<RunRecord>).value,
-  }),
-  activity: t.field({
-    type: RunRef,
-    description: "Each run as it finishes (any status, including SKIPPED).",
-    deprecationReason: "Use runFinished.",
-    args: { filter: t.arg({ type: SubscriptionFilterInput, description: FILTER_DOC }) },
-    subscribe: (_root, args, ctx) => eventStream(ctx, "activity", matches(args.filter as Parameters<typeof matches>[0])),
-    resolve: (event) => (event as LoggedEvent<RunRecord>).value,
-  }),
-  runStarted: t.field({
-    type: RunRef,
-    description: "Each run as it starts (status RUNNING). Resumable like runFinished.",
-    args: { filter: t.arg({ type: SubscriptionFilterInput, description: FILTER_DOC }) },
-    subscribe: (_root, args, ctx) => eventStream(ctx, "runStarted", matches(args.filter as Parameters<typeof matches>[0])),
-    resolve: (event) => (event as LoggedEvent<RunRecord>).value,
-  }),
-}));
+builder.subscriptionFields((t) => {
+  /** A subscription to the runs of one topic of the event log, filtered. */
+  const runs = (topic: "activity" | "runStarted", description: string, deprecationReason?: string) =>
+    t.field({
+      type: RunRef,
+      description,
+      ...(deprecationReason !== undefined && { deprecationReason }),
+      args: { filter: t.arg({ type: SubscriptionFilterInput, description: FILTER_DOC }) },
+      subscribe: (_root, args, ctx) => eventStream(ctx, topic, matches(args.filter as Parameters<typeof matches>[0])),
+      resolve: (event) => (event as LoggedEvent<RunRecord>).value,
+    });
+  return {
+    runFinished: runs("activity", "Each run as it finishes (any status, including SKIPPED and MISSED). Resumable: see extensions.eventId and Last-Event-ID in the README."),
+    activity: runs("activity", "Each run as it finishes (any status, including SKIPPED).", "Use runFinished."),
+    runStarted: runs("runStarted", "Each run as it starts (status RUNNING). Resumable like runFinished."),
+  };
+});
