@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import { builder } from "./builder.ts";
 import "./types/enums.ts";
 import "./types/job.ts";
+import "./types/job-operations.ts";
 import "./types/run.ts";
 import "./types/scheduler.ts";
 import "./types/controls.ts";
