@@ -40,16 +40,31 @@ export interface Service {
   kill9(): void;
 }
 
+export interface StartOptions {
+  /** How tickd is started (default: the compiled binary); `run` and the flags follow. */
+  readonly command?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** How long start-up may take, ms (default 10 s). */
+  readonly startMs?: number;
+}
+
 /** Start `tickd run` in `dir` and resolve once the scheduler has started. */
-export async function startService(dir: string, args: readonly string[] = []): Promise<Service> {
+export async function startService(dir: string, args: readonly string[] = [], options: StartOptions = {}): Promise<Service> {
   const api = args.includes("--no-api") ? [] : ["--listen", "127.0.0.1:0"];
-  const proc = Bun.spawn([BINARY, "run", ...api, "--log-format", "json", ...args], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([...(options.command ?? [BINARY]), "run", ...api, "--log-format", "json", ...args], {
+    cwd: dir,
+    ...(options.env && { env: { ...process.env, ...options.env } }),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   let log = "";
-  void (async () => {
-    const decoder = new TextDecoder();
-    for await (const chunk of proc.stderr) log += decoder.decode(chunk);
-  })();
-  for (let i = 0; i < 400 && !log.includes('"scheduler.started"'); i++) {
+  for (const stream of [proc.stdout, proc.stderr]) {
+    void (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of stream) log += decoder.decode(chunk);
+    })();
+  }
+  for (let i = 0; i < (options.startMs ?? 10_000) / 25 && !log.includes('"scheduler.started"'); i++) {
     if (proc.exitCode !== null) break;
     await Bun.sleep(25);
   }

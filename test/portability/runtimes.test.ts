@@ -9,7 +9,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createClient } from "graphql-ws";
 import { tempDir } from "../helpers/binary.ts";
-import { RUNTIMES, startTickd, tickdOn, type Running } from "./runtimes.ts";
+import type { Service } from "../helpers/service.ts";
+import { RUNTIMES, startTickd, tickdOn } from "./runtimes.ts";
 
 /** A job module as an operator writes it: imports "tickd", nothing installed beside it. */
 const JOBS = `
@@ -93,13 +94,13 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10
 for (const runtime of RUNTIMES) {
   describe(`on ${runtime.name}`, () => {
     const p = project();
-    let service: Running;
+    let service: Service;
 
     beforeAll(async () => {
       await runtime.warm();
     }, 120_000);
     afterAll(() => {
-      service?.kill();
+      service?.kill9();
       p.cleanup();
     });
 
@@ -156,7 +157,7 @@ for (const runtime of RUNTIMES) {
     }, 30_000);
 
     test("a graphql-ws subscriber over WebSocket and an SSE subscriber both see the next run finish", async () => {
-      const ws = createClient({ url: `${service.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+      const ws = createClient({ url: `${service.url!.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
       const overWs = new Promise<unknown>((resolve, reject) => {
         const stop = ws.subscribe(
           { query: 'subscription { activity(filter: { label: "greet in a worker" }) { label status } }' },

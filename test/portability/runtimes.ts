@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { BINARY } from "../helpers/binary.ts";
+import { startService, type Service } from "../helpers/service.ts";
 
 export const ROOT = path.join(import.meta.dir, "../..");
 const DENO = path.join(ROOT, "node_modules/.bin/deno");
@@ -52,53 +53,7 @@ export async function tickdOn(runtime: Runtime, args: readonly string[], cwd: st
   return { code, stdout, stderr };
 }
 
-export interface Running {
-  /** http://127.0.0.1:PORT */
-  readonly url: string;
-  /** Everything logged so far (JSON lines). */
-  log(): string;
-  /** POST a GraphQL query as a loopback (admin) client. */
-  gql(query: string): Promise<{ data?: Record<string, any>; errors?: unknown[] }>;
-  signal(name: "SIGHUP" | "SIGTERM"): void;
-  /** SIGTERM, and the exit code. */
-  stop(): Promise<number>;
-  kill(): void;
-}
-
 /** `tickd run` on `runtime` in `dir`, its API on a free loopback port; resolves once the scheduler has started. */
-export async function startTickd(runtime: Runtime, dir: string): Promise<Running> {
-  const proc = Bun.spawn([...runtime.argv, "run", "--listen", "127.0.0.1:0", "--log-format", "json", "--grace", "10 seconds"], {
-    cwd: dir,
-    env: { ...process.env, ...runtime.env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  let log = "";
-  for (const stream of [proc.stdout, proc.stderr]) {
-    void (async () => {
-      const decoder = new TextDecoder();
-      for await (const chunk of stream) log += decoder.decode(chunk);
-    })();
-  }
-  for (let i = 0; i < 600 && !log.includes('"scheduler.started"') && proc.exitCode === null; i++) await Bun.sleep(25);
-  if (!log.includes('"scheduler.started"')) {
-    proc.kill("SIGKILL");
-    throw new Error(`tickd run on ${runtime.name} did not start:\n${log}`);
-  }
-  const listening = log.split("\n").find((l) => l.includes('"api.listening"'));
-  const url = (JSON.parse(listening!) as { url: string }).url;
-  return {
-    url,
-    log: () => log,
-    async gql(query) {
-      const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
-      return (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
-    },
-    signal: (name) => proc.kill(name),
-    async stop() {
-      proc.kill("SIGTERM");
-      return proc.exited;
-    },
-    kill: () => proc.kill("SIGKILL"),
-  };
+export function startTickd(runtime: Runtime, dir: string): Promise<Service> {
+  return startService(dir, ["--grace", "10 seconds"], { command: runtime.argv, env: runtime.env, startMs: 15_000 });
 }
