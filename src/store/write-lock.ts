@@ -11,6 +11,10 @@
  * markAbandoned, prune, jobs edits, and Store.exclusive for callers).
  */
 import { sleep, systemClock, type Clock } from "../clock.ts";
+import { collectGarbage } from "../runtime/gc.ts";
+
+/** SQLite refusing a COMMIT because a statement of the same connection is still open. */
+const STATEMENTS_IN_PROGRESS = /SQL statements in progress/i;
 
 /** Waits between tries while another process holds the database lock, ms. */
 const BUSY_BACKOFF_MS = [5, 10, 20, 50, 100, 250];
@@ -54,6 +58,11 @@ export class WriteLock {
           throw error;
         }
         this.busySince ??= started;
+        // A statement that failed while another process held the lock can stay
+        // open on its pooled connection until it is collected, and until then
+        // every COMMIT there fails ("SQL statements in progress"): collect it,
+        // rather than wait for the runtime's GC timer (up to 30 s, see gc-timer.ts).
+        if (STATEMENTS_IN_PROGRESS.test((error as Error).message)) collectGarbage?.();
         await sleep(this.clock, BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)]!);
       }
     }

@@ -25,11 +25,7 @@ import { outboxStatements, type OutboxRecord } from "./notifications.ts";
 import { capText } from "./output-cap.ts";
 import type { Dialect } from "./dialect.ts";
 import type { WriteLock } from "./write-lock.ts";
-import { collectGarbage } from "../runtime/gc.ts";
 import { activityStatements, claimKey, claimsForRows, claimStatements, type PendingClaim } from "./write-statements.ts";
-
-/** SQLite refusing a COMMIT because a statement of the connection is still open. */
-const STATEMENTS_IN_PROGRESS = /SQL statements in progress/i;
 
 /** Waits between attempts of a failing batch, ms. */
 const RETRY_DELAYS_MS = [50, 250, 1000, 3000];
@@ -284,11 +280,6 @@ export class WriteQueue {
         const message = (error as Error).message;
         if (this.failing) this.failing.message = message;
         else this.failing = { since: this.options.clock.now(), message };
-        // A statement that failed while another process held the lock can stay
-        // open on its pooled connection until it is collected, and until then
-        // every COMMIT there fails ("SQL statements in progress"). With Bun's
-        // GC timer at its slow interval that is up to 30 s: collect it now.
-        if (STATEMENTS_IN_PROGRESS.test(message)) collectGarbage?.();
         const wait = RETRY_DELAYS_MS[attempt];
         this.options.log(
           `tickd store: writing ${runs.length} run(s) and ${claims.length} claim(s) failed (attempt ${attempt + 1}): ${(error as Error).message}` +
