@@ -145,7 +145,7 @@ describe("mutations", () => {
   });
 
   test("cancelRun takes the run's global id as well as its runId", async () => {
-    const { runId, id } = (await api.gql(`{ runs(first: 1) { nodes { runId id } } }`)).body.data!.runs.nodes[0];
+    const { runId, id } = (await api.gql(`{ runs(first: 1, filter: { statuses: [SUCCESS] }) { nodes { runId id } } }`)).body.data!.runs.nodes[0];
     const byRunId = await api.gql(`mutation ($r: String) { cancelRun(runId: $r) { status } }`, { r: runId });
     const byId = await api.gql(`mutation ($id: ID) { cancelRun(id: $id) { status } }`, { id });
     // The run has ended: the same NOT_FOUND either way, naming the argument given.
