@@ -136,7 +136,7 @@ export const claims = sqliteTable(
     instance: text("instance").notNull(),
     claimedAt: integer("claimed_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.label, t.scheduledFor] }), index("claims_instance_idx").on(t.instance)],
+  (t) => [primaryKey({ columns: [t.label, t.scheduledFor] }), index("claims_instance_idx").on(t.instance, t.scheduledFor)],
 );
 
 /**

@@ -16,7 +16,7 @@ import { compileSchedule } from "../schedule/index.ts";
 import type { Callback } from "../sdk/index.ts";
 import { defaultInstance, readJobs } from "../service/index.ts";
 import { readCatalog } from "../jobs/index.ts";
-import { openStore } from "../store/index.ts";
+import { HEARTBEAT_EVERY_MS, openStore } from "../store/index.ts";
 import { UsageError, boolFlag, instanceSettings, parseArgs, requireRoot, stringFlag, type FlagDef } from "./args.ts";
 import { runJson } from "./json.ts";
 import { readOrReport } from "./check.ts";
@@ -108,7 +108,9 @@ export const runJobCommand: Command = {
         live.reset();
         io.err(`retrying [${label}] (attempt ${event.run.attempt}) …`);
       });
-      const run = await engine.runOnce(spec, kwargs);
+      // Beat while the run goes on, as a service does: a run outlasting the lease is not taken for abandoned.
+      const beating = setInterval(() => void store.heartbeat().catch(() => {}), HEARTBEAT_EVERY_MS);
+      const run = await engine.runOnce(spec, kwargs).finally(() => clearInterval(beating));
       unsubscribe();
       await engine.stop({ graceMs: 0 });
       live.end();

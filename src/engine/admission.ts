@@ -58,6 +58,21 @@ export class Launcher {
   fire(job: Job, at: number, trigger: Trigger, held: Held | null = null): void {
     if (at <= job.lastFired) return;
     job.lastFired = at;
+    this.#admit(job, at, trigger, held);
+  }
+
+  /**
+   * An occurrence another instance had claimed and never started (takeover.ts):
+   * this engine may have met it already (and been refused), so `lastFired`
+   * does not stop it; the overlap policy still applies.
+   */
+  takeOver(job: Job, at: number): void {
+    if (this.#deps.stopping.aborted) return;
+    job.lastFired = Math.max(job.lastFired, at);
+    this.#admit(job, at, "takeover", null);
+  }
+
+  #admit(job: Job, at: number, trigger: Trigger, held: Held | null): void {
     const decision = admission(job);
     if (decision.kind === "record") recordNotStarted(this.#deps, job.spec, at, trigger, decision.message, decision.status);
     else if (decision.kind === "queue") (job.waiting ??= []).push({ at, trigger });

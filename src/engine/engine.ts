@@ -24,10 +24,11 @@ import { ShutdownSwitch } from "./execute.ts";
 import { Instants } from "./instant.ts";
 import { JobTable, stateOf, type Job } from "./job-table.ts";
 import { gapSince } from "./missed.ts";
+import { AheadClaims, takeOver, type TakenOverOccurrence } from "./takeover.ts";
 import { planReconcile, type Source } from "./reconcile.ts";
 import type { RunnerDeps } from "./runner.ts";
 import type { Cancellable } from "./runner.ts";
-import type { EngineEvent, EngineStore, JobChange, JobState, ReloadSummary, RunKwargs, RunRecord, SchedulerControl } from "./types.ts";
+import type { EngineEvent, EngineLease, EngineStore, JobChange, JobState, ReloadSummary, RunKwargs, RunRecord, SchedulerControl } from "./types.ts";
 
 export interface EngineOptions {
   /** Source of time; default the system clock. Tests pass a fake. */
@@ -81,6 +82,13 @@ export interface EngineOptions {
    * send it as a header, command jobs get TRACEPARENT. Default none.
    */
   readonly traceparent?: (run: RunRecord) => string;
+  /**
+   * This instance's lease (store/lease.ts): runs already written start only
+   * while it holds. None: nothing can be taken over (one engine, tests).
+   */
+  readonly lease?: EngineLease;
+  /** True while other instances share the store: each job's next occurrence is then claimed ahead (takeover.ts). Default never. */
+  readonly claimAhead?: () => boolean;
   /** Re-read the job file (reload/SIGHUP). Without it, reload() only reports. */
   readonly reloadSource?: () => Promise<{ readonly jobs: readonly JobSpec[]; readonly diagnostics: readonly Diagnostic[] }>;
 }
@@ -107,6 +115,8 @@ export interface Engine extends SchedulerControl {
   reportAbandoned(runs: readonly RunRecord[]): void;
   /** The earliest instant a run is due (prepared or not); null when none is scheduled. The sender keeps out of the moments before it. */
   nextDueAt(): number | null;
+  /** Occurrences a dead instance had claimed and never started (store.markAbandoned): run here (takeover.ts). */
+  takeOver(occurrences: readonly TakenOverOccurrence[]): void;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -132,6 +142,7 @@ class TickEngine implements Engine {
   readonly #instants: Instants;
   readonly #cancellable = new Map<string, Cancellable>();
   readonly #backfills: Backfills | null;
+  readonly #ahead: AheadClaims;
   #stopped: Promise<void> = Promise.resolve();
 
   constructor(options: EngineOptions) {
@@ -158,13 +169,16 @@ class TickEngine implements Engine {
       onLog: (label, line) => this.#logger.log("info", "job.log", { label, line }),
       ...(options.onOutput !== undefined && { onOutput: options.onOutput }),
       cancellable: this.#cancellable,
+      ...(options.lease !== undefined && { lease: options.lease }),
     };
+    this.#ahead = new AheadClaims(this.#store, options.claimAhead ?? (() => false), this.#logger);
     this.#table = new JobTable({
       compile: options.compile,
       timezone: options.timezone,
       store: this.#store,
       logger: this.#logger,
       queued: (at, now) => this.#instants.queued(at, now),
+      scheduled: (job, at) => this.#ahead.scheduled(job, at),
       stopped,
     });
     this.#launcher = new Launcher(this.#deps);
@@ -176,6 +190,7 @@ class TickEngine implements Engine {
       logger: this.#logger,
       stopped,
       written: () => this.#store.flush(),
+      ...(options.lease !== undefined && { lease: options.lease }),
       alarm: {
         maxSleepMs: options.maxSleepMs ?? MAX_SLEEP_MS,
         // Waking early only pays with a clock that can be watched up to the instant (block).
@@ -235,6 +250,8 @@ class TickEngine implements Engine {
     // started, like runs waiting behind a running one.
     this.#instants.cancel();
     this.#table.unscheduleAll();
+    // What was claimed ahead goes back to the other instances (or, too close for them, is recorded missed).
+    await this.#ahead.stop(this.#deps, this.#clock.now());
     for (const job of this.#table.values()) this.#launcher.dropWaiting(job, `not started: ${SHUTDOWN_MESSAGE}`);
     const graceMs = options.graceMs ?? 30_000;
     const running = this.#launcher.running;
@@ -376,6 +393,11 @@ class TickEngine implements Engine {
 
   nextDueAt(): number | null {
     return this.#instants.nextDueAt();
+  }
+
+  takeOver(occurrences: readonly TakenOverOccurrence[]): void {
+    if (this.#stopping.signal.aborted || occurrences.length === 0) return;
+    takeOver({ table: this.#table, launcher: this.#launcher, clock: this.#clock, logger: this.#logger, deps: this.#deps }, occurrences);
   }
 
   // ---- reload / discovery ----

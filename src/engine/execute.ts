@@ -99,7 +99,7 @@ async function runHere(input: AttemptInput): Promise<AttemptOutcome> {
     const held = gate.hold(call, kwargs, ctx);
     await gate.opened;
     // The service stopped before the instant came.
-    if (gate.cancelled) return outcome(STATUS.skipped, `not started: ${SHUTDOWN_MESSAGE}`, lines, "", "");
+    if (gate.cancelled) return notStarted(gate, lines);
     ({ returned, threw } = gate.result(held));
   } else {
     // Started synchronously, so a job due now starts now (no await before it).
@@ -165,7 +165,7 @@ async function runInWorker(input: AttemptInput, isolated: Isolated): Promise<Att
     await gate.opened;
     if (gate.cancelled && !gate.workersOpened) {
       run.cancel();
-      return outcome(STATUS.skipped, `not started: ${SHUTDOWN_MESSAGE}`, lines, "", "");
+      return notStarted(gate, lines);
     }
   }
   const settled = await race(run.done, input);
@@ -305,4 +305,10 @@ export function formatMs(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   if (ms < 120_000) return `${+(ms / 1000).toFixed(3)} s`;
   return `${+(ms / 60_000).toFixed(2)} min`;
+}
+
+/** What a run held in a cancelled gate is recorded as: not started, for the reason the gate was cancelled. */
+function notStarted(gate: StartGate, lines: readonly string[]): AttemptOutcome {
+  const as = gate.cancelledAs;
+  return as ? outcome(as.status, as.message, lines, "", "") : outcome(STATUS.skipped, `not started: ${SHUTDOWN_MESSAGE}`, lines, "", "");
 }

@@ -25,7 +25,8 @@ import { StartGate } from "./start-gate.ts";
 import type { Launcher } from "./admission.ts";
 import type { Job, JobTable } from "./job-table.ts";
 import { gapFrom } from "./missed.ts";
-import type { Trigger } from "./types.ts";
+import { FENCED_MESSAGE } from "./runner.ts";
+import type { EngineLease, Trigger } from "./types.ts";
 import { Alarm } from "./wake.ts";
 
 /** An instant whose runs are prepared and held in a gate until it comes. */
@@ -58,6 +59,12 @@ export interface InstantsOptions {
    * instant is prepared early enough for its rows to be durable before it.
    */
   readonly written: () => Promise<void>;
+  /**
+   * This instance's lease: a gate opens only while it holds, else once it is
+   * renewed — or, if the instance was taken over meanwhile, its runs are
+   * recorded missed (store/lease.ts). None: gates open at their instant.
+   */
+  readonly lease?: EngineLease;
 }
 
 export class Instants {
@@ -67,6 +74,7 @@ export class Instants {
   readonly #logger: EngineLogger;
   readonly #stopped: () => boolean;
   readonly #written: () => Promise<void>;
+  readonly #lease: EngineLease | undefined;
   readonly #alarm: Alarm;
   #lastWall = 0;
   #lastMono = 0;
@@ -82,6 +90,7 @@ export class Instants {
     this.#logger = options.logger;
     this.#stopped = options.stopped;
     this.#written = options.written;
+    this.#lease = options.lease;
     this.#alarm = new Alarm(options.clock, options.alarm, () => this.#tick());
   }
 
@@ -170,6 +179,7 @@ export class Instants {
       // Stage one: prepare every run of the coming instant (overlap,
       // contexts, their rows) and hold them in a gate.
       const prepared: Pending = { at: top.at, gate: new StartGate(), deferred: [], due };
+      if (this.#lease) prepared.gate.openBy = this.#lease.until();
       preparing = prepared;
       try {
         take(top.at);
@@ -248,7 +258,32 @@ export class Instants {
   }
 
   #open(pending: Pending, now: number): void {
+    const lease = this.#lease;
+    if (lease && now >= lease.until()) {
+      // Woken past the lease (stopped, suspended): ask the store before anything starts.
+      this.#logger.log("warn", "lease.lapsed", { at: pending.at, lateMs: now - pending.at, message: "renewing the lease before starting the instant's runs" });
+      lease.renew().then(
+        (kept) => this.#openLeased(pending, kept ? null : FENCED_MESSAGE),
+        (error: unknown) => this.#openLeased(pending, `missed: not started: this instance's lease could not be renewed (${String(error)})`),
+      );
+      return;
+    }
     pending.gate.open(now);
+    for (const { job, at, trigger } of pending.deferred) this.#launcher.fire(job, at, trigger);
+  }
+
+  /** After a renewal: open the gate late, or (`fenced`: the instance was taken over) record its runs missed. */
+  #openLeased(pending: Pending, fenced: string | null): void {
+    const now = this.#clock.now();
+    if (this.#stopped()) {
+      pending.gate.cancel(now); // the service stopped meanwhile: not started, as any prepared run then
+      return;
+    }
+    if (fenced === null) pending.gate.open(now);
+    else {
+      this.#logger.log("error", "run.fenced", { at: pending.at, runs: pending.gate.size, message: fenced });
+      pending.gate.cancel(now, { status: "missed", message: fenced });
+    }
     for (const { job, at, trigger } of pending.deferred) this.#launcher.fire(job, at, trigger);
   }
 }

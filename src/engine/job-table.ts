@@ -43,6 +43,8 @@ export interface JobTableOptions {
   readonly logger: EngineLogger;
   /** A job's next occurrence was queued at `at`: wake for it if it is earlier than the timer. */
   readonly queued: (at: number, now: number) => void;
+  /** A job's next occurrence was scheduled (claimed ahead when the store is shared: takeover.ts). */
+  readonly scheduled?: (job: Job, at: number) => void;
   /** True once the engine stops: nothing is scheduled any more. */
   readonly stopped: () => boolean;
 }
@@ -135,6 +137,7 @@ export class JobTable {
     job.next = at;
     if (at === null) return;
     job.entry = this.#queue.push(at, job);
+    this.#options.scheduled?.(job, at);
     if (!this.#bulk) this.#options.queued(at, now);
   }
 

@@ -11,7 +11,7 @@ import { START_RECORD_WAIT_MS } from "./constants.ts";
 import type { EventHub, EngineLogger } from "./events.ts";
 import type { Held } from "./admission.ts";
 import { CancelSwitch, executeAttempt, type ShutdownSwitch } from "./execute.ts";
-import type { EngineStore, RunKwargs, RunRecord, Trigger } from "./types.ts";
+import type { EngineLease, EngineStore, RunKwargs, RunRecord, Trigger } from "./types.ts";
 
 /** What an operator adds to one occurrence: parameters, and for a deliberate re-run, no claim and a run id of its own. */
 export interface RunExtras {
@@ -48,7 +48,13 @@ export interface RunnerDeps {
   readonly traceparent?: (run: RunRecord) => string;
   /** The attempts going on, by runId (cancelRun). */
   readonly cancellable: Map<string, Cancellable>;
+  /** This instance's lease (store/lease.ts); none: nothing can be taken over (one engine, tests). */
+  readonly lease?: EngineLease;
 }
+
+/** The record of a run begun before its instance was taken over: it did not start, and the abandoned row another instance wrote is corrected to say so. */
+export const FENCED_MESSAGE =
+  "missed: not started: this instance was out of touch with the store past its lease (stopped, suspended or cut off) and another instance took over what it held";
 
 export function runId(instance: string, label: string, scheduledFor: number, attempt: number): string {
   return `${instance}:${label}:${scheduledFor}:${attempt}`;
@@ -139,12 +145,14 @@ function runAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attem
     ...(extras?.again && { claim: false as const }),
   };
   const asked = deps.clock.now();
-  return waitForStart(deps, deps.store.begin(planned)).then((answer) => {
+  return waitForStart(deps, spec, planned, deps.store.begin(planned)).then((answer) => {
     onBegun?.();
     if (answer === "ours") {
-      // Still before the prepared instant: held in its gate; otherwise now.
+      // Still before the prepared instant: held in its gate (opened when the lease holds, instant.ts); otherwise now.
       const open = held && held.gate.openedAt === 0 && !held.gate.cancelled ? held : null;
-      return startAttempt(deps, spec, planned, open);
+      // Its row waited out a store outage (catchup = once, or within grace): it starts as a catch-up.
+      const run = deps.clock.now() - asked > START_RECORD_WAIT_MS && trigger === "schedule" ? { ...planned, trigger: "catchup" as const } : planned;
+      return open ? startAttempt(deps, spec, run, open) : startLeased(deps, spec, run);
     }
     if (answer === "theirs") {
       deps.logger.log("debug", "claim.refused", { label: spec.label, scheduledFor, attempt, message: "another instance has this occurrence" });
@@ -162,17 +170,59 @@ function runAttempt(deps: RunnerDeps, spec: JobSpec, scheduledFor: number, attem
   });
 }
 
+/**
+ * Start a run now, once this instance's lease is known to hold: past its end
+ * (a stop, a suspend, an outage) it is renewed first, and a run begun before
+ * another instance took this one over does not start.
+ */
+function startLeased(deps: RunnerDeps, spec: JobSpec, planned: RunRecord): Promise<RunRecord> {
+  const lease = deps.lease;
+  if (!lease || (!lease.fenced(planned.runId) && deps.clock.now() < lease.until())) return startAttempt(deps, spec, planned, null);
+  return lease.renew().then(
+    (kept) => (kept && !lease.fenced(planned.runId) ? startAttempt(deps, spec, planned, null) : recordFenced(deps, planned, FENCED_MESSAGE)),
+    (error: unknown) => recordFenced(deps, planned, `missed: not started: this instance's lease could not be renewed (${error instanceof Error ? error.message : String(error)})`),
+  );
+}
+
+function recordFenced(deps: RunnerDeps, planned: RunRecord, message: string): RunRecord {
+  deps.logger.log("error", "run.fenced", { label: planned.label, scheduledFor: planned.scheduledFor, attempt: planned.attempt, message });
+  const at = Math.max(deps.clock.now(), planned.scheduledFor);
+  const record: RunRecord = { ...planned, startedAt: at, endedAt: at, status: STATUS.missed, message };
+  deps.store.finished(record);
+  deps.events.emit({ type: "run.finished", run: record });
+  return record;
+}
+
 type StartAnswer = "ours" | "theirs" | { readonly reason: string };
 
-/** The store's answer to a begin, or a reason once START_RECORD_WAIT_MS is over first. */
-function waitForStart(deps: RunnerDeps, begun: Promise<boolean>): Promise<StartAnswer> {
+/**
+ * How long a run's start may wait for the store to take its row: from when
+ * it asked, START_RECORD_WAIT_MS; a job with `catchup = once` waits until the
+ * store answers (the run is then its catch-up for the outage), one with a
+ * longer `grace` until its grace is over. Meanwhile the job's later
+ * occurrences are recorded missed (admission.ts).
+ */
+function startWaitMs(spec: JobSpec, planned: RunRecord, now: number): number | null {
+  if (planned.trigger === "manual") return START_RECORD_WAIT_MS;
+  const grace = spec.graceMs;
+  if (grace !== undefined) return Math.max(START_RECORD_WAIT_MS, planned.scheduledFor + grace - now);
+  return spec.catchup === "once" ? null : START_RECORD_WAIT_MS;
+}
+
+/** The store's answer to a begin, or a reason once the wait (startWaitMs) is over first. */
+function waitForStart(deps: RunnerDeps, spec: JobSpec, planned: RunRecord, begun: Promise<boolean>): Promise<StartAnswer> {
   return new Promise<StartAnswer>((resolve) => {
     let done = false;
-    const timer = deps.clock.setTimer(() => finish({ reason: "the store is busy or failing" }), START_RECORD_WAIT_MS);
+    const waitMs = startWaitMs(spec, planned, deps.clock.now());
+    const timer = waitMs === null ? null : deps.clock.setTimer(() => finish({ reason: "the store is busy or failing" }), waitMs);
+    // A wait without end still ends when the scheduler stops.
+    const onStop = () => finish({ reason: "the scheduler stopped while the store was failing" });
+    if (waitMs === null) deps.stopping.addEventListener("abort", onStop, { once: true });
     function finish(answer: StartAnswer): void {
       if (done) return;
       done = true;
-      deps.clock.clearTimer(timer);
+      if (timer !== null) deps.clock.clearTimer(timer);
+      deps.stopping.removeEventListener("abort", onStop);
       resolve(answer);
     }
     begun.then(

@@ -35,6 +35,14 @@ export class StartGate {
   openedAt = 0;
   /** True when the gate was cancelled: none of its runs started. */
   cancelled = false;
+  /** How its runs are recorded when cancelled: not started because the service stopped, unless told otherwise. */
+  cancelledAs: { readonly status: "skipped" | "missed"; readonly message: string } | null = null;
+  /**
+   * A worker holding runs of this gate opens it by its own clock only before
+   * this instant (epoch ms): the end of the instance's lease when the gate
+   * was prepared. Later the engine decides (instant.ts), once the lease is renewed.
+   */
+  openBy = Number.POSITIVE_INFINITY;
   /** The cell that workers holding runs of this gate wait on (worker/protocol.ts); made for the first. */
   #cell: Int32Array | null = null;
   /** Called as the gate opens or is cancelled, before anything starts (workers send their held runs). */
@@ -82,10 +90,11 @@ export class StartGate {
   result(index: number): { returned: unknown; threw: boolean } {
     return { returned: this.#returned[index], threw: this.#threw[index] === 1 };
   }
-  /** Release the held runs without starting them; they are recorded as not started at `at`. */
-  cancel(at: number): void {
+  /** Release the held runs without starting them; they are recorded as not started at `at` (as `as` says, if given). */
+  cancel(at: number, as?: { readonly status: "skipped" | "missed"; readonly message: string }): void {
     this.openedAt = at;
     this.cancelled = true;
+    if (as) this.cancelledAs = as;
     this.#release(GATE_CANCELLED);
     this.#resolve();
   }

@@ -3,7 +3,7 @@ import type { Status } from "../sdk/index.ts";
 import type { BackfillProgress, BackfillRequest } from "./backfill.ts";
 
 /** Why a run happened: one list, the API's enum and the store read it. */
-export const TRIGGERS = ["schedule", "catchup", "manual", "retry", "backfill"] as const;
+export const TRIGGERS = ["schedule", "catchup", "manual", "retry", "backfill", "takeover"] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** A run's parameters given by an operator (runJobNow kwargs, run-job --kwarg): data, never code. */
@@ -74,6 +74,33 @@ export interface EngineStore {
   lastScheduled(label: string): Promise<number | null>;
   /** Resolve when every queued write is durable. */
   flush(): Promise<void>;
+  /**
+   * Claim an occurrence ahead, without a row (several instances on one
+   * store: what an instance claimed and never started can then be taken over
+   * when it dies). False when another instance holds it. Optional: an engine
+   * without it claims with each run's first row only.
+   */
+  claim?(label: string, scheduledFor: number): Promise<boolean>;
+  /** Give back claims taken ahead that no run of this instance will use (the engine stops). */
+  release?(occurrences: readonly Occurrence[]): Promise<void>;
+}
+
+export interface Occurrence {
+  readonly label: string;
+  readonly scheduledFor: number;
+}
+
+/**
+ * This instance's lease on what it holds (store/lease.ts): past its end
+ * nothing already written starts until a renewal has answered.
+ */
+export interface EngineLease {
+  /** Until when (epoch ms, this clock) nothing held can have been taken over. */
+  until(): number;
+  /** Renew now: true when nothing was taken over. */
+  renew(): Promise<boolean>;
+  /** A run begun before this instance was taken over: it must not start. */
+  fenced(runId: string): boolean;
 }
 
 /** A job's grid as this instance would start it: `anchor` is its first occurrence from now. */

@@ -17,7 +17,7 @@ import { repeat, systemClock, type Clock } from "../clock.ts";
 import type { Callback } from "../sdk/index.ts";
 import { compileSchedule, scheduleWarnings } from "../schedule/index.ts";
 import { JobCatalog, type Problem } from "../jobs/index.ts";
-import { HEARTBEAT_EVERY_MS, openStore, type Store } from "../store/index.ts";
+import { HEARTBEAT_EVERY_MS, openStore, type AbandonReport, type Store } from "../store/index.ts";
 import { jobHealth } from "../store/activity.ts";
 import { createLogger, logRunEvent, type LogFormat, type ServiceLogger } from "./logger.ts";
 import { processSignals, type SignalSource } from "./signals.ts";
@@ -172,6 +172,9 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
       resolve,
       logger,
       backfillStore: store,
+      // Runs start only under this instance's lease; with others on the store, occurrences are claimed ahead.
+      lease: store.lease,
+      claimAhead: () => store.others > 0,
       reloadSource: async () => {
         const next = await readJobs(settings, { fresh: true, clock });
         logDiagnostics(logger, next.diagnostics);
@@ -213,18 +216,21 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     // started that hears of them, so a start that fails (or is killed) before this
     // point leaves them `running` for the next start to record and alert, not
     // recorded and never alerted.
-    const abandonDead = async (at: number): Promise<void> => {
-      const report = await store.markAbandoned(at);
+    // Occurrences they had claimed and never started are run here (engine.takeOver).
+    const abandonDead = async (at: number, atStart = false): Promise<AbandonReport> => {
+      const report = await store.markAbandoned(at, atStart);
       engine.reportAbandoned(report.runs);
       if (report.runs.length > 0) await store.flush();
       if (report.abandoned > 0 || report.claimsDropped > 0) {
         logger.warn("runs.abandoned", { count: report.abandoned, claimsDropped: report.claimsDropped, instances: report.deadInstances.join(",") });
       }
+      return report;
     };
-    await abandonDead(clock.now());
+    const { takenOver } = await abandonDead(clock.now(), true);
 
     // 4. Schedule.
     await engine.start([...firstJobs, ...discovered.specs]);
+    engine.takeOver(takenOver);
     // Pauses with an `until` resume by themselves, also those set before a restart.
     await catalog.armResumes();
     logger.info("scheduler.started", {
@@ -281,8 +287,13 @@ export async function startService(settings: ServiceSettings, options: ServiceOp
     // and this one records as abandoned the runs of instances that stopped beating.
     const heartbeat = async () => {
       try {
-        await store.heartbeat(clock.now());
-        await abandonDead(clock.now());
+        if (!(await store.heartbeat())) {
+          logger.error("instance.taken_over", {
+            instance,
+            message: "another instance took this one for dead (it was stopped, suspended or out of touch with the store past its lease) and took over what it held; continuing, registered again",
+          });
+        }
+        engine.takeOver((await abandonDead(clock.now())).takenOver);
       } catch (error) {
         logger.error("heartbeat.failed", { message: String(error) });
       }

@@ -8,11 +8,12 @@ import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "../../schema/db.ts";
 import { nextTask, systemClock, type Clock } from "../clock.ts";
-import type { EngineStore, GridProposal, RunRecord } from "../engine/types.ts";
+import type { EngineStore, GridProposal, Occurrence, RunRecord } from "../engine/types.ts";
 import { settleAnchors } from "./anchors.ts";
 import { guardShm } from "./shm-guard.ts";
 import { TickdError } from "../errors.ts";
 import { abandonDeadRuns, beat, registerInstance, unregisterInstance, type AbandonReport, type InstanceLife } from "./lifecycle.ts";
+import { StoreLease, type Lease } from "./lease.ts";
 import type { Dialect } from "./dialect.ts";
 import { applyMigrations, applyPgMigrations, type MigrationReport } from "./migrate.ts";
 import { watchJobs } from "./jobs-watch.ts";
@@ -81,9 +82,12 @@ export interface Store extends EngineStore {
   /**
    * Claim occurrence (label, scheduledFor) for this instance without a row:
    * false when another instance (or an earlier life of this one that ran it)
-   * holds it. The engine claims with each run's first row instead (begin).
+   * holds it. The engine claims ahead so only while other instances share the
+   * store (engine/takeover.ts); alone, with each run's first row (begin).
    */
   claim(label: string, scheduledFor: number): Promise<boolean>;
+  /** Give back claims of this instance that no run used (they are anyone's again). */
+  release(occurrences: readonly Occurrence[]): Promise<void>;
   /** The scheduledFor of every recorded run of `label` in [from, to], queued ones included (backfill skips them). */
   recordedOccurrences(label: string, from: number, to: number): Promise<ReadonlySet<number>>;
   /** Drizzle over the client, for the repositories (activity.ts, jobs.ts). */
@@ -101,12 +105,22 @@ export interface Store extends EngineStore {
   /** Counters of the write path (transactions, rows); for tests and benchmarks. */
   readonly stats: Readonly<WriteStats>;
   /**
-   * Record runs left `running` by processes that are gone as `abandoned`
-   * (ended_at = now), and drop their claims that never ran. Call at start-up.
+   * Take over the instances that are gone (lifecycle.ts): their runs left
+   * `running` recorded `abandoned` (ended_at = now), their claims that never
+   * ran dropped and returned. `atStart`: before the engine starts, when this
+   * name's earlier life is taken over too. Then every heartbeat.
    */
-  markAbandoned(now: number): Promise<AbandonReport>;
-  /** Tell other instances on this store that this one is alive (every HEARTBEAT_EVERY_MS). */
-  heartbeat(now: number): Promise<void>;
+  markAbandoned(now: number, atStart?: boolean): Promise<AbandonReport>;
+  /**
+   * Tell other instances on this store that this one is alive (every
+   * HEARTBEAT_EVERY_MS), renewing its lease. False when another instance had
+   * taken it over meanwhile (it registered again).
+   */
+  heartbeat(): Promise<boolean>;
+  /** This instance's lease, for the engine (lease.ts). */
+  readonly lease: Lease;
+  /** Other instances whose lease held at the last look (markAbandoned): while any, the engine claims ahead. */
+  readonly others: number;
   /**
    * Write the daily roll-ups of the days that are over, then delete the runs
    * `policy` no longer keeps (and claims older than any run kept); see retention.ts.
@@ -240,6 +254,7 @@ class LibsqlStore implements Store {
   ) {
     this.log = options.log ?? toStderr;
     this.lastCheckpoint = clock.monotonic();
+    this.storeLease = new StoreLease(clock, clock.now(), (now) => this.lock.run(() => beat(this.client, this.life, now)), () => this.queue.live);
     this.db = drizzle(client, { schema });
     this.queue = new WriteQueue(client, {
       instance: options.instance,
@@ -258,12 +273,28 @@ class LibsqlStore implements Store {
     return this.life.name;
   }
 
+  private readonly storeLease: StoreLease;
+  others = 0;
+
+  get lease(): Lease {
+    return this.storeLease;
+  }
+
   get stats(): Readonly<WriteStats> {
     return this.queue.stats;
   }
 
   claim(label: string, scheduledFor: number): Promise<boolean> {
     return this.queue.claim(label, scheduledFor);
+  }
+
+  async release(occurrences: readonly Occurrence[]): Promise<void> {
+    await this.queue.flush();
+    const statements = occurrences.map((o) => ({
+      sql: "DELETE FROM claims WHERE label = ? AND scheduled_for = ? AND instance = ? AND NOT EXISTS (SELECT 1 FROM activity a WHERE a.label = claims.label AND a.scheduled_for = claims.scheduled_for)",
+      args: [o.label, o.scheduledFor, this.life.name],
+    }));
+    await this.lock.run(() => this.client.batch(statements, "write"));
   }
 
   begin(run: RunRecord): Promise<boolean> {
@@ -320,13 +351,17 @@ class LibsqlStore implements Store {
     return known.length === 0 ? null : Math.max(...known);
   }
 
-  async markAbandoned(now: number): Promise<AbandonReport> {
+  async markAbandoned(now: number, atStart = false): Promise<AbandonReport> {
     await this.queue.flush();
-    return this.lock.run(() => abandonDeadRuns(this.client, { now, self: this.life, live: this.queue.live, hostname: os.hostname() }));
+    const report = await this.lock.run(() =>
+      abandonDeadRuns(this.client, { now, self: this.life, live: this.queue.live, hostname: os.hostname(), atStart, inTouchSince: this.storeLease.inTouchSince }),
+    );
+    this.others = report.others;
+    return report;
   }
 
-  heartbeat(now: number): Promise<void> {
-    return this.lock.run(() => beat(this.client, this.life, now));
+  heartbeat(): Promise<boolean> {
+    return this.storeLease.renew();
   }
 
   async prune(policy: RetentionPolicy): Promise<PruneReport> {
@@ -383,7 +418,7 @@ class LibsqlStore implements Store {
       this.closing = true;
       await this.queue.close();
       // Every run of this process is recorded, so nothing needs its row any more.
-      if (this.registered) await this.lock.run(() => unregisterInstance(this.client, this.life));
+      if (this.registered) await this.lock.run(() => unregisterInstance(this.client, this.life, this.clock.now()));
       // Leave the database whole in its main file (a plain copy of it then has every run).
       if (this.walFile && this.registered) await this.checkpoint("TRUNCATE");
     } finally {

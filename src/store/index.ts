@@ -3,7 +3,7 @@ export { openStore, isEmbeddedUrl, databaseFile, noDatabaseYet, type Store, type
 export { applyMigrations, MIGRATIONS_TABLE, type EmbeddedMigration, type MigrationReport } from "./migrate.ts";
 export { MIGRATIONS } from "./migrations.generated.ts";
 export { capText, formatBytes, OUTPUT_CAP_BYTES } from "./output-cap.ts";
-export { pidAlive, parseInstanceName, HEARTBEAT_EVERY_MS, STALE_AFTER_MS, type AbandonReport } from "./lifecycle.ts";
+export { pidAlive, parseInstanceName, HEARTBEAT_EVERY_MS, LEASE_MS, STALE_AFTER_MS, TAKEOVER_BOUND_MS, type AbandonReport } from "./lifecycle.ts";
 export type { WriteStats } from "./write-queue.ts";
 export type { JobRetention, PruneReport, RetentionPolicy, StoreSize } from "./retention.ts";
 export { dailyRollups, dayOf, DAY_MS, type DailyRollup } from "./rollups.ts";

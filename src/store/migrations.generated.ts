@@ -44,6 +44,15 @@ export const MIGRATIONS: readonly EmbeddedMigration[] = [
       "CREATE INDEX `rollups_day_idx` ON `rollups` (`day`);",
       "ALTER TABLE `activity` ADD `kwargs` text;"
     ]
+  },
+  {
+    "tag": "0003_claims_by_instance",
+    "when": 1796146734139,
+    "hash": "e25262603a2f0e98d63f6227ac14e2263923496ce43c197620bd4da4707ed309",
+    "statements": [
+      "DROP INDEX `claims_instance_idx`;",
+      "CREATE INDEX `claims_instance_idx` ON `claims` (`instance`,`scheduled_for`);"
+    ]
   }
 ];
 
@@ -84,6 +93,15 @@ export const PG_MIGRATIONS: readonly EmbeddedMigration[] = [
     "statements": [
       "-- Operator changes reach every instance (src/store/jobs-watch.ts): each statement that changes the jobs table notifies channel tickd_jobs.\nCREATE OR REPLACE FUNCTION tickd_jobs_notify() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  PERFORM pg_notify('tickd_jobs', '');\n  RETURN NULL;\nEND;\n$$;",
       "CREATE TRIGGER jobs_notify AFTER INSERT OR UPDATE OR DELETE ON \"jobs\" FOR EACH STATEMENT EXECUTE FUNCTION tickd_jobs_notify();"
+    ]
+  },
+  {
+    "tag": "0002_claims_by_instance",
+    "when": 1796146734869,
+    "hash": "fdfeadb6096578f3808a8d1cedbf78482658a260217ac86f248795272ca2d79e",
+    "statements": [
+      "DROP INDEX \"claims_instance_idx\";",
+      "CREATE INDEX \"claims_instance_idx\" ON \"claims\" USING btree (\"instance\",\"scheduled_for\");"
     ]
   }
 ];

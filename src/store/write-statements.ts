@@ -25,13 +25,21 @@ const PG_ACTIVITY_VALUES = "(?::text, ?::text, ?::bigint, ?::bigint, ?::bigint, 
 const ACTIVITY_SELECT =
   "SELECT v.column1, v.column2, (SELECT id FROM jobs WHERE label = v.column2), v.column3, v.column4, v.column5, v.column6," +
   " v.column7, v.column8, v.column9, v.column10, v.column11, v.column12, v.column13 FROM (VALUES ";
-// Manual runs are not occurrences of the schedule and need no claim.
-const ACTIVITY_WHERE =
-  ") AS v WHERE v.column14 = 0 OR EXISTS (SELECT 1 FROM claims c WHERE c.label = v.column2 AND c.scheduled_for = v.column3 AND c.instance = v.column12)";
-// A late "running" write never overwrites a finished row (status guard).
+// Manual runs are not occurrences of the schedule and need no claim. A
+// "running" row (a start) is also fenced: written only while its instance's
+// row exists, i.e. no other instance has taken it over (lifecycle.ts). On
+// PostgreSQL the instance row is read FOR SHARE, so a takeover committing
+// meanwhile waits for this batch, and its later statements see these rows.
+const activityWhere = (lock: string) =>
+  ") AS v WHERE v.column14 = 0 OR (EXISTS (SELECT 1 FROM claims c WHERE c.label = v.column2 AND c.scheduled_for = v.column3 AND c.instance = v.column12)" +
+  ` AND (v.column6 <> 'running' OR EXISTS (SELECT 1 FROM instances i WHERE i.name = v.column12${lock})))`;
+const ACTIVITY_WHERE = activityWhere("");
+const PG_ACTIVITY_WHERE = activityWhere(" FOR SHARE");
+// A late "running" write never overwrites a finished row (status guard). The
+// trigger may change: a run that waited out a store outage starts as a catch-up.
 const ACTIVITY_UPSERT =
   " ON CONFLICT(run_id) DO UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, status = excluded.status," +
-  " message = excluded.message, output = excluded.output, error = excluded.error" +
+  " message = excluded.message, output = excluded.output, error = excluded.error, trigger = excluded.trigger" +
   " WHERE activity.status = 'running' OR excluded.status <> 'running' RETURNING run_id";
 // Ours when inserted now, or when this instance name already holds it and no
 // run of it is recorded (an earlier life claimed ahead and died before running).
@@ -42,6 +50,20 @@ const CLAIM_UPSERT =
   " RETURNING label, scheduled_for";
 // Rows of occurrences nobody claimed ahead (a run due at once, a missed one) take the claim with the row.
 const CLAIM_WITH_ROW = " ON CONFLICT(label, scheduled_for) DO NOTHING";
+/**
+ * Claims are taken only while the claiming instance's row exists (fenced as
+ * starts are): an instance taken over claims nothing until it has registered
+ * again, so no claim outlives the row that says whose it is.
+ */
+function claimInsert(rows: number, dialect: Dialect, conflict: string): string {
+  const values = dialect === "postgresql" ? "(?::text, ?::bigint, ?::text, ?::bigint)" : "(?, ?, ?, ?)";
+  const lock = dialect === "postgresql" ? " FOR SHARE" : "";
+  return (
+    "INSERT INTO claims (label, scheduled_for, instance, claimed_at) SELECT v.column1, v.column2, v.column3, v.column4 FROM (VALUES " +
+    Array.from({ length: rows }, () => values).join(", ") +
+    `) AS v WHERE EXISTS (SELECT 1 FROM instances i WHERE i.name = v.column3${lock})${conflict}`
+  );
+}
 
 export const claimKey = (label: string, scheduledFor: number) => `${scheduledFor}\u0000${label}`;
 
@@ -74,10 +96,7 @@ export function claimsForRows(runs: readonly RunRecord[], now: number, dialect: 
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
     const args: (string | number)[] = [];
     for (const r of chunk) args.push(r.label, r.scheduledFor, r.instance, now);
-    statements.push({
-      sql: `INSERT INTO claims (label, scheduled_for, instance, claimed_at) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}${CLAIM_WITH_ROW}`,
-      args,
-    });
+    statements.push({ sql: claimInsert(chunk.length, dialect, CLAIM_WITH_ROW), args });
   }
   return statements;
 }
@@ -92,7 +111,7 @@ export function activityStatements(runs: readonly RunRecord[], dialect: Dialect 
       args.push(r.runId, r.label, r.scheduledFor, r.startedAt, r.endedAt ?? null, r.status, r.message, r.output, r.error, r.attempt, r.trigger, r.instance, r.kwargs ? JSON.stringify(r.kwargs) : null, needsClaim(r) ? 1 : 0);
     }
     statements.push({
-      sql: `INSERT INTO activity (${ACTIVITY_COLUMNS}) ${ACTIVITY_SELECT}${chunk.map(() => values).join(", ")}${ACTIVITY_WHERE}${ACTIVITY_UPSERT}`,
+      sql: `INSERT INTO activity (${ACTIVITY_COLUMNS}) ${ACTIVITY_SELECT}${chunk.map(() => values).join(", ")}${dialect === "postgresql" ? PG_ACTIVITY_WHERE : ACTIVITY_WHERE}${ACTIVITY_UPSERT}`,
       args,
     });
   }
@@ -106,10 +125,7 @@ export function claimStatements(claims: readonly PendingClaim[], instance: strin
     const chunk = claims.slice(i, i + ROWS_PER_STATEMENT);
     const args: (string | number)[] = [];
     for (const c of chunk) args.push(c.label, c.scheduledFor, instance, now);
-    statements.push({
-      sql: `INSERT INTO claims (label, scheduled_for, instance, claimed_at) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}${CLAIM_UPSERT}`,
-      args,
-    });
+    statements.push({ sql: claimInsert(chunk.length, dialect, CLAIM_UPSERT), args });
   }
   return statements;
 }

@@ -107,7 +107,7 @@ describe("recording runs", () => {
   test("output over the cap is cut at the cap with a mark saying how much there was", async () => {
     const db = tempDb();
     cleanup = db.cleanup;
-    const store = await open(db.url, "h:1", { outputCapBytes: 1024 });
+    const store = await open(db.url, "test-host:1", { outputCapBytes: 1024 });
     const r = run({ label: "chatty", scheduledFor: T0 });
     const output = "é".repeat(700_000); // 2 bytes each: 1.3 MiB
     store.finished({ ...r, status: "success", endedAt: T0 + 1, output, error: "x".repeat(2048) });
@@ -138,7 +138,7 @@ describe("recording runs", () => {
     const lines: string[] = [];
     // The retry waits on the store's clock: the test moves it instead of sleeping.
     const clock = new FakeClock({ start: T0 });
-    const store = await open(db.url, "h:1", { log: (line) => lines.push(line), clock });
+    const store = await open(db.url, "test-host:1", { log: (line) => lines.push(line), clock });
     // Make the table refuse inserts for a moment, as a full disk or a locked file would.
     // (in each dialect's words: test/postgres/store.test.ts runs this file on PostgreSQL too)
     const pg = store.dialect === "postgresql";
@@ -174,7 +174,7 @@ describe("lifecycle", () => {
     expect(new TextDecoder().decode(value)).toBe("running\n");
     const store = await open(db.url, `${os.hostname()}:${process.pid}`);
     // while the child lives, its run is left alone
-    expect(await store.markAbandoned(T0 + MINUTE)).toEqual({ abandoned: 0, claimsDropped: 0, deadInstances: [], runs: [] });
+    expect(await store.markAbandoned(T0 + MINUTE)).toMatchObject({ abandoned: 0, claimsDropped: 0, deadInstances: [], runs: [], takenOver: [] });
     child.kill("SIGKILL");
     await child.exited;
     const report = await store.markAbandoned(T0 + 2 * MINUTE);

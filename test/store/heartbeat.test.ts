@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { listActivities, STALE_AFTER_MS, HEARTBEAT_EVERY_MS } from "../../src/store/index.ts";
+import { FakeClock } from "../helpers/fake-clock.ts";
 import { MINUTE, T0, open, run, tempDb } from "./fixtures.ts";
 
 let cleanup = () => {};
@@ -36,7 +37,7 @@ describe("heartbeats", () => {
     cleanup = db.cleanup;
     await runLeftByAnotherHost(db.url, T0 + 10 * MINUTE);
     const here = await open(db.url, "web-1");
-    expect(await here.markAbandoned(T0 + 10 * MINUTE + 2 * HEARTBEAT_EVERY_MS)).toEqual({ abandoned: 0, claimsDropped: 0, deadInstances: [], runs: [] });
+    expect(await here.markAbandoned(T0 + 10 * MINUTE + STALE_AFTER_MS - HEARTBEAT_EVERY_MS)).toMatchObject({ abandoned: 0, claimsDropped: 0, deadInstances: [], runs: [] });
     expect((await listActivities(here, { first: 1 })).rows[0]?.status).toBe("running");
     await here.close();
   });
@@ -44,8 +45,10 @@ describe("heartbeats", () => {
   test("heartbeat refreshes this instance's row", async () => {
     const db = tempDb();
     cleanup = db.cleanup;
-    const store = await open(db.url, "web-1");
-    await store.heartbeat(T0 + 5 * MINUTE);
+    const clock = new FakeClock({ start: T0 });
+    const store = await open(db.url, "web-1", { clock });
+    await clock.advance(5 * MINUTE);
+    expect(await store.heartbeat()).toBe(true);
     const rs = await store.client.execute("SELECT heartbeat FROM instances WHERE name = 'web-1'");
     expect(Number(rs.rows[0]?.heartbeat)).toBe(T0 + 5 * MINUTE);
     await store.close();

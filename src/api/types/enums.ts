@@ -35,10 +35,11 @@ export const StatusEnum = builder.enumType("Status", {
 
 const TRIGGER_DOCS: Readonly<Record<Trigger, string>> = {
   schedule: "Its schedule came due.",
-  catchup: "Once for the occurrences missed while tickd was down (catchup = once).",
+  catchup: "Once for the occurrences missed while tickd or its store was down (catchup = once), or a run that waited out a store outage.",
   manual: "An operator ran it (runJobNow, tickd run-job, the dashboard).",
   retry: "A retry of a run that went wrong (retries).",
   backfill: "A backfill of past occurrences (backfillJob, tickd backfill).",
+  takeover: "Another instance claimed the occurrence and stopped before starting it; this one took it over.",
 };
 
 export const TriggerEnum = builder.enumType("Trigger", {

@@ -12,7 +12,7 @@ import { CANCEL_RUN, RUNS, type RunDetail, type RunFilter, type RunsData } from 
 import { roleAtLeast } from "./role.ts";
 
 const STATUSES = ["SUCCESS", "FAILURE", "ERROR", "TIMEOUT", "SKIPPED", "CANCELLED", "ABANDONED", "MISSED", "RUNNING"];
-const TRIGGERS = ["SCHEDULE", "MANUAL", "RETRY", "CATCHUP", "BACKFILL"];
+const TRIGGERS = ["SCHEDULE", "MANUAL", "RETRY", "CATCHUP", "BACKFILL", "TAKEOVER"];
 const PAGE = 25;
 
 export interface RunListOptions {

@@ -175,7 +175,7 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
   };
 
   const watch = new Watch();
-  const hold = (seq: number, at: number, cell: Int32Array, prepared: Prepared) => {
+  const hold = (seq: number, at: number, openBy: number, cell: Int32Array, prepared: Prepared) => {
     let released = false;
     const release = () => {
       if (released) return;
@@ -197,8 +197,8 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
     setTimeout(() => {
       watch.learn(performance.now() - armed);
       if (released) return;
-      watch.until(cell, at);
-      // Still waiting only when the wall clock has not reached the instant (it stalled): the notify releases.
+      watch.until(cell, at, openBy);
+      // Still waiting when the wall clock has not reached the instant (it stalled), or the lease ran out: the notify releases.
       if (Atomics.load(cell, 0) !== GATE_WAITING) release();
     }, wakeIn);
   };
@@ -226,7 +226,7 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
         return;
       }
       case "start": {
-        const { seq, at, cell, runs } = message;
+        const { seq, at, openBy, cell, runs } = message;
         const prepared = prepare(runs);
         // `done` once armed (held) or once the loop of starts ran (now), so
         // a loop that never returns leaves the message unanswered.
@@ -235,7 +235,7 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
           flush();
         };
         if (cell) {
-          hold(seq, at, cell, prepared);
+          hold(seq, at, openBy, cell, prepared);
           answer();
         } else
           whenLoaded(() => {
@@ -276,7 +276,9 @@ export function serveWorker(scope: WorkerScope, load: LoadCallback): void {
  * gate's cell until WORKER_SPIN_MS before it, then reading the clock until
  * Date.now() reaches the instant — the engine's own rule for opening — and
  * opening the cell itself (compare-and-swap: if the engine cancelled the
- * gate first, nothing starts). The engine opens the cell too, so a worker
+ * gate first, nothing starts) — unless the instance's lease ran out first
+ * (`openBy`: the process was stopped past it), when the engine decides. The
+ * engine opens the cell too, so a worker
  * whose timer came late starts as soon as it is notified. Not waiting for the
  * engine's notify matters: a thread asleep when it comes can wake
  * milliseconds late on a virtual machine. Reading the clock is paid from a
@@ -307,8 +309,8 @@ class Watch {
     this.#wall = () => offset + performance.now();
   }
 
-  /** Wait until instant `at` and open `cell` (unless the engine decided first). */
-  until(cell: Int32Array, at: number): void {
+  /** Wait until instant `at` and open `cell` (unless the engine decided first, or it is `openBy` already). */
+  until(cell: Int32Array, at: number, openBy: number): void {
     const mono = performance.now();
     this.#creditMs = Math.min(SPIN_BURST_MS, this.#creditMs + ((mono - this.#creditAt) * SPIN_BUDGET_MS) / 1000);
     this.#creditAt = mono;
@@ -323,7 +325,8 @@ class Watch {
       while (Date.now() < at && Atomics.load(cell, 0) === GATE_WAITING && now < limit) now = performance.now();
       this.#creditMs -= now - from;
     }
-    if (Date.now() >= at) Atomics.compareExchange(cell, 0, GATE_WAITING, GATE_OPEN);
+    const now = Date.now();
+    if (now >= at && now < openBy) Atomics.compareExchange(cell, 0, GATE_WAITING, GATE_OPEN);
   }
 }
 

@@ -233,7 +233,7 @@ export class WorkerHandle {
     if (this.#now.length === 0 || this.#ended) return;
     const runs = this.#now;
     this.#now = [];
-    this.#post({ k: "start", seq: ++this.#seq, at: 0, cell: null, runs: encodeStarts(runs) });
+    this.#post({ k: "start", seq: ++this.#seq, at: 0, openBy: 0, cell: null, runs: encodeStarts(runs) });
   }
 
   #sendHeld(gate: StartGate): void {
@@ -244,7 +244,7 @@ export class WorkerHandle {
     // The gate opens at the latest instant it holds (earlier ones are overdue).
     let at = 0;
     for (const run of runs) if (run.scheduledFor > at) at = run.scheduledFor;
-    this.#post({ k: "start", seq, at, cell: gate.workerCell(), runs: encodeStarts(runs) });
+    this.#post({ k: "start", seq, at, openBy: gate.openBy, cell: gate.workerCell(), runs: encodeStarts(runs) });
     // From the instant on, the worker owes the loop of starts (or, for a
     // cancelled gate, word that it dropped them). It may open the gate
     // itself and answer before this thread has opened it.

@@ -82,11 +82,12 @@ export type ToWorker =
   /**
    * Start `runs`: now when `cell` is null, else when the cell reads
    * GATE_OPEN (dropped when it reads GATE_CANCELLED), expected at instant
-   * `at` (epoch ms; 0 for a start now). `done` answers the
+   * `at` (epoch ms; 0 for a start now), which the worker may open itself
+   * only before `openBy` (StartGate.openBy). `done` answers the
    * message (for a held start: it is armed); `opened` follows once the held
    * loop of starts ran.
    */
-  | { readonly k: "start"; readonly seq: number; readonly at: number; readonly cell: Int32Array | null; readonly runs: StartBatch }
+  | { readonly k: "start"; readonly seq: number; readonly at: number; readonly openBy: number; readonly cell: Int32Array | null; readonly runs: StartBatch }
   /** Abort run `id`'s ctx.signal with an Error of this name and message. */
   | { readonly k: "abort"; readonly seq: number; readonly id: number; readonly name: string; readonly message: string };
 

@@ -1,0 +1,2 @@
+DROP INDEX `claims_instance_idx`;--> statement-breakpoint
+CREATE INDEX `claims_instance_idx` ON `claims` (`instance`,`scheduled_for`);
