@@ -440,6 +440,14 @@ export interface Analysis {
   readonly falseOverlapSkips: ActivityRow[];
   /** Rows of runs that executed (not skipped/missed/abandoned) started later than `lateBoundMs` after their time. */
   readonly lateStarts: Array<ActivityRow & { lateMs: number }>;
+  /**
+   * Rows recorded abandoned whose occurrence never executed: an instance died
+   * between writing the row (a few tens of ms ahead of the instant) and the
+   * start, so nobody can know it did not start. Only occurrences due at a kill belong here.
+   */
+  readonly abandonedNotRun: ActivityRow[];
+  /** Rows of runs another instance took over (trigger `takeover`). */
+  readonly takenOver: number;
   /** Row count by status. */
   readonly statuses: Record<string, number>;
 }
@@ -549,7 +557,10 @@ export function analyse(input: AnalysisInput): Analysis {
     }
   }
 
+  const abandonedNotRun = rows.filter((r) => r.status === "abandoned" && !byOccurrence.has(key(r.label, r.scheduled_for)));
   return {
+    abandonedNotRun,
+    takenOver: rows.filter((r) => r.trigger === "takeover").length,
     executions: effects.length,
     occurrencesExecuted: byOccurrence.size,
     rows: rows.length,
@@ -578,7 +589,8 @@ export function summarise(a: Analysis, context: Readonly<Record<string, unknown>
     `executions=${a.executions} occurrencesExecuted=${a.occurrencesExecuted} rows=${a.rows} statuses=${JSON.stringify(a.statuses)}`,
     `executedTwice=${a.executedTwice.length} slotDuplicates=${a.slotDuplicates} gridsDisagree=${a.gridsDisagree.length} executedUnrecorded=${a.executedUnrecorded.length}` +
       ` executedRecordedNotRun=${a.executedRecordedNotRun.length} duplicateRows=${a.duplicateRows.length} leftRunning=${a.leftRunning.length}` +
-      ` missing=${a.missing.length} falseOverlapSkips=${a.falseOverlapSkips.length} lateStarts=${a.lateStarts.length}`,
+      ` missing=${a.missing.length} falseOverlapSkips=${a.falseOverlapSkips.length} lateStarts=${a.lateStarts.length}` +
+      ` takenOver=${a.takenOver} abandonedNotRun=${a.abandonedNotRun.length}`,
   );
   const show = <T>(name: string, list: readonly T[], fmt: (x: T) => string) => {
     if (list.length) lines.push(`  ${name}: ${list.slice(0, 6).map(fmt).join("; ")}${list.length > 6 ? ` … (+${list.length - 6})` : ""}`);
@@ -592,6 +604,7 @@ export function summarise(a: Analysis, context: Readonly<Record<string, unknown>
   show("missing (no row)", a.missing, (x) => `${x.label}@${iso(x.scheduledFor)}`);
   show("false overlap skips", a.falseOverlapSkips, (x) => `${x.label}@${iso(x.scheduled_for)} ${x.instance}`);
   show("late starts", a.lateStarts, (x) => `${x.label}@${iso(x.scheduled_for)} +${x.lateMs}ms ${x.status} ${x.instance}`);
+  show("abandoned, never ran", a.abandonedNotRun, (x) => `${x.label}@${iso(x.scheduled_for)} ${x.instance}`);
   return lines.join("\n");
 }
 
