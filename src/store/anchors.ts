@@ -28,58 +28,57 @@ const STORED = "SELECT grid, json_group_object(label, anchor) AS anchors FROM an
 
 const WINNERS = "SELECT json_group_object(label, anchor) AS anchors FROM anchors WHERE grid = CAST(? AS TEXT) AND label IN (SELECT value FROM json_each(?))";
 
-/** Labels proposed on one grid with one anchor (jobs with equal rules registered at one instant). */
+/** Proposals on one grid with one anchor (jobs with equal rules registered at one instant), by index. */
 interface Group {
   readonly grid: string;
   readonly anchor: number;
-  readonly labels: string[];
+  readonly members: number[];
 }
 
-/** Store the proposals that have no anchor for their grid yet; answer the anchor of each label. */
-export async function settleAnchors(client: Client, proposals: readonly GridProposal[], now: number): Promise<Map<string, number>> {
-  const anchors = new Map<string, number>();
-  if (proposals.length === 0) return anchors;
+/** Store the proposals that have no anchor for their grid yet; answer the anchor of each, in order. */
+export async function settleAnchors(client: Client, proposals: readonly GridProposal[], now: number): Promise<Array<number | undefined>> {
+  const answers = new Array<number | undefined>(proposals.length).fill(undefined);
+  if (proposals.length === 0) return answers;
   // grid -> { label: anchor } as stored.
   const stored = new Map<string, Record<string, number>>();
   for (const row of (await client.execute(STORED)).rows) stored.set(String(row.grid), parseAnchors(row.anchors));
   const groups = new Map<string, Group>();
-  for (const p of proposals) {
-    const known = own(stored.get(p.grid), p.label);
+  for (let i = 0; i < proposals.length; i++) {
+    const p = proposals[i]!;
+    const known = stored.size === 0 ? undefined : own(stored.get(p.grid), p.label);
     if (known !== undefined) {
-      anchors.set(p.label, known);
+      answers[i] = known;
       continue;
     }
     const key = `${p.anchor} ${p.grid}`;
     let group = groups.get(key);
-    if (group === undefined) groups.set(key, (group = { grid: p.grid, anchor: p.anchor, labels: [] }));
-    group.labels.push(p.label);
+    if (group === undefined) groups.set(key, (group = { grid: p.grid, anchor: p.anchor, members: [] }));
+    group.members.push(i);
   }
-  if (groups.size === 0) return anchors;
+  if (groups.size === 0) return answers;
   const list = [...groups.values()];
+  const labelsOf = (g: Group) => JSON.stringify(g.members.map((i) => proposals[i]!.label));
   const written = await client.batch(
-    list.map((g) => ({ sql: UPSERT, args: [g.grid, g.anchor, now, JSON.stringify(g.labels)] })),
+    list.map((g) => ({ sql: UPSERT, args: [g.grid, g.anchor, now, labelsOf(g)] })),
     "write",
   );
   const lost: Group[] = [];
   list.forEach((g, i) => {
-    if (written[i]!.rowsAffected >= g.labels.length) for (const label of g.labels) anchors.set(label, g.anchor);
+    if (written[i]!.rowsAffected >= g.members.length) for (const m of g.members) answers[m] = g.anchor;
     else lost.push(g);
   });
-  if (lost.length === 0) return anchors;
+  if (lost.length === 0) return answers;
   // Another instance wrote some of these labels between the read and the write: its anchors won.
   const winners = await client.batch(
-    lost.map((g) => ({ sql: WINNERS, args: [g.grid, JSON.stringify(g.labels)] })),
+    lost.map((g) => ({ sql: WINNERS, args: [g.grid, labelsOf(g)] })),
     "read",
   );
   lost.forEach((g, i) => {
     const won = parseAnchors(winners[i]!.rows[0]?.anchors);
     // A label missing here was given another grid meanwhile (an instance with another job file): it keeps none.
-    for (const label of g.labels) {
-      const anchor = own(won, label);
-      if (anchor !== undefined) anchors.set(label, anchor);
-    }
+    for (const m of g.members) answers[m] = own(won, proposals[m]!.label);
   });
-  return anchors;
+  return answers;
 }
 
 /** A label's anchor in a parsed object: its own property only (a label may be "constructor"). */
