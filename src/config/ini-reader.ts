@@ -126,13 +126,15 @@ export function readIni(text: string, file: string): RawIni {
   let skipping = false;
   let hasContent = false;
   let firstBadLine: number | undefined;
-  const notText = (body.match(BAD_CHARS)?.length ?? 0) > body.length * NOT_TEXT_SHARE;
+  const badChars = body.match(BAD_CHARS)?.length ?? 0;
+  const notText = badChars > body.length * NOT_TEXT_SHARE;
 
   lines.forEach((raw, index) => {
     const line = index + 1;
     const trimmed = raw.trim();
     if (trimmed === "") return;
-    const bad = raw.search(BAD_CHAR);
+    // Most files hold no bad byte at all: then no line need be searched for one.
+    const bad = badChars === 0 ? -1 : raw.search(BAD_CHAR);
     if (bad !== -1) {
       const where = badBytes(raw, bad);
       const label = current ? { label: current.label } : {};
