@@ -57,7 +57,47 @@ function checkDottedPath(text: string): boolean {
 const JOB_FILE_SHAPE = "write one [label] section per job with key = value lines, e.g. [cleanup] then call = myapp.scheduler.cleanup and every = 10 minutes";
 
 export function parseJobFile(text: string, file: string, instanceZone: string): JobFile {
-  const raw = readIni(text, file);
+  const sectionDiagnostics: Diagnostic[] = [];
+  const sectionWarnings: Diagnostic[] = [];
+  const jobs: JobSpec[] = [];
+  const seen = new Map<string, number>();
+  let jobSections = 0;
+  // Python's configparser (the original's reader) gives every section the keys
+  // of [DEFAULT]; files written for it keep working. A job's own keys win.
+  let defaults: RawEntry[] = [];
+  const take = (rawSection: RawSection) => {
+    if (rawSection.label === DEFAULT_SECTION) {
+      // Its unreadable lines are not inherited; say so once, at their line.
+      sectionDiagnostics.push(...rawSection.problems);
+      return;
+    }
+    jobSections++;
+    // Without a [DEFAULT] section (most files) nothing is inherited and nothing need be looked up.
+    const own = defaults.length === 0 ? null : new Set(rawSection.entries.map((e) => canonicalKey(e.key)));
+    const inherited = own === null ? [] : defaults.filter((e) => !own.has(canonicalKey(e.key)));
+    const section = inherited.length === 0 ? rawSection : { ...rawSection, entries: [...rawSection.entries, ...inherited] };
+    const firstLine = seen.get(section.label);
+    if (firstLine !== undefined) {
+      sectionDiagnostics.push({
+        file,
+        line: section.line,
+        label: section.label,
+        code: "duplicate-label",
+        message: `this label is already used by the job on line ${firstLine}; labels must be unique, so rename this job (it is left out)`,
+      });
+      return;
+    }
+    seen.set(section.label, section.line);
+    const built = buildJob(section, file, instanceZone);
+    if (built.diagnostics.length > 0) sectionDiagnostics.push(...built.diagnostics);
+    if (built.warnings.length > 0) sectionWarnings.push(...built.warnings);
+    if (built.job) jobs.push(built.job);
+  };
+  // A file without a [DEFAULT] section (the text does not even hold the word)
+  // has each job built as soon as its section is read; one with it needs
+  // [DEFAULT]'s keys before any job, wherever it stands in the file.
+  const streamed = !text.includes(DEFAULT_SECTION);
+  const raw = readIni(text, file, streamed ? take : undefined);
   if (raw.notText) throw new TickdError("config-invalid", `${displayPath(file)}:1 is not a text file; the job file must be UTF-8 INI text`);
   if (raw.notIni) {
     throw new TickdError(
@@ -65,41 +105,13 @@ export function parseJobFile(text: string, file: string, instanceZone: string): 
       `${displayPath(file)}:${raw.firstBadLine ?? 1} is not an INI job file; ${JOB_FILE_SHAPE}`,
     );
   }
-  const diagnostics: Diagnostic[] = [...raw.diagnostics];
-  const warnings: Diagnostic[] = [...raw.warnings];
-  const jobs: JobSpec[] = [];
-  const seen = new Map<string, number>();
-  // Python's configparser (the original's reader) gives every section the keys
-  // of [DEFAULT]; files written for it keep working. A job's own keys win.
-  const defaults = raw.sections.filter((s) => s.label === DEFAULT_SECTION).flatMap((s) => s.entries);
-  for (const rawSection of raw.sections) {
-    if (rawSection.label === DEFAULT_SECTION) {
-      // Its unreadable lines are not inherited; say so once, at their line.
-      diagnostics.push(...rawSection.problems);
-      continue;
-    }
-    // Without a [DEFAULT] section (most files) nothing is inherited and nothing need be looked up.
-    const own = defaults.length === 0 ? null : new Set(rawSection.entries.map((e) => canonicalKey(e.key)));
-    const inherited = own === null ? [] : defaults.filter((e) => !own.has(canonicalKey(e.key)));
-    const section = inherited.length === 0 ? rawSection : { ...rawSection, entries: [...rawSection.entries, ...inherited] };
-    const firstLine = seen.get(section.label);
-    if (firstLine !== undefined) {
-      diagnostics.push({
-        file,
-        line: section.line,
-        label: section.label,
-        code: "duplicate-label",
-        message: `this label is already used by the job on line ${firstLine}; labels must be unique, so rename this job (it is left out)`,
-      });
-      continue;
-    }
-    seen.set(section.label, section.line);
-    const built = buildJob(section, file, instanceZone);
-    diagnostics.push(...built.diagnostics);
-    warnings.push(...built.warnings);
-    if (built.job) jobs.push(built.job);
+  if (!streamed) {
+    defaults = raw.sections.filter((s) => s.label === DEFAULT_SECTION).flatMap((s) => s.entries);
+    for (const rawSection of raw.sections) take(rawSection);
   }
-  if (!raw.sections.some((s) => s.label !== DEFAULT_SECTION) && diagnostics.length === 0) {
+  const diagnostics: Diagnostic[] = [...raw.diagnostics, ...sectionDiagnostics];
+  const warnings: Diagnostic[] = [...raw.warnings, ...sectionWarnings];
+  if (jobSections === 0 && diagnostics.length === 0) {
     warnings.push({ file, line: 1, code: "empty-file", message: `the job file has no jobs, so nothing is scheduled; ${JOB_FILE_SHAPE}` });
   }
   diagnostics.sort((a, b) => a.line - b.line);
