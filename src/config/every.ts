@@ -32,14 +32,39 @@ export const MANUAL = "manual";
 
 /** Whether an `every` value says manual (any case, surrounding space ignored). */
 export function isManualEvery(text: string): boolean {
-  return text.trim().toLowerCase() === MANUAL;
+  const t = text.trim();
+  return t.length === MANUAL.length && t.toLowerCase() === MANUAL;
 }
 
 export function isWeekday(unit: IntervalUnit | Weekday): unit is Weekday {
   return (WEEKDAYS as readonly string[]).includes(unit);
 }
 
-export function parseEvery(key: string, text: string): Parsed<{ interval: number; unit: IntervalUnit | Weekday }> {
+type EveryValue = { readonly interval: number; readonly unit: IntervalUnit | Weekday };
+
+/**
+ * Most jobs of a large file share a few `every` values: each (key, value) is
+ * parsed once. The answers are never changed by their callers (a rule is
+ * built from their fields), so one answer serves every job that gives it.
+ */
+const everyAnswers = new Map<string, Map<string, Parsed<EveryValue>>>();
+const EVERY_MEMO_MAX = 10_000;
+
+export function parseEvery(key: string, text: string): Parsed<EveryValue> {
+  let byText = everyAnswers.get(key);
+  if (byText === undefined) {
+    if (everyAnswers.size >= EVERY_MEMO_MAX) everyAnswers.clear();
+    everyAnswers.set(key, (byText = new Map()));
+  }
+  const known = byText.get(text);
+  if (known !== undefined) return known;
+  const answer = parseEveryText(key, text);
+  if (byText.size >= EVERY_MEMO_MAX) byText.clear();
+  byText.set(text, answer);
+  return answer;
+}
+
+function parseEveryText(key: string, text: string): Parsed<EveryValue> {
   const parts = text.trim().split(/\s+/);
   if (text.trim() === "") return fail("bad-every", `${key}: is empty; write [N] unit, e.g. 10 minutes, day or sunday`);
   if (parts.length > 2) return fail("bad-every", `${key}: ${JSON.stringify(text)} is not [N] unit; write e.g. 10 minutes, and put the time of day in a separate at = … line`);

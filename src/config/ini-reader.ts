@@ -114,7 +114,14 @@ function separatorIndex(text: string): number {
   return Math.min(eq, colon);
 }
 
-export function readIni(text: string, file: string): RawIni {
+/**
+ * With `onSection`, each section is handed to it once its last line is read,
+ * in file order, instead of being collected in `sections` (which stays
+ * empty): a loader that builds each job there never holds the raw sections of
+ * a large file all at once (at 1,000,000 jobs, several hundred MB). Nothing
+ * is handed over from text that is not a text file (`notText`).
+ */
+export function readIni(text: string, file: string, onSection?: (section: RawSection) => void): RawIni {
   // A byte-order mark from Windows editors would otherwise end up in the first label.
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const lines = body.split(/\r\n|\r|\n/);
@@ -126,13 +133,22 @@ export function readIni(text: string, file: string): RawIni {
   let skipping = false;
   let hasContent = false;
   let firstBadLine: number | undefined;
-  const notText = (body.match(BAD_CHARS)?.length ?? 0) > body.length * NOT_TEXT_SHARE;
+  const badChars = body.match(BAD_CHARS)?.length ?? 0;
+  const notText = badChars > body.length * NOT_TEXT_SHARE;
+  const handOver = notText ? undefined : onSection;
+  let sectionCount = 0;
+  /** The section being read is complete (a header follows, or the text ends). */
+  const finishSection = () => {
+    if (current !== undefined && handOver !== undefined) handOver(current);
+    current = undefined;
+  };
 
   lines.forEach((raw, index) => {
     const line = index + 1;
     const trimmed = raw.trim();
     if (trimmed === "") return;
-    const bad = raw.search(BAD_CHAR);
+    // Most files hold no bad byte at all: then no line need be searched for one.
+    const bad = badChars === 0 ? -1 : raw.search(BAD_CHAR);
     if (bad !== -1) {
       const where = badBytes(raw, bad);
       const label = current ? { label: current.label } : {};
@@ -144,7 +160,7 @@ export function readIni(text: string, file: string): RawIni {
       if (trimmed.startsWith("[")) {
         firstBadLine ??= line;
         diagnostics.push(unreadableHeader(raw, line, file)!);
-        current = undefined;
+        finishSection();
         skipping = true;
       } else if (current) {
         current.problems.push(unreadableLine(raw, line, current.label, file)!);
@@ -171,19 +187,21 @@ export function readIni(text: string, file: string): RawIni {
               ? `section header ${JSON.stringify(trimmed)} is not closed; write it as [label] on a line of its own`
               : `section header ${JSON.stringify(trimmed)} has text after the ]; write it as [label] on a line of its own (a ; or # comment may follow)`,
         });
-        current = undefined;
+        finishSection();
         skipping = true;
         return;
       }
       const label = trimmed.slice(1, close).trim();
       if (label === "") {
         diagnostics.push({ file, line, code: "empty-label", message: "a section header needs a label; write [some label] with the job's name" });
-        current = undefined;
+        finishSection();
         skipping = true;
         return;
       }
+      finishSection();
       current = { label, line, entries: [], problems: [] };
-      sections.push(current);
+      sectionCount++;
+      if (handOver === undefined) sections.push(current);
       skipping = false;
       return;
     }
@@ -218,6 +236,7 @@ export function readIni(text: string, file: string): RawIni {
     }
   });
 
-  const notIni = notText || (hasContent && sections.length === 0 && firstBadLine !== undefined);
+  finishSection();
+  const notIni = notText || (hasContent && sectionCount === 0 && firstBadLine !== undefined);
   return { sections, diagnostics, warnings, notText, notIni, ...(firstBadLine !== undefined ? { firstBadLine } : {}) };
 }

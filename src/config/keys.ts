@@ -286,7 +286,8 @@ index();
 
 /** The row of a key as written (any case, aliases resolved); undefined for a keyword argument. */
 export function jobKey(written: string, targetKind?: JobSpec["target"]["kind"]): JobKey | undefined {
-  const row = byName.get(written.toLowerCase());
+  // Keys are mostly written in lower case already: then no lower-cased copy is made.
+  const row = byName.get(written) ?? byName.get(written.toLowerCase());
   if (row?.urlOnly && targetKind !== "url") return undefined;
   return row;
 }
@@ -323,6 +324,8 @@ function editDistance(a: string, b: string): number {
 
 /** Canonical form of a key as written: lower-case, aliases resolved. */
 export function canonicalKey(written: string): string {
+  const exact = byName.get(written);
+  if (exact !== undefined) return exact.key;
   const lower = written.toLowerCase();
   return byName.get(lower)?.key ?? lower;
 }

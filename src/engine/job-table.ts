@@ -170,20 +170,24 @@ export class JobTable {
    */
   async anchor(jobs: readonly Job[], now: number): Promise<void> {
     const proposals: GridProposal[] = [];
+    const proposed: Job[] = [];
     for (const job of jobs) {
       if (job.spec.schedule.kind !== "every") continue;
       const first = job.schedule.first(now);
-      if (first !== null) proposals.push({ label: job.spec.label, grid: gridKey(job), anchor: first });
+      if (first === null) continue;
+      proposals.push({ label: job.spec.label, grid: gridKey(job), anchor: first });
+      proposed.push(job);
     }
     if (proposals.length === 0) return;
-    let anchors: Map<string, number>;
+    let anchors: ReadonlyArray<number | undefined>;
     try {
       anchors = await this.#options.store.anchors(proposals);
     } catch (error) {
       this.#options.logger.log("error", "store.error", { message: `anchors failed: ${String(error)}; jobs start their grids now` });
       return;
     }
-    for (const job of jobs) job.anchor = anchors.get(job.spec.label);
+    for (const job of jobs) job.anchor = undefined;
+    for (let i = 0; i < proposed.length; i++) proposed[i]!.anchor = anchors[i];
   }
 
   /** The next `count` due instants of a job (empty when inactive or ended). */

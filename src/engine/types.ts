@@ -67,9 +67,12 @@ export interface EngineStore {
   /**
    * The grid anchor of each job (see the anchors table): the stored one when
    * its grid is the same, else the proposed one, which is then stored. One
-   * answer for every instance on the store.
+   * answer for every instance on the store. In the proposals' order (an
+   * array, not a map by label: a million jobs make a million map entries);
+   * undefined for a label that has none (another instance gave it another
+   * grid meanwhile).
    */
-  anchors(proposals: readonly GridProposal[]): Promise<Map<string, number>>;
+  anchors(proposals: readonly GridProposal[]): Promise<ReadonlyArray<number | undefined>>;
   /** The latest scheduled time recorded for this label, for `catchup`. */
   lastScheduled(label: string): Promise<number | null>;
   /** Resolve when every queued write is durable. */

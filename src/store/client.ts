@@ -324,7 +324,7 @@ class LibsqlStore implements Store {
     return watchJobs(this.client as PgClient, this.clock, listener, this.log);
   }
 
-  anchors(proposals: readonly GridProposal[]): Promise<Map<string, number>> {
+  anchors(proposals: readonly GridProposal[]): Promise<ReadonlyArray<number | undefined>> {
     return this.lock.run(() => settleAnchors(this.client, proposals, this.clock.now()));
   }
 
