@@ -22,13 +22,17 @@ const STOP_MS = TAKEOVER_BOUND_MS + 2_000;
  */
 const LATE_BOUND_MS = TAKEOVER_BOUND_MS + 4_000;
 
-const JOBS = jobsOf("every1s-", 20, "every = 1 second", 1000);
+/** With `catchup = once`, a run whose start waited out the outage runs when PostgreSQL is back, as the catch-up. */
+const CATCHUP = jobsOf("catchup1s-", 2, "every = 1 second", 1000, { catchup: "once" });
+const JOBS = [...jobsOf("every1s-", 20, "every = 1 second", 1000), ...CATCHUP];
 
 let pg: PgCluster;
 let project: FaultProject;
 let a: Analysis;
 let summary = "";
 let killedAtMs = 0;
+let outage = { from: 0, to: 0 };
+let rowsSeen: ActivityRow[] = [];
 const exits: Record<string, unknown> = {};
 let logs = "";
 
@@ -60,6 +64,7 @@ describe("three instances on one PostgreSQL: kill -9 and restart, SIGSTOP past t
     await Bun.sleep(OUTAGE_MS);
     pg.startServer();
     const pgBackAt = Date.now();
+    outage = { from: pgRestartAt, to: pgBackAt };
     await Bun.sleep(10_000);
     const stopAt = Date.now();
     const stops = await Promise.all([one!, two!, three!].map((i) => i.stop()));
@@ -69,6 +74,7 @@ describe("three instances on one PostgreSQL: kill -9 and restart, SIGSTOP past t
       pg.url,
       "SELECT run_id, label, scheduled_for, started_at, ended_at, status, message, attempt, trigger, instance FROM activity ORDER BY label, scheduled_for, attempt",
     );
+    rowsSeen = rows;
     a = analyse({ jobs: JOBS, effects, rows, window: { from: allStarted + 2_000, to: stopAt - 1_000 }, lateBoundMs: LATE_BOUND_MS });
     summary = summarise(a, {
       killedAt: new Date(killedAt).toISOString(),
@@ -114,6 +120,20 @@ describe("three instances on one PostgreSQL: kill -9 and restart, SIGSTOP past t
 
   test("what a dead or stopped instance claimed ahead is taken over: only occurrences due at the kill are abandoned without running", () => {
     expect(a.abandonedNotRun.filter((r) => Math.abs(r.scheduled_for - killedAtMs) > 1_500).slice(0, 5), summary).toEqual([]);
+  });
+
+  test("catchup = once: each such job runs for the outage when PostgreSQL is back (once, or once per instance waiting); its other occurrences in it are missed", () => {
+    for (const job of CATCHUP) {
+      const inOutage = rowsSeen.filter((r) => r.label === job.label && r.scheduled_for >= outage.from - 1_000 && r.scheduled_for <= outage.to);
+      const caughtUp = inOutage.filter((r) => r.trigger === "catchup");
+      expect(caughtUp.length, summary).toBeGreaterThanOrEqual(1);
+      expect(caughtUp.length, summary).toBeLessThanOrEqual(3);
+      for (const r of caughtUp) {
+        expect(r.status, summary).toBe("success");
+        expect(r.started_at, summary).toBeGreaterThanOrEqual(outage.to - 1_000);
+      }
+      expect(inOutage.filter((r) => r.trigger !== "catchup" && r.status !== "success").every((r) => r.status === "missed"), summary).toBe(true);
+    }
   });
 
   test("the outage is logged, and the password is not", () => {
