@@ -202,7 +202,7 @@ export async function openStore(url: string, options: StoreOptions): Promise<Sto
       options.register === false
         ? { name: options.instance, hostname: os.hostname(), pid: process.pid, previous: null }
         : await lock.run(() => registerInstance(client, options.instance, os.hostname(), process.pid, clock.now()));
-    return new LibsqlStore(client, url, options, migrations, life, options.register !== false, lock, walFile, clock, "sqlite");
+    return new DatabaseStore(client, url, options, migrations, life, options.register !== false, lock, walFile, clock, "sqlite");
   } catch (error) {
     client.close();
     if (error instanceof TickdError) throw error;
@@ -226,7 +226,7 @@ async function openPostgresStore(url: string, options: StoreOptions): Promise<St
       options.register === false
         ? { name: options.instance, hostname: os.hostname(), pid: process.pid, previous: null }
         : await registerInstance(client, options.instance, os.hostname(), process.pid, clock.now());
-    return new LibsqlStore(client, shown, { ...options, log }, migrations, life, options.register !== false, new WriteLock(clock), false, clock, "postgresql");
+    return new DatabaseStore(client, shown, { ...options, log }, migrations, life, options.register !== false, new WriteLock(clock), false, clock, "postgresql");
   } catch (error) {
     client.close();
     if (error instanceof TickdError) throw error;
@@ -234,7 +234,8 @@ async function openPostgresStore(url: string, options: StoreOptions): Promise<St
   }
 }
 
-class LibsqlStore implements Store {
+/** The store on either dialect: the client speaks SQLite's SQL or PostgreSQL's (pg-client.ts), the rest is shared. */
+class DatabaseStore implements Store {
   readonly db: StoreDb;
   private readonly queue: WriteQueue;
   /** Where store faults are reported (the service's log). */
