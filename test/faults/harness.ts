@@ -276,6 +276,53 @@ export class Instance {
   }
 }
 
+/** What the three-instance scenario did, and when. */
+export interface ThreeInstanceRun {
+  readonly instances: readonly Instance[];
+  /** All three had started (the window of occurrences checked begins after this). */
+  readonly allStarted: number;
+  readonly killedAt: number;
+  readonly pausedAt: number;
+  /** When the clean stop began. */
+  readonly stopAt: number;
+  /** Each instance's exit on SIGTERM, by name. */
+  readonly exits: Record<string, unknown>;
+}
+
+/**
+ * The fault scenario of several instances on one store (the issue "Many
+ * servers, one PostgreSQL", on the file or on PostgreSQL): three `tickd run`
+ * on one job file; one is killed with -9 and started again, another is
+ * stopped (SIGSTOP) for `stopMs` and continued; `then` adds faults of its own
+ * (PostgreSQL restarted) before all three are stopped with SIGTERM.
+ */
+export async function threeInstances(project: FaultProject, options: { readonly stopMs: number; readonly then?: () => Promise<void> }): Promise<ThreeInstanceRun> {
+  const instances = ["i1", "i2", "i3"].map((name) => new Instance(project, { name }));
+  const [one, two] = instances as [Instance, Instance, Instance];
+  for (const i of instances) {
+    await i.start();
+    await Bun.sleep(150 + Math.floor(Math.random() * 300)); // distinct start instants
+  }
+  const allStarted = Date.now();
+  await Bun.sleep(5_000);
+  await one.kill9();
+  const killedAt = Date.now();
+  await Bun.sleep(3_000);
+  await one.start();
+  await Bun.sleep(3_000);
+  two.pause();
+  const pausedAt = Date.now();
+  await Bun.sleep(options.stopMs);
+  two.resume();
+  await Bun.sleep(5_000);
+  await options.then?.();
+  const stopAt = Date.now();
+  const stops = await Promise.all(instances.map((i) => i.stop()));
+  const exits: Record<string, unknown> = {};
+  stops.forEach((s, n) => (exits[`i${n + 1}`] = s));
+  return { instances, allStarted, killedAt, pausedAt, stopAt, exits };
+}
+
 export function parseLog(lines: readonly string[]): Array<Record<string, unknown>> {
   return lines
     .filter((l) => l.trim() !== "")

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TAKEOVER_BOUND_MS } from "../../src/store/index.ts";
-import { analyse, Instance, faultProject, jobsOf, killAllSpawned, readActivity, readEffects, summarise, type Analysis, type FaultProject } from "./harness.ts";
+import { analyse, threeInstances, faultProject, jobsOf, killAllSpawned, readActivity, readEffects, summarise, type Analysis, type FaultProject } from "./harness.ts";
 
 /**
  * The stopped instance stays stopped this long: past the time the others
@@ -30,39 +30,20 @@ const JOBS = [
 let project: FaultProject;
 let a: Analysis;
 let summary = "";
-let killedAtMs = 0;
-const exits: Record<string, unknown> = {};
+let killedAt = 0;
+let exits: Record<string, unknown> = {};
 
 describe("three instances on one file store, one killed and restarted, one stopped past its lease", () => {
   beforeAll(async () => {
     project = faultProject({ jobs: JOBS });
-    const [one, two, three] = ["i1", "i2", "i3"].map((name) => new Instance(project, { name }));
-    for (const i of [one!, two!, three!]) {
-      await i.start();
-      await Bun.sleep(150 + Math.floor(Math.random() * 300)); // distinct start instants
-    }
-    const allStarted = Date.now();
-    await Bun.sleep(5_000);
-    await one!.kill9();
-    const killedAt = Date.now();
-    killedAtMs = killedAt;
-    await Bun.sleep(3_000);
-    await one!.start();
-    await Bun.sleep(3_000);
-    two!.pause();
-    const pausedAt = Date.now();
-    await Bun.sleep(STOP_MS);
-    two!.resume();
-    await Bun.sleep(5_000);
-    const stopAt = Date.now();
-    const stops = await Promise.all([one!, two!, three!].map((i) => i.stop()));
-    stops.forEach((s, n) => (exits[`i${n + 1}`] = s));
+    const scenario = await threeInstances(project, { stopMs: STOP_MS });
+    ({ killedAt, exits } = scenario);
     const effects = readEffects(project.effectsPath);
     const rows = readActivity(project.dbPath);
-    a = analyse({ jobs: JOBS, effects, rows, window: { from: allStarted + 2_000, to: stopAt - 1_000 }, lateBoundMs: LATE_BOUND_MS });
-    summary = summarise(a, { killedAt: new Date(killedAt).toISOString(), pausedAt: new Date(pausedAt).toISOString(), stopMs: STOP_MS, exits });
+    a = analyse({ jobs: JOBS, effects, rows, window: { from: scenario.allStarted + 2_000, to: scenario.stopAt - 1_000 }, lateBoundMs: LATE_BOUND_MS });
+    summary = summarise(a, { killedAt: new Date(killedAt).toISOString(), pausedAt: new Date(scenario.pausedAt).toISOString(), stopMs: STOP_MS, exits });
     console.error(`[faults/instances]\n${summary}`);
-    if (a.executions === 0) console.error(one!.allLogs().slice(-3000));
+    if (a.executions === 0) console.error(scenario.instances[0]!.allLogs().slice(-3000));
   }, 90_000);
 
   afterAll(async () => {
@@ -96,7 +77,7 @@ describe("three instances on one file store, one killed and restarted, one stopp
   });
 
   test("what a dead or stopped instance claimed ahead is taken over: only occurrences due at the kill are abandoned without running", () => {
-    expect(a.abandonedNotRun.filter((r) => Math.abs(r.scheduled_for - killedAtMs) > 1_500).slice(0, 5), summary).toEqual([]);
+    expect(a.abandonedNotRun.filter((r) => Math.abs(r.scheduled_for - killedAt) > 1_500).slice(0, 5), summary).toEqual([]);
   });
 
   test("each instance exits 0 on SIGTERM", () => {

@@ -7,7 +7,7 @@
  * none runs twice, and none is missing or started later than the bound.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { analyse, Instance, faultProject, jobsOf, killAllSpawned, readEffects, summarise, type ActivityRow, type Analysis, type FaultProject } from "../faults/harness.ts";
+import { analyse, threeInstances, faultProject, jobsOf, killAllSpawned, readEffects, summarise, type ActivityRow, type Analysis, type FaultProject } from "../faults/harness.ts";
 import { TAKEOVER_BOUND_MS } from "../../src/store/index.ts";
 import { pgQuery, startPostgres, type PgCluster } from "../helpers/postgres.ts";
 
@@ -30,60 +30,44 @@ let pg: PgCluster;
 let project: FaultProject;
 let a: Analysis;
 let summary = "";
-let killedAtMs = 0;
+let killedAt = 0;
 let outage = { from: 0, to: 0 };
 let rowsSeen: ActivityRow[] = [];
-const exits: Record<string, unknown> = {};
+let exits: Record<string, unknown> = {};
 let logs = "";
 
 describe("three instances on one PostgreSQL: kill -9 and restart, SIGSTOP past the lease, PostgreSQL restarted", () => {
   beforeAll(async () => {
     pg = await startPostgres();
     project = faultProject({ jobs: JOBS, dbUrl: pg.url });
-    const [one, two, three] = ["i1", "i2", "i3"].map((name) => new Instance(project, { name }));
-    for (const i of [one!, two!, three!]) {
-      await i.start();
-      await Bun.sleep(150 + Math.floor(Math.random() * 300)); // distinct start instants
-    }
-    const allStarted = Date.now();
-    await Bun.sleep(5_000);
-    await one!.kill9();
-    const killedAt = Date.now();
-    killedAtMs = killedAt;
-    await Bun.sleep(3_000);
-    await one!.start();
-    await Bun.sleep(3_000);
-    two!.pause();
-    const pausedAt = Date.now();
-    await Bun.sleep(STOP_MS);
-    two!.resume();
-    await Bun.sleep(5_000);
-    // PostgreSQL goes away for OUTAGE_MS (a restart that takes a while).
-    const pgRestartAt = Date.now();
-    pg.stopServer();
-    await Bun.sleep(OUTAGE_MS);
-    pg.startServer();
-    const pgBackAt = Date.now();
-    outage = { from: pgRestartAt, to: pgBackAt };
-    await Bun.sleep(10_000);
-    const stopAt = Date.now();
-    const stops = await Promise.all([one!, two!, three!].map((i) => i.stop()));
-    stops.forEach((s, n) => (exits[`i${n + 1}`] = s));
+    const scenario = await threeInstances(project, {
+      stopMs: STOP_MS,
+      // Then PostgreSQL goes away for OUTAGE_MS (a restart that takes a while).
+      then: async () => {
+        const from = Date.now();
+        pg.stopServer();
+        await Bun.sleep(OUTAGE_MS);
+        pg.startServer();
+        outage = { from, to: Date.now() };
+        await Bun.sleep(10_000);
+      },
+    });
+    ({ killedAt, exits } = scenario);
     const effects = readEffects(project.effectsPath);
     const rows = await pgQuery<ActivityRow>(
       pg.url,
       "SELECT run_id, label, scheduled_for, started_at, ended_at, status, message, attempt, trigger, instance FROM activity ORDER BY label, scheduled_for, attempt",
     );
     rowsSeen = rows;
-    a = analyse({ jobs: JOBS, effects, rows, window: { from: allStarted + 2_000, to: stopAt - 1_000 }, lateBoundMs: LATE_BOUND_MS });
+    a = analyse({ jobs: JOBS, effects, rows, window: { from: scenario.allStarted + 2_000, to: scenario.stopAt - 1_000 }, lateBoundMs: LATE_BOUND_MS });
     summary = summarise(a, {
       killedAt: new Date(killedAt).toISOString(),
-      pausedAt: new Date(pausedAt).toISOString(),
+      pausedAt: new Date(scenario.pausedAt).toISOString(),
       stopMs: STOP_MS,
-      pgRestart: `${new Date(pgRestartAt).toISOString()} .. ${new Date(pgBackAt).toISOString()}`,
+      pgRestart: `${new Date(outage.from).toISOString()} .. ${new Date(outage.to).toISOString()}`,
       exits,
     });
-    logs = [one!, two!, three!].map((i) => i.allLogs()).join("\n");
+    logs = scenario.instances.map((i) => i.allLogs()).join("\n");
     console.error(`[postgres/faults]\n${summary}`);
   }, 150_000);
 
@@ -119,7 +103,7 @@ describe("three instances on one PostgreSQL: kill -9 and restart, SIGSTOP past t
   });
 
   test("what a dead or stopped instance claimed ahead is taken over: only occurrences due at the kill are abandoned without running", () => {
-    expect(a.abandonedNotRun.filter((r) => Math.abs(r.scheduled_for - killedAtMs) > 1_500).slice(0, 5), summary).toEqual([]);
+    expect(a.abandonedNotRun.filter((r) => Math.abs(r.scheduled_for - killedAt) > 1_500).slice(0, 5), summary).toEqual([]);
   });
 
   test("catchup = once: each such job runs for the outage when PostgreSQL is back (once, or once per instance waiting); its other occurrences in it are missed", () => {
