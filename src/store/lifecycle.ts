@@ -158,18 +158,22 @@ export async function abandonDeadRuns(
   },
 ): Promise<AbandonReport> {
   const known = await client.execute({ sql: "SELECT name, hostname, pid, heartbeat FROM instances WHERE name <> ?", args: [ctx.self.name] });
-  // Runs left running under names without a row: processes of this host that
-  // ended before their row went in (or whose row an older tickd deleted).
-  const unlisted = await client.execute({
-    sql: "SELECT DISTINCT instance AS name FROM activity WHERE status = 'running' AND instance <> ? AND instance NOT IN (SELECT name FROM instances)",
-    args: [ctx.self.name],
-  });
+  // At start, also runs left running under names without a row: processes of
+  // this host whose row an older tickd deleted without recording their runs.
+  // (Since, a row goes only with its runs, in one transaction.)
+  const unlisted = ctx.atStart
+    ? await client.execute({
+        sql: "SELECT DISTINCT instance AS name FROM activity WHERE status = 'running' AND instance <> ? AND instance NOT IN (SELECT name FROM instances)",
+        args: [ctx.self.name],
+      })
+    : { rows: [] };
   const dead: Array<{ name: string; heartbeat: number | null }> = [];
   let others = 0;
   for (const row of known.rows) {
     const heartbeat = Number(row.heartbeat);
-    const goneHere = String(row.hostname) === ctx.hostname && !pidAlive(Number(row.pid));
-    if (goneHere || ctx.now - Math.max(heartbeat, ctx.inTouchSince) > STALE_AFTER_MS) dead.push({ name: String(row.name), heartbeat });
+    // Gone from this host (a crash, or a `tickd discover` that ended): its row goes, with anything it held.
+    const gone = String(row.hostname) === ctx.hostname && !pidAlive(Number(row.pid));
+    if (gone || ctx.now - Math.max(heartbeat, ctx.inTouchSince) > STALE_AFTER_MS) dead.push({ name: String(row.name), heartbeat });
     else others++;
   }
   for (const row of unlisted.rows) {
@@ -214,13 +218,6 @@ export async function abandonDeadRuns(
       dropping.push(statements.length);
       statements.push(dropUnstarted(ctx.self.name, "", []));
     }
-  }
-  // Tidy up: other processes of this host that are gone and left nothing behind
-  // (e.g. `tickd discover` runs) no longer need their instances row.
-  const local = await client.execute({ sql: "SELECT name, pid FROM instances WHERE hostname = ? AND name <> ?", args: [ctx.hostname, ctx.self.name] });
-  for (const row of local.rows) {
-    const name = String(row.name);
-    if (!dead.some((d) => d.name === name) && !pidAlive(Number(row.pid))) statements.push({ sql: "DELETE FROM instances WHERE name = ? AND pid = ?", args: [name, Number(row.pid)] });
   }
   const results = statements.length === 0 ? [] : await client.batch(statements, "write");
   const runs: RunRecord[] = [];
