@@ -260,15 +260,16 @@ export class Instants {
   #open(pending: Pending, now: number): void {
     const lease = this.#lease;
     if (lease && now >= lease.until()) {
-      // Woken past the lease (stopped, suspended): ask the store before anything starts.
+      // Woken past the lease (stopped, suspended, the store out of reach): the
+      // prepared runs wait for a renewal.
       this.#logger.log("warn", "lease.lapsed", { at: pending.at, lateMs: now - pending.at, message: "renewing the lease before starting the instant's runs" });
       lease.renew().then(
         (kept) => this.#openLeased(pending, kept ? null : FENCED_MESSAGE),
         (error: unknown) => this.#openLeased(pending, `missed: not started: this instance's lease could not be renewed (${String(error)})`),
       );
-      return;
-    }
-    pending.gate.open(now);
+    } else pending.gate.open(now);
+    // Decided now, in the order of instants (a later one must not overtake
+    // them); having no row yet, each asks for the lease itself as it starts.
     for (const { job, at, trigger } of pending.deferred) this.#launcher.fire(job, at, trigger);
   }
 
@@ -284,6 +285,5 @@ export class Instants {
       this.#logger.log("error", "run.fenced", { at: pending.at, runs: pending.gate.size, message: fenced });
       pending.gate.cancel(now, { status: "missed", message: fenced });
     }
-    for (const { job, at, trigger } of pending.deferred) this.#launcher.fire(job, at, trigger);
   }
 }
