@@ -75,6 +75,8 @@ export class Instants {
   readonly #stopped: () => boolean;
   readonly #written: () => Promise<void>;
   readonly #lease: EngineLease | undefined;
+  /** The lease was found lapsed at the last instant (logged once until it holds again). */
+  #lapsed = false;
   readonly #alarm: Alarm;
   #lastWall = 0;
   #lastMono = 0;
@@ -262,12 +264,16 @@ export class Instants {
     if (lease && now >= lease.until()) {
       // Woken past the lease (stopped, suspended, the store out of reach): the
       // prepared runs wait for a renewal.
-      this.#logger.log("warn", "lease.lapsed", { at: pending.at, lateMs: now - pending.at, message: "renewing the lease before starting the instant's runs" });
+      if (!this.#lapsed) this.#logger.log("warn", "lease.lapsed", { at: pending.at, lateMs: now - pending.at, message: "renewing the lease before starting the instant's runs" });
+      this.#lapsed = true;
       lease.renew().then(
         (kept) => this.#openLeased(pending, kept ? null : FENCED_MESSAGE),
         (error: unknown) => this.#openLeased(pending, `missed: not started: this instance's lease could not be renewed (${String(error)})`),
       );
-    } else pending.gate.open(now);
+    } else {
+      this.#lapsed = false;
+      pending.gate.open(now);
+    }
     // Decided now, in the order of instants (a later one must not overtake
     // them); having no row yet, each asks for the lease itself as it starts.
     for (const { job, at, trigger } of pending.deferred) this.#launcher.fire(job, at, trigger);
