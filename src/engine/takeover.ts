@@ -17,14 +17,19 @@
  */
 import { STATUS } from "../sdk/index.ts";
 import type { Clock } from "../clock.ts";
+import { MAX_PREP_LEAD_MS } from "./constants.ts";
 import type { EngineLogger } from "./events.ts";
 import type { Launcher } from "./admission.ts";
 import type { Job, JobTable } from "./job-table.ts";
 import { recordNotStarted, type RunnerDeps } from "./runner.ts";
 import type { EngineStore, Occurrence } from "./types.ts";
 
-/** Occurrences this close to a clean stop may have been passed over by the other instances: recorded missed, not given back. */
-const STOP_NEAR_MS = 500;
+/**
+ * Occurrences this close to a clean stop may have been passed over by the
+ * other instances (they claim with the row up to MAX_PREP_LEAD_MS ahead; the
+ * rest is for the release's own write): recorded missed, not given back.
+ */
+const STOP_NEAR_MS = MAX_PREP_LEAD_MS + 100;
 
 /** An occurrence a dead instance had claimed, handed to this engine by the takeover. */
 export interface TakenOverOccurrence extends Occurrence {

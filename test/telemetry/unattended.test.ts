@@ -42,10 +42,12 @@ function project(ini: string): { dir: string; db: string; cleanup: () => void } 
 }
 
 /** Run the service for `ms`, then SIGTERM; its combined output. */
-async function runFor(dir: string, ms: number, extra: readonly string[] = []): Promise<string> {
+/** Run tickd for `ms`, or (`until`) until that holds, checked every 50 ms for at most `ms`. */
+async function runFor(dir: string, ms: number, extra: readonly string[] = [], until?: () => boolean | Promise<boolean>): Promise<string> {
   const proc = Bun.spawn([BINARY, "run", "--no-api", "--config", "config/scheduler.ini", ...extra], { cwd: dir, stdout: "pipe", stderr: "pipe" });
   const out = Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
-  await Bun.sleep(ms);
+  if (until) for (const deadline = Date.now() + ms; !(await until()) && Date.now() < deadline; ) await Bun.sleep(50);
+  else await Bun.sleep(ms);
   proc.kill("SIGTERM");
   expect(await proc.exited).toBe(0);
   const [stdout, stderr] = await out;
@@ -82,7 +84,9 @@ every = 1 second
 ping = http://127.0.0.1:9/secret-token-123
 `);
   try {
-    const log = await runFor(p.dir, 3200, ["--ping", `${base}/hc/instance`, "--ping-every", "1 second"]);
+    // Until two runs of each job have pinged their ends and the instance has pinged three times (a loaded machine starts slowly).
+    const enough = () => pathsOf("/hc/fine").length >= 4 && pathsOf("/hc/broken").length >= 4 && pathsOf("/hc/instance").length >= 3;
+    const log = await runFor(p.dir, 15_000, ["--ping", `${base}/hc/instance`, "--ping-every", "1 second"], enough);
     const fine = pathsOf("/hc/fine");
     const broken = pathsOf("/hc/broken");
     expect(fine.length).toBeGreaterThanOrEqual(4);
@@ -112,7 +116,8 @@ every = 2 seconds
 grace = 1 second
 `);
   try {
-    await runFor(p.dir, 2600);
+    // Until its first run is recorded (a loaded machine starts slowly).
+    await runFor(p.dir, 15_000, [], async () => (await rows(p.db, "status = 'success'").catch(() => [])).length >= 1);
     const before = await rows(p.db);
     expect(before.length).toBeGreaterThanOrEqual(1);
     const last = Math.max(...before.map((r) => Number(r.scheduled_for)));
