@@ -144,16 +144,17 @@ test("an instance taken over while stopped past its lease does not start what it
     compile: compileSchedule,
     resolve: () => () => void calls++,
     lease: sleeper.lease,
-    prepareAheadMs: 1_500,
+    prepareAheadMs: 2_500,
   });
   cleanups.push(async () => {
     await engine.stop({ graceMs: 0 });
     await sleeper.close();
   });
-  await engine.start(parseJobFile("[tick]\ncall = app.tick\nevery = 2 seconds\n", path.join(temp.dir, "scheduler.ini"), "UTC").jobs);
+  // Every 3 s, prepared 2.5 s ahead: the takeover below has 2.5 s to come between the row and the instant.
+  await engine.start(parseJobFile("[tick]\ncall = app.tick\nevery = 3 seconds\n", path.join(temp.dir, "scheduler.ini"), "UTC").jobs);
   const statuses = async () => (await sleeper.client.execute("SELECT status, message FROM activity ORDER BY scheduled_for")).rows.map((r) => [String(r.status), String(r.message)]);
   // Its row is written ahead of the instant…
-  for (let i = 0; i < 300 && (await statuses()).length === 0; i++) await Bun.sleep(5);
+  for (let i = 0; i < 600 && (await statuses()).length === 0; i++) await Bun.sleep(5);
   expect(await statuses()).toEqual([["running", ""]]);
   // …and before the instant another instance finds its lease over and takes it over.
   const other = await openStore(url, { instance: "web-2", log: () => {} });
@@ -165,9 +166,9 @@ test("an instance taken over while stopped past its lease does not start what it
   expect(calls).toBe(0);
   expect(await statuses()).toEqual([["missed", FENCED_MESSAGE]]);
   // Registered again, it runs the next occurrence.
-  for (let i = 0; i < 800 && calls === 0; i++) await Bun.sleep(5);
+  for (let i = 0; i < 1_200 && calls === 0; i++) await Bun.sleep(5);
   expect(calls).toBe(1);
-});
+}, 20_000);
 
 test("past its lease but not taken over, an instance renews and starts its prepared runs", async () => {
   const env = await sharedStore();
