@@ -78,6 +78,7 @@ export interface AbandonReport {
 
 /** What an abandoning UPDATE returns of each row: enough to tell listeners of the run. */
 const ABANDONED_COLUMNS = " RETURNING run_id, label, scheduled_for, started_at, ended_at, message, attempt, trigger, instance";
+
 function abandonedRun(row: Row): RunRecord {
   return {
     runId: String(row.run_id),
