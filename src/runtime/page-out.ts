@@ -12,6 +12,16 @@
  * Bun does the same itself once a process has been idle for over a minute
  * (BUN_IDLE_GC_SECONDS); the service does it as soon as it has started.
  *
+ * The same holds for the executable's code and read-only data (Bun's own,
+ * about 50 MB of a compiled tickd): start-up runs code that never runs again
+ * (the bundle's loader, the job file's parser, the migrations), and its pages
+ * stay resident until the kernel needs memory. Those are paged out too; what
+ * the service keeps running (the event loop, timers, the engine, the API)
+ * comes back at its next use, in the first seconds, a minor fault a page.
+ * The small example tenant: 83 MB RSS before, 60 MB after (file-backed
+ * 54 → 32 MB). Pages another process maps too (tenants running the same
+ * binary share them) are left alone by the kernel.
+ *
  * madvise(MADV_PAGEOUT) only drops pages the kernel can read back from the
  * file unchanged, so nothing is lost: a page that was written to is anonymous
  * memory and stays. Linux only, compiled binary only, through bun:ffi; where
@@ -22,7 +32,7 @@ import { readFileSync, readlinkSync } from "node:fs";
 
 const MADV_PAGEOUT = 21;
 
-/** Page out the executable's writable file-backed segments; returns the bytes advised (0 when it did nothing). */
+/** Page out the executable's large file-backed segments (embedded files, code, read-only data); returns the bytes advised (0 when it did nothing). */
 export async function pageOutEmbeddedFiles(): Promise<number> {
   if (typeof Bun === "undefined" || process.platform !== "linux" || !Bun.main.startsWith("/$bunfs/")) return 0;
   try {
@@ -31,9 +41,9 @@ export async function pageOutEmbeddedFiles(): Promise<number> {
     for (const line of readFileSync("/proc/self/maps", "utf8").split("\n")) {
       // start-end perms offset dev inode path
       const [span, perms, , , , file] = line.split(/\s+/);
-      if (file !== exe || perms !== "rw-p" || span === undefined) continue;
+      if (file !== exe || span === undefined || !(perms === "rw-p" || perms === "r-xp" || perms === "r--p")) continue;
       const [start, end] = span.split("-").map((x) => BigInt(`0x${x}`)) as [bigint, bigint];
-      // The embedded files are the large segment; the executable's own small data segments are left alone.
+      // The embedded files and the code are the large segments; the executable's own small data segments are left alone.
       if (end - start >= 1n << 20n) ranges.push({ start, length: end - start });
     }
     if (ranges.length === 0) return 0;
