@@ -80,6 +80,8 @@ export class WriteQueue {
   private begins = new Map<string, Waiter<boolean>[]>();
   /** Runs this process started and has not finished (markAbandoned leaves them alone). */
   readonly live = new Set<string>();
+  /** Runs whose "running" row went in as ours and whose final row has not: their claim is held (claimsForRows). */
+  private held = new Set<string>();
   private inflight: Promise<void> | null = null;
   /** Cancels the armed batch: the next task's, or a retry's on the clock. */
   private timer: (() => void) | null = null;
@@ -255,7 +257,7 @@ export class WriteQueue {
     if (runs.length === 0 && claims.length === 0 && alerts.length === 0) return;
     const now = this.options.clock.now();
     const dialect = this.options.dialect ?? "sqlite";
-    const rowClaims = claimsForRows(runs, now, dialect);
+    const rowClaims = claimsForRows(runs, now, dialect, this.held);
     const activity = activityStatements(runs, dialect);
     const statements = [...rowClaims, ...activity, ...claimStatements(claims, this.options.instance, now, dialect), ...outboxStatements(alerts)];
     let lastError: unknown;
@@ -303,6 +305,7 @@ export class WriteQueue {
    */
   private settle(runs: readonly RunRecord[], claims: readonly PendingClaim[], activity: readonly ResultSet[], claimResults: readonly ResultSet[]): boolean {
     let starts = false;
+    if (this.held.size > 0) for (const run of runs) if (run.status !== "running") this.held.delete(run.runId);
     if (this.begins.size > 0) {
       const written = new Set<string>();
       for (const rs of activity) for (const row of rs.rows) written.add(String(row.run_id));
@@ -313,6 +316,7 @@ export class WriteQueue {
         starts = true;
         const ours = written.has(run.runId);
         if (!ours) this.live.delete(run.runId);
+        else if (run.status === "running") this.held.add(run.runId);
         for (const w of waiters) w.resolve(ours);
       }
     }
