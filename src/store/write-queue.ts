@@ -80,8 +80,8 @@ export class WriteQueue {
   private begins = new Map<string, Waiter<boolean>[]>();
   /** Runs this process started and has not finished (markAbandoned leaves them alone). */
   readonly live = new Set<string>();
-  /** Runs whose "running" row went in as ours and whose final row has not: their claim is held (claimsForRows). */
-  private held = new Set<string>();
+  /** Runs whose "running" row went in as ours and whose final row has not, with the start it recorded: their claim is held (claimsForRows). */
+  private held = new Map<string, number>();
   private inflight: Promise<void> | null = null;
   /** Cancels the armed batch: the next task's, or a retry's on the clock. */
   private timer: (() => void) | null = null;
@@ -258,7 +258,7 @@ export class WriteQueue {
     const now = this.options.clock.now();
     const dialect = this.options.dialect ?? "sqlite";
     const rowClaims = claimsForRows(runs, now, dialect, this.held);
-    const activity = activityStatements(runs, dialect);
+    const activity = activityStatements(runs, dialect, { held: this.held, begun: this.begins });
     const statements = [...rowClaims, ...activity, ...claimStatements(claims, this.options.instance, now, dialect), ...outboxStatements(alerts)];
     let lastError: unknown;
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
@@ -316,7 +316,7 @@ export class WriteQueue {
         starts = true;
         const ours = written.has(run.runId);
         if (!ours) this.live.delete(run.runId);
-        else if (run.status === "running") this.held.add(run.runId);
+        else if (run.status === "running") this.held.set(run.runId, run.startedAt);
         for (const w of waiters) w.resolve(ours);
       }
     }

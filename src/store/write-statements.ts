@@ -94,7 +94,15 @@ const ACTIVITY_COLUMNS: readonly Column<RunRecord>[] = [
 ];
 const INSERTED = ["run_id", "label", "job_id", "scheduled_for", "started_at", "ended_at", "status", "message", "output", "error", "attempt", "trigger", "instance", "kwargs"];
 
-function activityInsert(chunk: readonly RunRecord[], dialect: Dialect): InStatement {
+/** What the queue knows of a batch's runs, which spares a statement work (activityStatements). */
+export interface RunsKnown {
+  /** Runs whose "running" row went in as ours, with the start it recorded. */
+  readonly held?: ReadonlyMap<string, number>;
+  /** Runs whose begin waits for this batch: only their rows need to be returned. */
+  readonly begun?: ReadonlyMap<string, unknown>;
+}
+
+function activityInsert(chunk: readonly RunRecord[], dialect: Dialect, known: RunsKnown): InStatement {
   const { from, args, ref } = rowsSource(chunk, ACTIVITY_COLUMNS, dialect);
   const values = INSERTED.map((c) => (c === "job_id" ? `(SELECT id FROM jobs WHERE label = ${ref("label")})` : ref(c)));
   // Manual runs are not occurrences of the schedule and need no claim. A
@@ -105,17 +113,24 @@ function activityInsert(chunk: readonly RunRecord[], dialect: Dialect): InStatem
   const where =
     `${ref("claim")} = 0 OR (EXISTS (SELECT 1 FROM claims c WHERE c.label = ${ref("label")} AND c.scheduled_for = ${ref("scheduled_for")} AND c.instance = ${ref("instance")})` +
     ` AND (${ref("status")} <> 'running' OR EXISTS (SELECT 1 FROM instances i WHERE i.name = ${ref("instance")}${lockOf(dialect)})))`;
-  return { sql: `INSERT INTO activity (${INSERTED.join(", ")}) SELECT ${values.join(", ")} FROM ${from} WHERE ${where}${ACTIVITY_UPSERT}`, args };
+  // Setting an indexed column rewrites its index entries even to the same
+  // value: a final row whose start is the one its running row recorded leaves
+  // started_at (two indexes) alone.
+  const held = known.held;
+  const sameStart = held !== undefined && held.size > 0 && chunk.every((r) => held.get(r.runId) === r.startedAt);
+  const begun = known.begun;
+  const returning = begun === undefined || chunk.some((r) => begun.has(r.runId));
+  const upsert = `${sameStart ? ACTIVITY_UPDATE : `started_at = excluded.started_at, ${ACTIVITY_UPDATE}`}${ACTIVITY_GUARD}${returning ? " RETURNING run_id" : ""}`;
+  return { sql: `INSERT INTO activity (${INSERTED.join(", ")}) SELECT ${values.join(", ")} FROM ${from} WHERE ${where} ON CONFLICT(run_id) DO UPDATE SET ${upsert}`, args };
 }
 
 const lockOf = (dialect: Dialect) => (dialect === "postgresql" ? " FOR SHARE" : "");
 
 // A late "running" write never overwrites a finished row (status guard). The
 // trigger may change: a run that waited out a store outage starts as a catch-up.
-const ACTIVITY_UPSERT =
-  " ON CONFLICT(run_id) DO UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, status = excluded.status," +
-  " message = excluded.message, output = excluded.output, error = excluded.error, trigger = excluded.trigger" +
-  " WHERE activity.status = 'running' OR excluded.status <> 'running' RETURNING run_id";
+const ACTIVITY_UPDATE =
+  "ended_at = excluded.ended_at, status = excluded.status, message = excluded.message, output = excluded.output, error = excluded.error, trigger = excluded.trigger";
+const ACTIVITY_GUARD = " WHERE activity.status = 'running' OR excluded.status <> 'running'";
 // Ours when inserted now, or when this instance name already holds it and no
 // run of it is recorded (an earlier life claimed ahead and died before running).
 const CLAIM_UPSERT =
@@ -171,7 +186,7 @@ export function needsClaim(run: RunRecord): boolean {
  * their claim exists and stays (a claim with a run is never dropped), so
  * their later rows need not take it again.
  */
-export function claimsForRows(runs: readonly RunRecord[], now: number, dialect: Dialect = "sqlite", held?: ReadonlySet<string>): InStatement[] {
+export function claimsForRows(runs: readonly RunRecord[], now: number, dialect: Dialect = "sqlite", held?: ReadonlyMap<string, number>): InStatement[] {
   const seen = new Set<string>();
   const rows: RunRecord[] = [];
   for (const r of runs) {
@@ -190,9 +205,9 @@ export function claimsForRows(runs: readonly RunRecord[], now: number, dialect: 
   return statements;
 }
 
-export function activityStatements(runs: readonly RunRecord[], dialect: Dialect = "sqlite"): InStatement[] {
+export function activityStatements(runs: readonly RunRecord[], dialect: Dialect = "sqlite", known: RunsKnown = {}): InStatement[] {
   const statements: InStatement[] = [];
-  for (let i = 0; i < runs.length; i += ROWS_PER_STATEMENT) statements.push(activityInsert(runs.slice(i, i + ROWS_PER_STATEMENT), dialect));
+  for (let i = 0; i < runs.length; i += ROWS_PER_STATEMENT) statements.push(activityInsert(runs.slice(i, i + ROWS_PER_STATEMENT), dialect, known));
   return statements;
 }
 
