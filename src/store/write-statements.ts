@@ -184,15 +184,16 @@ export function needsClaim(run: RunRecord): boolean {
  * Claims taken with rows (an occurrence nobody claimed ahead), so the rows'
  * condition can hold. `held`: runs whose "running" row this instance wrote:
  * their claim exists and stays (a claim with a run is never dropped), so
- * their later rows need not take it again.
+ * their later rows need not take it again; `won`: occurrences this instance
+ * claimed ahead (WriteQueue.won says when that is known to hold).
  */
-export function claimsForRows(runs: readonly RunRecord[], now: number, dialect: Dialect = "sqlite", held?: ReadonlyMap<string, number>): InStatement[] {
+export function claimsForRows(runs: readonly RunRecord[], now: number, dialect: Dialect = "sqlite", held?: ReadonlyMap<string, number>, won?: ReadonlySet<string>): InStatement[] {
   const seen = new Set<string>();
   const rows: RunRecord[] = [];
   for (const r of runs) {
     if (!needsClaim(r) || held?.has(r.runId)) continue;
     const key = claimKey(r.label, r.scheduledFor);
-    if (seen.has(key)) continue;
+    if (seen.has(key) || won?.has(key)) continue;
     seen.add(key);
     rows.push(r);
   }
