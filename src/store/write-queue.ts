@@ -208,11 +208,10 @@ export class WriteQueue {
       this.options.log(`tickd store: run ${run.runId} (${run.label}, ${run.status}) arrived after the store closed and is NOT recorded`);
       return false;
     }
-    const capped: RunRecord = {
-      ...run,
-      output: capText(run.output, this.options.outputCapBytes, "output"),
-      error: capText(run.error, this.options.outputCapBytes, "error"),
-    };
+    const output = capText(run.output, this.options.outputCapBytes, "output");
+    const error = capText(run.error, this.options.outputCapBytes, "error");
+    // Records are not changed once given (the engine makes a new one per state): most need no copy.
+    const capped: RunRecord = output === run.output && error === run.error ? run : { ...run, output, error };
     const previous = this.runs.get(run.runId);
     // Never let a queued "running" replace a queued final state of the same run.
     if (previous && previous.status !== "running" && capped.status === "running") return true;
