@@ -41,7 +41,8 @@ interface RowsSource {
  * It also makes a check on such a column (the fence on `instances`) one
  * lookup per statement instead of one per row. PostgreSQL keeps every column
  * in `v`: postgres.js keeps each distinct text prepared on its connection, so
- * statements there vary only with their number of rows.
+ * statements there vary only with their number of rows (and the upsert's two
+ * forms, activityInsert).
  */
 function rowsSource<T>(rows: readonly T[], columns: readonly Column<T>[], dialect: Dialect): RowsSource {
   const pg = dialect === "postgresql";
