@@ -149,7 +149,9 @@ describe("callbacks in workers", () => {
     expect(spin.message).toBe("timed out after 2 s");
     expect(spin.output).toBe("looping");
     expect(spin.endedAt! - spin.startedAt).toBeGreaterThanOrEqual(2_000);
-    expect(spin.endedAt! - spin.startedAt).toBeLessThan(2_500);
+    // At its timeout, not whenever the worker would have ended: on two cores the spinning worker holds one
+    // of them, so the timer may fire some hundreds of ms late (a fresh clone once saw 2,717 ms).
+    expect(spin.endedAt! - spin.startedAt).toBeLessThan(3_500);
     // The worker is ended ABORT_GRACE_MS later; the run of the same module ends with it, saying why.
     const shared = await slow;
     expect(shared.status).toBe("error");
