@@ -25,6 +25,7 @@
  * nothing and the process goes on with Bun's default.
  */
 import { readFileSync } from "node:fs";
+import { openLibc } from "./libc.ts";
 
 /** The variable Bun reads, and what tickd sets it to: Bun's own slow interval. */
 export const GC_TIMER_VARIABLE = "BUN_GC_TIMER_INTERVAL";
@@ -43,7 +44,7 @@ export async function slowGcTimer(): Promise<void> {
     const argv = readFileSync("/proc/self/cmdline").toString("utf8").split("\0").slice(0, -1);
     if (argv.length === 0) return;
     const { dlopen, FFIType, ptr } = await import("bun:ffi");
-    const libc = openLibc(dlopen, FFIType);
+    const libc = openLibc(dlopen, { execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 } } as const);
     if (!libc) return;
     const entries = [...Object.entries({ ...env, [GC_TIMER_VARIABLE]: String(GC_TIMER_MS) })].map(([k, v]) => `${k}=${v ?? ""}`);
     // The strings stay referenced until execve returns (it only does on failure).
@@ -62,19 +63,4 @@ export async function slowGcTimer(): Promise<void> {
   } catch {
     // No bun:ffi (or no libc to open): Bun's default timer.
   }
-}
-
-type Ffi = typeof import("bun:ffi");
-
-function openLibc(dlopen: Ffi["dlopen"], FFIType: Ffi["FFIType"]) {
-  const symbols = { execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 } } as const;
-  // glibc, then musl's names.
-  for (const name of ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"]) {
-    try {
-      return dlopen(name, symbols);
-    } catch {
-      // try the next name
-    }
-  }
-  return null;
 }

@@ -29,6 +29,7 @@
  * not write, before Linux 5.4), it does nothing.
  */
 import { readFileSync, readlinkSync } from "node:fs";
+import { openLibc } from "./libc.ts";
 
 const MADV_PAGEOUT = 21;
 
@@ -48,7 +49,7 @@ export async function pageOutEmbeddedFiles(): Promise<number> {
     }
     if (ranges.length === 0) return 0;
     const { dlopen, FFIType } = await import("bun:ffi");
-    const libc = openLibc(dlopen, FFIType);
+    const libc = openLibc(dlopen, { madvise: { args: [FFIType.u64, FFIType.u64, FFIType.i32], returns: FFIType.i32 } } as const);
     if (!libc) return 0;
     let advised = 0;
     for (const { start, length } of ranges) {
@@ -59,18 +60,4 @@ export async function pageOutEmbeddedFiles(): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-type Ffi = typeof import("bun:ffi");
-
-function openLibc(dlopen: Ffi["dlopen"], FFIType: Ffi["FFIType"]) {
-  const symbols = { madvise: { args: [FFIType.u64, FFIType.u64, FFIType.i32], returns: FFIType.i32 } } as const;
-  for (const name of ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"]) {
-    try {
-      return dlopen(name, symbols);
-    } catch {
-      // try the next name
-    }
-  }
-  return null;
 }
