@@ -32,6 +32,7 @@ import { parseJobFile } from "../../src/config/load.ts";
 import { createEngine } from "../../src/engine/engine.ts";
 import { compileSchedule } from "../../src/schedule/index.ts";
 import { openStore } from "../../src/store/index.ts";
+import { HEARTBEAT_EVERY_MS } from "../../src/store/lifecycle.ts";
 import { lateInstants, percentile, writeSamples } from "./lib/harness.mjs";
 
 // As `tickd run` does (src/main.ts): Bun's GC timer at its slow interval from the start.
@@ -96,6 +97,13 @@ const callback = inWorker ? await resolveInWorker("bench.noop", dir) : noop;
 const engine = createEngine({ store, instance, timezone: "UTC", compile: compileSchedule, resolve: () => callback });
 const registeredAt = Date.now();
 await engine.start(file.jobs);
+// The heartbeat, as `tickd run` beats (src/service/service.ts): it renews the
+// lease that every start checks, and looks for dead instances. Without it the
+// lease lapses 10 s in and the next instant waits for a renewal.
+const beating = setInterval(async () => {
+  await store.heartbeat();
+  engine.takeOver((await store.markAbandoned(Date.now())).takenOver);
+}, HEARTBEAT_EVERY_MS);
 // Let the first claims and writes settle, and collect setup garbage (parsing
 // 100,000 INI sections), before the window opens: setup is not the window.
 await store.flush();
@@ -124,6 +132,7 @@ const cpu = process.cpuUsage(cpu0);
 measuring = false;
 const rssMb = process.memoryUsage().rss / 2 ** 20;
 
+clearInterval(beating);
 await engine.stop({ graceMs: 1000 });
 if (inWorker) {
   await store.flush();
