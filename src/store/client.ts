@@ -150,7 +150,13 @@ class DatabaseStore implements Store {
   ) {
     this.log = options.log ?? toStderr;
     this.lastCheckpoint = clock.monotonic();
-    this.storeLease = new StoreLease(clock, clock.now(), (now) => this.lock.run(() => beat(this.client, this.life, now)), () => this.queue.live);
+    // A heartbeat that finds this instance's row gone (taken over, its claims without a run dropped) forgets the claims it won ahead.
+    const renew = async (now: number) => {
+      const kept = await this.lock.run(() => beat(this.client, this.life, now));
+      if (!kept) this.queue.forgetClaims();
+      return kept;
+    };
+    this.storeLease = new StoreLease(clock, clock.now(), renew, () => this.queue.live);
     this.db = drizzle(client, { schema });
     this.queue = new WriteQueue(client, {
       instance: options.instance,
@@ -186,6 +192,7 @@ class DatabaseStore implements Store {
 
   async release(occurrences: readonly Occurrence[]): Promise<void> {
     await this.queue.flush();
+    this.queue.forgetClaims();
     const statements = occurrences.map((o) => ({
       sql: "DELETE FROM claims WHERE label = ? AND scheduled_for = ? AND instance = ? AND NOT EXISTS (SELECT 1 FROM activity a WHERE a.label = claims.label AND a.scheduled_for = claims.scheduled_for)",
       args: [o.label, o.scheduledFor, this.life.name],
@@ -262,6 +269,8 @@ class DatabaseStore implements Store {
 
   async prune(policy: RetentionPolicy): Promise<PruneReport> {
     await this.queue.flush();
+    // It drops old claims without a run; the queue no longer counts on those it won.
+    this.queue.forgetClaims();
     return this.lock.run(() => prune(this.client, policy, this.clock.now(), this.dialect));
   }
 

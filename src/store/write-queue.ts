@@ -29,6 +29,8 @@ import { activityStatements, claimKey, claimsForRows, claimStatements, type Pend
 
 /** Waits between attempts of a failing batch, ms. */
 const RETRY_DELAYS_MS = [50, 250, 1000, 3000];
+/** Most claims won ahead remembered (WriteQueue.won); more are forgotten, which costs only their rows a redundant claim insert. */
+const MAX_WON = 100_000;
 /** After a batch failed every attempt, the timer-driven flush tries again this much later. */
 const RECOVERY_DELAY_MS = 5000;
 
@@ -80,6 +82,15 @@ export class WriteQueue {
   private begins = new Map<string, Waiter<boolean>[]>();
   /** Runs this process started and has not finished (markAbandoned leaves them alone). */
   readonly live = new Set<string>();
+  /** Runs whose "running" row went in as ours and whose final row has not, with the start it recorded: their claim is held (claimsForRows). */
+  private held = new Map<string, number>();
+  /**
+   * Occurrences claimed ahead as ours and not yet recorded: their rows need
+   * not take the claim again. Only claims without a run can be dropped, and
+   * only by a takeover of this instance (it learns at its next heartbeat, and
+   * forgets these), a release or a prune (which forget them too).
+   */
+  private won = new Set<string>();
   private inflight: Promise<void> | null = null;
   /** Cancels the armed batch: the next task's, or a retry's on the clock. */
   private timer: (() => void) | null = null;
@@ -126,6 +137,15 @@ export class WriteQueue {
   finished(run: RunRecord): void {
     this.live.delete(run.runId);
     this.enqueue(run);
+  }
+
+  /**
+   * Forget the claims won ahead: they may have been dropped (a takeover of
+   * this instance, a release, a prune); rows of those occurrences take their
+   * claim with them again, fenced.
+   */
+  forgetClaims(): void {
+    this.won.clear();
   }
 
   /** Queue alerts for the outbox; raised in the same task as a finished run, they commit with it. */
@@ -188,11 +208,10 @@ export class WriteQueue {
       this.options.log(`tickd store: run ${run.runId} (${run.label}, ${run.status}) arrived after the store closed and is NOT recorded`);
       return false;
     }
-    const capped: RunRecord = {
-      ...run,
-      output: capText(run.output, this.options.outputCapBytes, "output"),
-      error: capText(run.error, this.options.outputCapBytes, "error"),
-    };
+    const output = capText(run.output, this.options.outputCapBytes, "output");
+    const error = capText(run.error, this.options.outputCapBytes, "error");
+    // Records are not changed once given (the engine makes a new one per state): most need no copy.
+    const capped: RunRecord = output === run.output && error === run.error ? run : { ...run, output, error };
     const previous = this.runs.get(run.runId);
     // Never let a queued "running" replace a queued final state of the same run.
     if (previous && previous.status !== "running" && capped.status === "running") return true;
@@ -255,8 +274,8 @@ export class WriteQueue {
     if (runs.length === 0 && claims.length === 0 && alerts.length === 0) return;
     const now = this.options.clock.now();
     const dialect = this.options.dialect ?? "sqlite";
-    const rowClaims = claimsForRows(runs, now, dialect);
-    const activity = activityStatements(runs, dialect);
+    const rowClaims = claimsForRows(runs, now, dialect, this.held, this.won);
+    const activity = activityStatements(runs, dialect, { held: this.held, begun: this.begins });
     const statements = [...rowClaims, ...activity, ...claimStatements(claims, this.options.instance, now, dialect), ...outboxStatements(alerts)];
     let lastError: unknown;
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
@@ -303,6 +322,9 @@ export class WriteQueue {
    */
   private settle(runs: readonly RunRecord[], claims: readonly PendingClaim[], activity: readonly ResultSet[], claimResults: readonly ResultSet[]): boolean {
     let starts = false;
+    if (this.held.size > 0) for (const run of runs) if (run.status !== "running") this.held.delete(run.runId);
+    // Recorded now (or refused): from here the run's row, not this set, says the claim is held.
+    if (this.won.size > 0) for (const run of runs) this.won.delete(claimKey(run.label, run.scheduledFor));
     if (this.begins.size > 0) {
       const written = new Set<string>();
       for (const rs of activity) for (const row of rs.rows) written.add(String(row.run_id));
@@ -313,14 +335,19 @@ export class WriteQueue {
         starts = true;
         const ours = written.has(run.runId);
         if (!ours) this.live.delete(run.runId);
+        else if (run.status === "running") this.held.set(run.runId, run.startedAt);
         for (const w of waiters) w.resolve(ours);
       }
     }
     if (claims.length === 0) return starts;
     const ours = new Set<string>();
     for (const rs of claimResults) for (const row of rs.rows) ours.add(claimKey(String(row.label), Number(row.scheduled_for)));
+    // Bounded: an occurrence claimed and never run stays until forgotten; past this many, all are.
+    if (this.won.size > MAX_WON) this.won.clear();
     for (const c of claims) {
-      const won = ours.has(claimKey(c.label, c.scheduledFor));
+      const key = claimKey(c.label, c.scheduledFor);
+      const won = ours.has(key);
+      if (won) this.won.add(key);
       for (const w of c.waiters) w.resolve(won);
     }
     return starts;

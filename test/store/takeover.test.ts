@@ -80,6 +80,19 @@ describe("takeover", () => {
     expect(rows).toEqual([["backup", "missed"]]);
   });
 
+  test("an occurrence claimed ahead and dropped by a takeover is claimed with its row once the instance has registered again", async () => {
+    const { here, away, awayClock } = await pair();
+    expect(await away.claim("report", T0 + 1_000)).toBe(true);
+    const report = await here.markAbandoned(T0 + STALE_AFTER_MS + 1);
+    expect(report.claimsDropped).toBe(1);
+    await awayClock.advance(STALE_AFTER_MS + 1);
+    expect(await away.heartbeat()).toBe(false);
+    // Nobody took the occurrence meanwhile: the row takes its claim again (the queue forgot the one it had won).
+    expect(await away.begin(run({ label: "report", scheduledFor: T0 + 1_000, instance: "db-2" }))).toBe(true);
+    const claims = await here.client.execute("SELECT label, instance FROM claims");
+    expect(claims.rows.map((r) => [String(r.label), String(r.instance)])).toEqual([["report", "db-2"]]);
+  });
+
   test("a renewal that comes between the look and the takeover keeps the instance: the takeover writes nothing", async () => {
     const { here, away } = await pair();
     expect(await away.claim("report", T0 + 1_000)).toBe(true);
