@@ -23,7 +23,8 @@ export const DEFAULT_SECTION = "DEFAULT";
 
 /** The line of `key` (canonical name, e.g. "call") in the job's section; the header line if absent. */
 export function keyLine(job: JobSpec, key: string): number {
-  return job.origin.lines?.[key] ?? job.origin.line;
+  const offset = job.origin.keyOffsets?.[key];
+  return offset === undefined ? job.origin.line : job.origin.line + offset;
 }
 
 export { isValidZone };
@@ -249,16 +250,20 @@ export function buildJob(section: RawSection, file: string, instanceZone: string
     const unreadable = section.problems.some((d) => d.code === "bad-bytes");
     return { diagnostics: unreadable ? diagnostics.filter((d) => d.key !== undefined || !d.code.startsWith("missing-")) : diagnostics, warnings };
   }
-  const lineOf: Record<string, number> = {};
-  for (const [k, e] of byKey) lineOf[k] = e.line;
-  const lines = Object.freeze(lineOf);
+  const offsets: Record<string, number> = {};
+  let layout = "o";
+  for (const [k, e] of byKey) {
+    offsets[k] = e.line - section.line;
+    layout += ` ${k}=${offsets[k]}`;
+  }
+  const keyOffsets = shared(offsets, layout);
   const job = brandJobSpec({
     label,
     target: shared(jobTarget, targetKey(jobTarget)),
     schedule: shared(schedule, ruleKey(schedule)),
     ...(fields as Pick<JobSpec, "active" | "description" | "overlap" | "retries" | "retryDelayMs" | "catchup" | "jitterMs">),
     kwargs: kwargEntries.size === 0 ? NO_KWARGS : Object.freeze(kwargs),
-    origin: Object.freeze({ source: "ini", file, line: section.line, lines }),
+    origin: Object.freeze({ source: "ini", file, line: section.line, keyOffsets }),
   });
   return { job, diagnostics, warnings };
 }

@@ -90,11 +90,13 @@ export interface JobOrigin {
   /** 1-based line of the section header; 0 for discovered jobs. */
   readonly line: number;
   /**
-   * Job-file jobs: the line of each key read from the section (canonical
-   * name, e.g. "call"), so a later check (callback resolution, a schedule that
-   * never fires) points at its key; see `keyLine` in load.ts.
+   * Job-file jobs: where each key read from the section (canonical name,
+   * e.g. "call") is, as lines after the header, so a later check (callback
+   * resolution, a schedule that never fires) points at its key; see
+   * `keyLine` in load.ts. Relative, so that sections laid out alike share
+   * one object (one per job was 64 bytes of each of 100,000 jobs).
    */
-  readonly lines?: Readonly<Record<string, number>>;
+  readonly keyOffsets?: Readonly<Record<string, number>>;
   /** Discovered jobs only: the app name given to schedule.register. */
   readonly app?: string;
 }

@@ -11,7 +11,7 @@ import path from "node:path";
 import { jobFromEntry } from "../../src/api/models.ts";
 import { listCommand } from "../../src/cli/list.ts";
 import { addKeyForTests, type OptionKey } from "../../src/config/keys.ts";
-import { parseJobFile } from "../../src/config/load.ts";
+import { keyLine, parseJobFile } from "../../src/config/load.ts";
 import type { JobSpec } from "../../src/config/types.ts";
 import { discoverJobs } from "../../src/discovery/index.ts";
 import { rowToSpec } from "../../src/discovery/rows.ts";
@@ -56,7 +56,7 @@ describe("a key added only to the key table", () => {
     const [urgent, calm] = jobs;
     expect(field(urgent!, "priority")).toBe(7);
     expect(urgent!.kwargs).toEqual({ note: "kept" });
-    expect(urgent!.origin.lines?.priority).toBe(4);
+    expect(keyLine(urgent!, "priority")).toBe(4);
     expect(field(calm!, "priority")).toBe(0);
   });
 
