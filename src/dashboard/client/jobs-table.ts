@@ -96,8 +96,11 @@ export class JobsTable {
     }
     // A snapshot older than a run the stream already delivered must not take it back.
     const shown = refs.job.lastRun;
-    const incoming = job.lastRun;
-    const merged = shown && (!incoming || shown.startedAt > incoming.startedAt) && shown.label === job.label ? { ...job, lastRun: shown } : job;
+    // The row's last run is a finished one (a run going on shows from runStarted): a
+    // snapshot taken while a run goes on names that run, and keeps the one shown.
+    const incoming = job.lastRun?.status === "RUNNING" ? (shown ?? null) : job.lastRun;
+    const fresh = incoming === job.lastRun ? job : { ...job, lastRun: incoming };
+    const merged = shown && (!incoming || shown.startedAt > incoming.startedAt) && shown.label === job.label ? { ...job, lastRun: shown } : fresh;
     // Subscriptions and mutations send no strip: keep the one shown.
     refs.job = merged.recentRuns ? merged : { ...merged, recentRuns: refs.job.recentRuns ?? [] };
     this.fill(refs, now);
