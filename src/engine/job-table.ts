@@ -185,6 +185,11 @@ export class JobTable {
     } catch (error) {
       this.#options.logger.log("error", "store.error", { message: `anchors failed: ${String(error)}; jobs start their grids now` });
       return;
+    } finally {
+      // Emptied, not just dropped: the JIT can keep an async call's scope (and
+      // this array with it) alive after the call. A heap snapshot after setup
+      // still held a proposal per job: 48 bytes each.
+      proposals.length = 0;
     }
     for (const job of jobs) job.anchor = undefined;
     for (let i = 0; i < proposed.length; i++) proposed[i]!.anchor = anchors[i];
