@@ -96,10 +96,10 @@ describe("grace", () => {
       const missed = hook.got[0]!.body!;
       const records = await rows(p, "SELECT run_id, output FROM activity WHERE status = 'missed'");
       expect(records.length).toBe(1);
-      // +2, +4, +6 s; and +8 s too when the restart took more than its grace on a loaded machine.
+      // +2, +4, +6 s; and more when a loaded machine starts the second instance late (past +7 s and its grace).
       const gap = (JSON.parse(String(records[0]!.output)) as { missed: { first: string; last: string; count: number } }).missed;
       expect(gap.first).toBe(new Date(last + 2000).toISOString());
-      expect([3, 4]).toContain(gap.count);
+      expect(gap.count).toBeGreaterThanOrEqual(3);
       expect(gap.last).toBe(new Date(last + 2000 * gap.count).toISOString());
       expect(missed).toMatchObject({ event: "missed", label: "report", status: "missed", consecutiveFailures: 1, scheduledFor: gap.last });
       expect(missed.message).toStartWith(`missed ${gap.count} occurrences from ${gap.first} to ${gap.last}`);

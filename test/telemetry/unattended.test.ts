@@ -108,7 +108,7 @@ ping = http://127.0.0.1:9/secret-token-123
   }
 }, 20_000);
 
-test("an instance down across three occurrences records one missed run with the count 3 on restart", async () => {
+test("an instance down across three occurrences records one missed run on restart, with the count of occurrences it was down for", async () => {
   const p = project(`
 [report]
 command = true
@@ -127,15 +127,18 @@ grace = 1 second
     const missed = await rows(p.db, "status = 'missed'");
     expect(missed.length).toBe(1);
     const record = missed[0]!;
-    expect(JSON.parse(String(record.output))).toEqual({
-      missed: { first: new Date(last + 2000).toISOString(), last: new Date(last + 6000).toISOString(), count: 3 },
-    });
-    expect(Number(record.scheduled_for)).toBe(last + 6000);
-    expect(String(record.message)).toContain("missed 3 occurrences from");
+    // Three (+2, +4, +6 s) when the restart comes on time; more when a loaded machine starts it late.
+    const { missed: gap } = JSON.parse(String(record.output)) as { missed: { first: string; last: string; count: number } };
+    const end = Date.parse(gap.last);
+    const count = (end - (last + 2000)) / 2000 + 1;
+    expect(count).toBeGreaterThanOrEqual(3);
+    expect(gap).toEqual({ first: new Date(last + 2000).toISOString(), last: new Date(end).toISOString(), count });
+    expect(Number(record.scheduled_for)).toBe(end);
+    expect(String(record.message)).toContain(`missed ${count} occurrences from`);
     expect(log).toContain("run.missed");
-    // catchup = skip: none of the three ran; the schedule goes on after the gap.
+    // catchup = skip: none of the missed ran; the schedule goes on after the gap.
     const ran = await rows(p.db, `status <> 'missed' AND scheduled_for > ${last}`);
-    expect(ran.every((r) => Number(r.scheduled_for) >= last + 8000)).toBe(true);
+    expect(ran.every((r) => Number(r.scheduled_for) > end)).toBe(true);
   } finally {
     p.cleanup();
   }
