@@ -356,7 +356,7 @@ class TickEngine implements Engine {
     const later = this.#clock.now();
     this.#table.bulk(() => {
       // Still this job (not removed or replaced meanwhile) and not yet scheduled.
-      for (const job of toSchedule) if (this.#table.get(job.spec.label) === job && job.entry === null) this.#table.scheduleFirst(job, later);
+      for (const job of toSchedule) if (this.#table.get(job.spec.label) === job && !this.#table.queued(job)) this.#table.scheduleFirst(job, later);
     });
     this.#instants.arm(later);
     return { added, removed: [...plan.remove], updated, unchanged: plan.refresh.length, diagnostics };

@@ -104,7 +104,7 @@ export class Instants {
 
   /** The earliest instant due: the prepared one, or the table's first entry; null when nothing is scheduled. */
   nextDueAt(): number | null {
-    const top = this.#table.peek()?.at;
+    const top = this.#table.peekAt();
     const pending = this.#pending?.at;
     if (pending === undefined) return top ?? null;
     return top === undefined ? pending : Math.min(pending, top);
@@ -118,7 +118,7 @@ export class Instants {
   /** Set the alarm for the prepared instant, or to prepare the earliest entry. */
   arm(_now: number): void {
     if (this.#stopped()) return;
-    const top = this.#table.peek()?.at;
+    const top = this.#table.peekAt();
     const pending = this.#pending;
     if (!pending) this.#alarm.set(top, "prepare");
     else if (top === undefined || pending.at <= top) this.#alarm.set(pending.at, "open");
@@ -167,24 +167,24 @@ export class Instants {
     };
 
     const take = (upTo: number) => {
-      for (let entry = this.#table.peek(); entry && entry.at <= upTo; entry = this.#table.peek()) start(this.#table.pop()!);
+      for (let at = this.#table.peekAt(); at !== undefined && at <= upTo; at = this.#table.peekAt()) start(this.#table.pop()!);
     };
 
     const pending = this.#pending;
-    const top = this.#table.peek();
-    if (pending && (!top || pending.at <= top.at)) {
+    const top = this.#table.peekAt();
+    if (pending && (top === undefined || pending.at <= top)) {
       // Stage two: the prepared instant is a few ms away.
       this.#pending = null;
       ({ now, mono } = this.#openAt(pending, now, mono));
       if (this.#pending === null) ({ due } = pending);
-    } else if (!pending && top && this.#alarm.shouldPrepare(now, mono, top.at)) {
+    } else if (!pending && top !== undefined && this.#alarm.shouldPrepare(now, mono, top)) {
       // Stage one: prepare every run of the coming instant (overlap,
       // contexts, their rows) and hold them in a gate.
-      const prepared: Pending = { at: top.at, gate: new StartGate(), deferred: [], due };
+      const prepared: Pending = { at: top, gate: new StartGate(), deferred: [], due };
       if (this.#lease) prepared.gate.openBy = this.#lease.until();
       preparing = prepared;
       try {
-        take(top.at);
+        take(top);
       } finally {
         preparing = null;
       }
@@ -200,7 +200,7 @@ export class Instants {
       );
       now = this.#clock.now();
       mono = preparedAt;
-      if (this.#alarm.openNow(now, top.at)) ({ now, mono } = this.#openAt(prepared, now, mono));
+      if (this.#alarm.openNow(now, top)) ({ now, mono } = this.#openAt(prepared, now, mono));
       else this.#pending = prepared;
       // Still waiting for its instant: the next stage schedules what it took.
       if (this.#pending) due = [];
@@ -213,7 +213,7 @@ export class Instants {
     this.#table.bulk(() => {
       for (const job of due) {
         // Rescheduled, deactivated or removed meanwhile (between the stages of an instant).
-        if (job.entry !== null || !job.active || job.next === null) continue;
+        if (this.#table.queued(job) || !job.active || job.next === null) continue;
         // Strictly after the occurrence just taken, even when it was taken ahead of its instant.
         this.#table.scheduleAt(job, job.schedule.followingAfter(job.next, Math.max(now, job.next)), now);
       }

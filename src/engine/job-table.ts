@@ -11,16 +11,15 @@ import type { JobSpec } from "../config/types.ts";
 import { TickdError } from "../errors.ts";
 import type { CompileSchedule, Schedule } from "../schedule/types.ts";
 import type { EngineLogger } from "./events.ts";
-import { TimerQueue, type QueueEntry } from "./queue.ts";
+import { TimerQueue, type Queued } from "./queue.ts";
 import type { EngineStore, GridProposal, JobState, Trigger } from "./types.ts";
 
-export interface Job {
+export interface Job extends Queued {
   spec: JobSpec;
   schedule: Schedule;
   active: boolean;
-  /** Next occurrence, or null when not scheduled. */
+  /** Next occurrence, or null when not scheduled; the timer heap's key while queued (slot >= 0). */
   next: number | null;
-  entry: QueueEntry<Job> | null;
   /** Highest scheduled instant started; an occurrence at or before it never starts again. */
   lastFired: number;
   /** Last manual scheduledFor, so two manual runs in one millisecond stay distinct. */
@@ -79,7 +78,7 @@ export class JobTable {
   add(spec: JobSpec): Job | null {
     const schedule = this.#compile(spec);
     if (!schedule) return null;
-    const job: Job = { spec, schedule, active: spec.active, next: null, entry: null, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, awaitingRow: 0, anchor: undefined, waiting: null };
+    const job: Job = { spec, schedule, active: spec.active, next: null, seq: 0, slot: -1, lastFired: -Infinity, lastManual: -Infinity, inflight: 0, awaitingRow: 0, anchor: undefined, waiting: null };
     this.#jobs.set(spec.label, job);
     return job;
   }
@@ -131,20 +130,23 @@ export class JobTable {
   }
 
   scheduleAt(job: Job, at: number | null, now: number): void {
-    this.#queue.cancel(job.entry);
-    job.entry = null;
+    this.#queue.remove(job);
     if (at !== null && job.spec.until !== undefined && at > job.spec.until) at = null;
     job.next = at;
     if (at === null) return;
-    job.entry = this.#queue.push(at, job);
+    this.#queue.push(job);
     this.#options.scheduled?.(job, at);
     if (!this.#bulk) this.#options.queued(at, now);
   }
 
   unschedule(job: Job): void {
-    this.#queue.cancel(job.entry);
-    job.entry = null;
+    this.#queue.remove(job);
     job.next = null;
+  }
+
+  /** Whether the job's next occurrence is queued (popped, unscheduled or never scheduled: not). */
+  queued(job: Job): boolean {
+    return job.slot >= 0;
   }
 
   /** Unschedule every job (the engine stops). */
@@ -152,15 +154,14 @@ export class JobTable {
     for (const job of this.#jobs.values()) this.unschedule(job);
   }
 
-  /** The earliest queued occurrence's instant and job. */
-  peek(): QueueEntry<Job> | undefined {
-    return this.#queue.peek();
+  /** The earliest queued occurrence's instant. */
+  peekAt(): number | undefined {
+    return this.#queue.peek()?.next ?? undefined;
   }
 
+  /** Take the job of the earliest queued occurrence (its `next` stays that occurrence). */
   pop(): Job | undefined {
-    const entry = this.#queue.pop();
-    if (entry) entry.value.entry = null;
-    return entry?.value;
+    return this.#queue.pop();
   }
 
   /**
