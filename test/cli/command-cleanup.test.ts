@@ -54,7 +54,9 @@ function killQuietly(pid: number): void {
 /** A command that starts `sleep MARKER` in a session of its own, ignoring TERM, and waits until it has left. */
 function escapingSleep(dir: string, marker: string): string {
   const ready = path.join(dir, `ready-${marker}`);
-  return `setsid sh -c 'trap "" TERM; touch ${ready}; exec sleep ${marker}' & until [ -e ${ready} ]; do sleep 0.01; done`;
+  // The ready file is made by the shell itself (a redirection, no child): a `touch` could still be exiting when
+  // the job's shell sees the file and exits, and then counted as a second leftover (a fresh clone under load saw 2).
+  return `setsid sh -c 'trap "" TERM; : > ${ready}; exec sleep ${marker}' & until [ -e ${ready} ]; do sleep 0.01; done`;
 }
 
 async function until(condition: () => boolean, ms: number): Promise<boolean> {
