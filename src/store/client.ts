@@ -29,7 +29,6 @@ import type { Store, StoreDb, StoreHealth, StoreOptions } from "./store-types.ts
 export { databaseFile, isEmbeddedUrl, noDatabaseYet } from "./store-url.ts";
 export type { Store, StoreDb, StoreHealth, StoreOptions } from "./store-types.ts";
 
-
 /** Blocking part of a wait for another process's lock (see write-lock.ts). */
 export const BUSY_TIMEOUT_MS = 20;
 /** A write waiting this long for the lock makes the store unhealthy. */

@@ -99,8 +99,8 @@ export class JobsTable {
     // The row's last run is a finished one (a run going on shows from runStarted): a
     // snapshot taken while a run goes on names that run, and keeps the one shown.
     const incoming = job.lastRun?.status === "RUNNING" ? (shown ?? null) : job.lastRun;
-    const fresh = incoming === job.lastRun ? job : { ...job, lastRun: incoming };
-    const merged = shown && (!incoming || shown.startedAt > incoming.startedAt) && shown.label === job.label ? { ...job, lastRun: shown } : fresh;
+    const lastRun = shown && shown.label === job.label && (!incoming || shown.startedAt > incoming.startedAt) ? shown : incoming;
+    const merged = lastRun === job.lastRun ? job : { ...job, lastRun };
     // Subscriptions and mutations send no strip: keep the one shown.
     refs.job = merged.recentRuns ? merged : { ...merged, recentRuns: refs.job.recentRuns ?? [] };
     this.fill(refs, now);
