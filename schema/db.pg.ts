@@ -83,7 +83,7 @@ export const claims = pgTable(
     instance: text("instance").notNull(),
     claimedAt: ms("claimed_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.label, t.scheduledFor] }), index("claims_instance_idx").on(t.instance, t.scheduledFor)],
+  (t) => [primaryKey({ columns: [t.scheduledFor, t.label] }), index("claims_instance_idx").on(t.instance, t.scheduledFor)],
 );
 
 export const anchors = pgTable("anchors", {

@@ -127,7 +127,12 @@ export const activity = sqliteTable(
   ],
 );
 
-/** One row per occurrence an instance took: the unique key keeps two instances from running it twice. */
+/**
+ * One row per occurrence an instance took: the unique key keeps two instances
+ * from running it twice. The key begins with the occurrence's instant, so each
+ * batch's claims go in side by side at its end; beginning with the label, a
+ * batch of 1,000 jobs rewrote a page of it for each job once it outgrew them.
+ */
 export const claims = sqliteTable(
   "claims",
   {
@@ -136,7 +141,7 @@ export const claims = sqliteTable(
     instance: text("instance").notNull(),
     claimedAt: integer("claimed_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.label, t.scheduledFor] }), index("claims_instance_idx").on(t.instance, t.scheduledFor)],
+  (t) => [primaryKey({ columns: [t.scheduledFor, t.label] }), index("claims_instance_idx").on(t.instance, t.scheduledFor)],
 );
 
 /**

@@ -17,7 +17,7 @@ import type { JobSpec } from "../config/types.ts";
 import { formatDuration } from "../config/durations.ts";
 import { STATUS } from "../sdk/index.ts";
 import type { Schedule } from "../schedule/types.ts";
-import type { RunnerDeps } from "./runner.ts";
+import { runId, type RunnerDeps } from "./runner.ts";
 import type { MissedGap, RunRecord } from "./types.ts";
 
 /** Counting stops here: a per-second job down for a day is 86,400; past this the count reads "or more". */
@@ -59,7 +59,7 @@ export function recordGap(deps: Pick<RunnerDeps, "clock" | "store" | "events" | 
   const span = gap.count === 1 ? `at ${iso(gap.first)}` : `from ${iso(gap.first)} to ${iso(gap.last)}`;
   const message = `missed ${counted} ${span}: not started within the grace of ${formatDuration(spec.graceMs ?? 0)} (the instance was down, suspended or stuck); catchup = ${spec.catchup}`;
   const record: RunRecord = {
-    runId: `${deps.instance}:${spec.label}:${gap.first}:missed`,
+    runId: runId(deps.instance, spec.label, gap.first, "missed"),
     label: spec.label,
     scheduledFor: gap.last,
     startedAt: now,

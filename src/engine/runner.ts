@@ -56,8 +56,15 @@ export interface RunnerDeps {
 export const FENCED_MESSAGE =
   "missed: not started: this instance was out of touch with the store past its lease (stopped, suspended or cut off) and another instance took over what it held";
 
-export function runId(instance: string, label: string, scheduledFor: number, attempt: number): string {
-  return `${instance}:${label}:${scheduledFor}:${attempt}`;
+/**
+ * A run's id: the same for the same attempt of the same occurrence on the
+ * same instance (its rows, a retried write, the fence all find it by it).
+ * The occurrence's instant comes first so that the store's index of ids
+ * grows at its end, as runs are recorded; led by the label, each batch of
+ * 1,000 jobs rewrote a page of it for each job once the history outgrew them.
+ */
+export function runId(instance: string, label: string, scheduledFor: number, attempt: number | "missed"): string {
+  return `${scheduledFor}:${instance}:${label}:${attempt}`;
 }
 
 /**

@@ -53,6 +53,20 @@ export const MIGRATIONS: readonly EmbeddedMigration[] = [
       "DROP INDEX `claims_instance_idx`;",
       "CREATE INDEX `claims_instance_idx` ON `claims` (`instance`,`scheduled_for`);"
     ]
+  },
+  {
+    "tag": "0004_claims_by_time",
+    "when": 1796167857132,
+    "hash": "97dd6d8391192d87183d9a9c037a39f780a315a13df9cccbd900dde34844e272",
+    "statements": [
+      "PRAGMA foreign_keys=OFF;",
+      "CREATE TABLE `__new_claims` (\n\t`label` text NOT NULL,\n\t`scheduled_for` integer NOT NULL,\n\t`instance` text NOT NULL,\n\t`claimed_at` integer NOT NULL,\n\tPRIMARY KEY(`scheduled_for`, `label`)\n);",
+      "INSERT INTO `__new_claims`(\"label\", \"scheduled_for\", \"instance\", \"claimed_at\") SELECT \"label\", \"scheduled_for\", \"instance\", \"claimed_at\" FROM `claims`;",
+      "DROP TABLE `claims`;",
+      "ALTER TABLE `__new_claims` RENAME TO `claims`;",
+      "PRAGMA foreign_keys=ON;",
+      "CREATE INDEX `claims_instance_idx` ON `claims` (`instance`,`scheduled_for`);"
+    ]
   }
 ];
 
@@ -102,6 +116,15 @@ export const PG_MIGRATIONS: readonly EmbeddedMigration[] = [
     "statements": [
       "DROP INDEX \"claims_instance_idx\";",
       "CREATE INDEX \"claims_instance_idx\" ON \"claims\" USING btree (\"instance\",\"scheduled_for\");"
+    ]
+  },
+  {
+    "tag": "0003_claims_by_time",
+    "when": 1796167857720,
+    "hash": "6e409ea83a049090eecc810b3e56b253f1c41fc5d1425c0ac25abf5c64187421",
+    "statements": [
+      "ALTER TABLE \"claims\" DROP CONSTRAINT \"claims_label_scheduled_for_pk\";",
+      "ALTER TABLE \"claims\" ADD CONSTRAINT \"claims_scheduled_for_label_pk\" PRIMARY KEY(\"scheduled_for\",\"label\");"
     ]
   }
 ];
