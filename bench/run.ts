@@ -4,14 +4,14 @@
  * lateness.svg and README-section.md. Method and fairness: bench/README.md.
  *
  * Environment: BENCH_QUICK=1 (about two minutes), BENCH_PEERS=tickd,croner,
- * BENCH_WORKLOADS=burst,spread,idle,rss,persist,start,tenant, BENCH_MILLION=0, BENCH_BURST_S, BENCH_SPREAD_S,
- * BENCH_IDLE_S, BENCH_PERSIST_RUNS, BENCH_START_REPEATS, TICKD_BIN.
+ * BENCH_WORKLOADS=burst,spread,idle,rss,persist,start,tenant,history, BENCH_MILLION=0, BENCH_BURST_S, BENCH_SPREAD_S,
+ * BENCH_IDLE_S, BENCH_PERSIST_RUNS, BENCH_START_REPEATS, BENCH_HISTORY_RUNS, TICKD_BIN.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BENCH_DIR, CONTENDERS, ensureAvailable, exec, runContender, type Contender } from "./lib/contenders.ts";
 import { machineInfo } from "./lib/machine.ts";
-import { markdownReport, type BenchResults, type ContenderRun, type PersistResults, type WorkloadResults } from "./lib/report.ts";
+import { markdownReport, type BenchResults, type ContenderRun, type HistoryResult, type PersistResults, type WorkloadResults } from "./lib/report.ts";
 import { readmeSection } from "./lib/readme-section.ts";
 import { benchStart } from "./lib/start.ts";
 import { benchTenant } from "./lib/tenant.ts";
@@ -95,7 +95,18 @@ if (start) log(`start: ${start.measured} median ${start.median_ms?.toFixed(1)} m
 
 const tenant = plan.tenant ? await benchTenant(log) : null;
 
-const results: BenchResults = { machine, quick: plan.quick, workloads, persist, start, tenant, missing, elapsed_s: Math.round((performance.now() - t0) / 100) / 10 };
+// tickd alone: the peers record nothing, so a long history changes nothing for them.
+let history: HistoryResult | null = null;
+const tickd = ready.find((c) => c.name === "tickd");
+if (plan.history && tickd) {
+  const { runs, duration } = plan.history;
+  // Writing the history is part of its setup: about 20 µs a row on this kind of machine.
+  const out = await runContender(tickd, { jobs: 1000, interval: "1", duration, warmup: 3, history: runs }, (60 + runs / 10 + duration + 3) * 1000 + GRACE_MS);
+  history = out.ok ? { runs, result: out.result } : { runs, result: null, error: out.error };
+  log(out.ok ? `history  tickd ${runs} runs a job: fired ${out.result.fired}/${out.result.expected} p99 ${out.result.late_ms.p99} ms, cpu ${out.result.cpu_ms} ms` : `history  tickd FAILED ${out.error}`);
+}
+
+const results: BenchResults = { machine, quick: plan.quick, workloads, persist, start, tenant, history, missing, elapsed_s: Math.round((performance.now() - t0) / 100) / 10 };
 const outDir = path.join(BENCH_DIR, "results");
 mkdirSync(outDir, { recursive: true });
 // Quick runs write beside the committed results instead of over them.

@@ -92,13 +92,14 @@ export type RunOutcome = { readonly ok: true; readonly result: PeerResult; reado
 /** Run one contender on one workload; never throws. */
 export async function runContender(
   c: Contender,
-  args: { jobs: number; interval: string; duration: number; warmup?: number; samples?: string },
+  args: { jobs: number; interval: string; duration: number; warmup?: number; samples?: string; history?: number },
   timeoutMs: number,
 ): Promise<RunOutcome> {
   const started = performance.now();
   const cmd = [...c.command, "--jobs", String(args.jobs), "--interval", args.interval, "--duration", String(args.duration)];
   if (args.warmup) cmd.push("--warmup", String(args.warmup));
   if (args.samples) cmd.push("--samples", args.samples);
+  if (args.history) cmd.push("--history", String(args.history));
   const out = await exec(cmd, timeoutMs).catch((e) => ({ code: -1, stdout: "", stderr: String(e), timedOut: false }));
   const wallMs = performance.now() - started;
   if (out.timedOut) return { ok: false, error: `did not finish within ${Math.round(timeoutMs / 1000)} s (killed)`, wallMs };

@@ -75,6 +75,10 @@ export function leanRows(b: BenchResults): LeanRow[] {
   const burst = byId(b, "burst");
   const burstTickd = tickdOf(burst);
   row("CPU per fired run, 1,000 jobs/s (tickd records each; no peer records anything)", "µs", burstTickd ? cpuPerRunUs(burstTickd) : null, bestPeer(burst, cpuPerRunUs, true), 10);
+  const history = b.history?.result ?? null;
+  if (b.history) {
+    row(`the same, ${b.history.runs.toLocaleString("en-US")} runs of each job already recorded`, "µs", history ? cpuPerRunUs(history) : null, bestPeer(burst, cpuPerRunUs, true), 10);
+  }
   const engine = b.persist && !("error" in b.persist.engine) ? b.persist.engine.find((r) => r.mode === "batched") : undefined;
   const rowsOnly = b.persist && !("error" in b.persist.rows) ? b.persist.rows.reduce<number | null>((m, r) => (m === null || r.runs_per_s > m ? r.runs_per_s : m), null) : null;
   row("runs recorded per second with claims, embedded file", "runs/s", engine?.runs_per_s ?? null, rowsOnly === null ? null : { value: rowsOnly, name: "the same store, rows only (no claims)" }, 30_000, "min");

@@ -8,7 +8,7 @@ import type { MachineInfo } from "./machine.ts";
 import type { PeerResult } from "./protocol.ts";
 import type { StartResult } from "./start.ts";
 import type { TenantResult } from "./tenant.ts";
-import { leanTable } from "./lean.ts";
+import { cpuPerRunUs, leanTable } from "./lean.ts";
 import type { SchedulerWorkload } from "./workloads.ts";
 
 export interface ContenderRun {
@@ -30,6 +30,13 @@ export interface PersistResults {
   readonly engine: readonly { mode: string; runs: number; seconds: number; runs_per_s: number; transactions: number }[] | { error: string };
 }
 
+export interface HistoryResult {
+  /** Earlier runs of each job the store held when the window opened. */
+  readonly runs: number;
+  readonly result: PeerResult | null;
+  readonly error?: string;
+}
+
 export interface BenchResults {
   readonly machine: MachineInfo;
   readonly quick: boolean;
@@ -38,6 +45,8 @@ export interface BenchResults {
   readonly start: StartResult | null;
   /** The example's 7 jobs on the binary (bench/lib/tenant.ts); null when not run. */
   readonly tenant?: TenantResult | null;
+  /** tickd alone on the burst with `runs` earlier runs of each job in its store (BenchPlan.history); null when not run. */
+  readonly history?: HistoryResult | null;
   readonly missing: readonly { contender: string; reason: string }[];
   readonly elapsed_s: number;
 }
@@ -162,6 +171,17 @@ export function markdownReport(b: BenchResults): string {
     const t = b.tenant;
     out.push("## Tenant: one small instance", "");
     out.push(`\`${t.binary} run\` on \`${t.config}\` (7 jobs, callbacks in their modules' workers), RSS ${t.settle_s} s after the scheduler started: API on **${t.api_rss_mb ?? "–"} MB**, --no-api ${t.no_api_rss_mb ?? "–"} MB; Bun itself idling: ${t.bun_idle_rss_mb ?? "–"} MB.${t.note ? ` ${t.note}.` : ""}`, "");
+  }
+  if (b.history) {
+    const h = b.history;
+    const r = h.result;
+    out.push("## Burst with a long history (tickd alone)", "");
+    out.push(
+      r === null
+        ? `Not measured: ${h.error ?? "no result"}.`
+        : `The burst's 1,000 jobs every second on a store already holding ${h.runs.toLocaleString("en-US")} runs of each (${(h.runs * r.jobs).toLocaleString("en-US")} rows and their claims): fired ${r.fired}/${r.expected}, p50 ${r.late_ms.p50} ms, p99 ${r.late_ms.p99} ms, **${fmt(cpuPerRunUs(r)!)} µs of CPU a run** (the peers record nothing, so have no history).`,
+      "",
+    );
   }
   out.push(...leanTable(b));
   out.push(...targetsSection(b));

@@ -32,6 +32,8 @@ export interface BenchPlan {
   readonly start: { readonly jobs: number; readonly repeats: number } | null;
   /** The example's 7 jobs on the binary, API on and off: RSS (bench/lib/tenant.ts). */
   readonly tenant: boolean;
+  /** tickd alone on the burst with this many earlier runs of each job in its store: what a run costs once the history is large. */
+  readonly history: { readonly runs: number; readonly duration: number } | null;
 }
 
 export const envNumber = (name: string, fallback: number): number => {
@@ -94,5 +96,6 @@ export function planFromEnv(): BenchPlan {
     persist: wanted("persist") ? { runs: envNumber("BENCH_PERSIST_RUNS", quick ? 5000 : 50_000), singleRuns: envNumber("BENCH_PERSIST_SINGLE_RUNS", quick ? 300 : 2000) } : null,
     start: wanted("start") ? { jobs: 1000, repeats: envNumber("BENCH_START_REPEATS", quick ? 1 : 3) } : null,
     tenant: wanted("tenant"),
+    history: wanted("history") ? { runs: envNumber("BENCH_HISTORY_RUNS", quick ? 30 : 300), duration: burstS } : null,
   };
 }

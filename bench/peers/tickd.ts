@@ -15,9 +15,14 @@
  * rows. Without it the callback runs in the scheduler's thread (isolate =
  * none), the engine's own cost.
  *
+ * With --history N the store starts with N earlier runs of each job (N
+ * seconds of them, one a second, rows and claims as the engine writes them),
+ * so the window shows what a run costs once the history is large: its
+ * indexes no longer fit in a few pages. setup_ms then includes writing them.
+ *
  * Runs under Deno 2 too (the tickd-deno contender): deno run -A --config deno.json bench/peers/tickd.ts …
  *
- * Usage: bun bench/peers/tickd.ts --jobs 1000 --interval 1 --duration 10 [--warmup 3] [--samples FILE] [--isolate worker|none]
+ * Usage: bun bench/peers/tickd.ts --jobs 1000 --interval 1 --duration 10 [--warmup 3] [--samples FILE] [--isolate worker|none] [--history RUNS]
  *        bun bench/peers/tickd.ts --jobs 100000 --interval 3600 --duration 20   (none due: idle CPU)
  *        --interval 1..10 gives job i the interval 1 + (i mod 10) seconds, as for every peer.
  */
@@ -46,6 +51,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "0" },
     samples: { type: "string" },
     isolate: { type: "string", default: "none" },
+    history: { type: "string", default: "0" },
   },
 });
 const jobs = Number(values.jobs);
@@ -53,8 +59,9 @@ const [lo, hi] = values.interval!.includes("..") ? values.interval!.split("..").
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const inWorker = values.isolate === "worker";
-if (!(jobs > 0 && lo! > 0 && hi! >= lo! && duration > 0 && warmup >= 0 && (inWorker || values.isolate === "none"))) {
-  console.error("usage: tickd.ts --jobs N --interval SECONDS|A..B --duration SECONDS [--warmup SECONDS] [--samples FILE] [--isolate worker|none]");
+const history = Number(values.history);
+if (!(jobs > 0 && lo! > 0 && hi! >= lo! && duration > 0 && warmup >= 0 && Number.isInteger(history) && history >= 0 && (inWorker || values.isolate === "none"))) {
+  console.error("usage: tickd.ts --jobs N --interval SECONDS|A..B --duration SECONDS [--warmup SECONDS] [--samples FILE] [--isolate worker|none] [--history RUNS]");
   process.exit(2);
 }
 
@@ -70,6 +77,28 @@ if (file.diagnostics.length > 0) throw new Error(file.diagnostics[0]!.message);
 
 const instance = `${os.hostname()}:${process.pid}`;
 const store = await openStore(`file:${path.join(dir, "scheduler.db")}`, { instance });
+if (history > 0) {
+  // In the order the engine records them (by time, then job), with the engine's run ids (engine/runner.ts).
+  const first = Date.now() - history * 1000;
+  const grid = "WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n < ?), j(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM j WHERE i < ?)";
+  const at = "(? + n * 1000)";
+  await store.client.batch(
+    [
+      {
+        sql: `${grid} INSERT INTO claims (label, scheduled_for, instance, claimed_at) SELECT 'job ' || i, ${at}, ?, ${at} FROM k, j ORDER BY n, i`,
+        args: [history - 1, jobs - 1, first, instance, first],
+      },
+      {
+        sql:
+          `${grid} INSERT INTO activity (run_id, label, scheduled_for, started_at, ended_at, status, instance)` +
+          ` SELECT ${at} || ':' || ? || ':job ' || i || ':1', 'job ' || i, ${at}, ${at}, ${at} + 1, 'success', ? FROM k, j ORDER BY n, i`,
+        args: [history - 1, jobs - 1, first, instance, first, first, first, instance],
+      },
+    ],
+    "write",
+  );
+  await store.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+}
 
 let measuring = false;
 let windowStart = 0;
