@@ -4,7 +4,7 @@
  */
 import { cpuPerSecond, machineLine, type BenchResults, type WorkloadResults } from "./report.ts";
 import type { PeerResult } from "./protocol.ts";
-import { leanTable, perJobBytes } from "./lean.ts";
+import { cpuPerRunUs, leanTable, perJobBytes } from "./lean.ts";
 
 const f = (x: number | null): string => (x === null ? "–" : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 
@@ -79,6 +79,10 @@ export function readmeSection(b: BenchResults): string {
   }
   if (b.tenant && b.tenant.api_rss_mb !== null) {
     out.push(`- **Tenant**: the example's 7 jobs on the binary, API on, hold ${f(b.tenant.api_rss_mb)} MB RSS (${f(b.tenant.no_api_rss_mb)} MB with --no-api; Bun itself idles at ${f(b.tenant.bun_idle_rss_mb)} MB).`);
+  }
+  const history = b.history?.result;
+  if (b.history && history) {
+    out.push(`- **History**: the burst on a store already holding ${b.history.runs.toLocaleString("en-US")} runs of each job: p99 ${f(history.late_ms.p99)} ms, ${f(cpuPerRunUs(history)!)} µs of CPU a run (tickd alone: the peers record nothing).`);
   }
   const perJob = perJobBytes(b);
   if (perJob !== null) out.push(`- **Per job**: tickd's RSS grows by ${Math.round(perJob).toLocaleString("en-US")} bytes a job across the sizes of the chart (idle jobs every hour):`);
