@@ -1,8 +1,9 @@
 /**
  * The store's own tests (test/store/: claims, recording runs, lifecycle and
- * heartbeats, the job rows, run pages, activity queries) run again on
- * PostgreSQL: a nested `bun test` of those files in which every tempDb() is a
- * fresh database on one throwaway cluster (TICKD_TEST_POSTGRES). A nested run,
+ * heartbeats, the job rows, run pages, activity queries, the upgrade of the
+ * claims key) run again on PostgreSQL: a nested `bun test` of those files in
+ * which every tempDb() is a fresh database on one throwaway cluster
+ * (TICKD_TEST_POSTGRES). A nested run,
  * because a test file imported here would be the same module as the one bun
  * runs on its own: it would run once, on one dialect.
  */
@@ -11,7 +12,7 @@ import path from "node:path";
 import { startPostgres, type PgCluster } from "../helpers/postgres.ts";
 
 const ROOT = path.join(import.meta.dir, "../..");
-const FILES = ["engine-store", "activity", "jobs", "heartbeat", "run-page"].map((f) => `test/store/${f}.test.ts`);
+const FILES = ["engine-store", "activity", "jobs", "heartbeat", "run-page", "upgrade"].map((f) => `test/store/${f}.test.ts`);
 let pg: PgCluster;
 
 beforeAll(async () => {
