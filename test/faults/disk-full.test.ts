@@ -91,7 +91,7 @@ let a: Analysis;
 let summary = "";
 let samples: HealthSample[] = [];
 let fullAt = 0;
-/** When the instance logged the first write that failed for want of space; null: none did. */
+/** When the instance logged the first batch of writes that failed for want of space; null: none did. */
 let firstFailureAt: number | null = null;
 let freedAt = 0;
 let fillerBytes = 0;
@@ -167,7 +167,11 @@ describe.skipIf(skip !== null)(`a full disk (a ${DISK} tmpfs filled while tickd 
     const codes = (list: HealthSample[]) => [...new Set(list.map((s) => `${s.status ?? "none"}${s.body?.reason ? `(${String(s.body.reason).slice(0, 80)})` : ""}`))].join(",");
     const full = logLines.filter((l) => l.includes("SQLITE_FULL"));
     const failures = full.length;
-    const times = full.map((l) => (l.startsWith("{") ? Date.parse((JSON.parse(l) as { time?: string }).time ?? "") : NaN)).filter((t) => !Number.isNaN(t));
+    // A batch of runs that could not be written (a checkpoint that fails for want of space fails no write).
+    const times = full
+      .filter((l) => l.startsWith("{") && /writing \d+ run\(s\) and \d+ claim\(s\) failed/.test(l))
+      .map((l) => Date.parse((JSON.parse(l) as { time?: string }).time ?? ""))
+      .filter((t) => !Number.isNaN(t));
     firstFailureAt = times.length === 0 ? null : Math.min(...times);
     const degradedFrom = (firstFailureAt ?? freedAt) + DEGRADED_WITHIN_MS;
     summary = [
