@@ -209,11 +209,17 @@ export async function abandonDeadRuns(
   }
   if (!sharedWithLiveProcess) {
     const live = JSON.stringify([...ctx.live]);
-    abandoning.push(statements.length);
-    statements.push({
-      sql: "UPDATE activity SET status = 'abandoned', ended_at = ?, message = ? WHERE status = 'running' AND instance = ? AND run_id NOT IN (SELECT value FROM json_each(?))" + ABANDONED_COLUMNS,
-      args: [ctx.now, abandonMessage(ctx.self.name), ctx.self.name, live],
-    });
+    const stray = "status = 'running' AND instance = ? AND run_id NOT IN (SELECT value FROM json_each(?))";
+    // Past the start such rows are rare: a read finds whether there is one, so
+    // that a heartbeat's look (every 5 s) is no write transaction when there is not.
+    const look = ctx.atStart || statements.length > 0 ? null : await client.execute({ sql: `SELECT 1 FROM activity WHERE ${stray} LIMIT 1`, args: [ctx.self.name, live] });
+    if (look === null || look.rows.length > 0) {
+      abandoning.push(statements.length);
+      statements.push({
+        sql: `UPDATE activity SET status = 'abandoned', ended_at = ?, message = ? WHERE ${stray}${ABANDONED_COLUMNS}`,
+        args: [ctx.now, abandonMessage(ctx.self.name), ctx.self.name, live],
+      });
+    }
     // At start, what the earlier life claimed ahead and never started is taken over by this one.
     if (ctx.atStart && prev !== null) {
       dropping.push(statements.length);
