@@ -188,7 +188,8 @@ describe("mailto and exec channels", () => {
     try {
       await until("the script's file", () => existsSync(got) && readFileSync(got, "utf8").endsWith("\n"));
       expect(JSON.parse(readFileSync(got, "utf8"))).toMatchObject({ event: "failure", label: "report", message: "command exited with code 2", consecutiveFailures: 1 });
-      await until("the email", () => mail.includes("Subject:"));
+      // aiosmtpd prints a message whole between its markers: wait for the end one, not the first header.
+      await until("the email", () => mail.includes("END MESSAGE"));
       expect(mail).toContain("To: ops@example.com");
       expect(mail).toContain("From: tickd@example.com");
       // The subject is the headline (MIME-encoded: it holds quotes); the body starts with it too.
