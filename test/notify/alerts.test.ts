@@ -81,10 +81,12 @@ describe("a failing job with a webhook", () => {
       ]);
 
       // patient: first alert at its 3rd failure in a row, repeated no sooner than 2 s after.
+      // (A later failure of the same streak: the 5th when every run is on time, the 4th
+      // when one was held up a second, as a stalled disk does; realert counts time.)
       await until("patient's second alert", () => patient().length >= 2);
       const alerts = patient();
       expect(alerts[0]!.body.consecutiveFailures).toBe(3);
-      expect(alerts[1]!.body.consecutiveFailures).toBeGreaterThanOrEqual(5);
+      expect(alerts[1]!.body.consecutiveFailures).toBeGreaterThanOrEqual(4);
       expect(alerts[1]!.at - alerts[0]!.at).toBeGreaterThanOrEqual(1800);
 
       // What the API, the log and /metrics say: delivered, the tokens redacted everywhere.
