@@ -229,7 +229,8 @@ export function dashboardSuite(setup: () => { proj: Project; args?: readonly str
     suite.proj = proj;
     suite.tickd = await startTickd(proj, await freePort(), args);
     suite.browser = await launchBrowser();
-  }, 30_000);
+    // Setup, not a measure: a fresh clone under heavy I/O pressure once took over 30 s to bring up Chromium.
+  }, 60_000);
   afterAll(async () => {
     await suite.browser?.close();
     await suite.tickd?.stop();
