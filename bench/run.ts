@@ -99,9 +99,10 @@ const tenant = plan.tenant ? await benchTenant(log) : null;
 let history: HistoryResult | null = null;
 const tickd = ready.find((c) => c.name === "tickd");
 if (plan.history && tickd) {
-  const { runs, duration } = plan.history;
+  const { runs, workload: w } = plan.history;
   // Writing the history is part of its setup (300,000 rows took 3.5–3.8 s here): allowed 100 µs a row.
-  const out = await runContender(tickd, { jobs: 1000, interval: "1", duration, warmup: 3, history: runs }, (60 + runs / 10 + duration + 3) * 1000 + GRACE_MS);
+  const writeS = (runs * w.jobs * 100) / 1e6;
+  const out = await runContender(tickd, { jobs: w.jobs, interval: w.interval, duration: w.duration, warmup: w.warmup, history: runs }, (w.setupCapS + writeS + w.warmup + w.duration + 5) * 1000 + GRACE_MS);
   history = out.ok ? { runs, result: out.result } : { runs, result: null, error: out.error };
   log(out.ok ? `history  tickd ${runs} runs a job: fired ${out.result.fired}/${out.result.expected} p99 ${out.result.late_ms.p99} ms, cpu ${out.result.cpu_ms} ms` : `history  tickd FAILED ${out.error}`);
 }

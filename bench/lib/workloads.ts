@@ -32,8 +32,8 @@ export interface BenchPlan {
   readonly start: { readonly jobs: number; readonly repeats: number } | null;
   /** The example's 7 jobs on the binary, API on and off: RSS (bench/lib/tenant.ts). */
   readonly tenant: boolean;
-  /** tickd alone on the burst with this many earlier runs of each job in its store: what a run costs once the history is large. */
-  readonly history: { readonly runs: number; readonly duration: number } | null;
+  /** tickd alone on the burst (`workload`) with `runs` earlier runs of each job in its store: what a run costs once the history is large. */
+  readonly history: { readonly runs: number; readonly workload: SchedulerWorkload } | null;
 }
 
 export const envNumber = (name: string, fallback: number): number => {
@@ -62,8 +62,9 @@ export function planFromEnv(): BenchPlan {
   const idleS = (n: number) => envNumber("BENCH_IDLE_S", quick ? 2 : n >= 100_000 ? 10 : 20);
   const curveSizes = quick ? [10] : [10, 1_000];
   const curveS = quick ? 1 : 2;
+  const burst: SchedulerWorkload = { id: "burst", title: "Burst: 1,000 jobs every second", kind: "burst", jobs: 1000, interval: "1", duration: burstS, warmup: warmupS, setupCapS: 20 };
   const all: SchedulerWorkload[] = [
-    { id: "burst", title: "Burst: 1,000 jobs every second", kind: "burst", jobs: 1000, interval: "1", duration: burstS, warmup: warmupS, setupCapS: 20 },
+    burst,
     { id: "spread", title: "Spread: 2,000 jobs every 1–10 s", kind: "spread", jobs: 2000, interval: "1..10", duration: spreadS, warmup: warmupS, setupCapS: 20 },
     ...idleSizes.map(
       (n): SchedulerWorkload => ({
@@ -96,6 +97,6 @@ export function planFromEnv(): BenchPlan {
     persist: wanted("persist") ? { runs: envNumber("BENCH_PERSIST_RUNS", quick ? 5000 : 50_000), singleRuns: envNumber("BENCH_PERSIST_SINGLE_RUNS", quick ? 300 : 2000) } : null,
     start: wanted("start") ? { jobs: 1000, repeats: envNumber("BENCH_START_REPEATS", quick ? 1 : 3) } : null,
     tenant: wanted("tenant"),
-    history: wanted("history") ? { runs: envNumber("BENCH_HISTORY_RUNS", quick ? 30 : 300), duration: burstS } : null,
+    history: wanted("history") ? { runs: envNumber("BENCH_HISTORY_RUNS", quick ? 30 : 300), workload: burst } : null,
   };
 }

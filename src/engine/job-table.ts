@@ -130,10 +130,10 @@ export class JobTable {
   }
 
   scheduleAt(job: Job, at: number | null, now: number): void {
-    this.#queue.remove(job);
     if (at !== null && job.spec.until !== undefined && at > job.spec.until) at = null;
+    if (at === null) return this.unschedule(job);
     job.next = at;
-    if (at === null) return;
+    // Queued already: it moves to its new instant.
     this.#queue.push(job);
     this.#options.scheduled?.(job, at);
     if (!this.#bulk) this.#options.queued(at, now);
