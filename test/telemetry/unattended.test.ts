@@ -181,7 +181,13 @@ command = exit 1
 every = 1 second
 `);
   try {
-    await runFor(p.dir, 2500, ["--otlp", base]);
+    // Until each job has a run of the kind checked below (a loaded machine starts slowly), then stopped: its spans are flushed on the way out.
+    const done = async () => {
+      const finished = await rows(p.db, "status <> 'running'").catch(() => []);
+      const has = (label: string, status: string) => finished.some((r) => r.label === label && r.status === status);
+      return has("call home", "success") && has("traced command", "success") && has("fails", "failure");
+    };
+    await runFor(p.dir, 12_000, ["--otlp", base], done);
     const exports = seen.filter((s) => s.path === "/v1/traces");
     expect(exports.length).toBeGreaterThanOrEqual(1);
     const spans = spansOf(exports);
